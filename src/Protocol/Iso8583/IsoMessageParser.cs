@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace SocketAtm.Protocol.Iso8583;
+
+/// <summary>
+/// Parses one message (the payload of one frame) into a reusable <see cref="IsoMessage"/>.
+/// Synchronous and pure: no I/O, no logging, and malformed input is a <see cref="ParseError"/>, never an exception.
+/// </summary>
+public static class IsoMessageParser
+{
+    private const int MtiLength = 4;
+    private const int BitmapLength = 8;
+
+    /// <summary>
+    /// Parses <paramref name="payload"/> into <paramref name="message"/>. On failure the message keeps what was readable
+    /// before the error (MTI, and fields that precede the faulty one, e.g. DE 11), so a format-error response can echo them.
+    /// </summary>
+    public static bool TryParse(in ReadOnlySequence<byte> payload, IsoMessage message, out ParseError error)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var data = message.LoadForParse(payload);
+        error = Parse(data, message);
+        return error.IsNone;
+    }
+
+    /// <summary>Parses a message held in one contiguous span.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> payload, IsoMessage message, out ParseError error)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var data = message.LoadForParse(payload);
+        error = Parse(data, message);
+        return error.IsNone;
+    }
+
+    private static ParseError Parse(ReadOnlySpan<byte> data, IsoMessage message)
+    {
+        if (data.Length < MtiLength)
+        {
+            return new ParseError(ParseErrorKind.TruncatedMti, 0, data.Length);
+        }
+
+        var mti = 0;
+        for (var i = 0; i < MtiLength; i++)
+        {
+            var digit = data[i] - (byte)'0';
+            if ((uint)digit > 9)
+            {
+                return new ParseError(ParseErrorKind.InvalidMti, 0, i, Byte: data[i]);
+            }
+
+            mti = (mti * 10) + digit;
+        }
+
+        message.Mti = mti;
+        var offset = MtiLength;
+        if (data.Length < offset + BitmapLength)
+        {
+            return new ParseError(ParseErrorKind.TruncatedBitmap, 0, data.Length);
+        }
+
+        var primary = BinaryPrimitives.ReadUInt64BigEndian(data.Slice(offset, BitmapLength));
+        offset += BitmapLength;
+        ulong secondary = 0;
+        if ((primary & (1UL << 63)) != 0)
+        {
+            if (data.Length < offset + BitmapLength)
+            {
+                return new ParseError(ParseErrorKind.TruncatedBitmap, 1, data.Length);
+            }
+
+            secondary = BinaryPrimitives.ReadUInt64BigEndian(data.Slice(offset, BitmapLength));
+            offset += BitmapLength;
+        }
+
+        // Check the whole bitmap before reading values: an undefined bit makes every later length unknowable.
+        var undefined = FirstUndefinedField(primary, secondary);
+        if (undefined != 0)
+        {
+            return new ParseError(ParseErrorKind.UndefinedField, undefined, offset);
+        }
+
+        for (var field = 2; field <= FieldTable.MaxFieldNumber; field++)
+        {
+            if (!IsBitSet(primary, secondary, field))
+            {
+                continue;
+            }
+
+            var fieldError = ParseField(data, ref offset, field, message);
+            if (!fieldError.IsNone)
+            {
+                return fieldError;
+            }
+        }
+
+        return offset == data.Length
+            ? default
+            : new ParseError(ParseErrorKind.TrailingBytes, 0, offset, Declared: data.Length - offset);
+    }
+
+    private static ParseError ParseField(ReadOnlySpan<byte> data, ref int offset, int field, IsoMessage message)
+    {
+        ref readonly var definition = ref FieldTable.Get(field);
+        int length;
+        if (definition.LengthType == LengthType.Fixed)
+        {
+            length = definition.MaxLength;
+        }
+        else
+        {
+            var prefix = definition.PrefixDigits;
+            if (data.Length < offset + prefix)
+            {
+                return new ParseError(ParseErrorKind.TruncatedField, field, data.Length);
+            }
+
+            length = 0;
+            for (var i = 0; i < prefix; i++)
+            {
+                var digit = data[offset + i] - (byte)'0';
+                if ((uint)digit > 9)
+                {
+                    return new ParseError(ParseErrorKind.InvalidLengthPrefix, field, offset + i, Byte: data[offset + i]);
+                }
+
+                length = (length * 10) + digit;
+            }
+
+            if (length > definition.MaxLength)
+            {
+                return new ParseError(ParseErrorKind.LengthExceedsMaximum, field, offset, Declared: length, Limit: definition.MaxLength);
+            }
+
+            offset += prefix;
+        }
+
+        if (data.Length < offset + length)
+        {
+            return new ParseError(ParseErrorKind.TruncatedField, field, data.Length);
+        }
+
+        var value = data.Slice(offset, length);
+        var invalid = FieldValidation.IndexOfInvalid(definition.Type, value);
+        if (invalid >= 0)
+        {
+            return new ParseError(ParseErrorKind.InvalidCharacter, field, offset + invalid, Byte: value[invalid]);
+        }
+
+        message.MarkParsed(field, offset, length);
+        offset += length;
+        return default;
+    }
+
+    private static int FirstUndefinedField(ulong primary, ulong secondary)
+    {
+        for (var field = 2; field <= FieldTable.MaxFieldNumber; field++)
+        {
+            if (IsBitSet(primary, secondary, field) && !FieldTable.Get(field).IsDefined)
+            {
+                return field;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Bit <paramref name="field"/> in ISO numbering: bit 1 is the most significant bit of the primary bitmap.</summary>
+    private static bool IsBitSet(ulong primary, ulong secondary, int field) => field <= 64
+        ? (primary & (1UL << (64 - field))) != 0
+        : (secondary & (1UL << (128 - field))) != 0;
+}
