@@ -1,0 +1,15 @@
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>
+/// The ledger contract: decide and apply financial requests atomically and durably, and look up terminals.
+/// An implementation completes <see cref="ExecuteAsync"/> only after the outcome and every change it implies
+/// are durable; a repeated key returns the stored outcome. LiteDB is the embedded implementation.
+/// </summary>
+internal interface ILedger : IAsyncDisposable
+{
+    /// <summary>Decides, applies and journals <paramref name="request"/>; completes once the result is on disk.</summary>
+    ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The registered terminal <paramref name="terminalId"/>, or null.</summary>
+    ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,51 @@
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>
+/// A financial request, already checked for format by its handler, handed to the ledger to decide and apply.
+/// Holds the full PAN (to find the card) but never the PIN: the session turns the PIN block into a candidate
+/// PIN verification value, which the ledger compares with the card's PVV.
+/// </summary>
+internal sealed class LedgerRequest
+{
+    /// <summary>What to do.</summary>
+    public required TransactionKind Kind { get; init; }
+
+    /// <summary>This request's idempotency key.</summary>
+    public required RequestKey Key { get; init; }
+
+    /// <summary>The request MTI as a number (200, 201, 400, 401, 420, 421, 100, 101).</summary>
+    public required int Mti { get; init; }
+
+    /// <summary>True for a repeat (0201, 0401, 0421, 0101): a stored answer is returned instead of a 94.</summary>
+    public bool IsRepeat => Mti % 2 == 1;
+
+    /// <summary>Primary account number from DE 2 or track 2. Never logged.</summary>
+    public required string Pan { get; init; }
+
+    /// <summary>Account type selected by the processing code.</summary>
+    public AccountType AccountType { get; init; }
+
+    /// <summary>Transaction amount (DE 4) in minor units; for a reversal, the original amount.</summary>
+    public long Amount { get; init; }
+
+    /// <summary>Transaction currency (DE 49), ISO 4217 numeric.</summary>
+    public int Currency { get; init; }
+
+    /// <summary>
+    /// The PVV computed from the PIN the cardholder entered (4 digits), or null when the request carries no PIN
+    /// (reversals) or the PIN block could not be decrypted into a valid PIN (then the PIN counts as wrong).
+    /// </summary>
+    public string? CandidatePvv { get; init; }
+
+    /// <summary>True when the request carried a PIN block: a PIN-verified request with no valid candidate is a wrong PIN.</summary>
+    public bool HasPinBlock { get; init; }
+
+    /// <summary>For a reversal: the key of the original withdrawal, from DE 90 and the terminal.</summary>
+    public RequestKey? OriginalKey { get; init; }
+
+    /// <summary>For a partial reversal: the amount actually dispensed (DE 95, actual amount). Null for a full reversal.</summary>
+    public long? DispensedAmount { get; init; }
+
+    /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+}

@@ -1,0 +1,23 @@
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>A registered terminal as the sessions see it. Keys are double-length 3DES keys, clear in memory only.</summary>
+internal sealed record TerminalRecord
+{
+    /// <summary>Terminal id (DE 41), 8 characters.</summary>
+    public required string TerminalId { get; init; }
+
+    /// <summary>False when the terminal is disabled: its messages are answered 58.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Terminal master key (TMK), under which working keys are exchanged.</summary>
+    public required byte[] MasterKey { get; init; }
+
+    /// <summary>Current PIN key (TPK), under which DE 52 is encrypted.</summary>
+    public required byte[] PinKey { get; init; }
+
+    /// <summary>Current MAC key (TAK).</summary>
+    public required byte[] MacKey { get; init; }
+
+    /// <summary>True when this terminal's messages must carry a MAC.</summary>
+    public bool RequiresMac { get; init; }
+}

@@ -1,0 +1,29 @@
+namespace SocketAtm.Server;
+
+/// <summary>The ISO 8583:1987 response codes (DE 39) SocketAtm answers with; PROTOCOL.md says when each is used.</summary>
+internal static class ResponseCodes
+{
+    public const string Approved = "00";
+    public const string InvalidTransaction = "12";
+    public const string InvalidAmount = "13";
+    public const string InvalidCardNumber = "14";
+    public const string UnableToLocateOriginal = "25";
+    public const string FormatError = "30";
+    public const string NoCreditAccount = "39";
+    public const string LostCard = "41";
+    public const string StolenCard = "43";
+    public const string InsufficientFunds = "51";
+    public const string NoCheckingAccount = "52";
+    public const string NoSavingsAccount = "53";
+    public const string ExpiredCard = "54";
+    public const string IncorrectPin = "55";
+    public const string NotPermittedToTerminal = "58";
+    public const string ExceedsAmountLimit = "61";
+    public const string RestrictedCard = "62";
+    public const string SecurityViolation = "63";
+    public const string ExceedsFrequencyLimit = "65";
+    public const string PinTriesExceeded = "75";
+    public const string IssuerUnavailable = "91";
+    public const string DuplicateTransmission = "94";
+    public const string SystemMalfunction = "96";
+}
