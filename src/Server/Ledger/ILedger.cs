@@ -3,7 +3,8 @@ namespace SocketAtm.Server.Ledger;
 /// <summary>
 /// The ledger contract: decide and apply financial requests atomically and durably, and look up terminals.
 /// An implementation completes <see cref="ExecuteAsync"/> only after the outcome and every change it implies
-/// are durable; a repeated key returns the stored outcome. LiteDB is the embedded implementation.
+/// are durable; a repeated key returns the stored outcome. When its work queue is full it answers 91 at once
+/// (nothing journaled) instead of queueing without bound. LiteDB is the embedded implementation.
 /// </summary>
 internal interface ILedger : IAsyncDisposable
 {
@@ -12,4 +13,7 @@ internal interface ILedger : IAsyncDisposable
 
     /// <summary>The registered terminal <paramref name="terminalId"/>, or null.</summary>
     ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken);
+
+    /// <summary>The issuer's PIN verification key and its index (PVKI), with which candidate PVVs are computed.</summary>
+    ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken);
 }
