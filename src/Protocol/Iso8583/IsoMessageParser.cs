@@ -73,18 +73,18 @@ public static class IsoMessageParser
             offset += BitmapLength;
         }
 
-        // Check the whole bitmap before reading values: an undefined bit makes every later length unknowable.
-        var undefined = FirstUndefinedField(primary, secondary);
-        if (undefined != 0)
-        {
-            return new ParseError(ParseErrorKind.UndefinedField, undefined, offset);
-        }
-
         for (var field = 2; field <= FieldTable.MaxFieldNumber; field++)
         {
             if (!IsBitSet(primary, secondary, field))
             {
                 continue;
+            }
+
+            // An undefined field's length is unknowable, so nothing after it can be read; the fields before it
+            // (DE 11, DE 41) are kept so the format-error answer can echo them.
+            if (!FieldTable.Get(field).IsDefined)
+            {
+                return new ParseError(ParseErrorKind.UndefinedField, field, offset);
             }
 
             var fieldError = ParseField(data, ref offset, field, message);
@@ -150,19 +150,6 @@ public static class IsoMessageParser
         message.MarkParsed(field, offset, length);
         offset += length;
         return default;
-    }
-
-    private static int FirstUndefinedField(ulong primary, ulong secondary)
-    {
-        for (var field = 2; field <= FieldTable.MaxFieldNumber; field++)
-        {
-            if (IsBitSet(primary, secondary, field) && !FieldTable.Get(field).IsDefined)
-            {
-                return field;
-            }
-        }
-
-        return 0;
     }
 
     /// <summary>Bit <paramref name="field"/> in ISO numbering: bit 1 is the most significant bit of the primary bitmap.</summary>
