@@ -100,6 +100,15 @@ public sealed class IsoMessage
             throw new ArgumentException($"DE {field}: length {value.Length} exceeds maximum {definition.MaxLength}.", nameof(value));
         }
 
+        if (value.Overlaps(_data))
+        {
+            // The value lies in this message's own buffer, which Reserve wipes and replaces when it grows.
+            Span<byte> copy = stackalloc byte[value.Length];
+            value.CopyTo(copy);
+            Set(field, copy);
+            return;
+        }
+
         var invalidAt = FieldValidation.IndexOfInvalid(definition.Type, value);
         if (invalidAt >= 0)
         {
@@ -169,7 +178,9 @@ public sealed class IsoMessage
     public void CopyFrom(IsoMessage source, int field)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (source.Has(field))
+
+        // Copying onto itself is a no-op, and reading from a buffer that Reserve may wipe would lose the value.
+        if (!ReferenceEquals(source, this) && source.Has(field))
         {
             var value = source.Get(field);
             value.CopyTo(Reserve(field, value.Length));
