@@ -13,6 +13,11 @@ internal static class PinVerificationValue
     /// <param name="destination">Receives the 4 PVV digits as ASCII.</param>
     public static void Compute(ReadOnlySpan<byte> pvk, ReadOnlySpan<byte> pan, int pvki, ReadOnlySpan<byte> pin, Span<byte> destination)
     {
+        if (pvk.Length != 16)
+        {
+            throw new ArgumentException("The PVK is a double-length (16-byte) key.", nameof(pvk));
+        }
+
         if (pan.Length < 12)
         {
             throw new ArgumentException("A PAN has at least 12 digits.", nameof(pan));
@@ -34,11 +39,17 @@ internal static class PinVerificationValue
         }
 
         Span<byte> encrypted = stackalloc byte[8];
+        // OpenSSL refuses a 16-byte Triple DES key, so the double-length PVK is spelled out as K1 K2 K1.
+        Span<byte> key = stackalloc byte[24];
+        pvk.CopyTo(key);
+        pvk[..8].CopyTo(key[16..]);
         using (var des = TripleDES.Create())
         {
-            des.Key = pvk.ToArray();
+            des.SetKey(key);
             des.EncryptEcb(tsp, encrypted, PaddingMode.None);
         }
+
+        CryptographicOperations.ZeroMemory(key);
 
         var found = 0;
         for (var pass = 0; pass < 2 && found < 4; pass++)
