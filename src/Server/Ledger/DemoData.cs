@@ -1,0 +1,65 @@
+using System.Globalization;
+using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Ledger.Storage;
+
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>
+/// The demo terminals, keys and cards of the protocol brief, seeded into an empty database when
+/// <see cref="LedgerOptions.SeedDemoData"/> is on. These keys are public: never for production.
+/// </summary>
+internal static class DemoData
+{
+    public const int Currency = 840;
+
+    public static byte[] TerminalMasterKey => Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD");
+
+    public static byte[] TerminalPinKey => Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
+
+    public static byte[] TerminalMacKey => Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
+
+    public static PinVerificationKey PinVerificationKey => new(Convert.FromHexString("59FC8F97BFDFF32A1121A96AB0E1A0AD"), 1);
+
+    /// <summary>ATM00001–ATM00010; the first eight require a MAC.</summary>
+    public static IEnumerable<TerminalRecord> Terminals() =>
+        Enumerable.Range(1, 10).Select(number => new TerminalRecord
+        {
+            TerminalId = string.Create(CultureInfo.InvariantCulture, $"ATM{number:D5}"),
+            MasterKey = TerminalMasterKey,
+            PinKey = TerminalPinKey,
+            MacKey = TerminalMacKey,
+            RequiresMac = number <= 8,
+        });
+
+    public static IEnumerable<CardRegistration> Cards() =>
+    [
+        new() { Pan = "4761739001010119", Pin = "1234", Expiry = "2812", OpeningBalance = 100_000 },
+        new() { Pan = "4761739001010127", Pin = "4321", Expiry = "2812", OpeningBalance = 5_000 },
+        new() { Pan = "4761739001010135", Pin = "1111", Expiry = "2312", OpeningBalance = 100_000 },
+        new() { Pan = "4761739001010143", Pin = "2222", Expiry = "2812", OpeningBalance = 100_000, Status = CardStatus.Restricted },
+        new()
+        {
+            Pan = "4761739001010150",
+            Pin = "3333",
+            Expiry = "2812",
+            OpeningBalance = 100_000_000,
+            DailyAmountLimit = 100_000_000,
+            DailyCountLimit = 100_000,
+        },
+    ];
+
+    public static void Seed(LedgerStore store, LedgerSequences sequences, LedgerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var pinVerificationKey = PinVerificationKey;
+        store.SavePinVerificationKey(pinVerificationKey);
+        foreach (var terminal in Terminals())
+        {
+            store.UpsertTerminal(terminal);
+        }
+
+        var issued = Cards().Select(card => CardIssuer.Issue(card, pinVerificationKey, sequences, options)).ToList();
+        store.InsertAccounts(issued.Select(pair => pair.Account));
+        store.InsertCards(issued.Select(pair => pair.Card));
+    }
+}

@@ -1,0 +1,35 @@
+using SocketAtm.Server.Ledger.Model;
+
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>
+/// Administration of the ledger for the admin command line and the load harness. Every operation goes through the
+/// ledger's writer, so it is ordered with the financial requests and durable when its task completes. Bad input
+/// fails the task with <see cref="ArgumentException"/> and changes nothing.
+/// </summary>
+internal interface ILedgerAdmin
+{
+    /// <summary>Registers a terminal (or replaces one with the same id).</summary>
+    Task AddTerminalAsync(TerminalRegistration terminal, CancellationToken cancellationToken);
+
+    /// <summary>Installs new working keys (after a key exchange) for a registered terminal.</summary>
+    Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken);
+
+    /// <summary>Adds cards, each with a new account, all in one transaction: all are added or none.</summary>
+    Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken);
+
+    /// <summary>Sets a card's status; unblocking (to <see cref="CardStatus.Active"/>) also clears its PIN tries.</summary>
+    Task SetCardStatusAsync(string pan, CardStatus status, CancellationToken cancellationToken);
+
+    /// <summary>The card's default account balance and state, or null when the card is not on file.</summary>
+    Task<CardBalance?> GetCardBalanceAsync(string pan, CancellationToken cancellationToken);
+
+    /// <summary>The latest journal rows of a terminal, newest first (PANs masked).</summary>
+    Task<IReadOnlyList<JournalRecord>> ListJournalForTerminalAsync(string terminalId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The latest journal rows of a card, newest first (PANs masked); empty when the card is not on file.</summary>
+    Task<IReadOnlyList<JournalRecord>> ListJournalForCardAsync(string pan, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Checks that every balance is its opening balance plus its journal and that no key was applied twice.</summary>
+    Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken);
+}

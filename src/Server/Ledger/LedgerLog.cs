@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>The ledger's log events (3000–3099).</summary>
+internal static partial class LedgerLog
+{
+    [LoggerMessage(3000, LogLevel.Information, "Ledger opened at {DataFile}: {Accounts} accounts, {JournalRows} journal rows, invariants hold")]
+    public static partial void Opened(ILogger logger, string dataFile, int accounts, long journalRows);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Ledger database was empty: seeded the DEMO terminals, keys and cards (never for production)")]
+    public static partial void SeededDemoData(ILogger logger);
+
+    [LoggerMessage(3002, LogLevel.Critical, "Ledger storage failed; the ledger stops taking requests")]
+    public static partial void StorageFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3003, LogLevel.Debug, "Ledger checkpoint copied the log into the data file")]
+    public static partial void Checkpointed(ILogger logger);
+
+    [LoggerMessage(3004, LogLevel.Information, "Ledger closed")]
+    public static partial void Closed(ILogger logger);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Ledger could not release its storage cleanly after a failure")]
+    public static partial void CloseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3005, LogLevel.Error, "Ledger could not decide a request: answered 96")]
+    public static partial void DecisionFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>Settings of the LiteDB ledger, bound from the configuration section <see cref="SectionName"/>.</summary>
+internal sealed class LedgerOptions
+{
+    public const string SectionName = "Ledger";
+
+    /// <summary>Directory holding the database (<see cref="FileName"/>) and its log; created when missing.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Data file name; LiteDB's log sits beside it as <c>name-log.ext</c>.</summary>
+    [Required]
+    public string FileName { get; set; } = "ledger.db";
+
+    /// <summary>Requests that may wait for the writer; beyond this, requests are answered 91 at once.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 4096;
+
+    /// <summary>Most requests applied in one transaction and made durable with one sync.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Wrong PINs in a row that block the card (answered 75).</summary>
+    [Range(1, 99)]
+    public int PinTryLimit { get; set; } = 3;
+
+    /// <summary>Copy the log into the data file after this many batches...</summary>
+    [Range(1, int.MaxValue)]
+    public int CheckpointEveryBatches { get; set; } = 1000;
+
+    /// <summary>...or as soon as the log has grown past this many bytes.</summary>
+    [Range(8192, long.MaxValue)]
+    public long CheckpointLogSizeBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Daily withdrawal amount limit of a card added without one, in minor units.</summary>
+    [Range(0, long.MaxValue)]
+    public long DefaultDailyAmountLimit { get; set; } = 50_000;
+
+    /// <summary>Daily withdrawal count limit of a card added without one.</summary>
+    [Range(0, int.MaxValue)]
+    public int DefaultDailyCountLimit { get; set; } = 10;
+
+    /// <summary>Seed the demo terminals, keys and cards into a new, empty database. Never for production.</summary>
+    public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>Full path of the data file.</summary>
+    public string DataFilePath => Path.Combine(Path.GetFullPath(DataDirectory), FileName);
+
+    /// <summary>Full path of the log file, where LiteDB itself would look for it.</summary>
+    public string LogFilePath =>
+        Path.Combine(Path.GetFullPath(DataDirectory), Path.GetFileNameWithoutExtension(FileName) + "-log" + Path.GetExtension(FileName));
+}

@@ -1,0 +1,39 @@
+namespace SocketAtm.Server.Ledger.Model;
+
+/// <summary>
+/// The stored decision for an idempotency key: a repeat gets <see cref="Outcome"/> back. For an approved withdrawal
+/// it also remembers what was applied, so a reversal can restore exactly that, once.
+/// </summary>
+internal sealed record IdempotencyRecord
+{
+    /// <summary>The key text (<see cref="RequestKey.ToString"/>).</summary>
+    public required string Key { get; init; }
+
+    public required TransactionKind Kind { get; init; }
+
+    public required int Mti { get; init; }
+
+    /// <summary>The journal row that decided it.</summary>
+    public required long JournalId { get; init; }
+
+    /// <summary>The outcome as answered (with <see cref="LedgerOutcome.IsReplay"/> false).</summary>
+    public required LedgerOutcome Outcome { get; init; }
+
+    public string MaskedPan { get; init; } = string.Empty;
+
+    public long? CardId { get; init; }
+
+    public long? AccountId { get; init; }
+
+    /// <summary>For an approved withdrawal: the amount debited.</summary>
+    public long AppliedAmount { get; init; }
+
+    /// <summary>For an approved withdrawal: the business day (yyyyMMdd) whose daily usage it counted on.</summary>
+    public int UsageDay { get; init; }
+
+    /// <summary>For a reversed withdrawal: the key of the reversal that reversed it.</summary>
+    public string? ReversedByKey { get; init; }
+
+    /// <summary>True when this is an approved withdrawal that can still be reversed.</summary>
+    public bool IsReversible => Kind == TransactionKind.Withdrawal && Outcome.IsApproved && ReversedByKey is null;
+}

@@ -1,0 +1,17 @@
+namespace SocketAtm.Server.Ledger.Model;
+
+/// <summary>How a journaled request was handled.</summary>
+internal enum JournalDisposition : byte
+{
+    /// <summary>Decided now; the outcome is stored under the request's key.</summary>
+    Decided,
+
+    /// <summary>A repeat answered with the stored outcome; nothing applied.</summary>
+    Replay,
+
+    /// <summary>A new original whose key was already used: answered 94, nothing applied or stored.</summary>
+    Duplicate,
+
+    /// <summary>The decision failed unexpectedly: answered 96, nothing applied or stored, so a repeat is decided afresh.</summary>
+    Failed,
+}

@@ -1,0 +1,42 @@
+namespace SocketAtm.Server.Ledger.Model;
+
+/// <summary>
+/// One row of the append-only journal: a financial request and what the ledger did with it. Holds the masked PAN
+/// only. <see cref="Delta"/> is the change applied to <see cref="AccountId"/>'s balance (negative for a debit).
+/// </summary>
+internal sealed record JournalRecord
+{
+    public required long Id { get; init; }
+
+    /// <summary>When the ledger decided, as Unix milliseconds (UTC).</summary>
+    public required long AtUnixMilliseconds { get; init; }
+
+    /// <summary>The request's idempotency key text.</summary>
+    public required string Key { get; init; }
+
+    public required int Mti { get; init; }
+
+    public required TransactionKind Kind { get; init; }
+
+    public required JournalDisposition Disposition { get; init; }
+
+    public required string TerminalId { get; init; }
+
+    public string MaskedPan { get; init; } = string.Empty;
+
+    public long? CardId { get; init; }
+
+    public long? AccountId { get; init; }
+
+    /// <summary>The amount the request carried (DE 4), in minor units.</summary>
+    public long Amount { get; init; }
+
+    /// <summary>The change applied to the account's balance, in minor units.</summary>
+    public long Delta { get; init; }
+
+    public required string ResponseCode { get; init; }
+
+    public string? AuthorizationId { get; init; }
+
+    public string? RetrievalReference { get; init; }
+}

@@ -1,0 +1,58 @@
+using SocketAtm.Server.Ledger.Model;
+
+namespace SocketAtm.Server.Ledger.Rules;
+
+/// <summary>
+/// Decides a reversal of an earlier withdrawal. A full reversal restores the amount and the daily usage (amount and
+/// count); a partial one (cash partly dispensed) restores original − dispensed and that much of the daily amount.
+/// An original reverses at most once; reversing a declined or already reversed original answers 00 and changes
+/// nothing; an unknown original answers 25 and leaves a marker.
+/// </summary>
+internal static class ReversalRules
+{
+    /// <param name="original">The original's stored record, or null when the ledger has not seen it.</param>
+    /// <param name="account">The account the original debited, when it was an approved withdrawal.</param>
+    /// <param name="usage">The daily usage the original counted on, when it was an approved withdrawal.</param>
+    public static LedgerDecision Decide(
+        IdempotencyRecord? original, AccountRecord? account, DailyUsageRecord? usage, LedgerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (original is null)
+        {
+            return new LedgerDecision { ResponseCode = ResponseCodes.UnableToLocateOriginal, LeavesMarker = true };
+        }
+
+        if (!original.IsReversible)
+        {
+            return LedgerDecision.Declined(ResponseCodes.Approved);
+        }
+
+        if (account is null || original.CardId is not { } cardId)
+        {
+            return LedgerDecision.Declined(ResponseCodes.SystemMalfunction);
+        }
+
+        // Zero dispensed means no cash left the machine: that is a full reversal, whatever the message type says.
+        var isFull = request.DispensedAmount is null or 0;
+        var restore = isFull ? original.AppliedAmount : Math.Max(0, original.AppliedAmount - request.DispensedAmount!.Value);
+        var originalAfter = original with { ReversedByKey = request.Key.ToString() };
+        if (restore == 0)
+        {
+            return new LedgerDecision { ResponseCode = ResponseCodes.Approved, OriginalAfter = originalAfter };
+        }
+
+        usage ??= DailyUsageRecord.Empty(cardId, original.UsageDay);
+        return new LedgerDecision
+        {
+            ResponseCode = ResponseCodes.Approved,
+            Account = account with { Balance = account.Balance + restore },
+            Delta = restore,
+            UsageAfter = usage with
+            {
+                Amount = Math.Max(0, usage.Amount - restore),
+                Count = isFull ? Math.Max(0, usage.Count - 1) : usage.Count,
+            },
+            OriginalAfter = originalAfter,
+        };
+    }
+}

@@ -1,0 +1,9 @@
+namespace SocketAtm.Server.Ledger.Storage;
+
+/// <summary>Opens real files as <see cref="DurableFileStream"/>s.</summary>
+internal sealed class DurableFileStreamFactory : IDurableStreamFactory
+{
+    public static DurableFileStreamFactory Instance { get; } = new();
+
+    public Stream Open(string path) => new DurableFileStream(path);
+}

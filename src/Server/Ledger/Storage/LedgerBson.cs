@@ -1,0 +1,239 @@
+using LiteDB;
+using SocketAtm.Server.Ledger.Model;
+
+namespace SocketAtm.Server.Ledger.Storage;
+
+/// <summary>
+/// Maps the ledger's records to and from LiteDB documents by hand: the stored shape is spelled out here, in one
+/// place, rather than left to reflection. Money is Int64 minor units; times are Unix milliseconds; enums are names.
+/// </summary>
+internal static class LedgerBson
+{
+    public static BsonDocument ToBson(CardRecord card)
+    {
+        var accounts = new BsonArray(card.Accounts.Select(link => (BsonValue)new BsonDocument
+        {
+            ["Type"] = (int)link.Type,
+            ["AccountId"] = link.AccountId,
+        }));
+        return new BsonDocument
+        {
+            ["_id"] = card.Id,
+            ["Pan"] = card.Pan,
+            ["Pvv"] = card.Pvv,
+            ["Pvki"] = card.Pvki,
+            ["Status"] = card.Status.ToString(),
+            ["Expiry"] = card.Expiry,
+            ["PinTries"] = card.PinTries,
+            ["DailyAmountLimit"] = card.DailyAmountLimit,
+            ["DailyCountLimit"] = card.DailyCountLimit,
+            ["Accounts"] = accounts,
+        };
+    }
+
+    public static CardRecord ToCard(BsonDocument document) => new()
+    {
+        Id = document["_id"].AsInt64,
+        Pan = document["Pan"].AsString,
+        Pvv = document["Pvv"].AsString,
+        Pvki = document["Pvki"].AsInt32,
+        Status = Enum.Parse<CardStatus>(document["Status"].AsString),
+        Expiry = document["Expiry"].AsString,
+        PinTries = document["PinTries"].AsInt32,
+        DailyAmountLimit = document["DailyAmountLimit"].AsInt64,
+        DailyCountLimit = document["DailyCountLimit"].AsInt32,
+        Accounts = document["Accounts"].AsArray
+            .Select(link => new LinkedAccount((AccountType)link["Type"].AsInt32, link["AccountId"].AsInt64))
+            .ToArray(),
+    };
+
+    public static BsonDocument ToBson(AccountRecord account) => new()
+    {
+        ["_id"] = account.Id,
+        ["Type"] = (int)account.Type,
+        ["Currency"] = account.Currency,
+        ["OpeningBalance"] = account.OpeningBalance,
+        ["Balance"] = account.Balance,
+    };
+
+    public static AccountRecord ToAccount(BsonDocument document) => new()
+    {
+        Id = document["_id"].AsInt64,
+        Type = (AccountType)document["Type"].AsInt32,
+        Currency = document["Currency"].AsInt32,
+        OpeningBalance = document["OpeningBalance"].AsInt64,
+        Balance = document["Balance"].AsInt64,
+    };
+
+    public static BsonDocument ToBson(DailyUsageRecord usage) => new()
+    {
+        ["_id"] = usage.Id,
+        ["CardId"] = usage.CardId,
+        ["Day"] = usage.Day,
+        ["Amount"] = usage.Amount,
+        ["Count"] = usage.Count,
+    };
+
+    public static DailyUsageRecord ToDailyUsage(BsonDocument document) => new()
+    {
+        CardId = document["CardId"].AsInt64,
+        Day = document["Day"].AsInt32,
+        Amount = document["Amount"].AsInt64,
+        Count = document["Count"].AsInt32,
+    };
+
+    public static BsonDocument ToBson(TerminalRecord terminal) => new()
+    {
+        ["_id"] = terminal.TerminalId,
+        ["Enabled"] = terminal.Enabled,
+        ["MasterKey"] = KeyProtector.Protect(terminal.MasterKey),
+        ["PinKey"] = KeyProtector.Protect(terminal.PinKey),
+        ["MacKey"] = KeyProtector.Protect(terminal.MacKey),
+        ["RequiresMac"] = terminal.RequiresMac,
+    };
+
+    public static TerminalRecord ToTerminal(BsonDocument document) => new()
+    {
+        TerminalId = document["_id"].AsString,
+        Enabled = document["Enabled"].AsBoolean,
+        MasterKey = KeyProtector.Unprotect(document["MasterKey"].AsString),
+        PinKey = KeyProtector.Unprotect(document["PinKey"].AsString),
+        MacKey = KeyProtector.Unprotect(document["MacKey"].AsString),
+        RequiresMac = document["RequiresMac"].AsBoolean,
+    };
+
+    public static BsonDocument ToBson(PinVerificationKey key) => new()
+    {
+        ["_id"] = "PVK",
+        ["Key"] = KeyProtector.Protect(key.Key),
+        ["Index"] = key.Index,
+    };
+
+    public static PinVerificationKey ToPinVerificationKey(BsonDocument document) =>
+        new(KeyProtector.Unprotect(document["Key"].AsString), document["Index"].AsInt32);
+
+    public static BsonDocument ToBson(JournalRecord entry) => new()
+    {
+        ["_id"] = entry.Id,
+        ["At"] = entry.AtUnixMilliseconds,
+        ["Key"] = entry.Key,
+        ["Mti"] = entry.Mti,
+        ["Kind"] = entry.Kind.ToString(),
+        ["Disposition"] = entry.Disposition.ToString(),
+        ["TerminalId"] = entry.TerminalId,
+        ["MaskedPan"] = entry.MaskedPan,
+        ["CardId"] = Nullable(entry.CardId),
+        ["AccountId"] = Nullable(entry.AccountId),
+        ["Amount"] = entry.Amount,
+        ["Delta"] = entry.Delta,
+        ["ResponseCode"] = entry.ResponseCode,
+        ["AuthorizationId"] = entry.AuthorizationId,
+        ["RetrievalReference"] = entry.RetrievalReference,
+    };
+
+    public static JournalRecord ToJournal(BsonDocument document) => new()
+    {
+        Id = document["_id"].AsInt64,
+        AtUnixMilliseconds = document["At"].AsInt64,
+        Key = document["Key"].AsString,
+        Mti = document["Mti"].AsInt32,
+        Kind = Enum.Parse<TransactionKind>(document["Kind"].AsString),
+        Disposition = Enum.Parse<JournalDisposition>(document["Disposition"].AsString),
+        TerminalId = document["TerminalId"].AsString,
+        MaskedPan = document["MaskedPan"].AsString,
+        CardId = NullableInt64(document["CardId"]),
+        AccountId = NullableInt64(document["AccountId"]),
+        Amount = document["Amount"].AsInt64,
+        Delta = document["Delta"].AsInt64,
+        ResponseCode = document["ResponseCode"].AsString,
+        AuthorizationId = NullableString(document["AuthorizationId"]),
+        RetrievalReference = NullableString(document["RetrievalReference"]),
+    };
+
+    public static BsonDocument ToBson(IdempotencyRecord record) => new()
+    {
+        ["_id"] = record.Key,
+        ["Kind"] = record.Kind.ToString(),
+        ["Mti"] = record.Mti,
+        ["JournalId"] = record.JournalId,
+        ["Outcome"] = ToBson(record.Outcome),
+        ["MaskedPan"] = record.MaskedPan,
+        ["CardId"] = Nullable(record.CardId),
+        ["AccountId"] = Nullable(record.AccountId),
+        ["AppliedAmount"] = record.AppliedAmount,
+        ["UsageDay"] = record.UsageDay,
+        ["ReversedByKey"] = record.ReversedByKey,
+    };
+
+    public static IdempotencyRecord ToIdempotency(BsonDocument document) => new()
+    {
+        Key = document["_id"].AsString,
+        Kind = Enum.Parse<TransactionKind>(document["Kind"].AsString),
+        Mti = document["Mti"].AsInt32,
+        JournalId = document["JournalId"].AsInt64,
+        Outcome = ToOutcome(document["Outcome"].AsDocument),
+        MaskedPan = document["MaskedPan"].AsString,
+        CardId = NullableInt64(document["CardId"]),
+        AccountId = NullableInt64(document["AccountId"]),
+        AppliedAmount = document["AppliedAmount"].AsInt64,
+        UsageDay = document["UsageDay"].AsInt32,
+        ReversedByKey = NullableString(document["ReversedByKey"]),
+    };
+
+    public static BsonDocument ToBson(ReversalMarker marker) => new()
+    {
+        ["_id"] = marker.OriginalKey,
+        ["ReversalKey"] = marker.ReversalKey,
+        ["At"] = marker.AtUnixMilliseconds,
+    };
+
+    public static ReversalMarker ToMarker(BsonDocument document) =>
+        new(document["_id"].AsString, document["ReversalKey"].AsString, document["At"].AsInt64);
+
+    public static BsonDocument ToBson(LedgerSequences sequences) => new()
+    {
+        ["_id"] = "sequences",
+        ["Journal"] = sequences.Journal,
+        ["RetrievalReference"] = sequences.RetrievalReference,
+        ["AuthorizationId"] = sequences.AuthorizationId,
+        ["Card"] = sequences.Card,
+        ["Account"] = sequences.Account,
+    };
+
+    public static LedgerSequences ToSequences(BsonDocument document) => new()
+    {
+        Journal = document["Journal"].AsInt64,
+        RetrievalReference = document["RetrievalReference"].AsInt64,
+        AuthorizationId = document["AuthorizationId"].AsInt64,
+        Card = document["Card"].AsInt64,
+        Account = document["Account"].AsInt64,
+    };
+
+    private static BsonDocument ToBson(LedgerOutcome outcome) => new()
+    {
+        ["ResponseCode"] = outcome.ResponseCode,
+        ["AuthorizationId"] = outcome.AuthorizationId,
+        ["RetrievalReference"] = outcome.RetrievalReference,
+        ["AccountType"] = (int)outcome.AccountType,
+        ["LedgerBalance"] = Nullable(outcome.LedgerBalance),
+        ["AvailableBalance"] = Nullable(outcome.AvailableBalance),
+        ["Currency"] = outcome.Currency,
+    };
+
+    private static LedgerOutcome ToOutcome(BsonDocument document) => new()
+    {
+        ResponseCode = document["ResponseCode"].AsString,
+        AuthorizationId = NullableString(document["AuthorizationId"]),
+        RetrievalReference = NullableString(document["RetrievalReference"]),
+        AccountType = (AccountType)document["AccountType"].AsInt32,
+        LedgerBalance = NullableInt64(document["LedgerBalance"]),
+        AvailableBalance = NullableInt64(document["AvailableBalance"]),
+        Currency = document["Currency"].AsInt32,
+    };
+
+    private static BsonValue Nullable(long? value) => value is { } present ? new BsonValue(present) : BsonValue.Null;
+
+    private static long? NullableInt64(BsonValue value) => value.IsNull ? null : value.AsInt64;
+
+    private static string? NullableString(BsonValue value) => value.IsNull ? null : value.AsString;
+}

@@ -1,0 +1,123 @@
+using LiteDB;
+using SocketAtm.Server.Ledger.Model;
+
+namespace SocketAtm.Server.Ledger.Storage;
+
+/// <summary>
+/// Typed access to the ledger's LiteDB collections. Used only from the writer thread, inside its transactions.
+/// </summary>
+internal sealed class LedgerStore
+{
+    private const string SequencesId = "sequences";
+
+    private readonly ILiteCollection<BsonDocument> _accounts;
+    private readonly ILiteCollection<BsonDocument> _cards;
+    private readonly ILiteCollection<BsonDocument> _dailyUsage;
+    private readonly ILiteCollection<BsonDocument> _terminals;
+    private readonly ILiteCollection<BsonDocument> _hostKeys;
+    private readonly ILiteCollection<BsonDocument> _journal;
+    private readonly ILiteCollection<BsonDocument> _idempotency;
+    private readonly ILiteCollection<BsonDocument> _reversalMarkers;
+    private readonly ILiteCollection<BsonDocument> _counters;
+
+    public LedgerStore(LiteDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _accounts = database.GetCollection("accounts", BsonAutoId.Int64);
+        _cards = database.GetCollection("cards", BsonAutoId.Int64);
+        _dailyUsage = database.GetCollection("daily_usage");
+        _terminals = database.GetCollection("terminals");
+        _hostKeys = database.GetCollection("host_keys");
+        _journal = database.GetCollection("journal", BsonAutoId.Int64);
+        _idempotency = database.GetCollection("idempotency_keys");
+        _reversalMarkers = database.GetCollection("reversal_markers");
+        _counters = database.GetCollection("counters");
+    }
+
+    public void EnsureIndexes()
+    {
+        _cards.EnsureIndex("Pan", "$.Pan", unique: true);
+        _journal.EnsureIndex("TerminalId", "$.TerminalId");
+        _journal.EnsureIndex("CardId", "$.CardId");
+    }
+
+    /// <summary>True for a new database: nothing has been stored yet.</summary>
+    public bool IsEmpty() => _counters.FindById(SequencesId) is null && _hostKeys.Count() == 0 && _cards.Count() == 0;
+
+    public CardRecord? FindCardByPan(string pan) =>
+        _cards.FindOne(Query.EQ("Pan", pan)) is { } document ? LedgerBson.ToCard(document) : null;
+
+    public void InsertCards(IEnumerable<CardRecord> cards) => _cards.InsertBulk(cards.Select(LedgerBson.ToBson));
+
+    public void UpdateCard(CardRecord card) => Require(_cards.Update(LedgerBson.ToBson(card)), "card", card.Id);
+
+    public AccountRecord? FindAccount(long id) =>
+        _accounts.FindById(id) is { } document ? LedgerBson.ToAccount(document) : null;
+
+    public IEnumerable<AccountRecord> AllAccounts() => _accounts.FindAll().Select(LedgerBson.ToAccount);
+
+    public void InsertAccounts(IEnumerable<AccountRecord> accounts) => _accounts.InsertBulk(accounts.Select(LedgerBson.ToBson));
+
+    public void UpdateAccount(AccountRecord account) => Require(_accounts.Update(LedgerBson.ToBson(account)), "account", account.Id);
+
+    public DailyUsageRecord? FindDailyUsage(long cardId, int day) =>
+        _dailyUsage.FindById(DailyUsageRecord.StorageId(cardId, day)) is { } document ? LedgerBson.ToDailyUsage(document) : null;
+
+    public void UpsertDailyUsage(DailyUsageRecord usage) => _dailyUsage.Upsert(LedgerBson.ToBson(usage));
+
+    public TerminalRecord? FindTerminal(string terminalId) =>
+        _terminals.FindById(terminalId) is { } document ? LedgerBson.ToTerminal(document) : null;
+
+    public IEnumerable<TerminalRecord> AllTerminals() => _terminals.FindAll().Select(LedgerBson.ToTerminal);
+
+    public void UpsertTerminal(TerminalRecord terminal) => _terminals.Upsert(LedgerBson.ToBson(terminal));
+
+    public PinVerificationKey? FindPinVerificationKey() =>
+        _hostKeys.FindById("PVK") is { } document ? LedgerBson.ToPinVerificationKey(document) : null;
+
+    public void SavePinVerificationKey(PinVerificationKey key) => _hostKeys.Upsert(LedgerBson.ToBson(key));
+
+    public void InsertJournal(IEnumerable<JournalRecord> entries) => _journal.InsertBulk(entries.Select(LedgerBson.ToBson));
+
+    public IEnumerable<JournalRecord> AllJournal() => _journal.FindAll().Select(LedgerBson.ToJournal);
+
+    public long JournalCount() => _journal.LongCount();
+
+    /// <summary>The latest <paramref name="limit"/> journal rows of a terminal, newest first.</summary>
+    public IReadOnlyList<JournalRecord> LatestJournalForTerminal(string terminalId, int limit) =>
+        Latest(_journal.Find(Query.EQ("TerminalId", terminalId)), limit);
+
+    /// <summary>The latest <paramref name="limit"/> journal rows of a card, newest first.</summary>
+    public IReadOnlyList<JournalRecord> LatestJournalForCard(long cardId, int limit) =>
+        Latest(_journal.Find(Query.EQ("CardId", cardId)), limit);
+
+    public IdempotencyRecord? FindIdempotency(string key) =>
+        _idempotency.FindById(key) is { } document ? LedgerBson.ToIdempotency(document) : null;
+
+    public IEnumerable<IdempotencyRecord> AllIdempotency() => _idempotency.FindAll().Select(LedgerBson.ToIdempotency);
+
+    public void InsertIdempotency(IEnumerable<IdempotencyRecord> records) => _idempotency.InsertBulk(records.Select(LedgerBson.ToBson));
+
+    public void UpdateIdempotency(IdempotencyRecord record) => Require(_idempotency.Update(LedgerBson.ToBson(record)), "idempotency key", record.Key);
+
+    public ReversalMarker? FindReversalMarker(string originalKey) =>
+        _reversalMarkers.FindById(originalKey) is { } document ? LedgerBson.ToMarker(document) : null;
+
+    public void InsertReversalMarkers(IEnumerable<ReversalMarker> markers) => _reversalMarkers.InsertBulk(markers.Select(LedgerBson.ToBson));
+
+    public LedgerSequences LoadSequences() =>
+        _counters.FindById(SequencesId) is { } document ? LedgerBson.ToSequences(document) : new LedgerSequences();
+
+    public void SaveSequences(LedgerSequences sequences) => _counters.Upsert(LedgerBson.ToBson(sequences));
+
+    private static List<JournalRecord> Latest(IEnumerable<BsonDocument> documents, int limit) =>
+        documents.Select(LedgerBson.ToJournal).OrderByDescending(entry => entry.Id).Take(limit).ToList();
+
+    private static void Require(bool updated, string what, object id)
+    {
+        if (!updated)
+        {
+            throw new InvalidOperationException($"The ledger tried to update {what} {id}, which is not stored.");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>A terminal to register. Keys left null get the demo keys (never for production).</summary>
+internal sealed class TerminalRegistration
+{
+    /// <summary>Terminal id (DE 41): 8 characters.</summary>
+    public required string TerminalId { get; init; }
+
+    public bool Enabled { get; init; } = true;
+
+    public bool RequiresMac { get; init; }
+
+    /// <summary>Terminal master key (TMK), 16 bytes.</summary>
+    public byte[]? MasterKey { get; init; }
+
+    /// <summary>PIN key (TPK), 16 bytes.</summary>
+    public byte[]? PinKey { get; init; }
+
+    /// <summary>MAC key (TAK), 16 bytes.</summary>
+    public byte[]? MacKey { get; init; }
+
+    /// <summary>Log-safe: no keys.</summary>
+    public override string ToString() => $"Terminal {TerminalId}";
+}

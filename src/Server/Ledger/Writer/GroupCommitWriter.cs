@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using LiteDB;
+using LiteDB.Engine;
+using Microsoft.Extensions.Logging;
+using SocketAtm.Server.Ledger.Storage;
+
+namespace SocketAtm.Server.Ledger.Writer;
+
+/// <summary>
+/// The ledger's single writer: one dedicated thread that owns the LiteDB engine (its API is synchronous and its
+/// transactions belong to the thread that began them). It takes every request queued (up to the batch size),
+/// applies them all in one transaction, commits, syncs the log to disk, checkpoints when due, and only then
+/// completes the callers: an approval is never answered before its debit is durable.
+/// </summary>
+/// <remarks>
+/// LiteDB's <c>Commit()</c> writes the log but never syncs it, and its automatic checkpoint (inside
+/// <c>Commit()</c>) could copy unsynced log pages into the data file. So the engine gets our own streams, whose
+/// <c>Flush()</c> syncs, the automatic checkpoint is off (pragma CHECKPOINT = 0), and this writer syncs after each
+/// commit and checkpoints itself, after a sync. A storage failure is fatal: the engine is closed and never used again.
+/// </remarks>
+[SuppressMessage("Reliability", "CA1001", Justification = "The writer thread closes the database itself when it stops (Close, CloseQuietly).")]
+internal sealed class GroupCommitWriter
+{
+    private readonly LedgerOptions _options;
+    private readonly ChannelReader<LedgerWork> _queue;
+    private readonly TimeProvider _time;
+    private readonly IDurableStreamFactory _streams;
+    private readonly LedgerMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Action<Exception> _onStorageFailure;
+    private readonly RequestProcessor _processor;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource<LedgerStartState> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<LedgerWork> _inFlight = [];
+    private readonly List<RequestWork> _batch = [];
+    private Stream? _dataStream;
+    private Stream? _logStream;
+    private LiteDatabase? _database;
+    private LedgerStore? _store;
+    private int _batchesSinceCheckpoint;
+
+    /// <param name="onStorageFailure">
+    /// Called on the writer thread when storage fails, before the queue is drained: must stop new work from being queued.
+    /// </param>
+    public GroupCommitWriter(
+        LedgerOptions options,
+        ChannelReader<LedgerWork> queue,
+        TimeProvider time,
+        IDurableStreamFactory streams,
+        LedgerMetrics metrics,
+        ILogger logger,
+        Action<Exception> onStorageFailure)
+    {
+        _options = options;
+        _queue = queue;
+        _time = time;
+        _streams = streams;
+        _metrics = metrics;
+        _logger = logger;
+        _onStorageFailure = onStorageFailure;
+        _processor = new RequestProcessor(options.PinTryLimit, logger);
+        _thread = new Thread(Run) { Name = "SocketAtm ledger writer", IsBackground = true };
+    }
+
+    /// <summary>Completes when the database is open, seeded and checked; fails with <see cref="LedgerStartupException"/>.</summary>
+    public Task<LedgerStartState> Opened => _opened.Task;
+
+    /// <summary>Completes when the writer has closed the database, normally or after a storage failure.</summary>
+    public Task Stopped => _stopped.Task;
+
+    public void Start() => _thread.Start();
+
+    private void Run()
+    {
+        try
+        {
+            _opened.TrySetResult(Open());
+        }
+        catch (Exception exception)
+        {
+            CloseQuietly();
+            _opened.TrySetException(exception is LedgerStartupException
+                ? exception
+                : new LedgerStartupException($"The ledger at '{_options.DataFilePath}' could not be opened: {exception.Message}", exception));
+            _stopped.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            while (TryTakeNext(out var work))
+            {
+                if (work is AdminWork admin)
+                {
+                    RunAdmin(admin);
+                }
+                else
+                {
+                    CommitBatch((RequestWork)work);
+                }
+            }
+
+            Checkpoint();
+            Close();
+            LedgerLog.Closed(_logger);
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private LedgerStartState Open()
+    {
+        var directory = Path.GetFullPath(_options.DataDirectory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+            _dataStream = _streams.Open(_options.DataFilePath);
+            _logStream = _streams.Open(_options.LogFilePath);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new LedgerStartupException($"The ledger cannot use its data directory '{directory}': {exception.Message}", exception);
+        }
+
+        // LiteDB recovers here: committed transactions still in the log are indexed and served from it.
+        _database = new LiteDatabase(new LiteEngine(new EngineSettings { DataStream = _dataStream, LogStream = _logStream }));
+        if (_database.CheckpointSize != 0)
+        {
+            _database.CheckpointSize = 0;
+        }
+
+        _store = new LedgerStore(_database);
+        _store.EnsureIndexes();
+        if (_store.IsEmpty())
+        {
+            Seed(_store);
+        }
+
+        SyncLog();
+        var report = LedgerInvariants.Check(_store);
+        if (!report.Holds)
+        {
+            var more = report.Violations.Count > 3 ? $" (and {report.Violations.Count - 3} more)" : string.Empty;
+            throw new LedgerStartupException(
+                $"The ledger at '{_options.DataFilePath}' fails its invariant check and will not open: {string.Join("; ", report.Violations.Take(3))}{more}");
+        }
+
+        Checkpoint();
+        var pinVerificationKey = _store.FindPinVerificationKey()
+            ?? throw new LedgerStartupException($"The ledger at '{_options.DataFilePath}' holds no PIN verification key.");
+        LedgerLog.Opened(_logger, _options.DataFilePath, report.AccountsChecked, report.JournalRows);
+        return new LedgerStartState(_store.AllTerminals().ToList(), pinVerificationKey);
+    }
+
+    private void Seed(LedgerStore store)
+    {
+        var database = _database!;
+        database.BeginTrans();
+        var sequences = store.LoadSequences();
+        if (_options.SeedDemoData)
+        {
+            DemoData.Seed(store, sequences, _options);
+            LedgerLog.SeededDemoData(_logger);
+        }
+        else
+        {
+            store.SavePinVerificationKey(new PinVerificationKey(RandomNumberGenerator.GetBytes(16), 1));
+        }
+
+        store.SaveSequences(sequences);
+        database.Commit();
+    }
+
+    private bool TryTakeNext(out LedgerWork work)
+    {
+        while (!_queue.TryRead(out work!))
+        {
+            // A dedicated thread may block: waiting here costs no pool thread.
+            if (!_queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void CommitBatch(RequestWork first)
+    {
+        _batch.Clear();
+        _batch.Add(first);
+        while (_batch.Count < _options.MaxBatchSize && _queue.TryPeek(out var next) && next is RequestWork && _queue.TryRead(out next))
+        {
+            _batch.Add((RequestWork)next);
+        }
+
+        _inFlight.Clear();
+        _inFlight.AddRange(_batch);
+        var started = Stopwatch.GetTimestamp();
+        var now = _time.GetUtcNow();
+        var database = _database!;
+        database.BeginTrans();
+        var unit = new LedgerUnitOfWork(_store!);
+        foreach (var work in _batch)
+        {
+            work.Outcome = _processor.Process(work.Request, unit, now);
+        }
+
+        unit.SaveChanges();
+        database.Commit();
+        SyncLog();
+        _metrics.RecordCommit(_batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        CheckpointIfDue();
+        _inFlight.Clear();
+        foreach (var work in _batch)
+        {
+            work.Complete();
+        }
+    }
+
+    private void RunAdmin(AdminWork work)
+    {
+        _inFlight.Clear();
+        _inFlight.Add(work);
+        var now = _time.GetUtcNow();
+        var database = _database!;
+        if (!work.IsReadOnly)
+        {
+            database.BeginTrans();
+        }
+
+        try
+        {
+            work.Execute(_store!, now);
+        }
+        catch (ArgumentException exception)
+        {
+            if (!work.IsReadOnly)
+            {
+                database.Rollback();
+            }
+
+            _inFlight.Clear();
+            work.Fail(exception);
+            return;
+        }
+
+        if (!work.IsReadOnly)
+        {
+            database.Commit();
+            SyncLog();
+            CheckpointIfDue();
+        }
+
+        _inFlight.Clear();
+        work.Complete();
+    }
+
+    private void SyncLog() => _logStream!.Flush();
+
+    private void CheckpointIfDue()
+    {
+        if (++_batchesSinceCheckpoint >= _options.CheckpointEveryBatches || _logStream!.Length >= _options.CheckpointLogSizeBytes)
+        {
+            Checkpoint();
+        }
+    }
+
+    /// <summary>
+    /// Copies the (synced) log into the data file, which LiteDB syncs, then truncates the log; the truncation is
+    /// synced before anything new is written to the log, so stale log pages can never be replayed over newer data.
+    /// </summary>
+    private void Checkpoint()
+    {
+        _database!.Checkpoint();
+        SyncLog();
+        _batchesSinceCheckpoint = 0;
+        LedgerLog.Checkpointed(_logger);
+    }
+
+    private void Close()
+    {
+        _database?.Dispose();
+        _database = null;
+        _logStream?.Dispose();
+        _dataStream?.Dispose();
+    }
+
+    private void Fail(Exception exception)
+    {
+        LedgerLog.StorageFailed(_logger, exception);
+        var unavailable = new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", exception);
+        foreach (var work in _inFlight)
+        {
+            work.Fail(unavailable);
+        }
+
+        _inFlight.Clear();
+        _onStorageFailure(exception);
+        while (_queue.TryRead(out var queued))
+        {
+            queued.Fail(unavailable);
+        }
+
+        CloseQuietly();
+    }
+
+    private void CloseQuietly()
+    {
+        // After a failure the engine may be in any state: release what can be released, report nothing more.
+        foreach (var release in new Action[] { () => _database?.Dispose(), () => _logStream?.Dispose(), () => _dataStream?.Dispose() })
+        {
+            try
+            {
+                release();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LedgerLog.CloseFailed(_logger, exception);
+            }
+        }
+
+        _database = null;
+    }
+}

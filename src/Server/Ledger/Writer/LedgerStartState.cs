@@ -1,0 +1,4 @@
+namespace SocketAtm.Server.Ledger.Writer;
+
+/// <summary>What the writer read at open for the ledger to serve from memory: the terminals and the PVK.</summary>
+internal sealed record LedgerStartState(IReadOnlyList<TerminalRecord> Terminals, PinVerificationKey PinVerificationKey);

@@ -1,0 +1,8 @@
+namespace SocketAtm.Server.Ledger.Writer;
+
+/// <summary>Something queued for the writer thread: a financial request, or an admin operation.</summary>
+internal abstract class LedgerWork
+{
+    /// <summary>Completes the caller's task with <paramref name="exception"/>; the work was not (durably) done.</summary>
+    public abstract void Fail(Exception exception);
+}

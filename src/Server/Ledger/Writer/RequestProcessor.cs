@@ -1,0 +1,232 @@
+using Microsoft.Extensions.Logging;
+using SocketAtm.Protocol.Masking;
+using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Ledger.Rules;
+
+namespace SocketAtm.Server.Ledger.Writer;
+
+/// <summary>
+/// Takes one request through idempotency, the rules and the unit of work: looks up what the rules need, asks them for
+/// a decision, applies it, journals it and stores the outcome under the request's key. Runs on the writer thread.
+/// </summary>
+internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
+{
+    public LedgerOutcome Process(LedgerRequest request, LedgerUnitOfWork unit, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(unit);
+        var key = request.Key.ToString();
+        var stored = unit.FindIdempotency(key);
+        if (stored is not null)
+        {
+            return request.IsRepeat ? Replay(request, key, stored, unit, now) : Duplicate(request, key, unit, now);
+        }
+
+        CardRecord? card = null;
+        IdempotencyRecord? original = null;
+        LedgerDecision decision;
+        try
+        {
+            switch (request.Kind)
+            {
+                case TransactionKind.Reversal:
+                    original = request.OriginalKey is { } originalKey ? unit.FindIdempotency(originalKey.ToString()) : null;
+                    decision = DecideReversal(request, original, unit);
+                    break;
+                case TransactionKind.Withdrawal or TransactionKind.BalanceInquiry when unit.HasReversalMarker(key):
+                    // The terminal reversed this request before it got here: it has given up on it, so it must not apply.
+                    decision = LedgerDecision.Declined(ResponseCodes.DuplicateTransmission);
+                    break;
+                case TransactionKind.Withdrawal:
+                    card = unit.FindCardByPan(request.Pan);
+                    decision = WithdrawalRules.Decide(
+                        card, AccountsOf(card, unit), UsageOf(card, now, unit), request, now, pinTryLimit);
+                    break;
+                case TransactionKind.BalanceInquiry:
+                    card = unit.FindCardByPan(request.Pan);
+                    decision = BalanceInquiryRules.Decide(card, AccountsOf(card, unit), request, now, pinTryLimit);
+                    break;
+                default:
+                    decision = LedgerDecision.Declined(ResponseCodes.InvalidTransaction);
+                    break;
+            }
+        }
+        catch (Exception exception) when (!StorageFailure.Is(exception))
+        {
+            // A defect in deciding this one request must not take its batch down: answer 96, store nothing, so that a
+            // repeat is decided afresh.
+            LedgerLog.DecisionFailed(logger, exception);
+            return Failed(request, key, unit, now);
+        }
+
+        return Apply(request, key, decision, card, original, unit, now);
+    }
+
+    private static LedgerDecision DecideReversal(LedgerRequest request, IdempotencyRecord? original, LedgerUnitOfWork unit)
+    {
+        AccountRecord? account = null;
+        DailyUsageRecord? usage = null;
+        if (original is { IsReversible: true, AccountId: { } accountId, CardId: { } cardId })
+        {
+            account = unit.FindAccount(accountId);
+            usage = unit.FindDailyUsage(cardId, original.UsageDay);
+        }
+
+        return ReversalRules.Decide(original, account, usage, request);
+    }
+
+    private static List<AccountRecord> AccountsOf(CardRecord? card, LedgerUnitOfWork unit)
+    {
+        var accounts = new List<AccountRecord>(card?.Accounts.Count ?? 0);
+        foreach (var link in card?.Accounts ?? [])
+        {
+            if (unit.FindAccount(link.AccountId) is { } account)
+            {
+                accounts.Add(account);
+            }
+        }
+
+        return accounts;
+    }
+
+    private static DailyUsageRecord? UsageOf(CardRecord? card, DateTimeOffset now, LedgerUnitOfWork unit) =>
+        card is null ? null : unit.FindDailyUsage(card.Id, DailyUsageRecord.BusinessDay(now));
+
+    private static LedgerOutcome Apply(
+        LedgerRequest request,
+        string key,
+        LedgerDecision decision,
+        CardRecord? card,
+        IdempotencyRecord? original,
+        LedgerUnitOfWork unit,
+        DateTimeOffset now)
+    {
+        if (decision.CardAfter is { } cardAfter)
+        {
+            unit.PutCard(cardAfter);
+        }
+
+        if (decision.Delta != 0)
+        {
+            unit.PutAccount(decision.Account!);
+        }
+
+        if (decision.UsageAfter is { } usageAfter)
+        {
+            unit.PutDailyUsage(usageAfter);
+        }
+
+        if (decision.OriginalAfter is { } originalAfter)
+        {
+            unit.UpdateIdempotency(originalAfter);
+        }
+
+        if (decision.LeavesMarker && request.OriginalKey is { } originalKey && !unit.HasReversalMarker(originalKey.ToString()))
+        {
+            unit.AddReversalMarker(new ReversalMarker(originalKey.ToString(), key, now.ToUnixTimeMilliseconds()));
+        }
+
+        var sequences = unit.Sequences;
+        var isCardApproval = decision.IsApproved && request.Kind != TransactionKind.Reversal;
+        var account = decision.Account;
+        var outcome = new LedgerOutcome
+        {
+            ResponseCode = decision.ResponseCode,
+            AuthorizationId = isCardApproval ? sequences.NextAuthorizationId() : null,
+            RetrievalReference = sequences.NextRetrievalReference(),
+            AccountType = account?.Type ?? request.AccountType,
+            LedgerBalance = account?.Balance,
+            AvailableBalance = account?.Balance,
+            Currency = account?.Currency ?? request.Currency,
+        };
+
+        var maskedPan = MaskedPanOf(request, original);
+        var cardId = card?.Id ?? original?.CardId;
+        var accountId = account?.Id ?? original?.AccountId;
+        var journalId = sequences.NextJournalId();
+        unit.AddJournal(new JournalRecord
+        {
+            Id = journalId,
+            AtUnixMilliseconds = now.ToUnixTimeMilliseconds(),
+            Key = key,
+            Mti = request.Mti,
+            Kind = request.Kind,
+            Disposition = JournalDisposition.Decided,
+            TerminalId = request.Key.TerminalId,
+            MaskedPan = maskedPan,
+            CardId = cardId,
+            AccountId = accountId,
+            Amount = request.Amount,
+            Delta = decision.Delta,
+            ResponseCode = outcome.ResponseCode,
+            AuthorizationId = outcome.AuthorizationId,
+            RetrievalReference = outcome.RetrievalReference,
+        });
+
+        var debited = request.Kind == TransactionKind.Withdrawal && decision.IsApproved;
+        unit.AddIdempotency(new IdempotencyRecord
+        {
+            Key = key,
+            Kind = request.Kind,
+            Mti = request.Mti,
+            JournalId = journalId,
+            Outcome = outcome,
+            MaskedPan = maskedPan,
+            CardId = cardId,
+            AccountId = accountId,
+            AppliedAmount = debited ? -decision.Delta : 0,
+            UsageDay = debited ? decision.UsageAfter?.Day ?? 0 : 0,
+        });
+        return outcome;
+    }
+
+    private static LedgerOutcome Replay(LedgerRequest request, string key, IdempotencyRecord stored, LedgerUnitOfWork unit, DateTimeOffset now)
+    {
+        var outcome = stored.Outcome with { IsReplay = true };
+        Journal(request, key, JournalDisposition.Replay, outcome, stored.MaskedPan, stored.CardId, unit, now);
+        return outcome;
+    }
+
+    private static LedgerOutcome Duplicate(LedgerRequest request, string key, LedgerUnitOfWork unit, DateTimeOffset now) =>
+        Unstored(request, key, JournalDisposition.Duplicate, ResponseCodes.DuplicateTransmission, unit, now);
+
+    private static LedgerOutcome Failed(LedgerRequest request, string key, LedgerUnitOfWork unit, DateTimeOffset now) =>
+        Unstored(request, key, JournalDisposition.Failed, ResponseCodes.SystemMalfunction, unit, now);
+
+    private static LedgerOutcome Unstored(
+        LedgerRequest request, string key, JournalDisposition disposition, string responseCode, LedgerUnitOfWork unit, DateTimeOffset now)
+    {
+        var outcome = new LedgerOutcome { ResponseCode = responseCode, AccountType = request.AccountType, Currency = request.Currency };
+        Journal(request, key, disposition, outcome, SensitiveData.MaskPan(request.Pan), null, unit, now);
+        return outcome;
+    }
+
+    private static void Journal(
+        LedgerRequest request,
+        string key,
+        JournalDisposition disposition,
+        LedgerOutcome outcome,
+        string maskedPan,
+        long? cardId,
+        LedgerUnitOfWork unit,
+        DateTimeOffset now) =>
+        unit.AddJournal(new JournalRecord
+        {
+            Id = unit.Sequences.NextJournalId(),
+            AtUnixMilliseconds = now.ToUnixTimeMilliseconds(),
+            Key = key,
+            Mti = request.Mti,
+            Kind = request.Kind,
+            Disposition = disposition,
+            TerminalId = request.Key.TerminalId,
+            MaskedPan = maskedPan,
+            CardId = cardId,
+            Amount = request.Amount,
+            ResponseCode = outcome.ResponseCode,
+            AuthorizationId = outcome.AuthorizationId,
+            RetrievalReference = outcome.RetrievalReference,
+        });
+
+    private static string MaskedPanOf(LedgerRequest request, IdempotencyRecord? original) =>
+        string.IsNullOrEmpty(request.Pan) && original is not null ? original.MaskedPan : SensitiveData.MaskPan(request.Pan);
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.Storage;
+
+namespace SocketAtm.Server.Tests.Ledger;
+
+/// <summary>A ledger in a temporary directory of its own, on a fake clock, with builders for requests against the demo data.</summary>
+internal sealed class LedgerTestContext : IAsyncDisposable
+{
+    public const string Acquirer = "00000000000";
+    public const string Terminal = "ATM00009";
+
+    private int _nextStan;
+
+    public LedgerTestContext(Action<LedgerOptions>? configure = null)
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "socketatm-ledger-" + Guid.NewGuid().ToString("N"));
+        Options = new LedgerOptions { DataDirectory = Directory, CheckpointEveryBatches = 50 };
+        configure?.Invoke(Options);
+    }
+
+    public string Directory { get; }
+
+    public LedgerOptions Options { get; }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 15, 10, 0, 0, TimeSpan.Zero));
+
+    public LiteDbLedger Ledger => _ledger ?? throw new InvalidOperationException("Open the ledger first.");
+
+    public List<Exception> FatalErrors { get; } = [];
+
+    private LiteDbLedger? _ledger;
+
+    public async Task<LiteDbLedger> OpenAsync(IDurableStreamFactory? streams = null, IMeterFactory? meterFactory = null)
+    {
+        _ledger = await LiteDbLedger.OpenAsync(Options, Time, FatalErrors.Add, meterFactory, streams: streams);
+        return _ledger;
+    }
+
+    public async Task<LiteDbLedger> ReopenAsync(IDurableStreamFactory? streams = null)
+    {
+        await CloseAsync();
+        return await OpenAsync(streams);
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_ledger is not null)
+        {
+            await _ledger.DisposeAsync();
+            _ledger = null;
+        }
+    }
+
+    public Task<LedgerOutcome> ExecuteAsync(LedgerRequest request) => Ledger.ExecuteAsync(request, CancellationToken.None).AsTask();
+
+    public RequestKey NextKey(string terminal = Terminal) =>
+        new(Acquirer, terminal, Interlocked.Increment(ref _nextStan), Time.GetUtcNow().ToString("MMddHHmmss", CultureInfo.InvariantCulture));
+
+    public LedgerRequest Withdrawal(
+        string pan, string pin, long amount, RequestKey? key = null, int mti = 200, int currency = DemoData.Currency,
+        AccountType accountType = AccountType.Default) => new()
+        {
+            Kind = TransactionKind.Withdrawal,
+            Key = key ?? NextKey(),
+            Mti = mti,
+            Pan = pan,
+            AccountType = accountType,
+            Amount = amount,
+            Currency = currency,
+            CandidatePvv = CardIssuer.ComputePvv(DemoData.PinVerificationKey, pan, pin),
+            HasPinBlock = true,
+            ReceivedAt = Time.GetUtcNow(),
+        };
+
+    public LedgerRequest BalanceInquiry(string pan, string pin, RequestKey? key = null, int mti = 200) => new()
+    {
+        Kind = TransactionKind.BalanceInquiry,
+        Key = key ?? NextKey(),
+        Mti = mti,
+        Pan = pan,
+        Currency = DemoData.Currency,
+        CandidatePvv = CardIssuer.ComputePvv(DemoData.PinVerificationKey, pan, pin),
+        HasPinBlock = true,
+        ReceivedAt = Time.GetUtcNow(),
+    };
+
+    public LedgerRequest Reversal(RequestKey original, long amount, long? dispensed = null, RequestKey? key = null, int mti = 400) => new()
+    {
+        Kind = TransactionKind.Reversal,
+        Key = key ?? NextKey(),
+        Mti = mti,
+        Pan = string.Empty,
+        Amount = amount,
+        Currency = DemoData.Currency,
+        OriginalKey = original,
+        DispensedAmount = dispensed,
+        ReceivedAt = Time.GetUtcNow(),
+    };
+
+    public async Task<CardBalance> BalanceOfAsync(string pan) =>
+        await Ledger.GetCardBalanceAsync(pan, CancellationToken.None) ?? throw new InvalidOperationException("Card not on file.");
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+}
