@@ -1,6 +1,27 @@
+using Microsoft.Extensions.Hosting;
+using SocketAtm.Server.Hosting;
+
 namespace SocketAtm.Server;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static async Task<int> Main(string[] args)
+    {
+        IHost host;
+        try
+        {
+            host = ServerHost.Build(args);
+            await host.StartAsync();
+        }
+        catch (Exception exception) when (StartupFailure.TryDescribe(exception, out var message))
+        {
+            // A configuration mistake deserves one readable line, not a stack trace.
+            await Console.Error.WriteLineAsync($"socketatm: cannot start: {message}");
+            return 2;
+        }
+
+        await host.WaitForShutdownAsync();
+        host.Dispose();
+        return Environment.ExitCode;
+    }
 }

@@ -49,19 +49,8 @@ internal static class CardIssuer
         Encoding.ASCII.GetBytes(pan, panBytes);
         Encoding.ASCII.GetBytes(pin, pinBytes);
 
-        // The OpenSSL 3 build here refuses a 16-byte (double-length) 3DES key in .NET's one-shot ECB ("invalid key
-        // length"); K1|K2|K1 is the same key as three-key 3DES and is accepted everywhere.
-        var key = pinVerificationKey.Key;
-        Span<byte> tripleLength = stackalloc byte[24];
-        if (key.Length == 16)
-        {
-            key.CopyTo(tripleLength);
-            key.AsSpan(0, 8).CopyTo(tripleLength[16..]);
-        }
-
-        PinVerificationValue.Compute(key.Length == 16 ? tripleLength : key, panBytes, pinVerificationKey.Index, pinBytes, pvv);
+        PinVerificationValue.Compute(pinVerificationKey.Key, panBytes, pinVerificationKey.Index, pinBytes, pvv);
         pinBytes.Clear();
-        tripleLength.Clear();
         return Encoding.ASCII.GetString(pvv);
     }
 

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace SocketAtm.Server.Diagnostics;
+
+/// <summary>The host's instruments on the "SocketAtm" meter (read them with <c>dotnet-counters monitor -n SocketAtm.Server --counters SocketAtm</c>).</summary>
+internal sealed class AtmMetrics
+{
+    public const string MeterName = "SocketAtm";
+
+    private readonly Counter<long> _messages;
+    private readonly Histogram<double> _processingMs;
+    private readonly UpDownCounter<long> _openConnections;
+    private readonly Counter<long> _rejectedFrames;
+    private readonly Counter<long> _refusedConnections;
+
+    public AtmMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _messages = meter.CreateCounter<long>("socketatm.messages", "{message}", "Requests answered, by request MTI and response code.");
+        _processingMs = meter.CreateHistogram<double>("socketatm.processing.duration", "ms", "Time from a complete request frame to its response being queued for writing.");
+        _openConnections = meter.CreateUpDownCounter<long>("socketatm.connections.open", "{connection}", "Terminal connections currently open.");
+        _rejectedFrames = meter.CreateCounter<long>("socketatm.frames.rejected", "{frame}", "Frames or messages rejected as malformed, by reason.");
+        _refusedConnections = meter.CreateCounter<long>("socketatm.connections.refused", "{connection}", "Connections closed at accept because the connection cap was reached.");
+    }
+
+    public void MessageAnswered(int requestMti, string responseCode, double elapsedMs)
+    {
+        var tags = new TagList { { "mti", requestMti }, { "response_code", responseCode } };
+        _messages.Add(1, tags);
+        _processingMs.Record(elapsedMs, new KeyValuePair<string, object?>("mti", requestMti));
+    }
+
+    public void ConnectionOpened() => _openConnections.Add(1);
+
+    public void ConnectionClosed() => _openConnections.Add(-1);
+
+    public void ConnectionRefused() => _refusedConnections.Add(1);
+
+    public void FrameRejected(string reason) => _rejectedFrames.Add(1, new KeyValuePair<string, object?>("reason", reason));
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+
+namespace SocketAtm.Server.Diagnostics;
+
+/// <summary>
+/// Every log line the host writes, source-generated with a stable event id. Arguments are never card data in clear:
+/// PANs arrive here already masked, and PIN blocks, track 2, MACs and keys are never arguments at all.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Listening on {EndPoint}")]
+    public static partial void ListeningOn(ILogger logger, string endPoint);
+
+    [LoggerMessage(2, LogLevel.Information, "Connection accepted from {RemoteEndPoint}")]
+    public static partial void ConnectionAccepted(ILogger logger, string? remoteEndPoint);
+
+    [LoggerMessage(3, LogLevel.Information, "Connection closed: {Reason}")]
+    public static partial void ConnectionClosed(ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: {OpenConnections} connections open, the cap is {MaxConnections}")]
+    public static partial void ConnectionRefused(ILogger logger, string? remoteEndPoint, long openConnections, int maxConnections);
+
+    [LoggerMessage(5, LogLevel.Warning, "Protocol violation: frame declares {DeclaredLength} bytes, the maximum is {MaxFrameLength}; closing the connection")]
+    public static partial void FrameTooLarge(ILogger logger, int declaredLength, int maxFrameLength);
+
+    [LoggerMessage(6, LogLevel.Warning, "Malformed {Mti} message answered with 30: {Error}")]
+    public static partial void MalformedMessage(ILogger logger, string mti, string error);
+
+    [LoggerMessage(7, LogLevel.Warning, "Protocol violation: message without a readable MTI ({Error}); closing the connection")]
+    public static partial void UnreadableMessage(ILogger logger, string error);
+
+    [LoggerMessage(8, LogLevel.Information, "Idle for {IdleTimeout}; closing the connection")]
+    public static partial void IdleTimeout(ILogger logger, TimeSpan idleTimeout);
+
+    [LoggerMessage(9, LogLevel.Warning, "Partial frame of {BufferedBytes} bytes not completed within {PartialFrameTimeout}; closing the connection")]
+    public static partial void PartialFrameTimeout(ILogger logger, long bufferedBytes, TimeSpan partialFrameTimeout);
+
+    [LoggerMessage(10, LogLevel.Warning, "Connection ended inside a frame ({BufferedBytes} bytes buffered)")]
+    public static partial void TruncatedAtClose(ILogger logger, long bufferedBytes);
+
+    [LoggerMessage(11, LogLevel.Information, "{Mti} {ProcessingCode} card {MaskedPan} amount {Amount} -> {ResponseCode} in {LatencyMs:F2} ms")]
+    public static partial void Transaction(ILogger logger, string mti, string processingCode, string maskedPan, long amount, string responseCode, double latencyMs);
+
+    [LoggerMessage(12, LogLevel.Information, "Network management {Code} for terminal {TerminalId} -> {ResponseCode}")]
+    public static partial void NetworkManagement(ILogger logger, string code, string terminalId, string responseCode);
+
+    [LoggerMessage(13, LogLevel.Warning, "Message {Mti} answered with {ResponseCode}: {Reason}")]
+    public static partial void Refused(ILogger logger, string mti, string responseCode, string reason);
+
+    [LoggerMessage(14, LogLevel.Debug, "Ignoring a {Mti} message: terminals send requests and advices only")]
+    public static partial void IgnoredResponseMessage(ILogger logger, string mti);
+
+    [LoggerMessage(15, LogLevel.Error, "Session failed")]
+    public static partial void SessionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "Stopping: {OpenConnections} connections open, draining in-flight requests for up to {DrainTimeout}")]
+    public static partial void Draining(ILogger logger, int openConnections, TimeSpan drainTimeout);
+
+    [LoggerMessage(17, LogLevel.Warning, "Drain timeout: aborting {OpenConnections} connections")]
+    public static partial void AbortingAfterDrain(ILogger logger, int openConnections);
+
+    [LoggerMessage(18, LogLevel.Warning, "Accept failed; retrying")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(19, LogLevel.Error, "Request failed; answering 96")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Information, "Stopped accepting connections")]
+    public static partial void StoppedAccepting(ILogger logger);
+
+    [LoggerMessage(21, LogLevel.Critical, "Storage failed; the host stops now rather than serve from a broken ledger")]
+    public static partial void StorageFailed(ILogger logger, Exception exception);
+}

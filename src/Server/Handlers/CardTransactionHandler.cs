@@ -1,0 +1,77 @@
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
+using SocketAtm.Server.Sessions;
+
+namespace SocketAtm.Server.Handlers;
+
+/// <summary>
+/// Balance inquiry (0100/0200, DE 3 30xxxx/31xxxx) and cash withdrawal (0200, DE 3 01xxxx): checks what the format
+/// alone can tell, turns the PIN block into a candidate PVV, and lets the ledger decide and apply.
+/// </summary>
+internal sealed class CardTransactionHandler : IMessageHandler
+{
+    private static readonly int[] WithdrawalMandatory = [3, 4, 7, 11, 41, 49, 52];
+    private static readonly int[] BalanceMandatory = [3, 7, 11, 41, 52];
+    private static readonly int[] Echoed = [2, 3, 4, 12, 13, 32, 49];
+
+    private readonly TransactionKind _kind;
+    private readonly ILedger _ledger;
+    private readonly PinVerifier _pins;
+    private readonly TimeProvider _time;
+
+    public CardTransactionHandler(TransactionKind kind, ILedger ledger, PinVerifier pins, TimeProvider time)
+    {
+        _kind = kind;
+        _ledger = ledger;
+        _pins = pins;
+        _time = time;
+    }
+
+    public ReadOnlySpan<int> MandatoryFields => _kind == TransactionKind.Withdrawal ? WithdrawalMandatory : BalanceMandatory;
+
+    public bool RequiresSignOn => true;
+
+    public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        foreach (var field in Echoed)
+        {
+            context.Response.CopyFrom(request, field);
+        }
+
+        var pan = CardFields.Pan(request);
+        if (pan.Length is < 12 or > 19 || pan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        {
+            context.Answer(ResponseCodes.FormatError);
+            return;
+        }
+
+        if (RequestFields.FromAccount(request) is not { } accountType)
+        {
+            context.Answer(ResponseCodes.InvalidTransaction);
+            return;
+        }
+
+        request.TryGetNumber(4, out var amount);
+        request.TryGetNumber(49, out var currency);
+        var panText = System.Text.Encoding.ASCII.GetString(pan);
+        var candidatePvv = _pins.CandidatePvv(context.Terminal!, pan, request.Get(52));
+        var ledgerRequest = new LedgerRequest
+        {
+            Kind = _kind,
+            Key = RequestFields.Key(request),
+            Mti = request.Mti,
+            Pan = panText,
+            AccountType = accountType,
+            Amount = amount,
+            Currency = (int)currency,
+            HasPinBlock = true,
+            CandidatePvv = candidatePvv,
+            ReceivedAt = _time.GetUtcNow(),
+        };
+
+        var outcome = await _ledger.ExecuteAsync(ledgerRequest, cancellationToken);
+        ResponseFields.Apply(outcome, context.Response);
+    }
+}

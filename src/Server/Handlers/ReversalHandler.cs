@@ -1,0 +1,62 @@
+using System.Text;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Sessions;
+
+namespace SocketAtm.Server.Handlers;
+
+/// <summary>
+/// Reversals 0400/0401 and reversal advices 0420/0421: find the original from DE 90 and this terminal, and restore
+/// what was not dispensed (everything, or original minus DE 95's actual amount). The ledger makes it happen once.
+/// </summary>
+internal sealed class ReversalHandler : IMessageHandler
+{
+    private static readonly int[] Mandatory = [3, 4, 7, 11, 41, 90];
+    private static readonly int[] Echoed = [2, 3, 4, 32, 49, 90, 95];
+
+    private readonly ILedger _ledger;
+    private readonly TimeProvider _time;
+
+    public ReversalHandler(ILedger ledger, TimeProvider time)
+    {
+        _ledger = ledger;
+        _time = time;
+    }
+
+    public ReadOnlySpan<int> MandatoryFields => Mandatory;
+
+    public bool RequiresSignOn => true;
+
+    public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        foreach (var field in Echoed)
+        {
+            context.Response.CopyFrom(request, field);
+        }
+
+        if (!RequestFields.TryOriginalKey(request, out var originalKey) || !RequestFields.TryDispensedAmount(request, out var dispensed))
+        {
+            context.Answer(ResponseCodes.FormatError);
+            return;
+        }
+
+        request.TryGetNumber(4, out var amount);
+        request.TryGetNumber(49, out var currency);
+        var ledgerRequest = new LedgerRequest
+        {
+            Kind = TransactionKind.Reversal,
+            Key = RequestFields.Key(request),
+            Mti = request.Mti,
+            Pan = Encoding.ASCII.GetString(CardFields.Pan(request)),
+            Amount = amount,
+            Currency = (int)currency,
+            OriginalKey = originalKey,
+            DispensedAmount = dispensed,
+            ReceivedAt = _time.GetUtcNow(),
+        };
+
+        var outcome = await _ledger.ExecuteAsync(ledgerRequest, cancellationToken);
+        ResponseFields.Apply(outcome, context.Response);
+    }
+}

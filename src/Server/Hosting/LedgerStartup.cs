@@ -1,0 +1,71 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
+
+namespace SocketAtm.Server.Hosting;
+
+/// <summary>
+/// Owns the ledger's lifetime. Starts first: opens the LiteDB ledger (recovery and the invariant check happen there)
+/// and loads the PIN verification key before the listener accepts anyone. Stops last: after the listener has
+/// drained, it closes the ledger cleanly. A storage failure at any time stops the host.
+/// </summary>
+internal sealed class LedgerStartup : IHostedService
+{
+    private readonly LedgerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly IMeterFactory _meterFactory;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly PinVerifier _pins;
+    private LiteDbLedger? _ledger;
+
+    public LedgerStartup(
+        IOptions<LedgerOptions> options,
+        TimeProvider time,
+        IHostApplicationLifetime lifetime,
+        IMeterFactory meterFactory,
+        ILoggerFactory loggerFactory,
+        PinVerifier pins)
+    {
+        _options = options.Value;
+        _time = time;
+        _lifetime = lifetime;
+        _meterFactory = meterFactory;
+        _loggerFactory = loggerFactory;
+        _pins = pins;
+    }
+
+    /// <summary>The open ledger; available once this service has started.</summary>
+    public LiteDbLedger Ledger => _ledger ?? throw new InvalidOperationException("The ledger is not open yet.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ledger = await LiteDbLedger.OpenAsync(
+            _options,
+            _time,
+            OnStorageFailure,
+            _meterFactory,
+            _loggerFactory.CreateLogger<LiteDbLedger>());
+        _pins.Load(await _ledger.GetPinVerificationKeyAsync(cancellationToken));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_ledger is not null)
+        {
+            await _ledger.DisposeAsync();
+        }
+    }
+
+    private void OnStorageFailure(Exception exception)
+    {
+        // Never serve from a broken engine: terminals will time out and reverse what they did not see approved.
+        Log.StorageFailed(_loggerFactory.CreateLogger<LedgerStartup>(), exception);
+        Environment.ExitCode = 1;
+        _lifetime.StopApplication();
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
+using SocketAtm.Server.Sessions;
+using SocketAtm.Server.Transport;
+
+namespace SocketAtm.Server.Hosting;
+
+/// <summary>Composes the host: configuration sources, Serilog, options with validation, the ledger, routes and the listener.</summary>
+internal static class ServerHost
+{
+    /// <summary>Environment variables with this prefix are settings: <c>SOCKETATM_Listener__Port=9000</c>.</summary>
+    public const string EnvironmentPrefix = "SOCKETATM_";
+
+    public static IHost Build(string[] args, Action<HostApplicationBuilder>? customize = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+        });
+
+        // Later sources win: appsettings.json < SOCKETATM_ environment variables < command line.
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext());
+
+        builder.Services.AddOptions<ListenerOptions>()
+            .Bind(builder.Configuration.GetSection(ListenerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<AtmMetrics>();
+        builder.Services.AddOptions<LedgerOptions>()
+            .Bind(builder.Configuration.GetSection(LedgerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<LedgerStartup>();
+        builder.Services.AddSingleton<ILedger>(services => services.GetRequiredService<LedgerStartup>().Ledger);
+        builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Ledger);
+
+        builder.Services.AddSingleton<PinVerifier>();
+        builder.Services.AddSingleton<TerminalDirectory>();
+        builder.Services.AddSingleton<NetworkManagementHandler>();
+        builder.Services.AddSingleton(BuildRoutes);
+        builder.Services.AddSingleton<MessageDispatcher>();
+        builder.Services.AddSingleton<SessionServices>();
+
+        // Hosted services start in this order and stop in reverse: the ledger is open and checked before the
+        // first terminal is accepted, and the listener has drained before the ledger closes.
+        builder.Services.AddHostedService(services => services.GetRequiredService<LedgerStartup>());
+        builder.Services.AddSingleton<TerminalListener>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TerminalListener>());
+
+        customize?.Invoke(builder);
+        return builder.Build();
+    }
+
+    private static RouteTable BuildRoutes(IServiceProvider services)
+    {
+        var ledger = services.GetRequiredService<ILedger>();
+        var pins = services.GetRequiredService<PinVerifier>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time);
+        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time);
+        var reversal = new ReversalHandler(ledger, time);
+        return new RouteTable.Builder()
+            .Map(800, services.GetRequiredService<NetworkManagementHandler>())
+            .Map(100, TransactionTypes.BalanceInquiry, balance)
+            .Map(100, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(200, TransactionTypes.BalanceInquiry, balance)
+            .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(200, TransactionTypes.CashWithdrawal, withdrawal)
+            .Map(400, reversal)
+            .Map(420, reversal)
+            .Build();
+    }
+}

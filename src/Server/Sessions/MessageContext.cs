@@ -1,0 +1,45 @@
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Ledger;
+
+namespace SocketAtm.Server.Sessions;
+
+/// <summary>
+/// One request being handled: the parsed request, the response being built, and the connection it came on.
+/// Pooled and reused, with its two messages, so a request costs no allocations on the way through.
+/// </summary>
+internal sealed class MessageContext
+{
+    private SessionTerminals? _terminals;
+
+    public IsoMessage Request { get; } = new();
+
+    public IsoMessage Response { get; } = new();
+
+    /// <summary>Terminals signed on over the connection the request came on.</summary>
+    public SessionTerminals Terminals => _terminals ?? throw new InvalidOperationException("The context is not in use.");
+
+    /// <summary>The signed-on terminal that sent the request, set by the dispatcher for messages that need one.</summary>
+    public TerminalRecord? Terminal { get; set; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request's frame was complete.</summary>
+    public long StartedAt { get; private set; }
+
+    /// <summary>Prepares the context for a request that arrived on a connection.</summary>
+    public void Begin(SessionTerminals terminals, long startedAt)
+    {
+        _terminals = terminals;
+        StartedAt = startedAt;
+    }
+
+    /// <summary>Wipes both messages (they may hold card data) so the context can be reused.</summary>
+    public void Reset()
+    {
+        Request.Clear();
+        Response.Clear();
+        Terminal = null;
+        _terminals = null;
+    }
+
+    /// <summary>Sets DE 39 on the response.</summary>
+    public void Answer(string responseCode) => Response.Set(39, responseCode);
+}

@@ -1,0 +1,366 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
+using SocketAtm.Protocol.Framing;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Hosting;
+
+namespace SocketAtm.Server.Sessions;
+
+/// <summary>
+/// One terminal connection, over any <see cref="IDuplexPipe"/> (a socket, TLS, or an in-memory pipe in tests).
+/// The read loop takes every complete frame from what arrived, parses it and hands it to its handler; several
+/// requests may be in flight and complete out of order; one write loop sends responses so frames never interleave.
+/// </summary>
+internal sealed class TerminalSession : IDisposable
+{
+    private readonly IDuplexPipe _transport;
+    private readonly SessionServices _services;
+    private readonly ListenerOptions _options;
+    private readonly ILogger _logger;
+    private readonly SessionTerminals _terminals = new();
+    private readonly Channel<MessageContext> _outbox =
+        Channel.CreateUnbounded<MessageContext>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    private readonly SemaphoreSlim _inFlightSlots;
+    private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _abort = new();
+    private int _inFlight = 1; // one extra count for the read loop itself, released when reading ends
+    private volatile bool _stopping;
+    private volatile bool _timerFired;
+    private string _closeReason = "closed by peer";
+
+    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, ListenerOptions options, ILogger logger)
+    {
+        ConnectionId = connectionId;
+        _transport = transport;
+        _services = services;
+        _options = options;
+        _logger = logger;
+        _inFlightSlots = new SemaphoreSlim(options.MaxInFlightPerConnection, options.MaxInFlightPerConnection);
+    }
+
+    public long ConnectionId { get; }
+
+    /// <summary>Runs the session until the peer closes, a limit or violation closes it, or it is stopped or aborted.</summary>
+    public async Task RunAsync()
+    {
+        var writing = WriteLoopAsync();
+        try
+        {
+            await ReadLoopAsync(_abort.Token);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            _closeReason = "aborted";
+        }
+        catch (IOException)
+        {
+            _closeReason = "connection reset";
+        }
+        catch (Exception exception)
+        {
+            _closeReason = "session failed";
+            Log.SessionFailed(_logger, exception);
+        }
+        finally
+        {
+            await _transport.Input.CompleteAsync();
+            DecrementInFlight();
+            try
+            {
+                await _allAnswered.Task.WaitAsync(_abort.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Aborted while requests were in flight: their answers are abandoned.
+            }
+
+            _outbox.Writer.TryComplete();
+            await writing;
+            Log.ConnectionClosed(_logger, _closeReason);
+        }
+    }
+
+    /// <summary>Phase two of a graceful stop: read no new requests; the session ends once in-flight ones are answered.</summary>
+    public void StopReading()
+    {
+        _stopping = true;
+        _closeReason = "host stopping";
+        _transport.Input.CancelPendingRead();
+    }
+
+    /// <summary>Phase three: give up on in-flight work.</summary>
+    public void Abort()
+    {
+        _closeReason = "aborted";
+        try
+        {
+            _abort.Cancel();
+            _transport.Input.CancelPendingRead();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session ended on its own meanwhile.
+        }
+    }
+
+    /// <summary>Releases the session's own resources; call after <see cref="RunAsync"/> has completed.</summary>
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _inFlightSlots.Dispose();
+    }
+
+    private async Task ReadLoopAsync(CancellationToken abort)
+    {
+        var input = _transport.Input;
+        var frames = new LengthPrefixedFrameReader(_options.MaxFrameLength);
+        var time = _services.Time;
+        var lastFrameAt = time.GetUtcNow();
+        DateTimeOffset? partialSince = null;
+        using var timer = time.CreateTimer(
+            static state =>
+            {
+                var session = (TerminalSession)state!;
+                session._timerFired = true;
+                session._transport.Input.CancelPendingRead();
+            },
+            this,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+
+        while (!_stopping)
+        {
+            var deadline = partialSince is { } since ? since + _options.PartialFrameTimeout : lastFrameAt + _options.IdleTimeout;
+            var due = deadline - time.GetUtcNow();
+            _timerFired = false;
+            timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+            var result = await input.ReadAsync(abort);
+            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var buffer = result.Buffer;
+            if (result.IsCanceled)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (_stopping || abort.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (_timerFired && time.GetUtcNow() >= deadline)
+                {
+                    if (partialSince is null)
+                    {
+                        Log.IdleTimeout(_logger, _options.IdleTimeout);
+                        _closeReason = "idle timeout";
+                    }
+                    else
+                    {
+                        Log.PartialFrameTimeout(_logger, buffer.Length, _options.PartialFrameTimeout);
+                        _services.Metrics.FrameRejected("partial_frame_timeout");
+                        _closeReason = "partial frame timeout";
+                    }
+
+                    return;
+                }
+
+                continue;
+            }
+
+            var close = false;
+            while (!close)
+            {
+                var status = frames.TryReadFrame(ref buffer, out var payload, out var declared);
+                if (status == FrameReadStatus.NeedMoreData)
+                {
+                    break;
+                }
+
+                if (status == FrameReadStatus.FrameTooLarge)
+                {
+                    Log.FrameTooLarge(_logger, declared, frames.MaxFrameLength);
+                    _services.Metrics.FrameRejected("frame_too_large");
+                    _closeReason = "frame too large";
+                    close = true;
+                    break;
+                }
+
+                lastFrameAt = time.GetUtcNow();
+                if (payload.IsEmpty)
+                {
+                    continue; // keep-alive
+                }
+
+                await _inFlightSlots.WaitAsync(abort);
+                close = !Process(payload);
+            }
+
+            var buffered = buffer.Length;
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (close)
+            {
+                return;
+            }
+
+            partialSince = buffered == 0 ? null : partialSince ?? time.GetUtcNow();
+            if (result.IsCompleted)
+            {
+                if (buffered > 0)
+                {
+                    Log.TruncatedAtClose(_logger, buffered);
+                    _services.Metrics.FrameRejected("truncated_at_close");
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>Parses and starts handling one request. Returns false when the connection must close.</summary>
+    private bool Process(in ReadOnlySequence<byte> payload)
+    {
+        var context = _services.Contexts.Get();
+        context.Begin(_terminals, _services.Time.GetTimestamp());
+        var parsed = IsoMessageParser.TryParse(payload, context.Request, out var error);
+        if (!parsed)
+        {
+            _services.Metrics.FrameRejected(error.Kind.ToString());
+        }
+
+        // Every line logged while this request is handled, including after its awaits, names the terminal.
+        var terminalScope = _terminals.LogScopeFor(context.Request.Get(41));
+        using var scope = terminalScope is null ? null : _logger.BeginScope(terminalScope);
+        switch (_services.Dispatcher.Prepare(context, parsed, error, out var handler))
+        {
+            case DispatchDecision.Close:
+                _closeReason = "protocol violation";
+                Discard(context);
+                _inFlightSlots.Release();
+                return false;
+            case DispatchDecision.Ignore:
+                Discard(context);
+                _inFlightSlots.Release();
+                return true;
+            case DispatchDecision.Respond:
+                Interlocked.Increment(ref _inFlight);
+                Enqueue(context);
+                return true;
+        }
+
+        Interlocked.Increment(ref _inFlight);
+        ValueTask handling;
+        try
+        {
+            handling = handler!.HandleAsync(context, _abort.Token);
+        }
+        catch (Exception exception)
+        {
+            handling = ValueTask.FromException(exception);
+        }
+
+        if (handling.IsCompletedSuccessfully)
+        {
+            Enqueue(context);
+        }
+        else
+        {
+            _ = CompleteAsync(handling, context);
+        }
+
+        return true;
+    }
+
+    private async Task CompleteAsync(ValueTask handling, MessageContext context)
+    {
+        try
+        {
+            await handling;
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            Finish(context);
+            return;
+        }
+        catch (Exception exception)
+        {
+            Log.HandlerFailed(_logger, exception);
+            MessageDispatcher.AnswerSystemMalfunction(context);
+        }
+
+        Enqueue(context);
+    }
+
+    private void Enqueue(MessageContext context)
+    {
+        _services.Dispatcher.Completed(context);
+        if (!_outbox.Writer.TryWrite(context))
+        {
+            // The write side is gone (connection aborted): nothing can be sent.
+            Finish(context);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var output = _transport.Output;
+        var reader = _outbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                while (reader.TryRead(out var context))
+                {
+                    try
+                    {
+                        FrameWriter.WriteFrame(output, context.Response);
+                    }
+                    finally
+                    {
+                        Finish(context);
+                    }
+                }
+
+                var flush = await output.FlushAsync(_abort.Token);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // Aborted or the peer went away; whatever was queued cannot be delivered.
+        }
+        finally
+        {
+            while (reader.TryRead(out var context))
+            {
+                Finish(context);
+            }
+
+            await output.CompleteAsync();
+        }
+    }
+
+    private void Discard(MessageContext context) => _services.Contexts.Return(context);
+
+    /// <summary>A request is over (answered or abandoned): its context goes back and its in-flight slot frees.</summary>
+    private void Finish(MessageContext context)
+    {
+        Discard(context);
+        _inFlightSlots.Release();
+        DecrementInFlight();
+    }
+
+    private void DecrementInFlight()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0)
+        {
+            _allAnswered.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SocketAtm.Server.Hosting;
+
+namespace SocketAtm.Server.Tests.Hosting;
+
+public class ConfigurationTests
+{
+    [Theory]
+    [InlineData("--port", "70000", "Listener:Port must be between 0 and 65535.")]
+    [InlineData("--address", "not-an-ip", "Listener:Address 'not-an-ip' is not an IP address.")]
+    [InlineData("--Listener:IdleTimeout", "-00:00:01", "Listener:IdleTimeout must be a positive time span")]
+    public void A_bad_setting_fails_validation_with_one_readable_line(string key, string value, string expected)
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), key, value]);
+
+        var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ListenerOptions>>().Value);
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message));
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Fact]
+    public void Short_switches_and_prefixed_environment_variables_reach_the_options()
+    {
+        Environment.SetEnvironmentVariable("SOCKETATM_Listener__MaxConnections", "123");
+        try
+        {
+            using var host = ServerHost.Build(["--port", "0", "--address", "127.0.0.2", "--data", Path.GetTempPath()]);
+
+            var options = host.Services.GetRequiredService<IOptions<ListenerOptions>>().Value;
+
+            Assert.Equal(0, options.Port);
+            Assert.Equal("127.0.0.2", options.Address);
+            Assert.Equal(123, options.MaxConnections);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SOCKETATM_Listener__MaxConnections", null);
+        }
+    }
+
+    [Fact]
+    public void Command_line_wins_over_the_environment()
+    {
+        Environment.SetEnvironmentVariable("SOCKETATM_Listener__Port", "9100");
+        try
+        {
+            using var host = ServerHost.Build(["--port", "9200", "--data", Path.GetTempPath()]);
+
+            Assert.Equal(9200, host.Services.GetRequiredService<IOptions<ListenerOptions>>().Value.Port);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SOCKETATM_Listener__Port", null);
+        }
+    }
+}

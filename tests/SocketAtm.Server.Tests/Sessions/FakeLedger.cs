@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using SocketAtm.Server.Ledger;
+
+namespace SocketAtm.Server.Tests.Sessions;
+
+/// <summary>
+/// A ledger double for session tests: records what it is asked and answers with a rule the test sets, optionally
+/// holding answers back so a test can complete requests in the order it chooses.
+/// </summary>
+internal sealed class FakeLedger : ILedger
+{
+    public static readonly byte[] DemoMasterKey = Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD");
+    public static readonly byte[] DemoPinKey = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
+    public static readonly byte[] DemoMacKey = Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
+    public static readonly byte[] DemoPinVerificationKey = Convert.FromHexString("59FC8F97BFDFF32A1121A96AB0E1A0AD");
+
+    private readonly ConcurrentDictionary<string, TerminalRecord> _terminals = new(StringComparer.Ordinal);
+
+    public FakeLedger()
+    {
+        AddTerminal("ATM00009");
+    }
+
+    public ConcurrentQueue<LedgerRequest> Requests { get; } = new();
+
+    /// <summary>Decides each request; approves with a fixed auth id and balance unless a test says otherwise.</summary>
+    public Func<LedgerRequest, Task<LedgerOutcome>> Decide { get; set; } = request => Task.FromResult(new LedgerOutcome
+    {
+        ResponseCode = "00",
+        AuthorizationId = "123456",
+        RetrievalReference = "000000000001",
+        AccountType = AccountType.Checking,
+        LedgerBalance = 96000,
+        AvailableBalance = 96000,
+        Currency = 840,
+    });
+
+    public void AddTerminal(string terminalId, bool enabled = true) => _terminals[terminalId] = new TerminalRecord
+    {
+        TerminalId = terminalId,
+        Enabled = enabled,
+        MasterKey = DemoMasterKey,
+        PinKey = DemoPinKey,
+        MacKey = DemoMacKey,
+    };
+
+    public async ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue(request);
+        return await Decide(request).WaitAsync(cancellationToken);
+    }
+
+    public ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_terminals.TryGetValue(terminalId, out var terminal) ? terminal : null);
+
+    public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new PinVerificationKey(DemoPinVerificationKey, 1));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SocketAtm.Protocol.Framing;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
+using SocketAtm.Server.Hosting;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
+using SocketAtm.Server.Sessions;
+
+namespace SocketAtm.Server.Tests.Sessions;
+
+/// <summary>Runs one real <see cref="TerminalSession"/> over in-memory pipes, with the test playing the terminal.</summary>
+internal sealed class SessionHarness : IAsyncDisposable
+{
+    private readonly Pipe _toHost = new();
+    private readonly Pipe _toTerminal = new();
+    private readonly ServiceProvider _metricsProvider;
+    private readonly TerminalSession _session;
+
+    public SessionHarness(FakeLedger? ledger = null, ListenerOptions? options = null)
+    {
+        Ledger = ledger ?? new FakeLedger();
+        Options = options ?? new ListenerOptions();
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        _metricsProvider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var pins = new PinVerifier();
+        pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
+        var directory = new TerminalDirectory(Ledger);
+        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, Ledger, pins, Time);
+        var routes = new RouteTable.Builder()
+            .Map(800, new NetworkManagementHandler(directory, NullLogger<NetworkManagementHandler>.Instance))
+            .Map(200, TransactionTypes.CashWithdrawal, new CardTransactionHandler(TransactionKind.Withdrawal, Ledger, pins, Time))
+            .Map(200, TransactionTypes.BalanceInquiry, balance)
+            .Map(100, TransactionTypes.BalanceInquiry, balance)
+            .Map(400, new ReversalHandler(Ledger, Time))
+            .Map(420, new ReversalHandler(Ledger, Time))
+            .Build();
+        var dispatcher = new MessageDispatcher(routes, metrics, Time, NullLogger<MessageDispatcher>.Instance);
+        var services = new SessionServices(dispatcher, Time, metrics);
+        _session = new TerminalSession(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, Options, NullLogger.Instance);
+        Running = Task.Run(_session.RunAsync);
+    }
+
+    public FakeLedger Ledger { get; }
+
+    public ListenerOptions Options { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>Completes when the session has ended.</summary>
+    public Task Running { get; }
+
+    public TerminalSession Session => _session;
+
+    public async Task SendAsync(IsoMessage message)
+    {
+        FrameWriter.WriteFrame(_toHost.Writer, message);
+        await _toHost.Writer.FlushAsync();
+    }
+
+    public async Task SendRawAsync(byte[] bytes)
+    {
+        await _toHost.Writer.WriteAsync(bytes);
+    }
+
+    public Task CloseTerminalSideAsync() => _toHost.Writer.CompleteAsync().AsTask();
+
+    /// <summary>Reads the next response frame, or null when the host closed the connection.</summary>
+    public async Task<IsoMessage?> ReceiveAsync(TimeSpan? timeout = null)
+    {
+        var reader = new LengthPrefixedFrameReader(LengthPrefixedFrameReader.DefaultMaxFrameLength);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var result = await _toTerminal.Reader.ReadAsync(cts.Token);
+            var buffer = result.Buffer;
+            if (reader.TryReadFrame(ref buffer, out var payload, out _) == FrameReadStatus.Frame)
+            {
+                var message = new IsoMessage();
+                Assert.True(IsoMessageParser.TryParse(payload, message, out var error), error.ToString());
+                _toTerminal.Reader.AdvanceTo(buffer.Start);
+                return message;
+            }
+
+            _toTerminal.Reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>True when the host has closed its side and nothing more will arrive.</summary>
+    public async Task<bool> HostClosedAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var result = await _toTerminal.Reader.ReadAsync(cts.Token);
+            _toTerminal.Reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return true;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _session.Abort();
+        await _toHost.Writer.CompleteAsync();
+        await Running.WaitAsync(TimeSpan.FromSeconds(10));
+        _session.Dispose();
+        await _metricsProvider.DisposeAsync();
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}
