@@ -1,0 +1,708 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using SocketAtm.Client.Diagnostics;
+using SocketAtm.Client.Link;
+using SocketAtm.Client.Messages;
+using SocketAtm.Client.Security;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Protocol.Masking;
+using SocketAtm.Protocol.Security;
+
+namespace SocketAtm.Client;
+
+/// <summary>
+/// One ATM terminal: balance inquiries and withdrawals with PIN blocks and (when configured) MACs, automatic reversal of
+/// withdrawals that get no valid answer, and full or partial reversal of what could not be dispensed. Every method is
+/// asynchronous, safe to call concurrently, and reports a typed result instead of throwing for anything the host or
+/// the network does; only caller mistakes (a malformed PAN, a negative amount) throw.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var atm = await AtmTerminalClient.ConnectAsync(
+///     new TerminalConnectionOptions { Host = "127.0.0.1", Port = 8583 },
+///     new TerminalClientOptions { TerminalId = "ATM00009" },
+///     cancellationToken);
+/// var result = await atm.WithdrawAsync("4761739001010119", "1234", 4000);
+/// if (result is TransactionApproved approved)
+/// {
+///     await atm.ReportDispenseAsync(approved, dispensedAmount: 4000);
+/// }
+/// </code>
+/// </example>
+public sealed class AtmTerminalClient : IAsyncDisposable
+{
+    private const int MaxKeyExchangeAttempts = 3;
+
+    private readonly TerminalConnection _connection;
+    private readonly TerminalClientOptions _options;
+    private readonly bool _ownsConnection;
+    private readonly ILogger _logger;
+    private readonly StanGenerator _stans;
+    private readonly ulong _packedTerminalId;
+    private readonly KeyExchangeGate _gate = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly ConcurrentDictionary<RequestTrace, Task<ReversalResult>> _reversals = new();
+    private readonly byte[] _masterKey;
+    private byte[] _pinKey;
+    private byte[] _macKey;
+    private volatile LinkSession? _signedOnSession;
+    private volatile string? _lastSignOnCode;
+    private int _disposed;
+
+    internal AtmTerminalClient(TerminalConnection connection, TerminalClientOptions options, bool ownsConnection)
+    {
+        _connection = connection;
+        _options = options;
+        _ownsConnection = ownsConnection;
+        _logger = connection.Logger;
+        TerminalId = options.TerminalId;
+        UsesMac = options.ResolveUseMac();
+        _stans = new StanGenerator(options.InitialStan ?? StanGenerator.RandomFirst());
+        _packedTerminalId = RequestKey.PackTerminalId(options.TerminalId);
+        _masterKey = options.Keys.MasterKey.ToArray();
+        _pinKey = options.Keys.PinKey.ToArray();
+        _macKey = options.Keys.MacKey.ToArray();
+    }
+
+    /// <summary>DE 41 of every request.</summary>
+    public string TerminalId { get; }
+
+    /// <summary>Whether financial requests are MACed and responses must carry a correct MAC.</summary>
+    public bool UsesMac { get; }
+
+    /// <summary>The connection this terminal talks over.</summary>
+    public TerminalConnection Connection => _connection;
+
+    /// <summary>True while the terminal is signed on over the current link.</summary>
+    public bool IsSignedOn => _signedOnSession is { IsClosed: false };
+
+    /// <summary>DE 39 of the last sign-on answer (null before the first, or when it went unanswered).</summary>
+    public string? LastSignOnResponseCode => _lastSignOnCode;
+
+    /// <summary>Reversals sent but not yet acknowledged by the host.</summary>
+    public int OutstandingReversals => _reversals.Count;
+
+    /// <summary>Key check values of the PIN key and MAC key in use (they change after a key exchange). Safe to show.</summary>
+    public (string PinKey, string MacKey) KeyCheckValues => (KeyCheckValue.ToHex(_pinKey), KeyCheckValue.ToHex(_macKey));
+
+    /// <summary>
+    /// Opens a connection of its own for one terminal, signs it on, and returns once it is online (the connection keeps
+    /// reconnecting after that). Disposing the terminal signs off and closes the connection.
+    /// </summary>
+    public static async Task<AtmTerminalClient> ConnectAsync(
+        TerminalConnectionOptions connection,
+        TerminalClientOptions terminal,
+        CancellationToken cancellationToken = default)
+    {
+        var link = new TerminalConnection(connection);
+        try
+        {
+            var client = link.AddTerminal(terminal, ownsConnection: true);
+            await link.StartAsync(cancellationToken);
+            return client;
+        }
+        catch
+        {
+            await link.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A balance inquiry (0100, processing code 31xx00).</summary>
+    /// <exception cref="ArgumentException">The PAN is not 13–19 digits or the PIN not 4–12 digits.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
+    public async Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account = AccountType.Default, CancellationToken cancellationToken = default)
+    {
+        ValidateCard(pan, pin);
+        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        if (session is null)
+        {
+            return NotSignedOn();
+        }
+
+        await _gate.EnterAsync(cancellationToken);
+        try
+        {
+            var identity = NextIdentity(session);
+            var trace = new RequestTrace(TerminalMessages.Authorization, identity.Stan, identity.TransmissionDateTime);
+            var processingCode = TerminalMessages.ProcessingCode("31", account);
+            var request = MessagePool.Rent();
+            Reply reply;
+            try
+            {
+                TerminalMessages.SetCardRequest(request, TerminalMessages.Authorization, processingCode, null, identity, null, pan, pin, _pinKey);
+                reply = await ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
+            }
+            finally
+            {
+                MessagePool.Return(request);
+            }
+
+            if (reply.Message is not { } response)
+            {
+                return new TransactionTimedOut(TerminalId, trace, reply.Reason);
+            }
+
+            try
+            {
+                return ReadCardResponse(response, trace, 0, account, pan, processingCode);
+            }
+            finally
+            {
+                MessagePool.Return(response);
+            }
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// A cash withdrawal (0200, processing code 01xx00) of <paramref name="amount"/> minor units. Without a valid answer
+    /// in time — or on 96 — the terminal reverses it at once (0400, repeated as 0401 until acknowledged); the result
+    /// carries that reversal. Cancelling after the request went out also reverses.
+    /// After an approval, dispense and then call <see cref="ReportDispenseAsync"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The PAN is not 13–19 digits or the PIN not 4–12 digits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The amount is not 1 … 999999999999.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
+    public async Task<TransactionResult> WithdrawAsync(string pan, string pin, long amount, AccountType account = AccountType.Default, CancellationToken cancellationToken = default)
+    {
+        ValidateCard(pan, pin);
+        ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(amount, MinorUnits.MaxAmount);
+        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        if (session is null)
+        {
+            return NotSignedOn();
+        }
+
+        await _gate.EnterAsync(cancellationToken);
+        try
+        {
+            var identity = NextIdentity(session);
+            var trace = new RequestTrace(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime);
+            var processingCode = TerminalMessages.ProcessingCode("01", account);
+            var original = new OriginalRequest(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime, _options.AcquirerId, processingCode, amount);
+            var request = MessagePool.Rent();
+            Reply reply;
+            try
+            {
+                TerminalMessages.SetCardRequest(request, TerminalMessages.Financial, processingCode, amount, identity, _options.CurrencyCode, pan, pin, _pinKey);
+                reply = await ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
+            }
+            finally
+            {
+                MessagePool.Return(request);
+            }
+
+            if (reply.Message is not { } response)
+            {
+                Log.WithdrawalUnanswered(_logger, TerminalId, identity.Stan, reply.Reason);
+                return new TransactionTimedOut(TerminalId, trace, reply.Reason) { Reversal = StartReversal(original, dispensed: null) };
+            }
+
+            try
+            {
+                var result = ReadCardResponse(response, trace, amount, account, pan, processingCode);
+                return result is TransactionDeclined { ResponseCode: "96" }
+                    ? result with { Reversal = StartReversal(original, dispensed: null) }
+                    : result;
+            }
+            finally
+            {
+                MessagePool.Return(response);
+            }
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Tells the host how much of an approved withdrawal was actually dispensed. All of it: nothing is sent. None (a jam):
+    /// a full reversal. Part of it: a partial reversal (DE 95 = the dispensed amount). Reversals repeat as 0401 until the
+    /// host acknowledges them; <paramref name="cancellationToken"/> only stops waiting for that, not the reversal.
+    /// </summary>
+    /// <exception cref="ArgumentException">The approval is of another terminal, or not of a withdrawal.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The dispensed amount is negative or more than was approved.</exception>
+    public Task<ReversalResult> ReportDispenseAsync(TransactionApproved approval, long dispensedAmount, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        if (approval.TerminalId != TerminalId || approval.Trace.Mti != TerminalMessages.Financial || approval.Amount <= 0)
+        {
+            throw new ArgumentException("Only a withdrawal approved for this terminal can be dispensed.", nameof(approval));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(dispensedAmount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dispensedAmount, approval.Amount);
+        if (dispensedAmount == approval.Amount)
+        {
+            return Task.FromResult(new ReversalResult(ReversalOutcome.NotNeeded, null, dispensedAmount, 0, null));
+        }
+
+        var original = new OriginalRequest(approval.Trace.Mti, approval.Trace.Stan, approval.Trace.TransmissionDateTime, approval.AcquirerId, approval.ProcessingCode, approval.Amount);
+        return StartReversal(original, dispensedAmount == 0 ? null : dispensedAmount).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>An echo test (0800, DE 70 = 301) over the current link.</summary>
+    public async Task<NetworkResult> EchoAsync(CancellationToken cancellationToken = default)
+    {
+        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        return session is null
+            ? new NetworkResult(null, TimeSpan.Zero, "not signed on")
+            : await EchoOverAsync(session, dropLinkIfUnanswered: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks the host for new working keys (0800, DE 70 = 161), checks both KCVs and uses the keys from then on. Waits for
+    /// requests in flight to finish first and holds new ones back until it is done.
+    /// </summary>
+    public async Task<NetworkResult> ExchangeKeysAsync(CancellationToken cancellationToken = default)
+    {
+        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        return session is null ? new NetworkResult(null, TimeSpan.Zero, "not signed on") : await ExchangeKeysOverAsync(session, cancellationToken);
+    }
+
+    /// <summary>Signs on again over the current link (a terminal is signed on automatically after every connect).</summary>
+    public async Task<NetworkResult> SignOnAsync(CancellationToken cancellationToken = default)
+    {
+        var session = _connection.CurrentSession;
+        return session is null
+            ? new NetworkResult(null, TimeSpan.Zero, "no link")
+            : await SignOnOverAsync(session, cancellationToken);
+    }
+
+    /// <summary>
+    /// Without a connection of its own: waits for outstanding reversals, signs off and leaves the connection.
+    /// With one (<see cref="ConnectAsync"/>): disposes the connection, which does all that.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection)
+        {
+            await _connection.DisposeAsync();
+            return;
+        }
+
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        await DrainReversalsAsync();
+        var session = _signedOnSession;
+        if (session is not null)
+        {
+            await SignOffOverAsync(session);
+        }
+
+        _connection.RemoveTerminal(this);
+        await CloseAsync();
+    }
+
+    internal bool IsSignedOnOver(LinkSession session) => ReferenceEquals(_signedOnSession, session) && !session.IsClosed;
+
+    internal void LinkClosed(LinkSession session)
+    {
+        if (Interlocked.CompareExchange(ref _signedOnSession, null, session) == session)
+        {
+            _connection.Changed.Pulse();
+        }
+    }
+
+    internal async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken = default)
+    {
+        var (code, reason, roundTrip) = await NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
+        _lastSignOnCode = code;
+        if (code is null)
+        {
+            Log.SignOnUnanswered(_logger, TerminalId, reason);
+            if (reason != NoResponseReason.Cancelled)
+            {
+                session.Abort();
+            }
+
+            return new NetworkResult(null, roundTrip);
+        }
+
+        if (code != "00")
+        {
+            Log.SignOnRefused(_logger, TerminalId, code);
+            return new NetworkResult(code, roundTrip);
+        }
+
+        if (_options.ExchangeKeysAtSignOn)
+        {
+            // Still signed off for financial requests: none can be in flight while the keys change.
+            await ExchangeKeysOverAsync(session, cancellationToken);
+        }
+
+        _signedOnSession = session;
+        Log.SignedOn(_logger, TerminalId, session.Id);
+        _connection.Changed.Pulse();
+        return new NetworkResult(code, roundTrip);
+    }
+
+    internal async Task SignOffOverAsync(LinkSession session)
+    {
+        Interlocked.CompareExchange(ref _signedOnSession, null, session);
+        using var timeout = new CancellationTokenSource(_connection.Options.SignOffTimeout, _connection.Options.TimeProvider);
+        var (code, _, _) = await NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
+        Log.SignedOff(_logger, TerminalId, code ?? "no answer");
+    }
+
+    internal async Task<NetworkResult> EchoOverAsync(LinkSession session, bool dropLinkIfUnanswered, CancellationToken cancellationToken = default)
+    {
+        var (code, reason, roundTrip) = await NetworkRequestAsync(session, TerminalMessages.Echo, cancellationToken);
+        if (code is null && dropLinkIfUnanswered && reason != NoResponseReason.Cancelled && !session.IsClosed)
+        {
+            Log.EchoUnanswered(_logger, TerminalId, reason, session.Id);
+            session.Abort();
+        }
+
+        return new NetworkResult(code, roundTrip, code is null ? reason.ToString() : null);
+    }
+
+    internal async Task DrainReversalsAsync()
+    {
+        var outstanding = _reversals.Values.ToArray();
+        if (outstanding.Length == 0)
+        {
+            return;
+        }
+
+        var bound = _connection.Options.SignOffTimeout + _options.RequestTimeout;
+        try
+        {
+            await Task.WhenAll(outstanding).WaitAsync(bound, _connection.Options.TimeProvider);
+        }
+        catch (TimeoutException)
+        {
+            // Closing abandons them; each logs what it leaves behind.
+        }
+    }
+
+    internal async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _closing.CancelAsync();
+        await Task.WhenAll(_reversals.Values.ToArray());
+        _closing.Dispose();
+    }
+
+    private static void ValidateCard(string pan, string pin)
+    {
+        if (!TerminalMessages.IsValidPan(pan))
+        {
+            throw new ArgumentException("A PAN is 13–19 digits.", nameof(pan));
+        }
+
+        if (!TerminalMessages.IsValidPin(pin))
+        {
+            throw new ArgumentException("A PIN is 4–12 digits.", nameof(pin));
+        }
+    }
+
+    private static bool IsFinalReversalAnswer(string code) => code is not ("91" or "96" or "58" or "63");
+
+    private TransactionNotSent NotSignedOn() => new(
+        TerminalId,
+        _lastSignOnCode is { } code and not "00"
+            ? $"Terminal {TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
+            : $"Terminal {TerminalId} is not signed on (link {_connection.State}).");
+
+    private TransactionResult ReadCardResponse(IsoMessage response, RequestTrace trace, long amount, AccountType account, string pan, string processingCode)
+    {
+        var code = TerminalMessages.ResponseCode(response);
+        Log.Answered(_logger, TerminalId, amount > 0 ? "withdrawal" : "balance inquiry", trace.Stan, code);
+        var balance = TerminalMessages.ReadBalance(response, account);
+        if (code != "00")
+        {
+            return new TransactionDeclined(TerminalId, trace, code, ResponseCodeText.Meaning(code), balance);
+        }
+
+        return new TransactionApproved(
+            TerminalId,
+            trace,
+            response.GetString(38)?.Trim() ?? string.Empty,
+            response.GetString(37)?.Trim() ?? string.Empty,
+            amount,
+            balance,
+            account,
+            SensitiveData.MaskPan(pan))
+        {
+            AcquirerId = _options.AcquirerId,
+            ProcessingCode = processingCode,
+        };
+    }
+
+    private RequestIdentity NextIdentity(LinkSession session)
+    {
+        int stan;
+        do
+        {
+            stan = _stans.Next();
+        }
+        while (session.IsInFlight(new RequestKey(_packedTerminalId, stan)));
+
+        var time = _connection.Options.TimeProvider;
+        return new RequestIdentity(TerminalId, _options.AcquirerId, stan, TerminalMessages.TransmissionDateTime(time.GetUtcNow()), time.GetLocalNow());
+    }
+
+    /// <summary>Sends a financial request (MACed when the terminal uses MACs) and checks the MAC of its answer.</summary>
+    private async Task<Reply> ExchangeFinancialAsync(LinkSession session, IsoMessage request, int stan, CancellationToken waitToken)
+    {
+        var macKey = UsesMac ? _macKey : null;
+        var responseMti = TerminalMessages.ResponseMti(request.Mti);
+        var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, stan), responseMti, _options.RequestTimeout, macKey, waitToken);
+        if (reply.Message is { } response && macKey is not null && !RetailMac.Verify(macKey, response))
+        {
+            Log.ResponseMacInvalid(_logger, response.Mti, stan, TerminalId);
+            MessagePool.Return(response);
+            return Reply.None(NoResponseReason.MacInvalid);
+        }
+
+        return reply;
+    }
+
+    private async Task<(string? Code, NoResponseReason Reason, TimeSpan RoundTrip)> NetworkRequestAsync(LinkSession session, int code, CancellationToken waitToken)
+    {
+        var (reply, roundTrip) = await NetworkExchangeAsync(session, code, waitToken);
+        if (reply.Message is not { } response)
+        {
+            return (null, reply.Reason, roundTrip);
+        }
+
+        var responseCode = TerminalMessages.ResponseCode(response);
+        MessagePool.Return(response);
+        return (responseCode, default, roundTrip);
+    }
+
+    /// <summary>Sends an 0800 with DE 70 = <paramref name="code"/>; the caller owns (and returns) the answer.</summary>
+    private async Task<(Reply Reply, TimeSpan RoundTrip)> NetworkExchangeAsync(LinkSession session, int code, CancellationToken waitToken)
+    {
+        var time = _connection.Options.TimeProvider;
+        var identity = NextIdentity(session);
+        var request = MessagePool.Rent();
+        var started = time.GetTimestamp();
+        try
+        {
+            TerminalMessages.SetNetworkManagement(request, TerminalId, identity.Stan, identity.TransmissionDateTime, code);
+            var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, identity.Stan), 810, _options.RequestTimeout, null, waitToken);
+            return (reply, time.GetElapsedTime(started));
+        }
+        finally
+        {
+            MessagePool.Return(request);
+        }
+    }
+
+    private async Task<NetworkResult> ExchangeKeysOverAsync(LinkSession session, CancellationToken cancellationToken)
+    {
+        await _gate.EnterExclusiveAsync(cancellationToken);
+        try
+        {
+            NetworkResult? last = null;
+            for (var attempt = 1; attempt <= MaxKeyExchangeAttempts; attempt++)
+            {
+                var (reply, roundTrip) = await NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
+                if (reply.Message is not { } response)
+                {
+                    return new NetworkResult(null, roundTrip, reply.Reason.ToString());
+                }
+
+                var code = TerminalMessages.ResponseCode(response);
+                try
+                {
+                    if (code != "00")
+                    {
+                        Log.KeyExchangeRefused(_logger, TerminalId, code);
+                        return new NetworkResult(code, roundTrip);
+                    }
+
+                    if (TryTakeKeys(response.Get(48)))
+                    {
+                        var (pinCheck, macCheck) = KeyCheckValues;
+                        Log.KeysExchanged(_logger, TerminalId, pinCheck, macCheck);
+                        return new NetworkResult(code, roundTrip);
+                    }
+                }
+                finally
+                {
+                    MessagePool.Return(response);
+                }
+
+                // The host already uses keys this terminal could not verify: only a new exchange can fix that.
+                Log.KeyExchangeRejected(_logger, TerminalId, attempt);
+                last = new NetworkResult(code, roundTrip, "key check value mismatch");
+            }
+
+            return last!;
+        }
+        finally
+        {
+            _gate.ExitExclusive();
+        }
+    }
+
+    private bool TryTakeKeys(ReadOnlySpan<byte> keyExchangeData)
+    {
+        var pinKey = new byte[KeyWrapping.KeyLength];
+        var macKey = new byte[KeyWrapping.KeyLength];
+        if (!KeyExchangeData.TryRead(_masterKey, keyExchangeData, pinKey, macKey))
+        {
+            return false;
+        }
+
+        var oldPinKey = Interlocked.Exchange(ref _pinKey, pinKey);
+        var oldMacKey = Interlocked.Exchange(ref _macKey, macKey);
+        CryptographicOperations.ZeroMemory(oldPinKey);
+        CryptographicOperations.ZeroMemory(oldMacKey);
+        return true;
+    }
+
+    private async Task<LinkSession?> WaitUntilSignedOnAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var time = _connection.Options.TimeProvider;
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var changed = _connection.Changed.Next;
+            if (_signedOnSession is { IsClosed: false } session)
+            {
+                return session;
+            }
+
+            if (_closing.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var remaining = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - time.GetElapsedTime(started);
+            if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
+        }
+    }
+
+    private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed)
+    {
+        var key = new RequestTrace(original.Mti, original.Stan, original.TransmissionDateTime);
+        var reversal = _reversals.GetOrAdd(key, _ => ReverseUntilAcknowledgedAsync(original, dispensed));
+        _ = reversal.ContinueWith(
+            (_, state) => ((AtmTerminalClient)state!)._reversals.TryRemove(key, out Task<ReversalResult>? _),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return reversal;
+    }
+
+    private async Task<ReversalResult> ReverseUntilAcknowledgedAsync(OriginalRequest original, long? dispensed)
+    {
+        // Never inline in the caller: the caller may hold the gate and must return its result first.
+        await Task.Yield();
+        var closing = _closing.Token;
+        var time = _connection.Options.TimeProvider;
+        var pause = _options.ReversalRetryInterval;
+        var attempts = 0;
+        RequestIdentity identity = default;
+        RequestTrace? trace = null;
+        while (!closing.IsCancellationRequested)
+        {
+            LinkSession? session;
+            try
+            {
+                session = await WaitUntilSignedOnAsync(Timeout.InfiniteTimeSpan, closing);
+                if (session is null)
+                {
+                    break;
+                }
+
+                await _gate.EnterAsync(closing);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            string? code = null;
+            var reason = NoResponseReason.Timeout;
+            try
+            {
+                // A repeat keeps the original reversal's DE 7 and DE 11, so the host recognises it (PROTOCOL.md §6.4).
+                if (attempts == 0)
+                {
+                    identity = NextIdentity(session);
+                    trace = new RequestTrace(TerminalMessages.Reversal, identity.Stan, identity.TransmissionDateTime);
+                }
+
+                var mti = attempts == 0 ? TerminalMessages.Reversal : TerminalMessages.ReversalRepeat;
+                var request = MessagePool.Rent();
+                Reply reply;
+                try
+                {
+                    TerminalMessages.SetReversal(request, mti, identity, original, dispensed);
+                    attempts++;
+                    reply = await ExchangeFinancialAsync(session, request, identity.Stan, CancellationToken.None);
+                }
+                finally
+                {
+                    MessagePool.Return(request);
+                }
+
+                if (reply.Message is { } response)
+                {
+                    code = TerminalMessages.ResponseCode(response);
+                    MessagePool.Return(response);
+                    Log.ReversalAnswered(_logger, TerminalId, mti, identity.Stan, original.Stan, dispensed ?? 0, code);
+                    if (IsFinalReversalAnswer(code))
+                    {
+                        return new ReversalResult(ReversalOutcome.Acknowledged, code, dispensed ?? 0, attempts, trace);
+                    }
+                }
+                else
+                {
+                    reason = reply.Reason;
+                }
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+
+            Log.ReversalRepeating(_logger, TerminalId, identity.Stan, code ?? reason.ToString(), pause);
+            try
+            {
+                await Task.Delay(pause, time, closing);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, _options.ReversalRetryInterval.Ticks * 8));
+        }
+
+        Log.ReversalAbandoned(_logger, TerminalId, original.Stan, attempts);
+        return new ReversalResult(ReversalOutcome.Abandoned, null, dispensed ?? 0, attempts, trace);
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SocketAtm.Client;
+
+/// <summary>How a <see cref="TerminalConnection"/> reaches the host and keeps the link up.</summary>
+public sealed class TerminalConnectionOptions
+{
+    /// <summary>Host name or IP address of the authorization host.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port of the authorization host.</summary>
+    public int Port { get; init; } = 8583;
+
+    /// <summary>
+    /// Opens the transport instead of a plain TCP connection to <see cref="Host"/>:<see cref="Port"/> — for TLS
+    /// (return an authenticated <see cref="System.Net.Security.SslStream"/>) or an in-memory stream in tests.
+    /// Every reconnect calls it again.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<Stream>>? OpenStream { get; init; }
+
+    /// <summary>How long one connection attempt may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// After this long without sending anything, the connection sends an echo (0800, DE 70 = 301) for one of its
+    /// terminals; an echo without an answer drops the link and reconnects. <see cref="Timeout.InfiniteTimeSpan"/> disables echoes.
+    /// </summary>
+    public TimeSpan EchoInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The pause before the first reconnect; each failed attempt doubles it, up to <see cref="MaxReconnectDelay"/>.</summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest pause between reconnect attempts.</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long sign-off may take when the connection is disposed.</summary>
+    public TimeSpan SignOffTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The largest response accepted, in bytes; a larger length header drops the link.</summary>
+    public int MaxFrameLength { get; init; } = Protocol.Framing.LengthPrefixedFrameReader.DefaultMaxFrameLength;
+
+    /// <summary>The clock for timeouts, echoes, back-off and DE 7 / DE 12 / DE 13.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the client logs. PANs are masked; PINs, PIN blocks, MACs and keys are never logged.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    internal void Validate()
+    {
+        if (OpenStream is null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(Host, nameof(Host));
+            ArgumentOutOfRangeException.ThrowIfLessThan(Port, 1, nameof(Port));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535, nameof(Port));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectDelay, TimeSpan.Zero, nameof(ReconnectDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, ReconnectDelay, nameof(MaxReconnectDelay));
+        if (EchoInterval != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EchoInterval, TimeSpan.Zero, nameof(EchoInterval));
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
+    }
+}
