@@ -1,7 +1,7 @@
 namespace SocketAtm.Client;
 
 /// <summary>Who a terminal is and how it behaves: identity, keys, MAC use, timeouts.</summary>
-public sealed class TerminalClientOptions
+public sealed record TerminalClientOptions
 {
     /// <summary>The terminal id sent in DE 41: 1–8 printable characters, registered on the host.</summary>
     public required string TerminalId { get; init; }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace SocketAtm.Client;
 
 /// <summary>How a <see cref="TerminalConnection"/> reaches the host and keeps the link up.</summary>
-public sealed class TerminalConnectionOptions
+public sealed record TerminalConnectionOptions
 {
     /// <summary>Host name or IP address of the authorization host.</summary>
     public string Host { get; init; } = "127.0.0.1";

@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using SocketAtm.Client;
+using SocketAtm.Protocol.Framing;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Protocol.Security;
+
+namespace SocketAtm.TerminalClient.Tests.Support;
+
+/// <summary>
+/// A TCP relay between the client and the real host that sees every frame and can misbehave on cue: drop a response,
+/// corrupt a MAC, cut every connection. It also plays the host's security part of PROTOCOL.md §11 for the MAC terminals
+/// (ATM00001–ATM00008) — checks request MACs, MACs responses, answers key exchanges and translates PIN blocks from the
+/// exchanged TPK to the demo one — so the client's MAC and key exchange are tested against the rules whether or not
+/// the host in this branch enforces them yet.
+/// </summary>
+internal sealed class ProtocolRelay : IAsyncDisposable
+{
+    private static readonly byte[] DemoTmk = Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD");
+    private static readonly byte[] DemoTpk = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
+    private static readonly byte[] DemoTak = Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
+
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint _host;
+    private readonly ConcurrentDictionary<Socket, byte> _open = new();
+    private readonly ConcurrentDictionary<string, (byte[] Tpk, byte[] Tak)> _keys = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+    private int _badKeyChecksLeft;
+
+    public ProtocolRelay(IPEndPoint host)
+    {
+        _host = host;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public ConcurrentQueue<SeenMessage> Requests { get; } = new();
+
+    public ConcurrentQueue<SeenMessage> Responses { get; } = new();
+
+    /// <summary>Responses for which this returns true are swallowed.</summary>
+    public Func<SeenMessage, bool>? DropResponse { get; set; }
+
+    /// <summary>Responses for which this returns true get a wrong MAC.</summary>
+    public Func<SeenMessage, bool>? CorruptResponseMac { get; set; }
+
+    /// <summary>Answer 0800/161 here, as PROTOCOL.md §11.3 says, instead of passing it to the host.</summary>
+    public bool AnswerKeyExchange { get; set; }
+
+    /// <summary>The next this many key exchange answers carry a wrong TPK check value.</summary>
+    public int BadKeyChecks
+    {
+        get => Volatile.Read(ref _badKeyChecksLeft);
+        set => Volatile.Write(ref _badKeyChecksLeft, value);
+    }
+
+    /// <summary>The PINs recovered from DE 52 under the terminal's current TPK (proof the client used the right key).</summary>
+    public ConcurrentQueue<string> PinsSeen { get; } = new();
+
+    public TerminalConnectionOptions ClientOptions(TimeSpan? echoInterval = null) => new()
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        EchoInterval = echoInterval ?? Timeout.InfiniteTimeSpan,
+        ReconnectDelay = TimeSpan.FromMilliseconds(50),
+        MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
+    };
+
+    /// <summary>Cuts every open connection, as a network failure would.</summary>
+    public void Sever()
+    {
+        foreach (var socket in _open.Keys)
+        {
+            socket.Close(0);
+        }
+    }
+
+    public async Task<SeenMessage> WaitForRequestAsync(Func<SeenMessage, bool> match, TimeSpan? timeout = null) =>
+        await WaitForAsync(Requests, match, timeout);
+
+    public async Task<SeenMessage> WaitForResponseAsync(Func<SeenMessage, bool> match, TimeSpan? timeout = null) =>
+        await WaitForAsync(Responses, match, timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        Sever();
+        await _accepting.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+    }
+
+    private static bool IsMacTerminal(string? terminalId) =>
+        terminalId is { Length: 8 } id && id.StartsWith("ATM0000", StringComparison.Ordinal) && id[7] is >= '1' and <= '8';
+
+    private static bool IsFinancial(int mti) => mti / 100 is 1 or 2 or 4;
+
+    private static async Task<SeenMessage> WaitForAsync(ConcurrentQueue<SeenMessage> seen, Func<SeenMessage, bool> match, TimeSpan? timeout)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = seen.FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"The relay saw no such message. Seen: {string.Join(" | ", seen)}");
+    }
+
+    private static SeenMessage Describe(IsoMessage message, int? macField, bool macValid) => new(
+        message.Mti,
+        message.GetString(41)?.TrimEnd(),
+        message.GetString(11),
+        message.GetString(7),
+        message.GetString(70),
+        message.GetString(39),
+        message.GetString(90),
+        message.GetString(95),
+        macField,
+        macValid);
+
+    private (byte[] Tpk, byte[] Tak) KeysOf(string? terminalId) =>
+        terminalId is null ? (DemoTpk, DemoTak) : _keys.GetOrAdd(terminalId, _ => (DemoTpk, DemoTak));
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var host = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await host.ConnectAsync(_host);
+            _open[client] = 0;
+            _open[host] = 0;
+            var toHost = PipeWriter.Create(new NetworkStream(host, ownsSocket: false));
+            var toClient = PipeWriter.Create(new NetworkStream(client, ownsSocket: false));
+            var gate = new SemaphoreSlim(1, 1);
+            _ = PumpAsync(client, host, request => OnRequestAsync(request, toHost, toClient, gate));
+            _ = PumpAsync(host, client, response => OnResponseAsync(response, toClient, gate));
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, Func<IsoMessage, Task> onMessage)
+    {
+        var reader = PipeReader.Create(new NetworkStream(from, ownsSocket: false));
+        var frames = new LengthPrefixedFrameReader(LengthPrefixedFrameReader.DefaultMaxFrameLength);
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync();
+                var buffer = result.Buffer;
+                while (frames.TryReadFrame(ref buffer, out var payload, out _) == FrameReadStatus.Frame)
+                {
+                    if (payload.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    var message = new IsoMessage();
+                    Assert.True(IsoMessageParser.TryParse(payload, message, out var error), error.ToString());
+                    await onMessage(message);
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Cut by Sever() or by either end.
+        }
+        finally
+        {
+            _open.TryRemove(from, out _);
+            _open.TryRemove(to, out _);
+            from.Close(0);
+            to.Close(0);
+        }
+    }
+
+    private async Task OnRequestAsync(IsoMessage request, PipeWriter toHost, PipeWriter toClient, SemaphoreSlim clientGate)
+    {
+        var terminalId = request.GetString(41)?.TrimEnd();
+        var (tpk, tak) = KeysOf(terminalId);
+        int? macField = request.Has(64) ? 64 : request.Has(128) ? 128 : null;
+        var macValid = macField is not null && RetailMac.Verify(tak, request);
+        Requests.Enqueue(Describe(request, macField, macValid));
+
+        if (request.Mti == 800 && request.GetString(70) == "161" && AnswerKeyExchange && terminalId is not null)
+        {
+            await AnswerKeyExchangeAsync(request, terminalId, toClient, clientGate);
+            return;
+        }
+
+        if (request.Has(52))
+        {
+            var pan = CardFields.Pan(request);
+            var pin = new byte[PinBlock.MaxPinLength];
+            if (PinBlock.TryDecrypt(tpk, request.Get(52), pan, pin, out var pinLength))
+            {
+                PinsSeen.Enqueue(System.Text.Encoding.ASCII.GetString(pin, 0, pinLength));
+                var block = new byte[PinBlock.Length];
+                PinBlock.Encrypt(DemoTpk, pin.AsSpan(0, pinLength), pan, block);
+                request.Set(52, block);
+            }
+        }
+
+        if (macField is not null)
+        {
+            // Towards the host, MACed under the key the host knows (the demo TAK).
+            RetailMac.Sign(request, DemoTak);
+        }
+
+        FrameWriter.WriteFrame(toHost, request);
+        await toHost.FlushAsync();
+    }
+
+    private async Task OnResponseAsync(IsoMessage response, PipeWriter toClient, SemaphoreSlim gate)
+    {
+        var terminalId = response.GetString(41)?.TrimEnd();
+        if (IsMacTerminal(terminalId) && IsFinancial(response.Mti))
+        {
+            RetailMac.Sign(response, KeysOf(terminalId).Tak);
+        }
+
+        var seen = Describe(response, null, true);
+        Responses.Enqueue(seen);
+        if (DropResponse?.Invoke(seen) == true)
+        {
+            return;
+        }
+
+        if (CorruptResponseMac?.Invoke(seen) == true)
+        {
+            var field = response.Has(128) ? 128 : 64;
+            var mac = response.Get(field).ToArray();
+            mac[0] ^= 0xFF;
+            response.Set(field, mac);
+        }
+
+        await WriteAsync(toClient, gate, response);
+    }
+
+    private async Task AnswerKeyExchangeAsync(IsoMessage request, string terminalId, PipeWriter toClient, SemaphoreSlim gate)
+    {
+        var tpk = new byte[16];
+        var tak = new byte[16];
+        KeyWrapping.GenerateWorkingKey(tpk);
+        KeyWrapping.GenerateWorkingKey(tak);
+        var data = new byte[KeyExchangeData.Length];
+        KeyExchangeData.Write(DemoTmk, tpk, tak, data);
+        if (Interlocked.Decrement(ref _badKeyChecksLeft) >= 0)
+        {
+            data[35] = data[35] == (byte)'0' ? (byte)'1' : (byte)'0';
+        }
+
+        // PROTOCOL.md §11.3: the host uses the new keys from the moment it sends the answer.
+        _keys[terminalId] = (tpk, tak);
+        var response = new IsoMessage { Mti = 810 };
+        response.CopyFrom(request, 7);
+        response.CopyFrom(request, 11);
+        response.Set(39, "00");
+        response.CopyFrom(request, 41);
+        response.Set(48, data);
+        response.CopyFrom(request, 70);
+        Responses.Enqueue(Describe(response, null, true));
+        await WriteAsync(toClient, gate, response);
+    }
+
+    private static async Task WriteAsync(PipeWriter output, SemaphoreSlim gate, IsoMessage message)
+    {
+        await gate.WaitAsync();
+        try
+        {
+            FrameWriter.WriteFrame(output, message);
+            await output.FlushAsync();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
