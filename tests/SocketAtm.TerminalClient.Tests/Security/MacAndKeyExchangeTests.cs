@@ -1,0 +1,132 @@
+using SocketAtm.Client;
+using SocketAtm.TerminalClient.Tests.Support;
+
+namespace SocketAtm.TerminalClient.Tests.Security;
+
+/// <summary>PROTOCOL.md §11.2 and §11.3 from the terminal's side, checked by a relay that applies the host's rules.</summary>
+public sealed class MacAndKeyExchangeTests
+{
+    private static TerminalClientOptions MacTerminal(bool exchangeKeys = false) => new()
+    {
+        TerminalId = "ATM00001",
+        RequestTimeout = TimeSpan.FromSeconds(2),
+        ReversalRetryInterval = TimeSpan.FromMilliseconds(100),
+        ExchangeKeysAtSignOn = exchangeKeys,
+    };
+
+    [Fact]
+    public async Task Demo_terminals_1_to_8_use_MACs_and_9_and_10_do_not_unless_configured()
+    {
+        await using var connection = new TerminalConnection(new TerminalConnectionOptions());
+
+        Assert.True(connection.AddTerminal(new TerminalClientOptions { TerminalId = "ATM00001" }).UsesMac);
+        Assert.True(connection.AddTerminal(new TerminalClientOptions { TerminalId = "ATM00008" }).UsesMac);
+        Assert.False(connection.AddTerminal(new TerminalClientOptions { TerminalId = "ATM00009" }).UsesMac);
+        Assert.False(connection.AddTerminal(new TerminalClientOptions { TerminalId = "ATM00010" }).UsesMac);
+        Assert.True(connection.AddTerminal(new TerminalClientOptions { TerminalId = "TEST0001", UseMac = true }).UsesMac);
+        Assert.False(connection.AddTerminal(new TerminalClientOptions { TerminalId = "ATM00002", UseMac = false }).UsesMac);
+    }
+
+    [Fact]
+    public async Task A_MAC_terminal_signs_withdrawals_and_reversals_and_accepts_correctly_MACed_answers()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint);
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+
+        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 10000));
+        var reversal = await atm.ReportDispenseAsync(approved, 4000);
+
+        Assert.True(reversal.IsReversed);
+        var withdrawal = Assert.Single(relay.Requests, r => r.Mti == 200);
+        Assert.Equal(64, withdrawal.MacField);
+        Assert.True(withdrawal.MacValid);
+        var partial = Assert.Single(relay.Requests, r => r.Mti == 400);
+        Assert.Equal(128, partial.MacField);
+        Assert.True(partial.MacValid);
+        Assert.All(relay.Requests.Where(r => r.Mti == 800), r => Assert.Null(r.MacField));
+    }
+
+    [Fact]
+    public async Task A_response_with_a_wrong_MAC_counts_as_no_response_and_the_withdrawal_is_reversed()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint);
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+        relay.CorruptResponseMac = seen => seen.Mti == 210;
+
+        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 4000);
+
+        var timedOut = Assert.IsType<TransactionTimedOut>(result);
+        Assert.Equal(NoResponseReason.MacInvalid, timedOut.Reason);
+        var reversal = await timedOut.Reversal!.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(reversal.IsReversed);
+        relay.CorruptResponseMac = null;
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        Assert.Equal(100000, balance.Balance!.Available);
+    }
+
+    [Fact]
+    public async Task A_terminal_without_MACs_rejects_nothing_and_sends_no_MAC()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint);
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal() with { TerminalId = "ATM00009" });
+
+        Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000));
+
+        Assert.Null(Assert.Single(relay.Requests, r => r.Mti == 200).MacField);
+    }
+
+    [Fact]
+    public async Task Key_exchange_at_sign_on_installs_new_keys_used_for_the_PIN_block_and_the_MAC()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint) { AnswerKeyExchange = true };
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal(exchangeKeys: true));
+
+        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000);
+
+        Assert.IsType<TransactionApproved>(result);
+        Assert.NotEqual(("D486FD", "6DF8E6"), atm.KeyCheckValues);
+        var order = relay.Requests.Select(r => r.NetworkCode ?? r.Mti.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(["001", "161", "200"], order);
+        Assert.True(Assert.Single(relay.Requests, r => r.Mti == 200).MacValid);
+        Assert.Equal(["1234"], relay.PinsSeen);
+    }
+
+    [Fact]
+    public async Task A_key_exchange_whose_check_value_does_not_match_is_not_used_and_is_asked_again()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint) { AnswerKeyExchange = true, BadKeyChecks = 1 };
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+
+        var exchange = await atm.ExchangeKeysAsync();
+        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+
+        Assert.True(exchange.IsApproved);
+        Assert.Equal(2, relay.Requests.Count(r => r.NetworkCode == "161"));
+        Assert.IsType<TransactionApproved>(result);
+        Assert.True(Assert.Single(relay.Requests, r => r.Mti == 100).MacValid);
+    }
+
+    [Fact]
+    public async Task Key_exchange_waits_for_requests_in_flight_and_holds_new_ones_back()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint) { AnswerKeyExchange = true };
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+
+        var before = Enumerable.Range(0, 5).Select(_ => atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin)).ToArray();
+        var exchange = atm.ExchangeKeysAsync();
+        var after = Enumerable.Range(0, 5).Select(_ => atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin)).ToArray();
+        var results = await Task.WhenAll(before.Concat(after));
+
+        Assert.True((await exchange).IsApproved);
+        Assert.All(results, r => Assert.IsType<TransactionApproved>(r));
+        Assert.All(relay.Requests.Where(r => r.Mti == 100), r => Assert.True(r.MacValid));
+        var sequence = relay.Requests.Select(r => r.NetworkCode == "161" ? "X" : r.Mti == 100 ? "B" : "-").Where(s => s != "-");
+        Assert.Equal("BBBBBXBBBBB", string.Concat(sequence));
+    }
+}
