@@ -1,0 +1,61 @@
+using SocketAtm.Client;
+using SocketAtm.Client.Messages;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Protocol.Masking;
+
+namespace SocketAtm.TerminalClient.Tests.Client;
+
+/// <summary>The composite fields as PROTOCOL.md §9 lays them out, and the PIN hygiene of §11.1.</summary>
+public sealed class TerminalMessagesTests
+{
+    private static readonly byte[] DemoTpk = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
+
+    [Fact]
+    public void DE_54_gives_the_ledger_and_available_balance_of_the_account_asked_for()
+    {
+        var response = new IsoMessage { Mti = 210 };
+        response.Set(54, "1001840C0000000050002001840D0000000012342002840C000000009900");
+
+        Assert.Equal(new AccountBalance(-1234, 9900, 840), TerminalMessages.ReadBalance(response, AccountType.Checking));
+        Assert.Equal(new AccountBalance(5000, 5000, 840), TerminalMessages.ReadBalance(response, AccountType.Savings));
+        Assert.Equal(new AccountBalance(5000, 5000, 840), TerminalMessages.ReadBalance(response, AccountType.Default));
+        Assert.Null(TerminalMessages.ReadBalance(response, AccountType.Credit));
+    }
+
+    [Fact]
+    public void DE_90_and_DE_95_follow_the_protocol_layout()
+    {
+        var original = new OriginalRequest(200, 123, "0314093512", "123456", "012000", 10000);
+
+        Assert.Equal("020000012303140935120000012345600000000000", TerminalMessages.OriginalDataElements(original));
+        Assert.Equal("020000012303140935120000000000000000000000", TerminalMessages.OriginalDataElements(original with { AcquirerId = null }));
+        Assert.Equal("000000004000000000000000000000000000000000", TerminalMessages.ReplacementAmounts(4000));
+    }
+
+    [Fact]
+    public void The_withdrawal_request_matches_the_protocol_example_and_its_description_hides_the_pin_block()
+    {
+        var request = new IsoMessage();
+        var identity = new RequestIdentity("ATM00009", "123456", 123, "0314093512", new DateTimeOffset(2026, 3, 14, 9, 35, 12, TimeSpan.Zero));
+
+        TerminalMessages.SetCardRequest(request, 200, "012000", 10000, identity, 840, "4761739001010119", "1234", DemoTpk);
+
+        Assert.Equal("70450B5EE88E6C93", Convert.ToHexString(request.Get(52)));
+        Assert.Equal(["000000010000", "0314093512", "000123", "093512", "0314", "123456", "ATM00009", "840"], new[] { 4, 7, 11, 12, 13, 32, 41, 49 }.Select(f => request.GetString(f)));
+        var description = SensitiveData.Describe(request);
+        Assert.DoesNotContain("4761739001010119", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("70450B5E", description, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData(200, 210)]
+    [InlineData(201, 210)]
+    [InlineData(400, 410)]
+    [InlineData(401, 410)]
+    [InlineData(100, 110)]
+    [InlineData(800, 810)]
+    public void The_response_mti_is_the_request_class_plus_10(int request, int response)
+    {
+        Assert.Equal(response, TerminalMessages.ResponseMti(request));
+    }
+}
