@@ -1,0 +1,23 @@
+namespace SocketAtm.TerminalClient.Tests.Emulator;
+
+/// <summary>A fact that needs tmux: skipped where tmux is not installed, or when SOCKETATM_SKIP_TMUX=1.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class TmuxFactAttribute : FactAttribute
+{
+    public TmuxFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("SOCKETATM_SKIP_TMUX") == "1")
+        {
+            Skip = "SOCKETATM_SKIP_TMUX=1";
+        }
+        else if (!IsOnPath("tmux"))
+        {
+            Skip = "tmux is not installed";
+        }
+    }
+
+    private static bool IsOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, program)));
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using SocketAtm.TerminalClient.Scripted;
+using SocketAtm.TerminalClient.Tests.Support;
+
+namespace SocketAtm.TerminalClient.Tests.Scripted;
+
+/// <summary>The command-line face as a script uses it: output and exit code per outcome.</summary>
+public sealed class ScriptedCommandTests
+{
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await TerminalCommandLine.InvokeAsync(args, output, error, CancellationToken.None);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement;
+
+    [Fact]
+    public async Task Balance_prints_the_balances_and_exits_0()
+    {
+        await using var host = await InProcessHost.StartAsync();
+
+        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{host.Port}");
+
+        Assert.Equal(ExitCodes.Approved, exitCode);
+        Assert.StartsWith("Approved  balance inquiry  card 476173******0119  terminal ATM00009", output, StringComparison.Ordinal);
+        Assert.Contains("available 1,000.00  ledger 1,000.00", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(DemoCards.Pan, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Withdraw_with_json_prints_one_object_with_auth_id_rrn_and_remaining_balance()
+    {
+        await using var host = await InProcessHost.StartAsync();
+
+        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--amount", "40.00", "--port", $"{host.Port}", "--json");
+
+        Assert.Equal(ExitCodes.Approved, exitCode);
+        var json = Json(output);
+        Assert.Equal("approved", json.GetProperty("outcome").GetString());
+        Assert.Equal("00", json.GetProperty("responseCode").GetString());
+        Assert.Equal(4000, json.GetProperty("amountMinor").GetInt64());
+        Assert.Equal("960.00", json.GetProperty("balance").GetProperty("available").GetString());
+        Assert.Matches("^[0-9]{6}$", json.GetProperty("authorizationId").GetString());
+        Assert.Matches("^[0-9]{12}$", json.GetProperty("retrievalReferenceNumber").GetString());
+        Assert.False(json.TryGetProperty("reversal", out _));
+    }
+
+    [Fact]
+    public async Task Withdraw_with_a_partial_dispense_reports_the_partial_reversal()
+    {
+        await using var host = await InProcessHost.StartAsync();
+
+        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--amount", "100", "--dispensed", "60.00", "--port", $"{host.Port}", "--json");
+        var (_, balance, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{host.Port}", "--json");
+
+        Assert.Equal(ExitCodes.Approved, exitCode);
+        var reversal = Json(output).GetProperty("reversal");
+        Assert.Equal("acknowledged", reversal.GetProperty("outcome").GetString());
+        Assert.Equal("00", reversal.GetProperty("responseCode").GetString());
+        Assert.Equal(6000, reversal.GetProperty("dispensedMinor").GetInt64());
+        Assert.Equal(94000, Json(balance).GetProperty("balance").GetProperty("availableMinor").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_decline_exits_1_with_the_code_and_its_meaning()
+    {
+        await using var host = await InProcessHost.StartAsync();
+
+        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.SmallPan, "--pin", DemoCards.SmallPin, "--amount", "60", "--port", $"{host.Port}");
+
+        Assert.Equal(ExitCodes.Declined, exitCode);
+        Assert.Contains("Declined  withdrawal 60.00  terminal ATM00009  51 Insufficient funds", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Echo_exits_0()
+    {
+        await using var host = await InProcessHost.StartAsync();
+
+        var (exitCode, output, _) = await RunAsync("echo", "--port", $"{host.Port}", "--terminal", "ATM00010", "--json");
+
+        Assert.Equal(ExitCodes.Approved, exitCode);
+        Assert.Equal("ATM00010", Json(output).GetProperty("terminal").GetString());
+    }
+
+    [Fact]
+    public async Task An_unreachable_host_exits_2()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{closedPort}", "--timeout", "1", "--json");
+
+        Assert.Equal(ExitCodes.Failed, exitCode);
+        Assert.Equal("failed", Json(output).GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task A_terminal_the_host_refuses_exits_2_and_says_why()
+    {
+        await using var host = await InProcessHost.StartAsync();
+
+        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{host.Port}", "--terminal", "ATM77777", "--timeout", "2");
+
+        Assert.Equal(ExitCodes.Failed, exitCode);
+        Assert.Contains("the host answered 58", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("withdraw", "--card", DemoCards.Pan, "--pin", "1234", "--amount", "40.001")]
+    [InlineData("withdraw", "--card", DemoCards.Pan, "--pin", "1234", "--amount", "40", "--dispensed", "41")]
+    [InlineData("balance", "--card", DemoCards.Pan)]
+    [InlineData("balance", "--card", DemoCards.Pan, "--pin", "1234", "--mac", "sometimes")]
+    [InlineData("transfer")]
+    public async Task A_wrong_command_line_exits_64_and_explains_on_stderr(params string[] args)
+    {
+        var (exitCode, output, error) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Empty(output);
+        Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public async Task Help_lists_the_commands_and_exits_0()
+    {
+        var (exitCode, output, _) = await RunAsync("--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("balance", output, StringComparison.Ordinal);
+        Assert.Contains("withdraw", output, StringComparison.Ordinal);
+        Assert.Contains("echo", output, StringComparison.Ordinal);
+    }
+}
