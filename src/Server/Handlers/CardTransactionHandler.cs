@@ -30,7 +30,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
 
     public ReadOnlySpan<int> MandatoryFields => _kind == TransactionKind.Withdrawal ? WithdrawalMandatory : BalanceMandatory;
 
-    public bool RequiresSignOn => true;
+    public bool IsFinancial => true;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
         }
 
         var pan = CardFields.Pan(request);
-        if (pan.Length is < 12 or > 19 || pan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        if (pan.Length is < 13 or > 19 || pan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
         {
             context.Answer(ResponseCodes.FormatError);
             return;

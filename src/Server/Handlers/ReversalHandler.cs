@@ -25,7 +25,7 @@ internal sealed class ReversalHandler : IMessageHandler
 
     public ReadOnlySpan<int> MandatoryFields => Mandatory;
 
-    public bool RequiresSignOn => true;
+    public bool IsFinancial => true;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {

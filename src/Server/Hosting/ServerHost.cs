@@ -52,7 +52,6 @@ internal static class ServerHost
         builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Ledger);
 
         builder.Services.AddSingleton<PinVerifier>();
-        builder.Services.AddSingleton<TerminalDirectory>();
         builder.Services.AddSingleton<NetworkManagementHandler>();
         builder.Services.AddSingleton(BuildRoutes);
         builder.Services.AddSingleton<MessageDispatcher>();
