@@ -33,6 +33,14 @@ internal sealed class LedgerTestContext : IAsyncDisposable
 
     private LiteDbLedger? _ledger;
 
+    /// <summary>A new context with its ledger open on a fresh demo database.</summary>
+    public static async Task<LedgerTestContext> OpenedAsync(Action<LedgerOptions>? configure = null)
+    {
+        var context = new LedgerTestContext(configure);
+        await context.OpenAsync();
+        return context;
+    }
+
     public async Task<LiteDbLedger> OpenAsync(IDurableStreamFactory? streams = null, IMeterFactory? meterFactory = null)
     {
         _ledger = await LiteDbLedger.OpenAsync(Options, Time, FatalErrors.Add, meterFactory, streams: streams);
