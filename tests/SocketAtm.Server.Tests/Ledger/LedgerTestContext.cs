@@ -12,6 +12,7 @@ internal sealed class LedgerTestContext : IAsyncDisposable
     public const string Acquirer = "00000000000";
     public const string Terminal = "ATM00009";
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Pan, string Pin), string> _pvvs = new();
     private int _nextStan;
 
     public LedgerTestContext(Action<LedgerOptions>? configure = null)
@@ -78,7 +79,7 @@ internal sealed class LedgerTestContext : IAsyncDisposable
             AccountType = accountType,
             Amount = amount,
             Currency = currency,
-            CandidatePvv = CardIssuer.ComputePvv(DemoData.PinVerificationKey, pan, pin),
+            CandidatePvv = PvvOf(pan, pin),
             HasPinBlock = true,
             ReceivedAt = Time.GetUtcNow(),
         };
@@ -90,7 +91,7 @@ internal sealed class LedgerTestContext : IAsyncDisposable
         Mti = mti,
         Pan = pan,
         Currency = DemoData.Currency,
-        CandidatePvv = CardIssuer.ComputePvv(DemoData.PinVerificationKey, pan, pin),
+        CandidatePvv = PvvOf(pan, pin),
         HasPinBlock = true,
         ReceivedAt = Time.GetUtcNow(),
     };
@@ -107,6 +108,10 @@ internal sealed class LedgerTestContext : IAsyncDisposable
         DispensedAmount = dispensed,
         ReceivedAt = Time.GetUtcNow(),
     };
+
+    /// <summary>The PVV a session would compute from the PIN the cardholder typed.</summary>
+    public string PvvOf(string pan, string pin) =>
+        _pvvs.GetOrAdd((pan, pin), card => CardIssuer.ComputePvv(DemoData.PinVerificationKey, card.Pan, card.Pin));
 
     public async Task<CardBalance> BalanceOfAsync(string pan) =>
         await Ledger.GetCardBalanceAsync(pan, CancellationToken.None) ?? throw new InvalidOperationException("Card not on file.");
