@@ -72,6 +72,19 @@ public class RestartTests
     }
 
     [Fact]
+    public async Task Database_is_left_with_liteDbs_automatic_checkpoint_off_and_its_log_folded_in()
+    {
+        await using var context = await LedgerTestContext.OpenedAsync();
+        await context.ExecuteAsync(context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 2_000));
+        await context.CloseAsync();
+
+        Assert.Equal(0, new FileInfo(context.Options.LogFilePath) is { Exists: true } log ? log.Length : 0);
+        using var database = new LiteDatabase($"Filename={context.Options.DataFilePath}");
+        Assert.Equal(0, database.CheckpointSize);
+        Assert.Equal(98_000, database.GetCollection("accounts").FindById(1L)["Balance"].AsInt64);
+    }
+
+    [Fact]
     public async Task Ledger_refuses_to_open_when_a_balance_does_not_match_its_journal()
     {
         await using var context = await LedgerTestContext.OpenedAsync();
