@@ -243,8 +243,9 @@ internal sealed class GroupCommitWriter
         {
             work.Execute(_store!, now);
         }
-        catch (ArgumentException exception)
+        catch (Exception exception) when (!StorageFailure.Is(exception))
         {
+            // Bad input, or a defect in this one operation: nothing of it is kept, and the ledger goes on.
             if (!work.IsReadOnly)
             {
                 database.Rollback();
