@@ -22,6 +22,7 @@ internal static class AdminCommandLine
         root.Options.Add(data);
         root.Subcommands.Add(AddTerminal(data, output));
         root.Subcommands.Add(AddCard(data, output));
+        root.Subcommands.Add(AddCards(data, output));
         root.Subcommands.Add(SetCardStatus(data, output));
         root.Subcommands.Add(Balance(data, output));
         root.Subcommands.Add(Journal(data, output));
@@ -88,6 +89,42 @@ internal static class AdminCommandLine
             };
             await ledger.AddCardsAsync([card], cancellation);
             await output.WriteLineAsync($"{card} added with balance {MinorUnits.Format(card.OpeningBalance)}.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command AddCards(Option<string?> data, TextWriter output)
+    {
+        var count = new Option<int>("--count") { Description = "How many cards.", Required = true };
+        var prefix = new Option<string>("--prefix") { Description = "Leading PAN digits (1–9); the rest is a sequence number and a Luhn check digit.", Required = true };
+        var first = new Option<long>("--first") { Description = "First sequence number, to add more cards under the same prefix later.", DefaultValueFactory = _ => 0 };
+        var pin = new Option<string>("--pin") { Description = "PIN of every card.", Required = true };
+        var expiry = new Option<string>("--expiry") { Description = "Expiry of every card, YYMM.", Required = true };
+        var balance = new Option<string>("--balance") { Description = "Opening balance of every card, e.g. 1000.00.", DefaultValueFactory = _ => "0" };
+        var dailyAmount = new Option<string?>("--daily-amount") { Description = "Daily withdrawal amount limit of every card." };
+        var dailyCount = new Option<int?>("--daily-count") { Description = "Daily withdrawal count limit of every card." };
+        var command = new Command("add-cards", "Add many generated 16-digit cards in one transaction (test fleets for load runs).")
+        {
+            count, prefix, first, pin, expiry, balance, dailyAmount, dailyCount,
+        };
+        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
+        {
+            var pans = GeneratedCardNumbers.Create(result.GetRequiredValue(prefix), result.GetRequiredValue(count), result.GetValue(first));
+            var opening = ParseAmount(result.GetValue(balance)!, "--balance");
+            long? amountLimit = result.GetValue(dailyAmount) is { } limit ? ParseAmount(limit, "--daily-amount") : null;
+            var cards = pans.Select(pan => new CardRegistration
+            {
+                Pan = pan,
+                Pin = result.GetRequiredValue(pin),
+                Expiry = result.GetRequiredValue(expiry),
+                OpeningBalance = opening,
+                DailyAmountLimit = amountLimit,
+                DailyCountLimit = result.GetValue(dailyCount),
+            }).ToList();
+            await ledger.AddCardsAsync(cards, cancellation);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{cards.Count} cards added, {Protocol.Masking.SensitiveData.MaskPan(pans[0])} to {Protocol.Masking.SensitiveData.MaskPan(pans[^1])}, each with {MinorUnits.Format(opening)}."));
             return 0;
         }));
         return command;

@@ -34,6 +34,21 @@ public sealed class AdminCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Bulk_added_cards_are_luhn_valid_and_can_withdraw()
+    {
+        var (code, output) = await RunAsync("add-cards", "--count", "300", "--prefix", "52", "--pin", "1111", "--expiry", "2812", "--balance", "50.00");
+        Assert.Equal(0, code);
+        Assert.Contains("300 cards added", output, StringComparison.Ordinal);
+
+        var pans = GeneratedCardNumbers.Create("52", 300);
+        Assert.Equal("5200000000000007", pans[0]);
+        await using var ledger = await LiteDbLedger.OpenAsync(new LedgerOptions { DataDirectory = _data }, TimeProvider.System);
+        var balance = await ledger.GetCardBalanceAsync(pans[299], CancellationToken.None);
+        Assert.NotNull(balance);
+        Assert.Equal(5000, balance.LedgerBalance);
+    }
+
+    [Fact]
     public async Task Reported_lost_card_shows_its_new_status()
     {
         await RunAsync("set-card-status", "--pan", "4761739001010119", "--status", "Lost");
