@@ -31,9 +31,14 @@ internal static class ServerHost
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
 
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext());
+        // Each host owns its logger (preserveStaticLogger): hosts started side by side, as in tests, never close each
+        // other's sinks through the static Log.Logger.
+        builder.Services.AddSerilog(
+            (services, logger) => logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext(),
+            preserveStaticLogger: true);
 
         builder.Services.AddOptions<ListenerOptions>()
             .Bind(builder.Configuration.GetSection(ListenerOptions.SectionName))
