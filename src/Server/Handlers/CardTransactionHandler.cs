@@ -56,7 +56,10 @@ internal sealed class CardTransactionHandler : IMessageHandler
         request.TryGetNumber(4, out var amount);
         request.TryGetNumber(49, out var currency);
         var panText = System.Text.Encoding.ASCII.GetString(pan);
-        var candidatePvv = _pins.CandidatePvv(context.Terminal!, pan, request.Get(52));
+        var terminal = context.Terminal!;
+        var candidatePvv = _pins.CandidatePvv(terminal.PinKey, pan, request.Get(52));
+        var previousKeys = terminal.PreviousKeysAt(_time.GetUtcNow());
+        var previousCandidatePvv = previousKeys is null ? null : _pins.CandidatePvv(previousKeys.PinKey, pan, request.Get(52));
         var ledgerRequest = new LedgerRequest
         {
             Kind = _kind,
@@ -68,6 +71,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
             Currency = (int)currency,
             HasPinBlock = true,
             CandidatePvv = candidatePvv,
+            PreviousKeyCandidatePvv = previousCandidatePvv,
             ReceivedAt = _time.GetUtcNow(),
         };
 

@@ -51,6 +51,9 @@ internal static class ServerHost
         builder.Services.AddOptions<LedgerOptions>()
             .Bind(builder.Configuration.GetSection(LedgerOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(
+                _ => !IsInJsonFile(builder.Configuration, KeyEncryptionKeySetting),
+                "Ledger:KeyEncryptionKey must not be written in appsettings.json: give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or a file (Ledger:KeyEncryptionKeyFile).")
             .ValidateOnStart();
         builder.Services.AddSingleton<LedgerStartup>();
         builder.Services.AddSingleton<ILedger>(services => services.GetRequiredService<LedgerStartup>().Ledger);
@@ -71,6 +74,12 @@ internal static class ServerHost
         customize?.Invoke(builder);
         return builder.Build();
     }
+
+    private const string KeyEncryptionKeySetting = "Ledger:KeyEncryptionKey";
+
+    private static bool IsInJsonFile(IConfigurationRoot configuration, string key) =>
+        configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
+            .Any(provider => provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value));
 
     private static RouteTable BuildRoutes(IServiceProvider services)
     {

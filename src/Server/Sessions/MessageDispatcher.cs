@@ -148,10 +148,17 @@ internal sealed class MessageDispatcher
 
             if (terminal.RequiresMac)
             {
+                // During a key exchange's overlap a request MACed under the previous key is still good, and its
+                // response is MACed under the key the terminal used.
                 context.ResponseMacKey = terminal.MacKey;
                 if (!RetailMac.Verify(terminal.MacKey, request))
                 {
-                    return Refuse(context, ResponseCodes.SecurityViolation, "MAC missing or wrong");
+                    if (terminal.PreviousKeysAt(_time.GetUtcNow()) is not { } previous || !RetailMac.Verify(previous.MacKey, request))
+                    {
+                        return Refuse(context, ResponseCodes.SecurityViolation, "MAC missing or wrong");
+                    }
+
+                    context.ResponseMacKey = previous.MacKey;
                 }
             }
         }

@@ -48,9 +48,11 @@ public class RestartTests
         var streams = new CrashConsistentStreamFactory();
         byte[] data;
         byte[] log;
+        string keyEncryptionKey;
         await using (var running = new LedgerTestContext(options => options.CheckpointEveryBatches = int.MaxValue))
         {
             await running.OpenAsync(streams);
+            keyEncryptionKey = await File.ReadAllTextAsync(running.Options.KeyEncryptionKeyFilePath);
             for (var i = 0; i < 5; i++)
             {
                 Assert.True((await running.ExecuteAsync(running.Withdrawal(DemoCards.Rich, DemoCards.RichPin, 1_000))).IsApproved);
@@ -65,6 +67,7 @@ public class RestartTests
         Directory.CreateDirectory(recovered.Directory);
         await File.WriteAllBytesAsync(recovered.Options.DataFilePath, data);
         await File.WriteAllBytesAsync(recovered.Options.LogFilePath, log);
+        await File.WriteAllTextAsync(recovered.Options.KeyEncryptionKeyFilePath, keyEncryptionKey);
         await recovered.OpenAsync();
 
         Assert.Equal(99_995_000, (await recovered.BalanceOfAsync(DemoCards.Rich)).LedgerBalance);

@@ -57,9 +57,20 @@ internal sealed class FakeLedger : ILedger
     public ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_terminals.TryGetValue(terminalId, out var terminal) ? terminal : null);
 
+    /// <summary>The clock key overlaps are measured on; the session harness sets its fake clock here.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromMinutes(2);
+
     public Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
     {
-        _terminals[terminalId] = _terminals[terminalId] with { PinKey = pinKey, MacKey = macKey };
+        var old = _terminals[terminalId];
+        _terminals[terminalId] = old with
+        {
+            PinKey = pinKey,
+            MacKey = macKey,
+            PreviousKeys = new PreviousWorkingKeys(old.PinKey, old.MacKey, Time.GetUtcNow() + KeyOverlap),
+        };
         return Task.CompletedTask;
     }
 

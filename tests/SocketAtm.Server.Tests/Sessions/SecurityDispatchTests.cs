@@ -1,6 +1,7 @@
 using System.Text;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Security;
+using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Tests.Sessions;
 
@@ -140,6 +141,33 @@ public class SecurityDispatchTests
         Assert.Equal(2, requests.Length);
         Assert.Equal("4931", requests[0].CandidatePvv); // the demo card's PVV for PIN 1234
         Assert.NotEqual("4931", requests[1].CandidatePvv);
+    }
+
+    [Fact]
+    public async Task Requests_made_with_the_previous_keys_are_accepted_during_the_overlap_and_refused_after_it()
+    {
+        await using var host = new SessionHarness();
+        await SignOnAsync(host, "ATM00001");
+        await host.SendAsync(TerminalMessages.NetworkManagement("ATM00001", 20, "161"));
+        Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
+
+        // In flight during the exchange: PIN block and MAC still under the old (demo) keys.
+        var late = TerminalMessages.Withdrawal(4000, stan: 21, terminalId: "ATM00001");
+        RetailMac.Sign(late, FakeLedger.DemoMacKey);
+        await host.SendAsync(late);
+        var accepted = await host.ReceiveAsync();
+
+        Assert.Equal("00", accepted!.GetString(39));
+        Assert.True(RetailMac.Verify(FakeLedger.DemoMacKey, accepted));
+        Assert.Equal("4931", Assert.Single(host.Ledger.Requests).PreviousKeyCandidatePvv);
+
+        host.Time.Advance(host.Ledger.KeyOverlap + TimeSpan.FromSeconds(1));
+        var tooLate = TerminalMessages.Withdrawal(4000, stan: 22, terminalId: "ATM00001");
+        RetailMac.Sign(tooLate, FakeLedger.DemoMacKey);
+        await host.SendAsync(tooLate);
+
+        Assert.Equal("63", (await host.ReceiveAsync())!.GetString(39));
+        Assert.Single(host.Ledger.Requests);
     }
 
     private static async Task SignOnAsync(SessionHarness host, string terminalId)

@@ -28,6 +28,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         Ledger = ledger ?? new FakeLedger();
         Options = options ?? new ListenerOptions();
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        Ledger.Time = Time;
         _metricsProvider = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
