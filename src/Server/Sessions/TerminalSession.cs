@@ -173,6 +173,7 @@ internal sealed class TerminalSession : IDisposable
             }
 
             var close = false;
+            var framesTaken = 0;
             while (!close)
             {
                 var status = frames.TryReadFrame(ref buffer, out var payload, out var declared);
@@ -191,6 +192,7 @@ internal sealed class TerminalSession : IDisposable
                 }
 
                 lastFrameAt = time.GetUtcNow();
+                framesTaken++;
                 if (payload.IsEmpty)
                 {
                     continue; // keep-alive
@@ -207,7 +209,11 @@ internal sealed class TerminalSession : IDisposable
                 return;
             }
 
-            partialSince = buffered == 0 ? null : partialSince ?? time.GetUtcNow();
+            // The partial-frame clock runs from the first byte of the frame still incomplete: a busy terminal whose
+            // reads keep ending mid-frame is not a slow sender.
+            partialSince = buffered == 0 ? null
+                : framesTaken > 0 ? time.GetUtcNow()
+                : partialSince ?? time.GetUtcNow();
             if (result.IsCompleted)
             {
                 if (buffered > 0)
