@@ -63,7 +63,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
         var ledgerRequest = new LedgerRequest
         {
             Kind = _kind,
-            Key = RequestFields.Key(request),
+            Key = RequestFields.Key(request, context.Terminal!.TerminalId),
             Mti = request.Mti,
             Pan = panText,
             AccountType = accountType,
