@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using SocketAtm.Server.Admin;
 using SocketAtm.Server.Hosting;
 
 namespace SocketAtm.Server;
@@ -7,6 +8,11 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args is [AdminCommandLine.Verb, .. var adminArgs])
+        {
+            return await AdminCommandLine.RunAsync(adminArgs, Console.Out, Console.Error);
+        }
+
         IHost host;
         try
         {

@@ -30,7 +30,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
 
     public ReadOnlySpan<int> MandatoryFields => _kind == TransactionKind.Withdrawal ? WithdrawalMandatory : BalanceMandatory;
 
-    public bool RequiresSignOn => true;
+    public bool IsFinancial => true;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
         }
 
         var pan = CardFields.Pan(request);
-        if (pan.Length is < 12 or > 19 || pan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        if (pan.Length is < 13 or > 19 || pan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
         {
             context.Answer(ResponseCodes.FormatError);
             return;
@@ -56,11 +56,14 @@ internal sealed class CardTransactionHandler : IMessageHandler
         request.TryGetNumber(4, out var amount);
         request.TryGetNumber(49, out var currency);
         var panText = System.Text.Encoding.ASCII.GetString(pan);
-        var candidatePvv = _pins.CandidatePvv(context.Terminal!, pan, request.Get(52));
+        var terminal = context.Terminal!;
+        var candidatePvv = _pins.CandidatePvv(terminal.PinKey, pan, request.Get(52));
+        var previousKeys = terminal.PreviousKeysAt(_time.GetUtcNow());
+        var previousCandidatePvv = previousKeys is null ? null : _pins.CandidatePvv(previousKeys.PinKey, pan, request.Get(52));
         var ledgerRequest = new LedgerRequest
         {
             Kind = _kind,
-            Key = RequestFields.Key(request),
+            Key = RequestFields.Key(request, context.Terminal!.TerminalId),
             Mti = request.Mti,
             Pan = panText,
             AccountType = accountType,
@@ -68,6 +71,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
             Currency = (int)currency,
             HasPinBlock = true,
             CandidatePvv = candidatePvv,
+            PreviousKeyCandidatePvv = previousCandidatePvv,
             ReceivedAt = _time.GetUtcNow(),
         };
 

@@ -1,66 +1,81 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Sessions;
 
 namespace SocketAtm.Server.Handlers;
 
-/// <summary>0800 network management: sign-on (001), sign-off (002) and echo (301) by DE 70.</summary>
+/// <summary>
+/// 0800 network management by DE 70: sign-on (001), sign-off (002), echo (301) and key exchange (161).
+/// The dispatcher has already checked that DE 41 names a registered, enabled terminal.
+/// </summary>
 internal sealed class NetworkManagementHandler : IMessageHandler
 {
+    private const int KeyExchangeDataLength = 82;
     private static readonly int[] Mandatory = [7, 11, 41, 70];
 
-    private readonly TerminalDirectory _directory;
+    private readonly ILedger _ledger;
     private readonly ILogger _logger;
 
-    public NetworkManagementHandler(TerminalDirectory directory, ILogger<NetworkManagementHandler> logger)
+    public NetworkManagementHandler(ILedger ledger, ILogger<NetworkManagementHandler> logger)
     {
-        _directory = directory;
+        _ledger = ledger;
         _logger = logger;
     }
 
     public ReadOnlySpan<int> MandatoryFields => Mandatory;
 
-    public bool RequiresSignOn => false;
+    public bool IsFinancial => false;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        var terminal = context.Terminal!;
         context.Response.CopyFrom(request, 70);
-        var terminalId = RequestFields.TerminalId(request);
         request.TryGetNumber(70, out var code);
-        var responseCode = code switch
+        string responseCode;
+        switch (code)
         {
-            NetworkManagementCodes.SignOn => await SignOnAsync(context, terminalId, cancellationToken),
-            NetworkManagementCodes.SignOff => await SignOffAsync(context, terminalId, cancellationToken),
-            NetworkManagementCodes.Echo => await EchoAsync(terminalId, cancellationToken),
-            _ => ResponseCodes.InvalidTransaction,
-        };
-        context.Answer(responseCode);
-        Log.NetworkManagement(_logger, request.GetString(70) ?? "---", terminalId, responseCode);
-    }
-
-    private async ValueTask<string> SignOnAsync(MessageContext context, string terminalId, CancellationToken cancellationToken)
-    {
-        var terminal = await _directory.RefreshAsync(terminalId, cancellationToken);
-        if (terminal is not { Enabled: true })
-        {
-            return ResponseCodes.NotPermittedToTerminal;
+            case NetworkManagementCodes.SignOn:
+                context.Terminals.SignOn(terminal.TerminalId);
+                responseCode = ResponseCodes.Approved;
+                break;
+            case NetworkManagementCodes.SignOff:
+                context.Terminals.SignOff(terminal.TerminalId);
+                responseCode = ResponseCodes.Approved;
+                break;
+            case NetworkManagementCodes.Echo:
+                responseCode = ResponseCodes.Approved;
+                break;
+            case NetworkManagementCodes.KeyExchange:
+                responseCode = context.Terminals.TryFind(request.Get(41), out _, out _)
+                    ? await ExchangeKeysAsync(context, terminal, cancellationToken)
+                    : ResponseCodes.NotPermittedToTerminal;
+                break;
+            default:
+                responseCode = ResponseCodes.InvalidTransaction;
+                break;
         }
 
-        context.Terminals.SignOn(terminal);
+        context.Answer(responseCode);
+        Log.NetworkManagement(_logger, request.GetString(70) ?? "---", terminal.TerminalId, responseCode);
+    }
+
+    /// <summary>Issues a new TPK and TAK, stores them durably, and returns them under the TMK in DE 48.</summary>
+    private async ValueTask<string> ExchangeKeysAsync(MessageContext context, TerminalRecord terminal, CancellationToken cancellationToken)
+    {
+        var pinKey = new byte[16];
+        var macKey = new byte[16];
+        KeyWrapping.GenerateWorkingKey(pinKey);
+        KeyWrapping.GenerateWorkingKey(macKey);
+        await _ledger.UpdateTerminalKeysAsync(terminal.TerminalId, pinKey, macKey, cancellationToken);
+
+        var data = new byte[KeyExchangeDataLength];
+        KeyExchangeData.Write(terminal.MasterKey, pinKey, macKey, data);
+        context.Response.Set(48, data);
+        CryptographicOperations.ZeroMemory(data);
         return ResponseCodes.Approved;
-    }
-
-    private async ValueTask<string> SignOffAsync(MessageContext context, string terminalId, CancellationToken cancellationToken)
-    {
-        var terminal = await _directory.FindAsync(terminalId, cancellationToken);
-        context.Terminals.SignOff(terminalId);
-        return terminal is null ? ResponseCodes.NotPermittedToTerminal : ResponseCodes.Approved;
-    }
-
-    private async ValueTask<string> EchoAsync(string terminalId, CancellationToken cancellationToken)
-    {
-        var terminal = await _directory.FindAsync(terminalId, cancellationToken);
-        return terminal is { Enabled: true } ? ResponseCodes.Approved : ResponseCodes.NotPermittedToTerminal;
     }
 }

@@ -10,16 +10,13 @@ internal static class RequestFields
 {
     private const int AcquirerIdLength = 11;
 
-    /// <summary>DE 41 without its space padding.</summary>
-    public static string TerminalId(IsoMessage request) => Encoding.ASCII.GetString(request.Get(41)).TrimEnd(' ');
-
-    /// <summary>The request's idempotency key: DE 32 (zero-filled to 11), DE 41, DE 11, DE 7.</summary>
-    public static RequestKey Key(IsoMessage request)
+    /// <summary>The request's idempotency key: DE 32 (zero-filled to 11), the terminal (DE 41), DE 11, DE 7.</summary>
+    public static RequestKey Key(IsoMessage request, string terminalId)
     {
         request.TryGetNumber(11, out var stan);
         return new RequestKey(
             Encoding.ASCII.GetString(request.Get(32)).PadLeft(AcquirerIdLength, '0'),
-            TerminalId(request),
+            terminalId,
             (int)stan,
             Encoding.ASCII.GetString(request.Get(7)));
     }
@@ -47,7 +44,7 @@ internal static class RequestFields
     /// The original's key from DE 90 (original MTI 4, STAN 6, transmission date-time 10, acquirer id 11, forwarding
     /// institution 11) and this request's terminal; false when DE 90 is not 42 digits.
     /// </summary>
-    public static bool TryOriginalKey(IsoMessage request, out RequestKey originalKey)
+    public static bool TryOriginalKey(IsoMessage request, string terminalId, out RequestKey originalKey)
     {
         originalKey = default;
         var data = request.Get(90);
@@ -59,7 +56,7 @@ internal static class RequestFields
         var stan = int.Parse(Encoding.ASCII.GetString(data.Slice(4, 6)), NumberStyles.None, CultureInfo.InvariantCulture);
         originalKey = new RequestKey(
             Encoding.ASCII.GetString(data.Slice(20, AcquirerIdLength)),
-            TerminalId(request),
+            terminalId,
             stan,
             Encoding.ASCII.GetString(data.Slice(10, 10)));
         return true;

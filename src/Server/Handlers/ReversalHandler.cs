@@ -25,7 +25,7 @@ internal sealed class ReversalHandler : IMessageHandler
 
     public ReadOnlySpan<int> MandatoryFields => Mandatory;
 
-    public bool RequiresSignOn => true;
+    public bool IsFinancial => true;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
@@ -35,7 +35,7 @@ internal sealed class ReversalHandler : IMessageHandler
             context.Response.CopyFrom(request, field);
         }
 
-        if (!RequestFields.TryOriginalKey(request, out var originalKey) || !RequestFields.TryDispensedAmount(request, out var dispensed))
+        if (!RequestFields.TryOriginalKey(request, context.Terminal!.TerminalId, out var originalKey) || !RequestFields.TryDispensedAmount(request, out var dispensed))
         {
             context.Answer(ResponseCodes.FormatError);
             return;
@@ -46,7 +46,7 @@ internal sealed class ReversalHandler : IMessageHandler
         var ledgerRequest = new LedgerRequest
         {
             Kind = TransactionKind.Reversal,
-            Key = RequestFields.Key(request),
+            Key = RequestFields.Key(request, context.Terminal!.TerminalId),
             Mti = request.Mti,
             Pan = Encoding.ASCII.GetString(CardFields.Pan(request)),
             Amount = amount,

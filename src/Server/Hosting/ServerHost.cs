@@ -31,9 +31,14 @@ internal static class ServerHost
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
 
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext());
+        // Each host owns its logger (preserveStaticLogger): hosts started side by side, as in tests, never close each
+        // other's sinks through the static Log.Logger.
+        builder.Services.AddSerilog(
+            (services, logger) => logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext(),
+            preserveStaticLogger: true);
 
         builder.Services.AddOptions<ListenerOptions>()
             .Bind(builder.Configuration.GetSection(ListenerOptions.SectionName))
@@ -46,13 +51,15 @@ internal static class ServerHost
         builder.Services.AddOptions<LedgerOptions>()
             .Bind(builder.Configuration.GetSection(LedgerOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(
+                _ => !IsInJsonFile(builder.Configuration, KeyEncryptionKeySetting),
+                "Ledger:KeyEncryptionKey must not be written in appsettings.json: give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or a file (Ledger:KeyEncryptionKeyFile).")
             .ValidateOnStart();
         builder.Services.AddSingleton<LedgerStartup>();
         builder.Services.AddSingleton<ILedger>(services => services.GetRequiredService<LedgerStartup>().Ledger);
         builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Ledger);
 
         builder.Services.AddSingleton<PinVerifier>();
-        builder.Services.AddSingleton<TerminalDirectory>();
         builder.Services.AddSingleton<NetworkManagementHandler>();
         builder.Services.AddSingleton(BuildRoutes);
         builder.Services.AddSingleton<MessageDispatcher>();
@@ -67,6 +74,12 @@ internal static class ServerHost
         customize?.Invoke(builder);
         return builder.Build();
     }
+
+    private const string KeyEncryptionKeySetting = "Ledger:KeyEncryptionKey";
+
+    private static bool IsInJsonFile(IConfigurationRoot configuration, string key) =>
+        configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
+            .Any(provider => provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value));
 
     private static RouteTable BuildRoutes(IServiceProvider services)
     {

@@ -14,6 +14,12 @@ internal interface ILedger : IAsyncDisposable
     /// <summary>The registered terminal <paramref name="terminalId"/>, or null.</summary>
     ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces a terminal's working keys (key exchange) durably; <see cref="FindTerminalAsync"/> returns the new keys
+    /// from the moment this completes.
+    /// </summary>
+    Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken);
+
     /// <summary>The issuer's PIN verification key and its index (PVKI), with which candidate PVVs are computed.</summary>
     ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken);
 }

@@ -12,9 +12,6 @@ internal interface ILedgerAdmin
     /// <summary>Registers a terminal (or replaces one with the same id).</summary>
     Task AddTerminalAsync(TerminalRegistration terminal, CancellationToken cancellationToken);
 
-    /// <summary>Installs new working keys (after a key exchange) for a registered terminal.</summary>
-    Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken);
-
     /// <summary>Adds cards, each with a new account, all in one transaction: all are added or none.</summary>
     Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken);
 

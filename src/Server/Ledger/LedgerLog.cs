@@ -11,6 +11,9 @@ internal static partial class LedgerLog
     [LoggerMessage(3001, LogLevel.Warning, "Ledger database was empty: seeded the DEMO terminals, keys and cards (never for production)")]
     public static partial void SeededDemoData(ILogger logger);
 
+    [LoggerMessage(3010, LogLevel.Warning, "New ledger: generated its key-encryption key in {Path}. Keep that file safe and apart from backups of the data, or give Ledger:KeyEncryptionKey(File) in production")]
+    public static partial void GeneratedKeyEncryptionKey(ILogger logger, string path);
+
     [LoggerMessage(3002, LogLevel.Critical, "Ledger storage failed; the ledger stops taking requests")]
     public static partial void StorageFailed(ILogger logger, Exception exception);
 

@@ -46,6 +46,21 @@ internal sealed class LedgerOptions
     /// <summary>Seed the demo terminals, keys and cards into a new, empty database. Never for production.</summary>
     public bool SeedDemoData { get; set; } = true;
 
+    /// <summary>
+    /// The key-encryption key as 64 hex digits. Give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or
+    /// the command line, never in appsettings.json (the host refuses that). Never logged.
+    /// </summary>
+    public string? KeyEncryptionKey { get; set; }
+
+    /// <summary>A file holding the key-encryption key as 64 hex digits; default kek.key in the data directory.</summary>
+    public string? KeyEncryptionKeyFile { get; set; }
+
+    /// <summary>How long a terminal's previous PIN and MAC keys stay valid after a key exchange, for messages in flight.</summary>
+    public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Full path of the key-encryption key file.</summary>
+    public string KeyEncryptionKeyFilePath => Path.GetFullPath(KeyEncryptionKeyFile ?? Path.Combine(DataDirectory, Storage.KeyEncryptionKeySource.DefaultFileName));
+
     /// <summary>Full path of the data file.</summary>
     public string DataFilePath => Path.Combine(Path.GetFullPath(DataDirectory), FileName);
 

@@ -37,6 +37,12 @@ internal sealed class LedgerRequest
     /// </summary>
     public string? CandidatePvv { get; init; }
 
+    /// <summary>
+    /// The same computed under the terminal's previous PIN key, while a key exchange's overlap lasts (a request sent
+    /// just before the exchange); null otherwise. Either candidate matching is a correct PIN.
+    /// </summary>
+    public string? PreviousKeyCandidatePvv { get; init; }
+
     /// <summary>True when the request carried a PIN block: a PIN-verified request with no valid candidate is a wrong PIN.</summary>
     public bool HasPinBlock { get; init; }
 

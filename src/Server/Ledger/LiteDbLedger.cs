@@ -165,7 +165,12 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
             {
                 var terminal = store.FindTerminal(terminalId)
                     ?? throw new ArgumentException($"Terminal {terminalId} is not registered.", nameof(terminalId));
-                var changed = terminal with { PinKey = newPinKey, MacKey = newMacKey };
+                var changed = terminal with
+                {
+                    PinKey = newPinKey,
+                    MacKey = newMacKey,
+                    PreviousKeys = new PreviousWorkingKeys(terminal.PinKey, terminal.MacKey, _time.GetUtcNow() + _options.KeyOverlap),
+                };
                 store.UpsertTerminal(changed);
                 return changed;
             },

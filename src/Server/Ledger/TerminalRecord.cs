@@ -20,4 +20,10 @@ internal sealed record TerminalRecord
 
     /// <summary>True when this terminal's messages must carry a MAC.</summary>
     public bool RequiresMac { get; init; }
+
+    /// <summary>The working keys replaced by the last key exchange, still accepted until they expire; null when none.</summary>
+    public PreviousWorkingKeys? PreviousKeys { get; init; }
+
+    /// <summary>The previous keys if they are still valid at <paramref name="now"/>.</summary>
+    public PreviousWorkingKeys? PreviousKeysAt(DateTimeOffset now) => PreviousKeys is { } previous && now < previous.ValidUntil ? previous : null;
 }

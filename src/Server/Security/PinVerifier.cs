@@ -16,15 +16,14 @@ internal sealed class PinVerifier
     /// <summary>Installs the issuer's PIN verification key; done once at start, before terminals are accepted.</summary>
     public void Load(PinVerificationKey key) => _key = key;
 
-    /// <summary>The candidate PVV (4 digits), or null when the block does not decrypt to a well-formed PIN.</summary>
-    public string? CandidatePvv(TerminalRecord terminal, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> pinBlock)
+    /// <summary>The candidate PVV (4 digits) under <paramref name="pinKey"/>, or null when the block does not decrypt to a well-formed PIN.</summary>
+    public string? CandidatePvv(ReadOnlySpan<byte> pinKey, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> pinBlock)
     {
-        ArgumentNullException.ThrowIfNull(terminal);
         var key = _key ?? throw new InvalidOperationException("The PIN verification key is not loaded.");
         Span<byte> pin = stackalloc byte[PinBlock.MaxPinLength];
         try
         {
-            if (pinBlock.Length != PinBlock.Length || !PinBlock.TryDecrypt(terminal.PinKey, pinBlock, pan, pin, out var pinLength))
+            if (pinBlock.Length != PinBlock.Length || !PinBlock.TryDecrypt(pinKey, pinBlock, pan, pin, out var pinLength))
             {
                 return null;
             }

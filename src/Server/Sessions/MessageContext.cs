@@ -18,8 +18,14 @@ internal sealed class MessageContext
     /// <summary>Terminals signed on over the connection the request came on.</summary>
     public SessionTerminals Terminals => _terminals ?? throw new InvalidOperationException("The context is not in use.");
 
-    /// <summary>The signed-on terminal that sent the request, set by the dispatcher for messages that need one.</summary>
+    /// <summary>The registered, enabled terminal that sent the request, once the dispatcher has checked it.</summary>
     public TerminalRecord? Terminal { get; set; }
+
+    /// <summary>The handler chosen by the dispatcher.</summary>
+    public IMessageHandler? Handler { get; set; }
+
+    /// <summary>The TAK to sign the response with, or null when the response carries no MAC.</summary>
+    public byte[]? ResponseMacKey { get; set; }
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request's frame was complete.</summary>
     public long StartedAt { get; private set; }
@@ -37,6 +43,8 @@ internal sealed class MessageContext
         Request.Clear();
         Response.Clear();
         Terminal = null;
+        Handler = null;
+        ResponseMacKey = null;
         _terminals = null;
     }
 

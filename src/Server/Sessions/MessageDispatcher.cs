@@ -1,49 +1,61 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
+using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Sessions;
 
 /// <summary>
-/// Turns one parsed (or unparsable) request into a response: format errors, routing, mandatory fields and the
-/// sign-on rule are decided here, once, for every handler. Never throws for bad input.
+/// Turns one parsed (or unparsable) request into a handler to run or a finished refusal, applying PROTOCOL.md §6's
+/// checks once, in its order, for every handler: parse (30), MTI (12), terminal (58), sign-on (58), MAC (63),
+/// mandatory elements (30), processing code (12). Never throws for bad input.
 /// </summary>
 internal sealed class MessageDispatcher
 {
     /// <summary>Data elements echoed in every response when the request carried them.</summary>
     private static readonly int[] EchoedFields = [7, 11, 41];
 
+    private static readonly string[] ResponseCodeStrings = Enumerable.Range(0, 100)
+        .Select(n => n.ToString("D2", CultureInfo.InvariantCulture))
+        .ToArray();
+
     private readonly RouteTable _routes;
+    private readonly ILedger _ledger;
     private readonly ILogger _logger;
     private readonly AtmMetrics _metrics;
     private readonly TimeProvider _time;
 
-    public MessageDispatcher(RouteTable routes, AtmMetrics metrics, TimeProvider time, ILogger<MessageDispatcher> logger)
+    public MessageDispatcher(RouteTable routes, ILedger ledger, AtmMetrics metrics, TimeProvider time, ILogger<MessageDispatcher> logger)
     {
         _routes = routes;
+        _ledger = ledger;
         _metrics = metrics;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>What the session does with a request.</summary>
-    public DispatchDecision Prepare(MessageContext context, bool parsed, in ParseError error, out IMessageHandler? handler)
+    /// <summary>
+    /// Decides what the session does with a request. On <see cref="DispatchDecision.Handle"/> the context holds the
+    /// handler and the checked terminal; on <see cref="DispatchDecision.Respond"/> its response is complete.
+    /// </summary>
+    public ValueTask<DispatchDecision> PrepareAsync(MessageContext context, bool parsed, in ParseError error, CancellationToken cancellationToken)
     {
-        handler = null;
         var request = context.Request;
         if (request.Mti < 0)
         {
             Log.UnreadableMessage(_logger, error.ToString());
-            return DispatchDecision.Close;
+            return ValueTask.FromResult(DispatchDecision.Close);
         }
 
         var function = (request.Mti / 10) % 10;
-        if (function is not (0 or 2 or 4))
+        if (function % 2 == 1)
         {
             Log.IgnoredResponseMessage(_logger, FormatMti(request.Mti));
-            return DispatchDecision.Ignore;
+            return ValueTask.FromResult(DispatchDecision.Ignore);
         }
 
         var response = context.Response;
@@ -53,52 +65,37 @@ internal sealed class MessageDispatcher
             response.CopyFrom(request, field);
         }
 
+        var route = _routes.Find(request.Mti);
         if (!parsed)
         {
             Log.MalformedMessage(_logger, FormatMti(request.Mti), DescribeSafely(error));
-            context.Answer(ResponseCodes.FormatError);
-            return DispatchDecision.Respond;
+            return RefuseMalformedAsync(context, route, cancellationToken);
         }
 
-        switch (_routes.Find(request, out handler))
+        if (route is null)
         {
-            case RouteResult.UnknownMessage:
-                return Refuse(context, ResponseCodes.InvalidTransaction, "no route for this MTI");
-            case RouteResult.UnknownProcessingCode:
-                return Refuse(context, ResponseCodes.InvalidTransaction, "unsupported processing code");
-            case RouteResult.MissingProcessingCode:
-                return Refuse(context, ResponseCodes.FormatError, "DE 3 is missing");
+            return ValueTask.FromResult(Refuse(context, ResponseCodes.InvalidTransaction, "no route for this MTI"));
         }
 
-        foreach (var field in handler!.MandatoryFields)
+        if (!request.Has(41))
         {
-            if (!request.Has(field))
-            {
-                handler = null;
-                return Refuse(context, ResponseCodes.FormatError, MissingFieldReason(field));
-            }
+            return ValueTask.FromResult(Refuse(context, ResponseCodes.FormatError, "DE 41 is missing"));
         }
 
-        if (handler.RequiresSignOn)
-        {
-            context.Terminal = context.Terminals.Find(request.Get(41));
-            if (context.Terminal is null)
-            {
-                handler = null;
-                return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not signed on over this connection");
-            }
-        }
-
-        return DispatchDecision.Handle;
+        var lookup = FindTerminalAsync(context, cancellationToken);
+        return lookup.IsCompletedSuccessfully
+            ? ValueTask.FromResult(CheckTerminalAndRoute(context, route, lookup.Result))
+            : AwaitTerminalAsync(context, route, lookup);
     }
 
     /// <summary>Records a response about to be sent: metrics, and the one Information line per financial transaction.</summary>
     public void Completed(MessageContext context)
     {
         var request = context.Request;
-        var response = context.Response;
-        var responseCode = response.Get(39);
-        var rc = responseCode.Length == 2 ? ResponseCodeText(responseCode) : "--";
+        var responseCode = context.Response.Get(39);
+        var rc = responseCode.Length == 2 && char.IsAsciiDigit((char)responseCode[0]) && char.IsAsciiDigit((char)responseCode[1])
+            ? ResponseCodeStrings[((responseCode[0] - '0') * 10) + (responseCode[1] - '0')]
+            : "--";
         var elapsed = _time.GetElapsedTime(context.StartedAt).TotalMilliseconds;
         _metrics.MessageAnswered(request.Mti, rc, elapsed);
         if (RouteTable.ClassOf(request.Mti) != 800 && _logger.IsEnabled(LogLevel.Information))
@@ -130,12 +127,99 @@ internal sealed class MessageDispatcher
         context.Answer(ResponseCodes.SystemMalfunction);
     }
 
-    /// <summary>Response codes as interned strings, so metrics tags allocate nothing.</summary>
-    private static string ResponseCodeText(ReadOnlySpan<byte> code) =>
-        ResponseCodeStrings.TryGetValue(((code[0] - '0') * 10) + (code[1] - '0'), out var text) ? text : "??";
+    public static string FormatMti(int mti) => mti < 0 ? "????" : mti.ToString("D4", CultureInfo.InvariantCulture);
 
-    private static readonly Dictionary<int, string> ResponseCodeStrings = Enumerable.Range(0, 100)
-        .ToDictionary(n => n, n => n.ToString("D2", CultureInfo.InvariantCulture));
+    private DispatchDecision CheckTerminalAndRoute(MessageContext context, MessageRoute route, TerminalRecord? terminal)
+    {
+        var request = context.Request;
+        if (terminal is not { Enabled: true })
+        {
+            return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled");
+        }
+
+        context.Terminal = terminal;
+        var handler = route.Representative;
+        if (handler.IsFinancial)
+        {
+            if (!context.Terminals.TryFind(request.Get(41), out _, out _))
+            {
+                return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not signed on over this connection");
+            }
+
+            if (terminal.RequiresMac)
+            {
+                // During a key exchange's overlap a request MACed under the previous key is still good, and its
+                // response is MACed under the key the terminal used.
+                context.ResponseMacKey = terminal.MacKey;
+                if (!RetailMac.Verify(terminal.MacKey, request))
+                {
+                    if (terminal.PreviousKeysAt(_time.GetUtcNow()) is not { } previous || !RetailMac.Verify(previous.MacKey, request))
+                    {
+                        return Refuse(context, ResponseCodes.SecurityViolation, "MAC missing or wrong");
+                    }
+
+                    context.ResponseMacKey = previous.MacKey;
+                }
+            }
+        }
+
+        if (MissingField(request, route.CommonMandatoryFields) is { } missing)
+        {
+            return Refuse(context, ResponseCodes.FormatError, MissingFieldReason(missing));
+        }
+
+        context.Handler = route.Resolve(request);
+        if (context.Handler is null)
+        {
+            return Refuse(context, ResponseCodes.InvalidTransaction, "unsupported processing code");
+        }
+
+        return MissingField(request, context.Handler.MandatoryFields) is { } missingForTransaction
+            ? Refuse(context, ResponseCodes.FormatError, MissingFieldReason(missingForTransaction))
+            : DispatchDecision.Handle;
+    }
+
+    private static int? MissingField(IsoMessage request, ReadOnlySpan<int> mandatory)
+    {
+        foreach (var field in mandatory)
+        {
+            if (!request.Has(field))
+            {
+                return field;
+            }
+        }
+
+        return null;
+    }
+
+    private async ValueTask<DispatchDecision> AwaitTerminalAsync(MessageContext context, MessageRoute route, ValueTask<TerminalRecord?> lookup) =>
+        CheckTerminalAndRoute(context, route, await lookup);
+
+    /// <summary>A format error is MACed like any other financial response when DE 41 names a MAC terminal.</summary>
+    private async ValueTask<DispatchDecision> RefuseMalformedAsync(MessageContext context, MessageRoute? route, CancellationToken cancellationToken)
+    {
+        context.Answer(ResponseCodes.FormatError);
+        if (route is { Representative.IsFinancial: true } && context.Request.Has(41))
+        {
+            var terminal = await FindTerminalAsync(context, cancellationToken);
+            if (terminal is { Enabled: true, RequiresMac: true })
+            {
+                context.ResponseMacKey = terminal.MacKey;
+            }
+        }
+
+        return DispatchDecision.Respond;
+    }
+
+    private ValueTask<TerminalRecord?> FindTerminalAsync(MessageContext context, CancellationToken cancellationToken)
+    {
+        // A signed-on terminal's id string already exists; only a first contact allocates one.
+        var field = context.Request.Get(41);
+        var terminalId = context.Terminals.TryFind(field, out var signedOnId, out _)
+            ? signedOnId
+            : Encoding.ASCII.GetString(field).TrimEnd(' ');
+        return _ledger.FindTerminalAsync(terminalId, cancellationToken);
+    }
 
     private DispatchDecision Refuse(MessageContext context, string responseCode, string reason)
     {
@@ -153,6 +237,4 @@ internal sealed class MessageDispatcher
         && SensitiveData.VisibilityOf(error.Field) != FieldVisibility.Clear
             ? string.Create(CultureInfo.InvariantCulture, $"DE {error.Field}: {error.Kind} at offset {error.Offset} (byte not shown: card data)")
             : error.ToString();
-
-    public static string FormatMti(int mti) => mti < 0 ? "????" : mti.ToString("D4", CultureInfo.InvariantCulture);
 }

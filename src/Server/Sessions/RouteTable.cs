@@ -6,54 +6,26 @@ namespace SocketAtm.Server.Sessions;
 /// <summary>
 /// Which handler answers which request, built once at start. A route is an MTI class (a repeat such as 0201 shares
 /// its original's class 0200) and, for financial classes, the transaction type: the first two digits of DE 3.
+/// The two levels are looked up separately because PROTOCOL.md checks the terminal, MAC and mandatory elements
+/// between them.
 /// </summary>
 internal sealed class RouteTable
 {
-    private readonly FrozenDictionary<int, IMessageHandler> _byMti;
-    private readonly FrozenDictionary<int, IMessageHandler> _byMtiAndTransaction;
-    private readonly FrozenSet<int> _classesRoutedByTransaction;
+    private readonly FrozenDictionary<int, MessageRoute> _byMti;
 
-    private RouteTable(Dictionary<int, IMessageHandler> byMti, Dictionary<int, IMessageHandler> byMtiAndTransaction)
-    {
-        _byMti = byMti.ToFrozenDictionary();
-        _byMtiAndTransaction = byMtiAndTransaction.ToFrozenDictionary();
-        _classesRoutedByTransaction = byMtiAndTransaction.Keys.Select(key => key / 100).ToFrozenSet();
-    }
+    private RouteTable(FrozenDictionary<int, MessageRoute> byMti) => _byMti = byMti;
 
     /// <summary>The MTI class of a request: the repeat bit (last digit 1) cleared, so 0201 routes like 0200.</summary>
     public static int ClassOf(int mti) => mti - (mti % 2);
 
-    /// <summary>Finds the handler for <paramref name="request"/>.</summary>
-    public RouteResult Find(IsoMessage request, out IMessageHandler? handler)
-    {
-        var mtiClass = ClassOf(request.Mti);
-        if (_byMti.TryGetValue(mtiClass, out handler))
-        {
-            return RouteResult.Found;
-        }
-
-        if (!_classesRoutedByTransaction.Contains(mtiClass))
-        {
-            return RouteResult.UnknownMessage;
-        }
-
-        var processingCode = request.Get(3);
-        if (processingCode.Length < 2)
-        {
-            return RouteResult.MissingProcessingCode;
-        }
-
-        var transactionType = ((processingCode[0] - '0') * 10) + (processingCode[1] - '0');
-        return _byMtiAndTransaction.TryGetValue((mtiClass * 100) + transactionType, out handler)
-            ? RouteResult.Found
-            : RouteResult.UnknownProcessingCode;
-    }
+    /// <summary>The route for the request's MTI class, or null when the host does not handle the MTI.</summary>
+    public MessageRoute? Find(int mti) => _byMti.GetValueOrDefault(ClassOf(mti));
 
     /// <summary>Collects routes and freezes them into a table.</summary>
     public sealed class Builder
     {
         private readonly Dictionary<int, IMessageHandler> _byMti = [];
-        private readonly Dictionary<int, IMessageHandler> _byMtiAndTransaction = [];
+        private readonly Dictionary<int, Dictionary<int, IMessageHandler>> _byTransaction = [];
 
         /// <summary>Routes every request of MTI class <paramref name="mti"/> to <paramref name="handler"/>.</summary>
         public Builder Map(int mti, IMessageHandler handler)
@@ -66,10 +38,30 @@ internal sealed class RouteTable
         public Builder Map(int mti, int transactionType, IMessageHandler handler)
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThan(transactionType, 99);
-            _byMtiAndTransaction.Add((ClassOf(mti) * 100) + transactionType, handler);
+            if (!_byTransaction.TryGetValue(ClassOf(mti), out var handlers))
+            {
+                _byTransaction[ClassOf(mti)] = handlers = [];
+            }
+
+            handlers.Add(transactionType, handler);
             return this;
         }
 
-        public RouteTable Build() => new(_byMti, _byMtiAndTransaction);
+        public RouteTable Build()
+        {
+            var routes = new Dictionary<int, MessageRoute>();
+            foreach (var (mti, handler) in _byMti)
+            {
+                routes.Add(mti, new MessageRoute(handler, null));
+            }
+
+            foreach (var (mti, handlers) in _byTransaction)
+            {
+                var byType = handlers.ToFrozenDictionary();
+                routes.Add(mti, new MessageRoute(byType.Values.First(), byType));
+            }
+
+            return new RouteTable(routes.ToFrozenDictionary());
+        }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Hosting;
 
@@ -172,6 +173,7 @@ internal sealed class TerminalSession : IDisposable
             }
 
             var close = false;
+            var framesTaken = 0;
             while (!close)
             {
                 var status = frames.TryReadFrame(ref buffer, out var payload, out var declared);
@@ -190,6 +192,7 @@ internal sealed class TerminalSession : IDisposable
                 }
 
                 lastFrameAt = time.GetUtcNow();
+                framesTaken++;
                 if (payload.IsEmpty)
                 {
                     continue; // keep-alive
@@ -206,7 +209,11 @@ internal sealed class TerminalSession : IDisposable
                 return;
             }
 
-            partialSince = buffered == 0 ? null : partialSince ?? time.GetUtcNow();
+            // The partial-frame clock runs from the first byte of the frame still incomplete: a busy terminal whose
+            // reads keep ending mid-frame is not a slow sender.
+            partialSince = buffered == 0 ? null
+                : framesTaken > 0 ? time.GetUtcNow()
+                : partialSince ?? time.GetUtcNow();
             if (result.IsCompleted)
             {
                 if (buffered > 0)
@@ -234,7 +241,16 @@ internal sealed class TerminalSession : IDisposable
         // Every line logged while this request is handled, including after its awaits, names the terminal.
         var terminalScope = _terminals.LogScopeFor(context.Request.Get(41));
         using var scope = terminalScope is null ? null : _logger.BeginScope(terminalScope);
-        switch (_services.Dispatcher.Prepare(context, parsed, error, out var handler))
+        var preparing = _services.Dispatcher.PrepareAsync(context, parsed, error, _abort.Token);
+        if (!preparing.IsCompletedSuccessfully)
+        {
+            Interlocked.Increment(ref _inFlight);
+            _ = HandleAsync(preparing, context);
+            return true;
+        }
+
+        var decision = preparing.Result;
+        switch (decision)
         {
             case DispatchDecision.Close:
                 _closeReason = "protocol violation";
@@ -245,17 +261,19 @@ internal sealed class TerminalSession : IDisposable
                 Discard(context);
                 _inFlightSlots.Release();
                 return true;
-            case DispatchDecision.Respond:
-                Interlocked.Increment(ref _inFlight);
-                Enqueue(context);
-                return true;
         }
 
         Interlocked.Increment(ref _inFlight);
+        if (decision == DispatchDecision.Respond)
+        {
+            Enqueue(context);
+            return true;
+        }
+
         ValueTask handling;
         try
         {
-            handling = handler!.HandleAsync(context, _abort.Token);
+            handling = context.Handler!.HandleAsync(context, _abort.Token);
         }
         catch (Exception exception)
         {
@@ -272,6 +290,36 @@ internal sealed class TerminalSession : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>The slow path, when the dispatcher itself had to wait (a terminal not in the ledger's memory).</summary>
+    private async Task HandleAsync(ValueTask<DispatchDecision> preparing, MessageContext context)
+    {
+        DispatchDecision decision;
+        try
+        {
+            decision = await preparing;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.HandlerFailed(_logger, exception);
+            MessageDispatcher.AnswerSystemMalfunction(context);
+            decision = DispatchDecision.Respond;
+        }
+        catch (OperationCanceledException)
+        {
+            Finish(context);
+            return;
+        }
+
+        if (decision is DispatchDecision.Close or DispatchDecision.Ignore)
+        {
+            // Closing is decided before any await; an ignored message only needs its slot back.
+            Finish(context);
+            return;
+        }
+
+        await CompleteAsync(decision == DispatchDecision.Handle ? context.Handler!.HandleAsync(context, _abort.Token) : ValueTask.CompletedTask, context);
     }
 
     private async Task CompleteAsync(ValueTask handling, MessageContext context)
@@ -316,7 +364,14 @@ internal sealed class TerminalSession : IDisposable
                 {
                     try
                     {
-                        FrameWriter.WriteFrame(output, context.Response);
+                        if (context.ResponseMacKey is { } macKey)
+                        {
+                            RetailMac.WriteSignedFrame(output, context.Response, macKey);
+                        }
+                        else
+                        {
+                            FrameWriter.WriteFrame(output, context.Response);
+                        }
                     }
                     finally
                     {

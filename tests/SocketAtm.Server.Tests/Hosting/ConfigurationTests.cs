@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,25 @@ public class ConfigurationTests
         finally
         {
             Environment.SetEnvironmentVariable("SOCKETATM_Listener__MaxConnections", null);
+        }
+    }
+
+    [Fact]
+    public void A_key_encryption_key_written_in_a_json_settings_file_is_refused()
+    {
+        var settings = Path.Combine(Path.GetTempPath(), "socketatm-settings-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(settings, """{ "Ledger": { "KeyEncryptionKey": "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF" } }""");
+        try
+        {
+            using var host = ServerHost.Build(["--data", Path.GetTempPath()], builder => builder.Configuration.AddJsonFile(settings));
+
+            var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value);
+
+            Assert.Contains("must not be written in appsettings.json", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(settings);
         }
     }
 

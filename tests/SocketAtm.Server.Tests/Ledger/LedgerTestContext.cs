@@ -12,6 +12,7 @@ internal sealed class LedgerTestContext : IAsyncDisposable
     public const string Acquirer = "00000000000";
     public const string Terminal = "ATM00009";
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Pan, string Pin), string> _pvvs = new();
     private int _nextStan;
 
     public LedgerTestContext(Action<LedgerOptions>? configure = null)
@@ -32,6 +33,14 @@ internal sealed class LedgerTestContext : IAsyncDisposable
     public List<Exception> FatalErrors { get; } = [];
 
     private LiteDbLedger? _ledger;
+
+    /// <summary>A new context with its ledger open on a fresh demo database.</summary>
+    public static async Task<LedgerTestContext> OpenedAsync(Action<LedgerOptions>? configure = null)
+    {
+        var context = new LedgerTestContext(configure);
+        await context.OpenAsync();
+        return context;
+    }
 
     public async Task<LiteDbLedger> OpenAsync(IDurableStreamFactory? streams = null, IMeterFactory? meterFactory = null)
     {
@@ -70,7 +79,7 @@ internal sealed class LedgerTestContext : IAsyncDisposable
             AccountType = accountType,
             Amount = amount,
             Currency = currency,
-            CandidatePvv = CardIssuer.ComputePvv(DemoData.PinVerificationKey, pan, pin),
+            CandidatePvv = PvvOf(pan, pin),
             HasPinBlock = true,
             ReceivedAt = Time.GetUtcNow(),
         };
@@ -82,7 +91,7 @@ internal sealed class LedgerTestContext : IAsyncDisposable
         Mti = mti,
         Pan = pan,
         Currency = DemoData.Currency,
-        CandidatePvv = CardIssuer.ComputePvv(DemoData.PinVerificationKey, pan, pin),
+        CandidatePvv = PvvOf(pan, pin),
         HasPinBlock = true,
         ReceivedAt = Time.GetUtcNow(),
     };
@@ -99,6 +108,10 @@ internal sealed class LedgerTestContext : IAsyncDisposable
         DispensedAmount = dispensed,
         ReceivedAt = Time.GetUtcNow(),
     };
+
+    /// <summary>The PVV a session would compute from the PIN the cardholder typed.</summary>
+    public string PvvOf(string pan, string pin) =>
+        _pvvs.GetOrAdd((pan, pin), card => CardIssuer.ComputePvv(DemoData.PinVerificationKey, card.Pan, card.Pin));
 
     public async Task<CardBalance> BalanceOfAsync(string pan) =>
         await Ledger.GetCardBalanceAsync(pan, CancellationToken.None) ?? throw new InvalidOperationException("Card not on file.");

@@ -18,8 +18,11 @@ internal sealed class FakeLedger : ILedger
 
     public FakeLedger()
     {
+        AddTerminal("ATM00001", requiresMac: true);
         AddTerminal("ATM00009");
     }
+
+    public TerminalRecord Terminal(string terminalId) => _terminals[terminalId];
 
     public ConcurrentQueue<LedgerRequest> Requests { get; } = new();
 
@@ -35,10 +38,11 @@ internal sealed class FakeLedger : ILedger
         Currency = 840,
     });
 
-    public void AddTerminal(string terminalId, bool enabled = true) => _terminals[terminalId] = new TerminalRecord
+    public void AddTerminal(string terminalId, bool enabled = true, bool requiresMac = false) => _terminals[terminalId] = new TerminalRecord
     {
         TerminalId = terminalId,
         Enabled = enabled,
+        RequiresMac = requiresMac,
         MasterKey = DemoMasterKey,
         PinKey = DemoPinKey,
         MacKey = DemoMacKey,
@@ -52,6 +56,23 @@ internal sealed class FakeLedger : ILedger
 
     public ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_terminals.TryGetValue(terminalId, out var terminal) ? terminal : null);
+
+    /// <summary>The clock key overlaps are measured on; the session harness sets its fake clock here.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromMinutes(2);
+
+    public Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    {
+        var old = _terminals[terminalId];
+        _terminals[terminalId] = old with
+        {
+            PinKey = pinKey,
+            MacKey = macKey,
+            PreviousKeys = new PreviousWorkingKeys(old.PinKey, old.MacKey, Time.GetUtcNow() + KeyOverlap),
+        };
+        return Task.CompletedTask;
+    }
 
     public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(new PinVerificationKey(DemoPinVerificationKey, 1));

@@ -353,6 +353,24 @@ public class TerminalSessionTests
     }
 
     [Fact]
+    public async Task A_busy_terminal_whose_reads_end_mid_frame_is_not_taken_for_a_slow_sender()
+    {
+        await using var host = new SessionHarness(options: new ListenerOptions { PartialFrameTimeout = TimeSpan.FromSeconds(30) });
+        var frame = Frame(TerminalMessages.NetworkManagement("ATM00009", 1, "301"));
+        var half = frame.Length / 2;
+        await host.SendRawAsync(frame[..half]);
+        for (var i = 0; i < 6; i++)
+        {
+            // Each read completes one echo and starts the next: 120 s of steady traffic, never 30 s on one frame.
+            host.Time.Advance(TimeSpan.FromSeconds(20));
+            await host.SendRawAsync([.. frame[half..], .. frame[..half]]);
+            Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
+        }
+
+        Assert.False(host.Running.IsCompleted);
+    }
+
+    [Fact]
     public async Task Stop_reading_lets_in_flight_requests_finish_before_the_session_ends()
     {
         var ledger = new FakeLedger();
@@ -373,6 +391,12 @@ public class TerminalSessionTests
 
         Assert.Equal("000060", (await host.ReceiveAsync())!.GetString(11));
         await host.Running.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    private static byte[] Frame(IsoMessage message)
+    {
+        var body = IsoMessageWriter.ToArray(message);
+        return [(byte)(body.Length >> 8), (byte)body.Length, .. body];
     }
 
     private static async Task SignOnAsync(SessionHarness host)

@@ -50,7 +50,7 @@ internal static class CardChecks
             return new(ResponseCodes.IncorrectPin, null, null);
         }
 
-        if (!PinMatches(request.CandidatePvv, card.Pvv))
+        if (!PinMatches(request.CandidatePvv, card.Pvv) && !PinMatches(request.PreviousKeyCandidatePvv, card.Pvv))
         {
             var tries = card.PinTries + 1;
             return tries >= pinTryLimit

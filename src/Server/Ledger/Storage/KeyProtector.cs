@@ -1,12 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace SocketAtm.Server.Ledger.Storage;
 
 /// <summary>
-/// The one place where key material (terminal keys, the PVK) is turned into its stored form and back. Keys are
-/// stored as hex for now; encryption at rest will wrap these two methods and nothing else has to change.
+/// The one place where secrets meet storage. Keys (terminal keys, the PVK) are stored encrypted with AES-256-GCM
+/// under a key derived from the host's key-encryption key (KEK), bound to what they are ("terminal/ATM00001/TPK") so a
+/// stored key cannot be swapped into another record. PANs are not stored at all: cards are found by an HMAC of the
+/// PAN under a second derived key, and shown by their masked form.
 /// </summary>
-internal static class KeyProtector
+internal sealed class KeyProtector : IDisposable
 {
-    public static string Protect(ReadOnlySpan<byte> key) => Convert.ToHexString(key);
+    public const int KeyEncryptionKeyLength = 32;
+    private const string Version = "v1:";
+    private const int NonceLength = 12;
+    private const int TagLength = 16;
 
-    public static byte[] Unprotect(string stored) => Convert.FromHexString(stored);
+    private readonly AesGcm _cipher;
+    private readonly byte[] _panIndexKey;
+
+    public KeyProtector(ReadOnlySpan<byte> keyEncryptionKey)
+    {
+        if (keyEncryptionKey.Length != KeyEncryptionKeyLength)
+        {
+            throw new ArgumentException($"The key-encryption key has {KeyEncryptionKeyLength} bytes.", nameof(keyEncryptionKey));
+        }
+
+        Span<byte> encryptionKey = stackalloc byte[32];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, keyEncryptionKey, encryptionKey, salt: [], info: "SocketAtm key storage v1"u8);
+        _cipher = new AesGcm(encryptionKey, TagLength);
+        CryptographicOperations.ZeroMemory(encryptionKey);
+        _panIndexKey = new byte[32];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, keyEncryptionKey, _panIndexKey, salt: [], info: "SocketAtm PAN index v1"u8);
+    }
+
+    /// <summary>Encrypts <paramref name="key"/> for storage; <paramref name="purpose"/> must be given again to read it.</summary>
+    public string Protect(ReadOnlySpan<byte> key, string purpose)
+    {
+        var sealedKey = new byte[NonceLength + key.Length + TagLength];
+        var nonce = sealedKey.AsSpan(0, NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+        _cipher.Encrypt(nonce, key, sealedKey.AsSpan(NonceLength, key.Length), sealedKey.AsSpan(NonceLength + key.Length), Encoding.UTF8.GetBytes(purpose));
+        return Version + Convert.ToBase64String(sealedKey);
+    }
+
+    /// <summary>Decrypts a stored key.</summary>
+    /// <exception cref="CryptographicException">The KEK is not the one the key was stored under, or the record was altered.</exception>
+    public byte[] Unprotect(string stored, string purpose)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (!stored.StartsWith(Version, StringComparison.Ordinal))
+        {
+            throw new CryptographicException($"The stored {purpose} is not in a format this host knows.");
+        }
+
+        var sealedKey = Convert.FromBase64String(stored[Version.Length..]);
+        if (sealedKey.Length <= NonceLength + TagLength)
+        {
+            throw new CryptographicException($"The stored {purpose} is truncated.");
+        }
+
+        var key = new byte[sealedKey.Length - NonceLength - TagLength];
+        _cipher.Decrypt(sealedKey.AsSpan(0, NonceLength), sealedKey.AsSpan(NonceLength, key.Length), sealedKey.AsSpan(NonceLength + key.Length), key, Encoding.UTF8.GetBytes(purpose));
+        return key;
+    }
+
+    /// <summary>The stored lookup key of a card: HMAC-SHA256 of the PAN, hex. Equal PANs give equal digests.</summary>
+    public string PanDigest(string pan)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        HMACSHA256.HashData(_panIndexKey, Encoding.ASCII.GetBytes(pan), digest);
+        return Convert.ToHexString(digest);
+    }
+
+    public void Dispose()
+    {
+        _cipher.Dispose();
+        CryptographicOperations.ZeroMemory(_panIndexKey);
+    }
 }

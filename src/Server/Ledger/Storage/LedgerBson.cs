@@ -9,7 +9,8 @@ namespace SocketAtm.Server.Ledger.Storage;
 /// </summary>
 internal static class LedgerBson
 {
-    public static BsonDocument ToBson(CardRecord card)
+    /// <summary>The card without its PAN: a digest to find it by, and the masked form to show.</summary>
+    public static BsonDocument ToBson(CardRecord card, KeyProtector protector)
     {
         var accounts = new BsonArray(card.Accounts.Select(link => (BsonValue)new BsonDocument
         {
@@ -19,7 +20,8 @@ internal static class LedgerBson
         return new BsonDocument
         {
             ["_id"] = card.Id,
-            ["Pan"] = card.Pan,
+            ["PanDigest"] = protector.PanDigest(card.Pan),
+            ["MaskedPan"] = card.MaskedPan,
             ["Pvv"] = card.Pvv,
             ["Pvki"] = card.Pvki,
             ["Status"] = card.Status.ToString(),
@@ -31,10 +33,11 @@ internal static class LedgerBson
         };
     }
 
-    public static CardRecord ToCard(BsonDocument document) => new()
+    /// <summary>A stored card, found by <paramref name="pan"/> (which the document itself does not hold).</summary>
+    public static CardRecord ToCard(BsonDocument document, string pan) => new()
     {
         Id = document["_id"].AsInt64,
-        Pan = document["Pan"].AsString,
+        Pan = pan,
         Pvv = document["Pvv"].AsString,
         Pvki = document["Pvki"].AsInt32,
         Status = Enum.Parse<CardStatus>(document["Status"].AsString),
@@ -82,35 +85,58 @@ internal static class LedgerBson
         Count = document["Count"].AsInt32,
     };
 
-    public static BsonDocument ToBson(TerminalRecord terminal) => new()
+    public static BsonDocument ToBson(TerminalRecord terminal, KeyProtector protector)
     {
-        ["_id"] = terminal.TerminalId,
-        ["Enabled"] = terminal.Enabled,
-        ["MasterKey"] = KeyProtector.Protect(terminal.MasterKey),
-        ["PinKey"] = KeyProtector.Protect(terminal.PinKey),
-        ["MacKey"] = KeyProtector.Protect(terminal.MacKey),
-        ["RequiresMac"] = terminal.RequiresMac,
-    };
+        var document = new BsonDocument
+        {
+            ["_id"] = terminal.TerminalId,
+            ["Enabled"] = terminal.Enabled,
+            ["MasterKey"] = protector.Protect(terminal.MasterKey, Purpose(terminal.TerminalId, "TMK")),
+            ["PinKey"] = protector.Protect(terminal.PinKey, Purpose(terminal.TerminalId, "TPK")),
+            ["MacKey"] = protector.Protect(terminal.MacKey, Purpose(terminal.TerminalId, "TAK")),
+            ["RequiresMac"] = terminal.RequiresMac,
+        };
+        if (terminal.PreviousKeys is { } previous)
+        {
+            document["PreviousPinKey"] = protector.Protect(previous.PinKey, Purpose(terminal.TerminalId, "previous TPK"));
+            document["PreviousMacKey"] = protector.Protect(previous.MacKey, Purpose(terminal.TerminalId, "previous TAK"));
+            document["PreviousKeysValidUntil"] = previous.ValidUntil.ToUnixTimeMilliseconds();
+        }
 
-    public static TerminalRecord ToTerminal(BsonDocument document) => new()
+        return document;
+    }
+
+    public static TerminalRecord ToTerminal(BsonDocument document, KeyProtector protector)
     {
-        TerminalId = document["_id"].AsString,
-        Enabled = document["Enabled"].AsBoolean,
-        MasterKey = KeyProtector.Unprotect(document["MasterKey"].AsString),
-        PinKey = KeyProtector.Unprotect(document["PinKey"].AsString),
-        MacKey = KeyProtector.Unprotect(document["MacKey"].AsString),
-        RequiresMac = document["RequiresMac"].AsBoolean,
-    };
+        var id = document["_id"].AsString;
+        return new TerminalRecord
+        {
+            TerminalId = id,
+            Enabled = document["Enabled"].AsBoolean,
+            MasterKey = protector.Unprotect(document["MasterKey"].AsString, Purpose(id, "TMK")),
+            PinKey = protector.Unprotect(document["PinKey"].AsString, Purpose(id, "TPK")),
+            MacKey = protector.Unprotect(document["MacKey"].AsString, Purpose(id, "TAK")),
+            RequiresMac = document["RequiresMac"].AsBoolean,
+            PreviousKeys = document.ContainsKey("PreviousPinKey")
+                ? new PreviousWorkingKeys(
+                    protector.Unprotect(document["PreviousPinKey"].AsString, Purpose(id, "previous TPK")),
+                    protector.Unprotect(document["PreviousMacKey"].AsString, Purpose(id, "previous TAK")),
+                    DateTimeOffset.FromUnixTimeMilliseconds(document["PreviousKeysValidUntil"].AsInt64))
+                : null,
+        };
+    }
 
-    public static BsonDocument ToBson(PinVerificationKey key) => new()
+    public static BsonDocument ToBson(PinVerificationKey key, KeyProtector protector) => new()
     {
         ["_id"] = "PVK",
-        ["Key"] = KeyProtector.Protect(key.Key),
+        ["Key"] = protector.Protect(key.Key, "host/PVK"),
         ["Index"] = key.Index,
     };
 
-    public static PinVerificationKey ToPinVerificationKey(BsonDocument document) =>
-        new(KeyProtector.Unprotect(document["Key"].AsString), document["Index"].AsInt32);
+    public static PinVerificationKey ToPinVerificationKey(BsonDocument document, KeyProtector protector) =>
+        new(protector.Unprotect(document["Key"].AsString, "host/PVK"), document["Index"].AsInt32);
+
+    private static string Purpose(string terminalId, string key) => "terminal/" + terminalId + "/" + key;
 
     public static BsonDocument ToBson(JournalRecord entry) => new()
     {

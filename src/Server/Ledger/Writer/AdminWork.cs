@@ -4,7 +4,8 @@ namespace SocketAtm.Server.Ledger.Writer;
 
 /// <summary>
 /// An admin operation run by the writer between batches, alone in its own transaction. It may throw
-/// <see cref="ArgumentException"/> to refuse bad input: the transaction is rolled back and only this caller fails.
+/// <see cref="ArgumentException"/> to refuse bad input: the transaction is rolled back and only this caller fails
+/// (as for any exception that is not a storage failure).
 /// </summary>
 internal abstract class AdminWork : LedgerWork
 {

@@ -41,6 +41,7 @@ internal sealed class GroupCommitWriter
     private Stream? _logStream;
     private LiteDatabase? _database;
     private LedgerStore? _store;
+    private KeyProtector? _protector;
     private int _batchesSinceCheckpoint;
 
     /// <param name="onStorageFailure">
@@ -132,6 +133,14 @@ internal sealed class GroupCommitWriter
             throw new LedgerStartupException($"The ledger cannot use its data directory '{directory}': {exception.Message}", exception);
         }
 
+        var keyEncryptionKey = KeyEncryptionKeySource.Load(_options, databaseIsNew: _dataStream.Length == 0, out var generatedKeyFile);
+        _protector = new KeyProtector(keyEncryptionKey);
+        CryptographicOperations.ZeroMemory(keyEncryptionKey);
+        if (generatedKeyFile is not null)
+        {
+            LedgerLog.GeneratedKeyEncryptionKey(_logger, generatedKeyFile);
+        }
+
         // LiteDB recovers here: committed transactions still in the log are indexed and served from it.
         _database = new LiteDatabase(new LiteEngine(new EngineSettings { DataStream = _dataStream, LogStream = _logStream }));
         if (_database.CheckpointSize != 0)
@@ -139,7 +148,7 @@ internal sealed class GroupCommitWriter
             _database.CheckpointSize = 0;
         }
 
-        _store = new LedgerStore(_database);
+        _store = new LedgerStore(_database, _protector);
         _store.EnsureIndexes();
         if (_store.IsEmpty())
         {
@@ -156,10 +165,19 @@ internal sealed class GroupCommitWriter
         }
 
         Checkpoint();
-        var pinVerificationKey = _store.FindPinVerificationKey()
-            ?? throw new LedgerStartupException($"The ledger at '{_options.DataFilePath}' holds no PIN verification key.");
-        LedgerLog.Opened(_logger, _options.DataFilePath, report.AccountsChecked, report.JournalRows);
-        return new LedgerStartState(_store.AllTerminals().ToList(), pinVerificationKey);
+        try
+        {
+            var pinVerificationKey = _store.FindPinVerificationKey()
+                ?? throw new LedgerStartupException($"The ledger at '{_options.DataFilePath}' holds no PIN verification key.");
+            var terminals = _store.AllTerminals().ToList();
+            LedgerLog.Opened(_logger, _options.DataFilePath, report.AccountsChecked, report.JournalRows);
+            return new LedgerStartState(terminals, pinVerificationKey);
+        }
+        catch (CryptographicException)
+        {
+            throw new LedgerStartupException(
+                $"The key-encryption key does not open the keys stored in '{_options.DataFilePath}': is Ledger:KeyEncryptionKey or '{_options.KeyEncryptionKeyFilePath}' the one this ledger was created with?");
+        }
     }
 
     private void Seed(LedgerStore store)
@@ -243,8 +261,9 @@ internal sealed class GroupCommitWriter
         {
             work.Execute(_store!, now);
         }
-        catch (ArgumentException exception)
+        catch (Exception exception) when (!StorageFailure.Is(exception))
         {
+            // Bad input, or a defect in this one operation: nothing of it is kept, and the ledger goes on.
             if (!work.IsReadOnly)
             {
                 database.Rollback();
@@ -291,6 +310,7 @@ internal sealed class GroupCommitWriter
     private void Close()
     {
         _database?.Dispose();
+        _protector?.Dispose();
         _database = null;
         _logStream?.Dispose();
         _dataStream?.Dispose();
