@@ -187,4 +187,21 @@ public sealed class TransactionFlowTests
         await Assert.ThrowsAsync<ArgumentException>(() => atm.BalanceAsync(DemoCards.Pan, "12"));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 0));
     }
+
+    [Fact]
+    public async Task A_MAC_terminal_exchanges_keys_with_the_host_and_transacts_under_the_new_keys()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal("ATM00001") with { ExchangeKeysAtSignOn = true });
+
+        var withdrawal = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000);
+        var again = await atm.ExchangeKeysAsync();
+        var balance = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+
+        Assert.True(atm.UsesMac);
+        Assert.NotEqual(("D486FD", "6DF8E6"), atm.KeyCheckValues);
+        Assert.IsType<TransactionApproved>(withdrawal);
+        Assert.True(again.IsApproved);
+        Assert.Equal(98000, Assert.IsType<TransactionApproved>(balance).Balance!.Available);
+    }
 }
