@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Hosting;
@@ -21,6 +22,7 @@ internal sealed class LedgerStartup : IHostedService
     private readonly IMeterFactory _meterFactory;
     private readonly ILoggerFactory _loggerFactory;
     private readonly PinVerifier _pins;
+    private readonly IDurableStreamFactory? _streams;
     private LiteDbLedger? _ledger;
 
     public LedgerStartup(
@@ -29,8 +31,10 @@ internal sealed class LedgerStartup : IHostedService
         IHostApplicationLifetime lifetime,
         IMeterFactory meterFactory,
         ILoggerFactory loggerFactory,
-        PinVerifier pins)
+        PinVerifier pins,
+        IDurableStreamFactory? streams = null)
     {
+        _streams = streams;
         _options = options.Value;
         _time = time;
         _lifetime = lifetime;
@@ -49,7 +53,8 @@ internal sealed class LedgerStartup : IHostedService
             _time,
             OnStorageFailure,
             _meterFactory,
-            _loggerFactory.CreateLogger<LiteDbLedger>());
+            _loggerFactory.CreateLogger<LiteDbLedger>(),
+            _streams);
         _pins.Load(await _ledger.GetPinVerificationKeyAsync(cancellationToken));
     }
 

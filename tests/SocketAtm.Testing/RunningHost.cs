@@ -4,15 +4,16 @@ using Microsoft.Extensions.Hosting;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Transport;
 
-namespace SocketAtm.EndToEnd.Tests;
+namespace SocketAtm.Testing;
 
 /// <summary>
 /// The real host — configuration, LiteDB ledger, Kestrel socket transport — on a free loopback port and a
 /// fresh data directory; restartable on the same directory.
 /// </summary>
-internal sealed class RunningHost : IAsyncDisposable
+public sealed class RunningHost : IAsyncDisposable
 {
     private IHost? _host;
+    private Action<IServiceCollection>? _services;
 
     private RunningHost(string dataDirectory) => DataDirectory = dataDirectory;
 
@@ -29,10 +30,31 @@ internal sealed class RunningHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Starts a host whose services a test adjusts (e.g. a storage stream that fails on demand).</summary>
+    public static async Task<RunningHost> StartWithServicesAsync(Action<IServiceCollection> services, params string[] extraArgs)
+    {
+        var host = new RunningHost(Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")));
+        host._services = services;
+        await host.StartAgainAsync(extraArgs);
+        return host;
+    }
+
+    /// <summary>Completes when the host stops by itself (for instance after a storage failure).</summary>
+    public Task Stopping
+    {
+        get
+        {
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var token = Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            token.Register(() => stopping.TrySetResult());
+            return stopping.Task;
+        }
+    }
+
     public async Task StartAgainAsync(params string[] extraArgs)
     {
         string[] args = ["--port", "0", "--data", DataDirectory, "--Serilog:MinimumLevel:Default=Warning", .. extraArgs];
-        _host = ServerHost.Build(args);
+        _host = ServerHost.Build(args, builder => _services?.Invoke(builder.Services));
         await _host.StartAsync();
         EndPoint = _host.Services.GetRequiredService<TerminalListener>().BoundEndPoint!;
     }
