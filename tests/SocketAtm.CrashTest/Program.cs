@@ -1,0 +1,27 @@
+using System.CommandLine;
+using SocketAtm.CrashTest;
+
+var rounds = new Option<int>("--rounds") { Description = "Kill-and-restart rounds.", DefaultValueFactory = _ => 20 };
+var terminals = new Option<int>("--terminals") { Description = "Terminals, each on its own connection.", DefaultValueFactory = _ => 24 };
+var cards = new Option<int>("--cards") { Description = "Cards the terminals share.", DefaultValueFactory = _ => 8 };
+var maxRound = new Option<double>("--max-round-seconds") { Description = "Longest traffic between two kills.", DefaultValueFactory = _ => 3 };
+var seed = new Option<int?>("--seed") { Description = "Seed of the random choices (printed by every run)." };
+var data = new Option<string?>("--data") { Description = "Data directory to keep (default: a temporary one, removed after a pass)." };
+var root = new RootCommand("SocketAtm crash test: SIGKILL the host under load, restart it, and check the books.") { rounds, terminals, cards, maxRound, seed, data };
+root.SetAction(async (result, cancellation) =>
+{
+    var report = await CrashRun.RunAsync(
+        new CrashTestOptions
+        {
+            Rounds = result.GetValue(rounds),
+            Terminals = result.GetValue(terminals),
+            Cards = result.GetValue(cards),
+            MaxRoundLength = TimeSpan.FromSeconds(result.GetValue(maxRound)),
+            Seed = result.GetValue(seed) ?? Environment.TickCount,
+            DataDirectory = result.GetValue(data),
+        },
+        Console.Out,
+        cancellation);
+    return report.Holds ? 0 : 1;
+});
+return await root.Parse(args).InvokeAsync();
