@@ -25,16 +25,8 @@ internal sealed class ImmediateLedger : ILedger
     private readonly ConcurrentDictionary<string, TerminalRecord> _terminals =
         new(DemoData.Terminals().Select(terminal => KeyValuePair.Create(terminal.TerminalId, terminal)), StringComparer.Ordinal);
 
-    private long _executed;
-
-    /// <summary>Financial requests answered so far.</summary>
-    public long Executed => Interlocked.Read(ref _executed);
-
-    public ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _executed);
-        return ValueTask.FromResult(Approval);
-    }
+    public ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Approval);
 
     public ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_terminals.GetValueOrDefault(terminalId));
