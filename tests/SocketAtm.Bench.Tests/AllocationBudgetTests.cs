@@ -14,10 +14,6 @@ namespace SocketAtm.Bench.Tests;
 /// </summary>
 public class AllocationBudgetTests(ITestOutputHelper output)
 {
-    private const int WarmUpCalls = 2_000;
-    private const int SynchronousCalls = 10_000;
-    private const int AsynchronousCalls = 5_000;
-
     public static TheoryData<string> Operations => new(HotPathOperations.Names);
 
     [Theory]
@@ -27,8 +23,7 @@ public class AllocationBudgetTests(ITestOutputHelper output)
         var budget = AllocationBudget.Load();
         await using var measured = await HotPathOperations.SetUpAsync(operation);
 
-        var bytesPerCall = await measured.BytesPerCallAsync(
-            WarmUpCalls, HotPathOperations.IsAsynchronous(operation) ? AsynchronousCalls : SynchronousCalls);
+        var bytesPerCall = await measured.BytesPerCallAsync();
 
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,

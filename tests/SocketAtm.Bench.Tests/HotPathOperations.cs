@@ -24,9 +24,6 @@ internal static class HotPathOperations
 
     public static IEnumerable<string> Names => Factories.Keys;
 
-    /// <summary>True for operations that run on several threads (measured less exactly, see <see cref="MeasuredOperation"/>).</summary>
-    public static bool IsAsynchronous(string name) => name.StartsWith("WholePath", StringComparison.Ordinal);
-
     public static Task<MeasuredOperation> SetUpAsync(string name) => Factories[name]();
 
     private static Task<MeasuredOperation> Codec(Func<CodecBenchmarks, bool> operation)
