@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using SocketAtm.Server.Ledger;
+
+namespace SocketAtm.Bench.WholePath;
+
+/// <summary>
+/// A ledger that answers every financial request at once, from memory, with one approval: the whole-path benchmarks
+/// run against it to show what parsing, dispatch, PIN decryption and PVV, building and writing cost without storage.
+/// Knows the demo terminals, with their demo keys.
+/// </summary>
+internal sealed class ImmediateLedger : ILedger
+{
+    /// <summary>One approval for every request, built once, as a ledger that stored nothing would answer.</summary>
+    private static readonly LedgerOutcome Approval = new()
+    {
+        ResponseCode = "00",
+        AuthorizationId = "000001",
+        RetrievalReference = "000000000001",
+        AccountType = AccountType.Checking,
+        LedgerBalance = 99_999_999,
+        AvailableBalance = 99_999_999,
+        Currency = DemoData.Currency,
+    };
+
+    private readonly ConcurrentDictionary<string, TerminalRecord> _terminals =
+        new(DemoData.Terminals().Select(terminal => KeyValuePair.Create(terminal.TerminalId, terminal)), StringComparer.Ordinal);
+
+    public ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Approval);
+
+    public ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_terminals.GetValueOrDefault(terminalId));
+
+    public Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    {
+        _terminals[terminalId] = _terminals[terminalId] with { PinKey = pinKey, MacKey = macKey };
+        return Task.CompletedTask;
+    }
+
+    public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(DemoData.PinVerificationKey);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

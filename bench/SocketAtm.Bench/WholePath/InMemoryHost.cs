@@ -1,0 +1,116 @@
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using SocketAtm.Protocol.Framing;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
+using SocketAtm.Server.Hosting;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
+using SocketAtm.Server.Sessions;
+
+namespace SocketAtm.Bench.WholePath;
+
+/// <summary>
+/// One real <see cref="TerminalSession"/> (the host's read loop, dispatcher, handlers and write loop, as the listener runs
+/// them for a TCP connection) over a pair of in-memory pipes, with the benchmark as the terminal at the other end.
+/// Composed as ServerHost composes the host, with logging off: what is measured is the host's work per message,
+/// without the network and without log sinks.
+/// </summary>
+internal sealed class InMemoryHost : IAsyncDisposable
+{
+    // Like a socket transport's pipes: no synchronization context, continuations on the thread pool.
+    private static readonly PipeOptions Options = new(useSynchronizationContext: false);
+
+    private readonly Pipe _toHost = new(Options);
+    private readonly Pipe _toTerminal = new(Options);
+    private readonly LengthPrefixedFrameReader _frames = new(LengthPrefixedFrameReader.DefaultMaxFrameLength);
+    private readonly ServiceProvider _metricsProvider;
+    private readonly TerminalSession _session;
+    private readonly Task _running;
+
+    public InMemoryHost(ILedger ledger, PinVerificationKey pinVerificationKey, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        _metricsProvider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var pins = new PinVerifier();
+        pins.Load(pinVerificationKey);
+        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time);
+        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time);
+        var reversal = new ReversalHandler(ledger, time);
+        var routes = new RouteTable.Builder()
+            .Map(800, new NetworkManagementHandler(ledger, NullLogger<NetworkManagementHandler>.Instance))
+            .Map(100, TransactionTypes.BalanceInquiry, balance)
+            .Map(100, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(200, TransactionTypes.BalanceInquiry, balance)
+            .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(200, TransactionTypes.CashWithdrawal, withdrawal)
+            .Map(400, reversal)
+            .Map(420, reversal)
+            .Build();
+        var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, NullLogger<MessageDispatcher>.Instance);
+        var services = new SessionServices(dispatcher, time, metrics);
+        _session = new TerminalSession(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, new ListenerOptions(), NullLogger.Instance);
+        _running = Task.Run(_session.RunAsync);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> as one frame, reads the host's response into <paramref name="response"/> and
+    /// fails unless the host approved (DE 39 = 00): a benchmark must never time a refusal by mistake. Pooled, so an
+    /// exchange allocates nothing on the terminal's side.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The host refused, closed the connection or sent something unparsable.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ExchangeAsync(IsoMessage request, IsoMessage response)
+    {
+        FrameWriter.WriteFrame(_toHost.Writer, request);
+        await _toHost.Writer.FlushAsync();
+        var input = _toTerminal.Reader;
+        while (true)
+        {
+            var result = await input.ReadAsync();
+            var buffer = result.Buffer;
+            if (_frames.TryReadFrame(ref buffer, out var payload, out _) == FrameReadStatus.Frame)
+            {
+                var parsed = IsoMessageParser.TryParse(payload, response, out var error);
+                input.AdvanceTo(buffer.Start);
+                if (!parsed)
+                {
+                    throw new InvalidOperationException("The host's response does not parse: " + error);
+                }
+
+                if (!response.Get(39).SequenceEqual("00"u8))
+                {
+                    throw new InvalidOperationException(
+                        $"MTI {request.Mti:D4} was answered {response.GetString(39) ?? "without DE 39"}, not 00: the benchmark would time a refusal.");
+                }
+
+                return;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new InvalidOperationException("The host closed the connection.");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _toHost.Writer.CompleteAsync();
+        await _running.WaitAsync(TimeSpan.FromSeconds(30));
+        _session.Dispose();
+        await _metricsProvider.DisposeAsync();
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}
