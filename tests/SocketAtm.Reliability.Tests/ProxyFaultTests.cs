@@ -62,14 +62,25 @@ public sealed class ProxyFaultTests
     }
 
     [Fact]
-    public async Task Duplicated_withdrawal_request_debits_once_and_the_copy_is_declined_94()
+    public async Task Duplicated_withdrawal_request_is_applied_once_and_the_books_match_what_the_terminal_saw()
     {
         await using var scenario = await Scenario.StartAsync(OnlyFirst(FrameDirection.ToHost, 200, FaultAction.Duplicate));
 
-        var approved = await scenario.Atm.WithdrawAsync(Pan, Pin, 4_000);
+        // The host decides the first copy (00) and answers the second 94; either answer may reach the terminal first.
+        var result = await scenario.Atm.WithdrawAsync(Pan, Pin, 4_000);
 
-        Assert.IsType<TransactionApproved>(approved);
-        await scenario.AssertBooksAsync(expectedBalance: Opening - 4_000, approvedWithdrawals: 1, reversals: 0);
+        if (result is TransactionApproved)
+        {
+            await scenario.AssertBooksAsync(expectedBalance: Opening - 4_000, approvedWithdrawals: 1, reversals: 0);
+        }
+        else
+        {
+            // It saw 94 first, did not dispense, and reversed: the approved copy is undone.
+            Assert.Equal("94", Assert.IsType<TransactionDeclined>(result).ResponseCode);
+            Assert.True((await result.Reversal!).IsReversed);
+            await scenario.AssertBooksAsync(expectedBalance: Opening, approvedWithdrawals: 1, reversals: 1);
+        }
+
         Assert.Equal(1, await Books.CountDuplicatesAsync(scenario.Host.DataDirectory, "ATM00009"));
     }
 

@@ -161,7 +161,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
 
     /// <summary>
     /// A cash withdrawal (0200, processing code 01xx00) of <paramref name="amount"/> minor units. Without a valid answer
-    /// in time — or on 96 — the terminal reverses it at once (0400, repeated as 0401 until acknowledged); the result
+    /// in time — or on 96 or 94 — the terminal reverses it at once (0400, repeated as 0401 until acknowledged); the result
     /// carries that reversal. Cancelling after the request went out also reverses.
     /// After an approval, dispense and then call <see cref="ReportDispenseAsync"/>.
     /// </summary>
@@ -207,7 +207,10 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             try
             {
                 var result = ReadCardResponse(response, trace, amount, account, pan, processingCode);
-                return result is TransactionDeclined { ResponseCode: "96" }
+                // 96: the host failed mid-way. 94: the key was used before — almost always by a copy of this very
+                // request that the network duplicated and the host may have approved. Neither says what happened to
+                // the money, so the withdrawal is reversed, as when no answer came.
+                return result is TransactionDeclined { ResponseCode: "96" or "94" }
                     ? result with { Reversal = StartReversal(original, dispensed: null) }
                     : result;
             }
