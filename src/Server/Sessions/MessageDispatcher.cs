@@ -137,6 +137,11 @@ internal sealed class MessageDispatcher
             return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled");
         }
 
+        if (!context.Terminals.MayServe(terminal.TerminalId))
+        {
+            return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not named by this connection's client certificate");
+        }
+
         context.Terminal = terminal;
         var handler = route.Representative;
         if (handler.IsFinancial)
