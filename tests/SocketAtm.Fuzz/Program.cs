@@ -63,7 +63,12 @@ internal static class Program
 
     private static int Replay(string[] paths)
     {
-        var files = paths.SelectMany(path => Directory.Exists(path) ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories) : [path]).ToList();
+        // A directory is an AFL queue or crash folder: its inputs are the files at its top (README.txt aside).
+        var files = paths
+            .SelectMany(path => Directory.Exists(path)
+                ? Directory.EnumerateFiles(path).Where(file => !Path.GetFileName(file).Equals("README.txt", StringComparison.Ordinal))
+                : [path])
+            .ToList();
         var failures = 0;
         foreach (var file in files)
         {

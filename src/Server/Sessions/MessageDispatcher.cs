@@ -55,6 +55,11 @@ internal sealed class MessageDispatcher
         if (function % 2 == 1)
         {
             Log.IgnoredResponseMessage(_logger, FormatMti(request.Mti));
+            if (parsed)
+            {
+                _metrics.FrameRejected("response_mti"); // an unparsable one was counted under its parse error already
+            }
+
             return ValueTask.FromResult(DispatchDecision.Ignore);
         }
 

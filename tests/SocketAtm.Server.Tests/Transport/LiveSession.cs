@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
@@ -18,6 +19,7 @@ internal sealed class LiveSession : IAsyncDisposable
     private readonly Pipe _toTerminal = new();
     private readonly TerminalSession _session;
     private readonly Task _draining;
+    private readonly Channel<(int Mti, string? ResponseCode)> _answers = Channel.CreateUnbounded<(int, string?)>();
     private TaskCompletionSource<string>? _echoAnswer;
     private int _echoStan = -1;
 
@@ -69,6 +71,20 @@ internal sealed class LiveSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The MTI and DE 39 of the next response, or null when none comes within <paramref name="bound"/>.</summary>
+    public async Task<(int Mti, string? ResponseCode)?> NextResponseAsync(TimeSpan bound)
+    {
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            return await _answers.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The terminal closes its sending side (TCP FIN).</summary>
     public Task CloseTerminalSideAsync() => _toHost.Writer.CompleteAsync().AsTask();
 
@@ -113,6 +129,8 @@ internal sealed class LiveSession : IAsyncDisposable
                     UnparsableResponses++;
                     continue;
                 }
+
+                _answers.Writer.TryWrite((response.Mti, response.GetString(39)));
 
                 if (response.Mti == 810 && response.TryGetNumber(11, out var stan) && stan == Volatile.Read(ref _echoStan)
                     && response.GetString(70) == "301")
