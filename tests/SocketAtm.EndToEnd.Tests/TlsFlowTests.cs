@@ -128,6 +128,17 @@ public sealed class TlsFlowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_certificate_that_names_no_terminal_is_refused_when_terminals_are_bound()
+    {
+        await using var host = await TlsHost.StartAsync(_certificates.MutualTlsArguments);
+        using var anonymous = _certificates.IssueClientWithSubject("O=Some Bank, OU=ATM estate");
+
+        await AssertRefusedAsync(host, anonymous);
+
+        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/no_terminal_in_certificate", 1));
+    }
+
+    [Fact]
     public async Task Plaintext_iso_8583_sent_to_the_tls_port_is_closed_at_once_and_tls_still_works()
     {
         await using var host = await TlsHost.StartAsync(_certificates.ServerArguments);

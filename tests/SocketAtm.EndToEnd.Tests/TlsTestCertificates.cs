@@ -71,7 +71,10 @@ internal sealed class TlsTestCertificates : IDisposable
     }
 
     /// <summary>A client certificate from this authority with <paramref name="commonName"/> as CN and each of <paramref name="dnsNames"/> as a DNS SAN.</summary>
-    public X509Certificate2 IssueClient(string commonName, params string[] dnsNames)
+    public X509Certificate2 IssueClient(string commonName, params string[] dnsNames) => IssueClientWithSubject("CN=" + commonName, dnsNames);
+
+    /// <summary>A client certificate from this authority with the distinguished name <paramref name="subject"/>.</summary>
+    public X509Certificate2 IssueClientWithSubject(string subject, params string[] dnsNames)
     {
         SubjectAlternativeNameBuilder? sans = null;
         if (dnsNames.Length > 0)
@@ -83,7 +86,7 @@ internal sealed class TlsTestCertificates : IDisposable
             }
         }
 
-        return Issue("CN=" + commonName, ClientAuthentication, sans);
+        return Issue(subject, ClientAuthentication, sans);
     }
 
     /// <summary>A client certificate no configured authority vouches for.</summary>

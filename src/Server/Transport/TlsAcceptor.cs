@@ -86,9 +86,14 @@ internal sealed class TlsAcceptor : IDisposable
         {
             (reason, detail) = ("rejected", Describe(exception));
         }
-        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException or CryptographicException)
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
         {
             (reason, detail) = ("connection_lost", Describe(exception));
+        }
+        catch (Exception exception)
+        {
+            // Whatever else a hostile or broken peer can provoke ends this connection only, never the listener.
+            (reason, detail) = ("failed", Describe(exception));
         }
 
         _metrics.TlsHandshakeFailed(reason);

@@ -70,7 +70,9 @@ internal static class TlsCertificates
         catch (CryptographicException exception)
         {
             throw new InvalidDataException(
-                $"cannot load the PEM certificate '{certificatePath}' with its key{(keyPath is null ? string.Empty : $" '{keyPath}'")} ({exception.Message}).",
+                keyPath is null
+                    ? $"cannot load the PEM certificate '{certificatePath}' with a key from the same file ({exception.Message}); set Listener:Tls:KeyPath if the key is in another file."
+                    : $"cannot load the PEM certificate '{certificatePath}' with its key '{keyPath}' ({exception.Message}).",
                 exception);
         }
 

@@ -38,6 +38,7 @@ public sealed class MutatedFrameTests(ITestOutputHelper output)
 
         // Warm up pools and JIT before the memory baseline.
         await FeedAsync(sessions, mutator, random, 2_000, new RunStats());
+        logs.Reset();
         var baseline = MeasureMemory();
         var stopwatch = Stopwatch.StartNew();
 
@@ -57,6 +58,12 @@ public sealed class MutatedFrameTests(ITestOutputHelper output)
             $"{stats.EchoesAnswered} echo probes answered, {stats.Responses} responses; memory growth {growth / 1024} KiB; " +
             $"{logs.CountAtOrAbove(LogLevel.Warning)} warnings logged");
         Assert.True(stats.Frames >= FramesToFeed);
+
+        // Each connection ended for the reason the model gave, and the host logged that reason once.
+        Assert.Equal(stats.ClosedByHost, logs.CountOf(5) + logs.CountOf(7)); // frame too large, unreadable MTI
+        Assert.Equal(stats.PartialTimeouts, logs.CountOf(9));
+        Assert.Equal(stats.TruncatedByTerminal, logs.CountOf(10));
+        Assert.Equal(0, logs.CountOf(8)); // no idle timeout
         Assert.Empty(logs.Errors);   // no SessionFailed, no HandlerFailed: nothing escaped
         Assert.Empty(logs.Leaks);
         Assert.Equal(0, stats.UnparsableResponses);
@@ -104,58 +111,65 @@ public sealed class MutatedFrameTests(ITestOutputHelper output)
         var batch = new ArrayBufferWriter<byte>();
         while (stats.Frames < frames)
         {
-            await using var session = sessions.Open();
+            var session = sessions.Open();
             stats.Sessions++;
-            var model = new HostStreamModel(options.MaxFrameLength);
-            byte[] signOns = [.. SeedFrames.SignOn("ATM00009", 1), .. SeedFrames.SignOn("ATM00001", 2)];
-            model.Feed(signOns);
-            await session.WriteAsync(signOns);
-
-            var open = true;
-            for (var round = 0; open && round < 16 && stats.Frames < frames; round++)
+            try
             {
-                batch.ResetWrittenCount();
-                for (var count = 1 + random.Next(24); count > 0; count--)
-                {
-                    batch.Write(mutator.Next());
-                }
+                var model = new HostStreamModel(options.MaxFrameLength);
+                byte[] signOns = [.. SeedFrames.SignOn("ATM00009", 1), .. SeedFrames.SignOn("ATM00001", 2)];
+                model.Feed(signOns);
+                await session.WriteAsync(signOns);
 
-                stats.Frames += model.Feed(batch.WrittenSpan);
-                await session.WriteAsync(batch.WrittenMemory.ToArray(), random);
-                if (model.Closed)
+                var open = true;
+                for (var round = 0; open && round < 16 && stats.Frames < frames; round++)
                 {
-                    Assert.True(await session.EndsWithinAsync(Bound), "the host did not close after a closing frame");
-                    stats.ClosedByHost++;
-                    open = false;
-                }
-                else if (model.PendingBytes > 0)
-                {
-                    if (random.Next(2) == 0)
+                    batch.ResetWrittenCount();
+                    for (var count = 1 + random.Next(24); count > 0; count--)
                     {
-                        await session.CloseTerminalSideAsync();
-                        Assert.True(await session.EndsWithinAsync(Bound), "the session did not end when the terminal closed inside a frame");
-                        stats.TruncatedByTerminal++;
+                        batch.Write(mutator.Next());
+                    }
+
+                    stats.Frames += model.Feed(batch.WrittenSpan);
+                    await session.WriteAsync(batch.WrittenMemory.ToArray(), random);
+                    if (model.Closed)
+                    {
+                        Assert.True(await session.EndsWithinAsync(Bound), "the host did not close after a closing frame");
+                        stats.ClosedByHost++;
+                        open = false;
+                    }
+                    else if (model.PendingBytes > 0)
+                    {
+                        if (random.Next(2) == 0)
+                        {
+                            await session.CloseTerminalSideAsync();
+                            Assert.True(await session.EndsWithinAsync(Bound), "the session did not end when the terminal closed inside a frame");
+                            stats.TruncatedByTerminal++;
+                        }
+                        else
+                        {
+                            Assert.True(await EndsByPartialFrameTimeoutAsync(sessions, session), "the partial-frame timeout did not end the session");
+                            stats.PartialTimeouts++;
+                        }
+
+                        open = false;
                     }
                     else
                     {
-                        Assert.True(await EndsByPartialFrameTimeoutAsync(sessions, session), "the partial-frame timeout did not end the session");
-                        stats.PartialTimeouts++;
+                        var stan = probeStan++;
+                        Assert.Equal("00", await session.EchoAsync("ATM00009", stan, Bound));
+                        stats.EchoesAnswered++;
                     }
-
-                    open = false;
                 }
-                else
+
+                if (open)
                 {
-                    var stan = probeStan++;
-                    Assert.Equal("00", await session.EchoAsync("ATM00009", stan, Bound));
-                    stats.EchoesAnswered++;
+                    await session.CloseTerminalSideAsync();
+                    Assert.True(await session.EndsWithinAsync(Bound), "the session did not end when the terminal closed");
                 }
             }
-
-            if (open)
+            finally
             {
-                await session.CloseTerminalSideAsync();
-                Assert.True(await session.EndsWithinAsync(Bound), "the session did not end when the terminal closed");
+                await session.DisposeAsync(); // the responses are all read once it returns
             }
 
             stats.Responses += session.Responses;
@@ -174,7 +188,7 @@ public sealed class MutatedFrameTests(ITestOutputHelper output)
         while (deadline.Elapsed < Bound)
         {
             sessions.Time.Advance(sessions.Options.PartialFrameTimeout + TimeSpan.FromSeconds(1));
-            if (await session.EndsWithinAsync(TimeSpan.FromMilliseconds(5)))
+            if (await session.EndsWithinAsync(TimeSpan.FromMilliseconds(1)))
             {
                 return true;
             }
