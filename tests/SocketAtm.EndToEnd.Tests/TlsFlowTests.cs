@@ -173,6 +173,25 @@ public sealed class TlsFlowTests : IDisposable
         Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/timeout", 1));
     }
 
+    [Fact]
+    public async Task A_graceful_stop_closes_tls_connections_and_cuts_handshakes_short()
+    {
+        await using var host = await TlsHost.StartAsync(_certificates.ServerArguments);
+        var (client, tls) = await _certificates.ConnectAsync(host.EndPoint);
+        await using var atm = await TestTerminal.AttachAsync(tls, client);
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(host.EndPoint);
+        await Task.Delay(100); // the host has accepted it and waits for its ClientHello (for up to 10 s)
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), stopping.Elapsed.ToString());
+        await Assert.ThrowsAsync<IOException>(() => atm.ReceiveAsync());
+        Assert.True(await ClosedWithinAsync(silent.GetStream(), TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/host_stopping", 1));
+    }
+
     private static IsoMessage Other(IsoMessage message, string terminalId)
     {
         message.Set(41, terminalId);

@@ -79,6 +79,9 @@ internal sealed class TlsHost : IAsyncDisposable
         return Count(instrumentAndReason);
     }
 
+    /// <summary>A graceful stop, as on Ctrl-C.</summary>
+    public Task StopAsync() => _host.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         _meters.Dispose();

@@ -23,8 +23,7 @@ public sealed class FrameMutator
         _maxFrameLength = maxFrameLength;
     }
 
-    /// <summary>The kinds of mutation, in the order <see cref="Next(out Mutation)"/> numbers them.</summary>
-    public enum Mutation
+    private enum Mutation
     {
         BitFlip,
         Insert,
@@ -37,14 +36,11 @@ public sealed class FrameMutator
         RandomBytes,
     }
 
-    public byte[] Next() => Next(out _);
-
     /// <summary>One mutated frame (one mutation of a seed, sometimes two or three stacked); it may well not be a frame any more.</summary>
-    public byte[] Next(out Mutation first)
+    public byte[] Next()
     {
         var frame = (byte[])_seeds[_random.Next(_seeds.Count)].Clone();
-        first = (Mutation)_random.Next(Enum.GetValues<Mutation>().Length);
-        frame = Apply(frame, first);
+        frame = Apply(frame, (Mutation)_random.Next(Enum.GetValues<Mutation>().Length));
         for (var stacked = _random.Next(4) == 0 ? 1 + _random.Next(2) : 0; stacked > 0; stacked--)
         {
             frame = Apply(frame, (Mutation)_random.Next(Enum.GetValues<Mutation>().Length));

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Tests.Sessions;
@@ -61,6 +63,17 @@ public sealed class ConnectionLimitTests
 
         Assert.Equal(1_000, defaults.MaxConnectionsPerAddress);
         Assert.Equal(defaults.MaxConnections / 10, defaults.MaxConnectionsPerAddress);
+    }
+
+    [Fact]
+    public void A_per_address_cap_of_zero_fails_validation_with_one_readable_line()
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), "--Listener:MaxConnectionsPerAddress=0"]);
+
+        var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ListenerOptions>>().Value);
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message));
+        Assert.Contains("Listener:MaxConnectionsPerAddress must be between 1 and 1000000.", message, StringComparison.Ordinal);
     }
 
     [Fact]
