@@ -15,17 +15,16 @@ internal sealed class TestTerminal : IAsyncDisposable
     public const string DemoPan = "4761739001010119";
     public static readonly byte[] DemoPinKey = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
 
-    private readonly TcpClient _client;
+    private readonly IDisposable _connection;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private static int _clock;
 
-    private TestTerminal(TcpClient client, string terminalId)
+    private TestTerminal(IDisposable connection, Stream stream, string terminalId)
     {
-        _client = client;
+        _connection = connection;
         TerminalId = terminalId;
-        var stream = client.GetStream();
         _input = PipeReader.Create(stream);
         _output = PipeWriter.Create(stream);
     }
@@ -36,7 +35,13 @@ internal sealed class TestTerminal : IAsyncDisposable
     {
         var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync(endPoint);
-        var terminal = new TestTerminal(client, terminalId);
+        return await AttachAsync(client.GetStream(), client, terminalId, signOn);
+    }
+
+    /// <summary>A terminal over a stream that is already connected (TLS, for one); <paramref name="connection"/> is disposed with it.</summary>
+    public static async Task<TestTerminal> AttachAsync(Stream stream, IDisposable connection, string terminalId = "ATM00009", bool signOn = true)
+    {
+        var terminal = new TestTerminal(connection, stream, terminalId);
         if (signOn)
         {
             var response = await terminal.ExchangeAsync(terminal.NetworkManagement(NextStan(), "001"));
@@ -140,7 +145,7 @@ internal sealed class TestTerminal : IAsyncDisposable
     {
         await _input.CompleteAsync();
         await _output.CompleteAsync();
-        _client.Dispose();
+        _connection.Dispose();
         _writeLock.Dispose();
     }
 

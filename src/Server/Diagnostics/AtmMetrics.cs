@@ -13,6 +13,7 @@ internal sealed class AtmMetrics
     private readonly UpDownCounter<long> _openConnections;
     private readonly Counter<long> _rejectedFrames;
     private readonly Counter<long> _refusedConnections;
+    private readonly Counter<long> _failedHandshakes;
 
     public AtmMetrics(IMeterFactory meterFactory)
     {
@@ -22,7 +23,8 @@ internal sealed class AtmMetrics
         _processingMs = meter.CreateHistogram<double>("socketatm.processing.duration", "ms", "Time from a complete request frame to its response being queued for writing.");
         _openConnections = meter.CreateUpDownCounter<long>("socketatm.connections.open", "{connection}", "Terminal connections currently open.");
         _rejectedFrames = meter.CreateCounter<long>("socketatm.frames.rejected", "{frame}", "Frames or messages rejected as malformed, by reason.");
-        _refusedConnections = meter.CreateCounter<long>("socketatm.connections.refused", "{connection}", "Connections closed at accept because the connection cap was reached.");
+        _refusedConnections = meter.CreateCounter<long>("socketatm.connections.refused", "{connection}", "Connections closed at accept because a connection cap was reached, by reason.");
+        _failedHandshakes = meter.CreateCounter<long>("socketatm.tls.handshakes.failed", "{connection}", "TLS handshakes that failed (timeout, rejected, connection lost), by reason.");
     }
 
     public void MessageAnswered(int requestMti, string responseCode, double elapsedMs)
@@ -36,7 +38,10 @@ internal sealed class AtmMetrics
 
     public void ConnectionClosed() => _openConnections.Add(-1);
 
-    public void ConnectionRefused() => _refusedConnections.Add(1);
+    /// <param name="reason">"max_connections" or "max_connections_per_address".</param>
+    public void ConnectionRefused(string reason) => _refusedConnections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void TlsHandshakeFailed(string reason) => _failedHandshakes.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void FrameRejected(string reason) => _rejectedFrames.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -70,4 +70,20 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Critical, "Storage failed; the host stops now rather than serve from a broken ledger")]
     public static partial void StorageFailed(ILogger logger, Exception exception);
+
+    // Transport: 40-49.
+    [LoggerMessage(40, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: {OpenFromAddress} connections open from this address, the cap is {MaxConnectionsPerAddress}")]
+    public static partial void ConnectionRefusedPerAddress(ILogger logger, string? remoteEndPoint, int openFromAddress, int maxConnectionsPerAddress);
+
+    [LoggerMessage(41, LogLevel.Warning, "TLS handshake with {RemoteEndPoint} failed ({Reason}): {Detail}; closing the connection")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string? remoteEndPoint, string reason, string detail);
+
+    [LoggerMessage(42, LogLevel.Information, "TLS {Protocol} {CipherSuite} established; client certificate {ClientSubject}, may speak for terminals {BoundTerminals}")]
+    public static partial void TlsEstablished(ILogger logger, string protocol, string cipherSuite, string clientSubject, string boundTerminals);
+
+    [LoggerMessage(43, LogLevel.Information, "TLS enabled with certificate {Subject} ({Thumbprint}) valid until {NotAfter:u}; client certificates {ClientCertificates}")]
+    public static partial void TlsEnabled(ILogger logger, string subject, string thumbprint, DateTime notAfter, string clientCertificates);
+
+    [LoggerMessage(44, LogLevel.Warning, "The TLS certificate {Subject} expires {NotAfter:u}: terminals will refuse it once it has expired")]
+    public static partial void TlsCertificateExpiring(ILogger logger, string subject, DateTime notAfter);
 }

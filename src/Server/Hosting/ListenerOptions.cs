@@ -20,6 +20,14 @@ internal sealed class ListenerOptions : IValidatableObject
     [Range(1, 1_000_000, ErrorMessage = "Listener:MaxConnections must be between 1 and 1000000.")]
     public int MaxConnections { get; set; } = 10_000;
 
+    /// <summary>
+    /// Connections one remote IP address may hold; more are closed at accept. A concentrator or a NAT in front of a
+    /// branch network is one address carrying many terminals, so the default is generous: it only keeps a single
+    /// misbehaving host from taking more than a tenth of <see cref="MaxConnections"/> at its default.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Listener:MaxConnectionsPerAddress must be between 1 and 1000000.")]
+    public int MaxConnectionsPerAddress { get; set; } = 1_000;
+
     /// <summary>Largest message accepted, in bytes (the 2-byte header excluded); a larger declared length closes the connection.</summary>
     [Range(64, 65535, ErrorMessage = "Listener:MaxFrameLength must be between 64 and 65535.")]
     public int MaxFrameLength { get; set; } = 8192;

@@ -44,6 +44,10 @@ internal static class ServerHost
             .Bind(builder.Configuration.GetSection(ListenerOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<TlsOptions>()
+            .Bind(builder.Configuration.GetSection(TlsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();

@@ -55,6 +55,11 @@ internal sealed class MessageDispatcher
         if (function % 2 == 1)
         {
             Log.IgnoredResponseMessage(_logger, FormatMti(request.Mti));
+            if (parsed)
+            {
+                _metrics.FrameRejected("response_mti"); // an unparsable one was counted under its parse error already
+            }
+
             return ValueTask.FromResult(DispatchDecision.Ignore);
         }
 
@@ -135,6 +140,11 @@ internal sealed class MessageDispatcher
         if (terminal is not { Enabled: true })
         {
             return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled");
+        }
+
+        if (!context.Terminals.MayServe(terminal.TerminalId))
+        {
+            return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not named by this connection's client certificate");
         }
 
         context.Terminal = terminal;

@@ -14,9 +14,16 @@ namespace SocketAtm.Server.Sessions;
 internal sealed class SessionTerminals
 {
     private readonly ConcurrentDictionary<string, TerminalLogScope> _signedOn = new(StringComparer.Ordinal);
+    private readonly Func<string, bool>? _mayServe;
+
+    /// <param name="mayServe">The terminals this connection may speak for (e.g. those its TLS client certificate names); null for any.</param>
+    public SessionTerminals(Func<string, bool>? mayServe = null) => _mayServe = mayServe;
 
     /// <summary>Number of terminals signed on over this connection.</summary>
     public int Count => _signedOn.Count;
+
+    /// <summary>False when the connection is bound to other terminals than <paramref name="terminalId"/> (answered 58).</summary>
+    public bool MayServe(string terminalId) => _mayServe?.Invoke(terminalId) ?? true;
 
     public void SignOn(string terminalId) => _signedOn.TryAdd(terminalId, new TerminalLogScope(terminalId));
 

@@ -22,7 +22,7 @@ internal sealed class TerminalSession : IDisposable
     private readonly SessionServices _services;
     private readonly ListenerOptions _options;
     private readonly ILogger _logger;
-    private readonly SessionTerminals _terminals = new();
+    private readonly SessionTerminals _terminals;
     private readonly Channel<MessageContext> _outbox =
         Channel.CreateUnbounded<MessageContext>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
@@ -34,9 +34,11 @@ internal sealed class TerminalSession : IDisposable
     private volatile bool _timerFired;
     private string _closeReason = "closed by peer";
 
-    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, ListenerOptions options, ILogger logger)
+    /// <param name="mayServeTerminal">The terminal ids this connection may speak for (bound by a TLS client certificate); null for any.</param>
+    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, ListenerOptions options, ILogger logger, Func<string, bool>? mayServeTerminal = null)
     {
         ConnectionId = connectionId;
+        _terminals = new SessionTerminals(mayServeTerminal);
         _transport = transport;
         _services = services;
         _options = options;

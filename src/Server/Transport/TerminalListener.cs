@@ -20,21 +20,27 @@ namespace SocketAtm.Server.Transport;
 internal sealed class TerminalListener : IHostedService, IAsyncDisposable
 {
     private readonly ListenerOptions _options;
+    private readonly TlsOptions _tlsOptions;
     private readonly IServiceProvider _provider;
     private SessionServices _services = null!;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<long, (TerminalSession Session, ConnectionContext Connection, Task Running)> _open = new();
+    private readonly ConcurrentDictionary<long, OpenConnection> _open = new();
+    private readonly ConnectionsPerAddress _perAddress;
+    private readonly CancellationTokenSource _stopping = new();
+    private TlsAcceptor? _tls;
     private IConnectionListener? _listener;
     private Task? _accepting;
     private long _nextConnectionId;
 
-    public TerminalListener(IOptions<ListenerOptions> options, IServiceProvider provider, ILoggerFactory loggerFactory)
+    public TerminalListener(IOptions<ListenerOptions> options, IOptions<TlsOptions> tlsOptions, IServiceProvider provider, ILoggerFactory loggerFactory)
     {
         _options = options.Value;
+        _tlsOptions = tlsOptions.Value;
         _provider = provider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<TerminalListener>();
+        _perAddress = new ConnectionsPerAddress(_options.MaxConnectionsPerAddress);
     }
 
     /// <summary>The endpoint actually bound (useful with port 0).</summary>
@@ -47,13 +53,24 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
     {
         // Resolved now, not in the constructor: the handlers need the ledger, which opens in an earlier hosted service.
         _services = _provider.GetRequiredService<SessionServices>();
+        if (_tlsOptions.Enabled)
+        {
+            _tls = new TlsAcceptor(_tlsOptions, ConnectionBufferLimit, _services.Metrics, _logger);
+            var certificate = _tls.Certificate;
+            Log.TlsEnabled(_logger, certificate.Subject, certificate.Thumbprint, certificate.NotAfter.ToUniversalTime(), DescribeClientCertificates());
+            if (certificate.NotAfter.ToUniversalTime() < _services.Time.GetUtcNow().UtcDateTime.AddDays(30))
+            {
+                Log.TlsCertificateExpiring(_logger, certificate.Subject, certificate.NotAfter.ToUniversalTime());
+            }
+        }
+
         var transport = new SocketTransportFactory(
             Options.Create(new SocketTransportOptions
             {
                 NoDelay = true,
 
                 // Bounded per-connection buffers: a terminal that floods or never reads cannot grow host memory.
-                MaxReadBufferSize = Math.Max(_options.MaxFrameLength * 4L, 64 * 1024),
+                MaxReadBufferSize = ConnectionBufferLimit,
                 MaxWriteBufferSize = 64 * 1024,
             }),
             _loggerFactory);
@@ -76,13 +93,16 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
         }
 
         Log.StoppedAccepting(_logger);
+
+        // Handshakes in progress end now (they carry no request yet); a session that starts after this stops at once.
+        await _stopping.CancelAsync();
         var open = _open.Values.ToArray();
         if (open.Length > 0)
         {
             Log.Draining(_logger, open.Length, _options.DrainTimeout);
-            foreach (var (session, _, _) in open)
+            foreach (var connection in open)
             {
-                session.StopReading();
+                connection.Session?.StopReading();
             }
 
             try
@@ -93,10 +113,10 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
             {
                 var stragglers = _open.Values.ToArray();
                 Log.AbortingAfterDrain(_logger, stragglers.Length);
-                foreach (var (session, connection, _) in stragglers)
+                foreach (var straggler in stragglers)
                 {
-                    session.Abort();
-                    connection.Abort(new ConnectionAbortedException("Host stopping: drain timeout."));
+                    straggler.Session?.Abort();
+                    straggler.Connection.Abort(new ConnectionAbortedException("Host stopping: drain timeout."));
                 }
 
                 await Task.WhenAll(stragglers.Select(o => o.Running)).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None)
@@ -111,6 +131,9 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
         {
             await _listener.DisposeAsync();
         }
+
+        _tls?.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task AcceptLoopAsync(IConnectionListener listener)
@@ -142,35 +165,108 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
             if (_open.Count >= _options.MaxConnections)
             {
                 Log.ConnectionRefused(_logger, connection.RemoteEndPoint?.ToString(), _open.Count, _options.MaxConnections);
-                _services.Metrics.ConnectionRefused();
-                connection.Abort(new ConnectionAbortedException("Connection cap reached."));
-                await connection.DisposeAsync();
+                await RefuseAsync(connection, "max_connections");
                 continue;
             }
 
-            // Registers the session before its first await, so the cap above always counts it.
-            _ = RunConnectionAsync(Interlocked.Increment(ref _nextConnectionId), connection);
+            var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+            if (address is not null && !_perAddress.TryAcquire(address, out var openFromAddress))
+            {
+                Log.ConnectionRefusedPerAddress(_logger, connection.RemoteEndPoint?.ToString(), openFromAddress, _options.MaxConnectionsPerAddress);
+                await RefuseAsync(connection, "max_connections_per_address");
+                continue;
+            }
+
+            // Registers the connection before its first await, so the caps above always count it.
+            _ = RunConnectionAsync(Interlocked.Increment(ref _nextConnectionId), connection, address);
         }
     }
 
-    private async Task RunConnectionAsync(long id, ConnectionContext connection)
+    private async Task RefuseAsync(ConnectionContext connection, string reason)
+    {
+        _services.Metrics.ConnectionRefused(reason);
+        connection.Abort(new ConnectionAbortedException("Connection cap reached."));
+        await connection.DisposeAsync();
+    }
+
+    private async Task RunConnectionAsync(long id, ConnectionContext connection, IPAddress? address)
     {
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = id });
-        using var session = new TerminalSession(id, connection.Transport, _services, _options, _loggerFactory.CreateLogger<TerminalSession>());
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _open[id] = (session, connection, completion.Task);
+        var open = new OpenConnection(connection);
+        _open[id] = open;
         _services.Metrics.ConnectionOpened();
+        TlsConnection? tls = null;
         try
         {
             Log.ConnectionAccepted(_logger, connection.RemoteEndPoint?.ToString());
+            var transport = connection.Transport;
+            if (_tls is not null)
+            {
+                tls = await _tls.AuthenticateAsync(connection, _stopping.Token);
+                if (tls is null)
+                {
+                    return; // refused: logged and counted by the acceptor
+                }
+
+                transport = tls;
+            }
+
+            using var session = new TerminalSession(
+                id,
+                transport,
+                _services,
+                _options,
+                _loggerFactory.CreateLogger<TerminalSession>(),
+                tls?.BoundTerminals is { } bound ? bound.Contains : null);
+            open.Attach(session);
+            if (_stopping.IsCancellationRequested)
+            {
+                session.StopReading(); // the stop began during the handshake and did not see this session
+            }
+
             await session.RunAsync();
         }
         finally
         {
             _open.TryRemove(id, out _);
+            if (tls is not null)
+            {
+                await tls.DisposeAsync();
+            }
+
+            if (address is not null)
+            {
+                _perAddress.Release(address);
+            }
+
             _services.Metrics.ConnectionClosed();
             await connection.DisposeAsync();
-            completion.TrySetResult();
+            open.Ended.TrySetResult();
         }
+    }
+
+    /// <summary>Plaintext buffered per connection and direction: a terminal that floods or never reads cannot grow host memory.</summary>
+    private int ConnectionBufferLimit => Math.Max(_options.MaxFrameLength * 4, 64 * 1024);
+
+    private string DescribeClientCertificates() =>
+        !_tlsOptions.RequireClientCertificate ? "not requested"
+        : _tlsOptions.BindTerminalsToClientCertificate ? "required and bound to the terminal ids they name"
+        : "required";
+
+    /// <summary>A connection the listener tracks; <see cref="Session"/> is null while its TLS handshake runs.</summary>
+    private sealed class OpenConnection(ConnectionContext connection)
+    {
+        public ConnectionContext Connection { get; } = connection;
+
+        private TerminalSession? _session;
+
+        public TerminalSession? Session => Volatile.Read(ref _session);
+
+        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Running => Ended.Task;
+
+        // A full fence: the stop either sees this session, or this session sees the stop.
+        public void Attach(TerminalSession session) => Interlocked.Exchange(ref _session, session);
     }
 }

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
+using SocketAtm.Server.Hosting;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
+using SocketAtm.Server.Sessions;
+using SocketAtm.Server.Tests.Sessions;
+
+namespace SocketAtm.Server.Tests.Transport;
+
+/// <summary>
+/// What the listener shares between connections (dispatcher, routes, context pool, metrics, clock), with a fake
+/// ledger and recording loggers, opening real <see cref="TerminalSession"/>s over in-memory pipes one after another.
+/// Its own instruments are measured (other tests' meters are not).
+/// </summary>
+internal sealed class SessionFactory : IAsyncDisposable
+{
+    private readonly ServiceProvider _metricsProvider;
+    private readonly ILoggerFactory _loggers;
+    private readonly SessionServices _services;
+    private readonly MeterListener _meters = new();
+    private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private long _nextId;
+
+    public SessionFactory(ListenerOptions options, RecordingLoggerProvider logs)
+    {
+        Options = options;
+        Logs = logs;
+        _loggers = logs.CreateFactory();
+        Ledger = new FakeLedger();
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        _metricsProvider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = _metricsProvider.GetRequiredService<IMeterFactory>();
+        var metrics = new AtmMetrics(meterFactory);
+        var pins = new PinVerifier();
+        pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
+        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, Ledger, pins, Time);
+        var reversal = new ReversalHandler(Ledger, Time);
+        var routes = new RouteTable.Builder()
+            .Map(800, new NetworkManagementHandler(Ledger, _loggers.CreateLogger<NetworkManagementHandler>()))
+            .Map(100, TransactionTypes.BalanceInquiry, balance)
+            .Map(100, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(200, TransactionTypes.BalanceInquiry, balance)
+            .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(200, TransactionTypes.CashWithdrawal, new CardTransactionHandler(TransactionKind.Withdrawal, Ledger, pins, Time))
+            .Map(400, reversal)
+            .Map(420, reversal)
+            .Build();
+        var dispatcher = new MessageDispatcher(routes, Ledger, metrics, Time, _loggers.CreateLogger<MessageDispatcher>());
+        _services = new SessionServices(dispatcher, Time, metrics);
+
+        _meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meterFactory))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var key = instrument.Name;
+            foreach (var tag in tags)
+            {
+                key += $"/{tag.Key}={tag.Value}";
+            }
+
+            _counts.AddOrUpdate(key, value, (_, total) => total + value);
+        });
+        _meters.Start();
+    }
+
+    public ListenerOptions Options { get; }
+
+    public RecordingLoggerProvider Logs { get; }
+
+    public FakeLedger Ledger { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>The total of counter measurements whose name and tags start with <paramref name="prefix"/>, e.g. "socketatm.frames.rejected/reason=frame_too_large".</summary>
+    public long Count(string prefix) => _counts.Where(pair => pair.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(pair => pair.Value);
+
+    public LiveSession Open() => new(
+        Interlocked.Increment(ref _nextId),
+        _services,
+        Options,
+        _loggers.CreateLogger<TerminalSession>());
+
+    public async ValueTask DisposeAsync()
+    {
+        _meters.Dispose();
+        _loggers.Dispose();
+        await _metricsProvider.DisposeAsync();
+    }
+}
