@@ -57,7 +57,7 @@ public sealed class TerminalConnection : IAsyncDisposable
     public IReadOnlyList<AtmTerminalClient> Terminals => Volatile.Read(ref _terminals);
 
     /// <summary>Where the connection goes: host and port, or "custom transport".</summary>
-    public string Endpoint => _options.OpenStream is null ? $"{_options.Host}:{_options.Port}" : "custom transport";
+    public string Endpoint => _options.OpenStream is null ? $"{(_options.Tls is null ? string.Empty : "tls://")}{_options.Host}:{_options.Port}" : "custom transport";
 
     internal TerminalConnectionOptions Options => _options;
 
@@ -263,7 +263,8 @@ public sealed class TerminalConnection : IAsyncDisposable
             try
             {
                 await socket.ConnectAsync(_options.Host, _options.Port, attempt.Token);
-                return new NetworkStream(socket, ownsSocket: true);
+                var network = new NetworkStream(socket, ownsSocket: true);
+                return _options.Tls is { } tls ? await tls.AuthenticateAsync(network, _options.Host, attempt.Token) : network;
             }
             catch
             {

@@ -19,6 +19,9 @@ public sealed record TerminalConnectionOptions
     /// </summary>
     public Func<CancellationToken, ValueTask<Stream>>? OpenStream { get; init; }
 
+    /// <summary>TLS settings when the host listens with TLS; null for plain TCP. Ignored when <see cref="OpenStream"/> is set.</summary>
+    public TlsClientOptions? Tls { get; init; }
+
     /// <summary>How long one connection attempt may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

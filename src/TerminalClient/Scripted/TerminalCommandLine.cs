@@ -40,6 +40,22 @@ internal static class TerminalCommandLine
         mac.AcceptOnlyFromAmong("auto", "on", "off");
         var keyExchange = new Option<bool>("--key-exchange") { Description = "Ask for new working keys (0800/161) after sign-on", Recursive = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text", Recursive = true };
+        var tls = new Option<bool>("--tls") { Description = "Connect with TLS (the host's Listener:Tls)", Recursive = true };
+        var tlsServerName = new Option<string?>("--tls-server-name") { Description = "Name the host's certificate must carry (default: --host)", Recursive = true };
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "PEM file of the CA the host's certificate must chain to (default: the system's trust store)", Recursive = true };
+        var clientCert = new Option<string?>("--client-cert") { Description = "Client certificate for mutual TLS: PFX, or PEM with --client-key (password from SOCKETATM_CLIENT_CERT_PASSWORD)", Recursive = true };
+        var clientKey = new Option<string?>("--client-key") { Description = "PEM private key of a PEM --client-cert", Recursive = true };
+
+        TlsClientOptions? Tls(ParseResult parse) => parse.GetValue(tls) || parse.GetValue(clientCert) is not null || parse.GetValue(tlsCa) is not null
+            ? new TlsClientOptions
+            {
+                ServerName = parse.GetValue(tlsServerName),
+                CertificateAuthorityPath = parse.GetValue(tlsCa),
+                ClientCertificatePath = parse.GetValue(clientCert),
+                ClientKeyPath = parse.GetValue(clientKey),
+                ClientCertificatePassword = Environment.GetEnvironmentVariable("SOCKETATM_CLIENT_CERT_PASSWORD"),
+            }
+            : null;
 
         ScriptSettings Settings(ParseResult parse) => new(
             parse.GetValue(host)!,
@@ -48,10 +64,11 @@ internal static class TerminalCommandLine
             TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(timeout))),
             parse.GetValue(mac) switch { "on" => true, "off" => false, _ => null },
             parse.GetValue(keyExchange),
-            parse.GetValue(json));
+            parse.GetValue(json),
+            Tls(parse));
 
         var root = new RootCommand("SocketAtm ATM terminal emulator. Without a command: the interactive ATM. With a command: one transaction for scripts.");
-        foreach (var option in new Option[] { host, port, terminal, timeout, mac, keyExchange, json })
+        foreach (var option in new Option[] { host, port, terminal, timeout, mac, keyExchange, json, tls, tlsServerName, tlsCa, clientCert, clientKey })
         {
             root.Options.Add(option);
         }
