@@ -38,19 +38,7 @@ internal sealed class InMemoryHost : IAsyncDisposable
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
         pins.Load(pinVerificationKey);
-        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time);
-        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time);
-        var reversal = new ReversalHandler(ledger, time);
-        var routes = new RouteTable.Builder()
-            .Map(800, new NetworkManagementHandler(ledger, NullLogger<NetworkManagementHandler>.Instance))
-            .Map(100, TransactionTypes.BalanceInquiry, balance)
-            .Map(100, TransactionTypes.BalanceInquiryAlternate, balance)
-            .Map(200, TransactionTypes.BalanceInquiry, balance)
-            .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
-            .Map(200, TransactionTypes.CashWithdrawal, withdrawal)
-            .Map(400, reversal)
-            .Map(420, reversal)
-            .Build();
+        var routes = HostRoutes.Build(ledger, pins, time, NullLoggerFactory.Instance);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, NullLogger<MessageDispatcher>.Instance);
         var services = new SessionServices(dispatcher, time, metrics);
         _session = new TerminalSession(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, new ListenerOptions(), NullLogger.Instance);

@@ -64,7 +64,6 @@ internal static class ServerHost
         builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Ledger);
 
         builder.Services.AddSingleton<PinVerifier>();
-        builder.Services.AddSingleton<NetworkManagementHandler>();
         builder.Services.AddSingleton(BuildRoutes);
         builder.Services.AddSingleton<MessageDispatcher>();
         builder.Services.AddSingleton<SessionServices>();
@@ -85,23 +84,9 @@ internal static class ServerHost
         configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
             .Any(provider => provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value));
 
-    private static RouteTable BuildRoutes(IServiceProvider services)
-    {
-        var ledger = services.GetRequiredService<ILedger>();
-        var pins = services.GetRequiredService<PinVerifier>();
-        var time = services.GetRequiredService<TimeProvider>();
-        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time);
-        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time);
-        var reversal = new ReversalHandler(ledger, time);
-        return new RouteTable.Builder()
-            .Map(800, services.GetRequiredService<NetworkManagementHandler>())
-            .Map(100, TransactionTypes.BalanceInquiry, balance)
-            .Map(100, TransactionTypes.BalanceInquiryAlternate, balance)
-            .Map(200, TransactionTypes.BalanceInquiry, balance)
-            .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
-            .Map(200, TransactionTypes.CashWithdrawal, withdrawal)
-            .Map(400, reversal)
-            .Map(420, reversal)
-            .Build();
-    }
+    private static RouteTable BuildRoutes(IServiceProvider services) => HostRoutes.Build(
+        services.GetRequiredService<ILedger>(),
+        services.GetRequiredService<PinVerifier>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<ILoggerFactory>());
 }

@@ -33,15 +33,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
-        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, Ledger, pins, Time);
-        var routes = new RouteTable.Builder()
-            .Map(800, new NetworkManagementHandler(Ledger, NullLogger<NetworkManagementHandler>.Instance))
-            .Map(200, TransactionTypes.CashWithdrawal, new CardTransactionHandler(TransactionKind.Withdrawal, Ledger, pins, Time))
-            .Map(200, TransactionTypes.BalanceInquiry, balance)
-            .Map(100, TransactionTypes.BalanceInquiry, balance)
-            .Map(400, new ReversalHandler(Ledger, Time))
-            .Map(420, new ReversalHandler(Ledger, Time))
-            .Build();
+        var routes = HostRoutes.Build(Ledger, pins, Time, NullLoggerFactory.Instance);
         var dispatcher = new MessageDispatcher(routes, Ledger, metrics, Time, NullLogger<MessageDispatcher>.Instance);
         var services = new SessionServices(dispatcher, Time, metrics);
         _session = new TerminalSession(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, Options, NullLogger.Instance);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,18 +40,7 @@ internal sealed class SessionFactory : IAsyncDisposable
         var metrics = new AtmMetrics(meterFactory);
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
-        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, Ledger, pins, Time);
-        var reversal = new ReversalHandler(Ledger, Time);
-        var routes = new RouteTable.Builder()
-            .Map(800, new NetworkManagementHandler(Ledger, _loggers.CreateLogger<NetworkManagementHandler>()))
-            .Map(100, TransactionTypes.BalanceInquiry, balance)
-            .Map(100, TransactionTypes.BalanceInquiryAlternate, balance)
-            .Map(200, TransactionTypes.BalanceInquiry, balance)
-            .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
-            .Map(200, TransactionTypes.CashWithdrawal, new CardTransactionHandler(TransactionKind.Withdrawal, Ledger, pins, Time))
-            .Map(400, reversal)
-            .Map(420, reversal)
-            .Build();
+        var routes = HostRoutes.Build(Ledger, pins, Time, NullLoggerFactory.Instance);
         var dispatcher = new MessageDispatcher(routes, Ledger, metrics, Time, _loggers.CreateLogger<MessageDispatcher>());
         _services = new SessionServices(dispatcher, Time, metrics);
 

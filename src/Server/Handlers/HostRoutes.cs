@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
+using SocketAtm.Server.Sessions;
+
+namespace SocketAtm.Server.Handlers;
+
+/// <summary>The host's route table — which MTI and processing code go to which handler — defined once, for the host, its tests and its benchmarks.</summary>
+internal static class HostRoutes
+{
+    public static RouteTable Build(ILedger ledger, PinVerifier pins, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time);
+        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time);
+        var reversal = new ReversalHandler(ledger, time);
+        return new RouteTable.Builder()
+            .Map(800, new NetworkManagementHandler(ledger, loggers.CreateLogger<NetworkManagementHandler>()))
+            .Map(100, TransactionTypes.BalanceInquiry, balance)
+            .Map(100, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(200, TransactionTypes.BalanceInquiry, balance)
+            .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(200, TransactionTypes.CashWithdrawal, withdrawal)
+            .Map(400, reversal)
+            .Map(420, reversal)
+            .Build();
+    }
+}
