@@ -21,10 +21,7 @@ public static class KeyCheckValue
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Length, nameof(destination));
         Span<byte> block = stackalloc byte[DoubleLengthKey.BlockLength];
         block.Clear();
-        using (var cipher = DoubleLengthKey.CreateTripleDes(key))
-        {
-            cipher.EncryptEcb(block, block, PaddingMode.None);
-        }
+        KeyedCiphers.TripleDesEcb(key, encrypt: true, block, block);
 
         block[..Length].CopyTo(destination);
         CryptographicOperations.ZeroMemory(block);

@@ -17,8 +17,7 @@ public static class KeyWrapping
         DoubleLengthKey.Validate(masterKey, nameof(masterKey));
         DoubleLengthKey.Validate(workingKey, nameof(workingKey));
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, KeyLength, nameof(destination));
-        using var cipher = DoubleLengthKey.CreateTripleDes(masterKey);
-        cipher.EncryptEcb(workingKey, destination[..KeyLength], PaddingMode.None);
+        KeyedCiphers.TripleDesEcb(masterKey, encrypt: true, workingKey, destination[..KeyLength]);
     }
 
     /// <summary>Decrypts a working key wrapped under <paramref name="masterKey"/> into <paramref name="destination"/>.</summary>
@@ -27,8 +26,7 @@ public static class KeyWrapping
         DoubleLengthKey.Validate(masterKey, nameof(masterKey));
         DoubleLengthKey.Validate(wrappedKey, nameof(wrappedKey));
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, KeyLength, nameof(destination));
-        using var cipher = DoubleLengthKey.CreateTripleDes(masterKey);
-        cipher.DecryptEcb(wrappedKey, destination[..KeyLength], PaddingMode.None);
+        KeyedCiphers.TripleDesEcb(masterKey, encrypt: false, wrappedKey, destination[..KeyLength]);
     }
 
     /// <summary>

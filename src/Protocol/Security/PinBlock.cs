@@ -74,8 +74,7 @@ public static class PinBlock
         try
         {
             FormatClear(pin, pan, clear);
-            using var cipher = DoubleLengthKey.CreateTripleDes(pinKey);
-            cipher.EncryptEcb(clear, destination[..Length], PaddingMode.None);
+            KeyedCiphers.TripleDesEcb(pinKey, encrypt: true, clear, destination[..Length]);
         }
         finally
         {
@@ -104,10 +103,7 @@ public static class PinBlock
         Span<byte> clear = stackalloc byte[Length];
         try
         {
-            using (var cipher = DoubleLengthKey.CreateTripleDes(pinKey))
-            {
-                cipher.DecryptEcb(encryptedBlock, clear, PaddingMode.None);
-            }
+            KeyedCiphers.TripleDesEcb(pinKey, encrypt: false, encryptedBlock, clear);
 
             return TryExtractPin(clear, pan, pin, out pinLength);
         }

@@ -24,7 +24,6 @@ public static class RetailMac
     public const int SecondaryMacField = 128;
 
     private const int BlockLength = DoubleLengthKey.BlockLength;
-    private const int ChunkLength = 256;
     private const int StackEncodingLimit = 1024;
     private const int MinimumMessageLength = 4 + 8 + Length;
     private const ulong SecondaryMacBit = 1UL << (SecondaryMacField - 65);
@@ -45,20 +44,12 @@ public static class RetailMac
         // CBC over every block followed by D(K2) and E(K1), with one cipher call fewer.
         var lastBlockStart = (data.Length - 1) / BlockLength * BlockLength;
         Span<byte> chain = stackalloc byte[BlockLength];
-        Span<byte> scratch = stackalloc byte[ChunkLength];
         try
         {
             chain.Clear();
             if (lastBlockStart > 0)
             {
-                using var left = DoubleLengthKey.CreateDes(key[..BlockLength]);
-                for (var offset = 0; offset < lastBlockStart; offset += ChunkLength)
-                {
-                    var chunk = data[offset..Math.Min(offset + ChunkLength, lastBlockStart)];
-                    var output = scratch[..chunk.Length];
-                    left.EncryptCbc(chunk, chain, output, PaddingMode.None);
-                    output[^BlockLength..].CopyTo(chain);
-                }
+                KeyedCiphers.DesCbcChain(key[..BlockLength], data[..lastBlockStart], chain);
             }
 
             var last = data[lastBlockStart..];
@@ -67,13 +58,11 @@ public static class RetailMac
                 chain[i] ^= last[i];
             }
 
-            using var both = DoubleLengthKey.CreateTripleDes(key);
-            both.EncryptEcb(chain, destination[..Length], PaddingMode.None);
+            KeyedCiphers.TripleDesEcb(key, encrypt: true, chain, destination[..Length]);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(chain);
-            CryptographicOperations.ZeroMemory(scratch);
         }
     }
 

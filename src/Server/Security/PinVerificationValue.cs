@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SocketAtm.Protocol.Security;
 
 namespace SocketAtm.Server.Security;
 
@@ -39,17 +40,7 @@ internal static class PinVerificationValue
         }
 
         Span<byte> encrypted = stackalloc byte[8];
-        // OpenSSL refuses a 16-byte Triple DES key, so the double-length PVK is spelled out as K1 K2 K1.
-        Span<byte> key = stackalloc byte[24];
-        pvk.CopyTo(key);
-        pvk[..8].CopyTo(key[16..]);
-        using (var des = TripleDES.Create())
-        {
-            des.SetKey(key);
-            des.EncryptEcb(tsp, encrypted, PaddingMode.None);
-        }
-
-        CryptographicOperations.ZeroMemory(key);
+        KeyedCiphers.TripleDesEcb(pvk, encrypt: true, tsp, encrypted);
 
         var found = 0;
         for (var pass = 0; pass < 2 && found < 4; pass++)

@@ -338,7 +338,7 @@ internal sealed class GroupCommitWriter
     private void CloseQuietly()
     {
         // After a failure the engine may be in any state: release what can be released, report nothing more.
-        foreach (var release in new Action[] { () => _database?.Dispose(), () => _logStream?.Dispose(), () => _dataStream?.Dispose() })
+        foreach (var release in new Action[] { DisposeDatabaseOrKeepIt, () => _logStream?.Dispose(), () => _dataStream?.Dispose() })
         {
             try
             {
@@ -352,4 +352,21 @@ internal sealed class GroupCommitWriter
 
         _database = null;
     }
+
+    /// <summary>
+    /// Disposes an engine that failed, and keeps it reachable for the life of the process. LiteDB 5.0.21 leaves a
+    /// transaction whose commit failed undisposed (its own Dispose swallows the error), and that transaction's finalizer
+    /// throws ("discarded page must be writable"); an exception in a finalizer ends the process. Keeping the engine
+    /// reachable means the finalizer never runs. It happens once per storage failure, after which the host stops.
+    /// </summary>
+    private void DisposeDatabaseOrKeepIt()
+    {
+        if (_database is { } database)
+        {
+            BrokenEngines.Add(database);
+            database.Dispose();
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentBag<LiteDatabase> BrokenEngines = [];
 }
