@@ -29,10 +29,20 @@ internal sealed class AtmMetrics
 
     public void MessageAnswered(int requestMti, string responseCode, double elapsedMs)
     {
-        var tags = new TagList { { "mti", requestMti }, { "response_code", responseCode } };
+        var mti = BoxedMti(requestMti);
+        var tags = new TagList { { "mti", mti }, { "response_code", responseCode } };
         _messages.Add(1, tags);
-        _processingMs.Record(elapsedMs, new KeyValuePair<string, object?>("mti", requestMti));
+        _processingMs.Record(elapsedMs, new KeyValuePair<string, object?>("mti", mti));
     }
+
+    /// <summary>MTIs boxed once each (there are at most 10,000), so tagging a measurement allocates nothing.</summary>
+    private static object BoxedMti(int mti)
+    {
+        var index = Math.Clamp(mti, 0, MtiBoxes.Length - 1);
+        return MtiBoxes[index] ??= index;
+    }
+
+    private static readonly object?[] MtiBoxes = new object?[10_000];
 
     public void ConnectionOpened() => _openConnections.Add(1);
 

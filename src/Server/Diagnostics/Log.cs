@@ -41,8 +41,8 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "{Mti} {ProcessingCode} card {MaskedPan} amount {Amount} -> {ResponseCode} in {LatencyMs:F2} ms")]
     public static partial void Transaction(ILogger logger, string mti, string processingCode, string maskedPan, long amount, string responseCode, double latencyMs);
 
-    [LoggerMessage(12, LogLevel.Information, "Network management {Code} for terminal {TerminalId} -> {ResponseCode}")]
-    public static partial void NetworkManagement(ILogger logger, string code, string terminalId, string responseCode);
+    [LoggerMessage(12, LogLevel.Information, "Network management {Code:D3} for terminal {TerminalId} -> {ResponseCode}")]
+    public static partial void NetworkManagement(ILogger logger, long code, string terminalId, string responseCode);
 
     [LoggerMessage(13, LogLevel.Warning, "Message {Mti} answered with {ResponseCode}: {Reason}")]
     public static partial void Refused(ILogger logger, string mti, string responseCode, string reason);

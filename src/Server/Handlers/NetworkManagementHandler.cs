@@ -60,7 +60,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
         }
 
         context.Answer(responseCode);
-        Log.NetworkManagement(_logger, request.GetString(70) ?? "---", terminal.TerminalId, responseCode);
+        Log.NetworkManagement(_logger, code, terminal.TerminalId, responseCode);
     }
 
     /// <summary>Issues a new TPK and TAK, stores them durably, and returns them under the TMK in DE 48.</summary>
