@@ -83,6 +83,26 @@ internal static class LoadCommandLine
         echoServer.SetAction((result, _) => BareEchoServer.RunAsync(result.GetValue(echoPort), output));
         root.Subcommands.Add(echoServer);
 
+        var batch = new Option<int>("--batch") { Description = "Withdrawals per durable commit.", DefaultValueFactory = _ => 256 };
+        var ceilingCards = new Option<int>("--cards") { Description = "Cards (and accounts) the withdrawals spread over.", DefaultValueFactory = _ => 10_000 };
+        var seconds = new Option<double>("--duration") { Description = "Seconds to measure.", DefaultValueFactory = _ => 5 };
+        var storageCeiling = new Command("storage-ceiling", "LiteDB's durable withdrawal rate alone (the storage ceiling), in a temporary directory.") { batch, ceilingCards, seconds };
+        storageCeiling.SetAction(async (result, _) =>
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "socketatm-ceiling-" + Guid.NewGuid().ToString("N")[..12]);
+            try
+            {
+                var rate = StorageCeiling.MeasureWithdrawalsPerSecond(directory, result.GetValue(batch), result.GetValue(ceilingCards), TimeSpan.FromSeconds(result.GetValue(seconds)));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{rate:N0} durable withdrawals/s in batches of {result.GetValue(batch)} over {result.GetValue(ceilingCards):N0} cards"));
+                return 0;
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        });
+        root.Subcommands.Add(storageCeiling);
+
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 

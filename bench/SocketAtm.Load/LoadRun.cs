@@ -227,9 +227,9 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         {
             var maxBatch = HostMaxBatchSize();
             var batch = Math.Clamp((int)Math.Round(batches.RequestWeightedMean), 1, maxBatch);
-            await log.WriteLineAsync($"Storage ceiling: LiteDB durable batches of {batch} (the run's), then {maxBatch}, {settings.CeilingDuration.TotalSeconds:F0} s each.");
-            var atRunBatch = StorageCeiling.MeasureWithdrawalsPerSecond(Path.Combine(directory, "run"), batch, settings.CeilingDuration);
-            var atMaxBatch = StorageCeiling.MeasureWithdrawalsPerSecond(Path.Combine(directory, "max"), maxBatch, settings.CeilingDuration);
+            await log.WriteLineAsync($"Storage ceiling: LiteDB durable batches of {batch} (the run's), then {maxBatch}, over {settings.Fleet.Cards:N0} cards, {settings.CeilingDuration.TotalSeconds:F0} s each.");
+            var atRunBatch = StorageCeiling.MeasureWithdrawalsPerSecond(Path.Combine(directory, "run"), batch, settings.Fleet.Cards, settings.CeilingDuration);
+            var atMaxBatch = StorageCeiling.MeasureWithdrawalsPerSecond(Path.Combine(directory, "max"), maxBatch, settings.Fleet.Cards, settings.CeilingDuration);
             var hostRate = report.MeasuredSeconds > 0 ? batches.Requests / report.MeasuredSeconds : 0;
             return report with
             {

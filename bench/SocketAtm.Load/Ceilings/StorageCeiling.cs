@@ -10,16 +10,20 @@ namespace SocketAtm.Load.Ceilings;
 /// the ledger's durability — its own data and log streams whose flush is an fsync (<see cref="DurableFileStreamFactory"/>),
 /// automatic checkpoints off, one sync per commit, a checkpoint every 1000 batches. Per withdrawal it does what any
 /// idempotent ledger must write: look the key up, update the account, update the day's usage, insert the key's stored
-/// outcome and a journal row — with plain documents of about the ledger's size and none of its logic.
+/// outcome and a journal row — with plain documents of about the ledger's size and none of its logic. Per withdrawal it
+/// also finds a card by its indexed PAN digest, as any ledger must. The cards and accounts are as many as the run's
+/// fleet, because how many distinct pages a batch dirties (and so how much log each commit writes and each checkpoint
+/// copies) depends on how widely the withdrawals spread.
 /// </summary>
 internal static class StorageCeiling
 {
-    private const int Accounts = 1000;
     private const int CheckpointEveryBatches = 1000;
+    private const long CheckpointLogSizeBytes = 32L * 1024 * 1024;
 
-    public static double MeasureWithdrawalsPerSecond(string directory, int batchSize, TimeSpan duration)
+    public static double MeasureWithdrawalsPerSecond(string directory, int batchSize, int cardCount, TimeSpan duration)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cardCount, 1);
         Directory.CreateDirectory(directory);
         using var data = DurableFileStreamFactory.Instance.Open(Path.Combine(directory, "ceiling.db"));
         using var log = DurableFileStreamFactory.Instance.Open(Path.Combine(directory, "ceiling-log.db"));
@@ -29,9 +33,25 @@ internal static class StorageCeiling
         var usage = database.GetCollection("daily_usage");
         var keys = database.GetCollection("idempotency_keys");
         var journal = database.GetCollection("journal", BsonAutoId.Int64);
+        var cards = database.GetCollection("cards", BsonAutoId.Int64);
+        cards.EnsureIndex("PanDigest", "$.PanDigest", unique: true);
         journal.EnsureIndex("TerminalId", "$.TerminalId");
         journal.EnsureIndex("CardId", "$.CardId");
-        accounts.InsertBulk(Enumerable.Range(1, Accounts).Select(id => new BsonDocument
+        database.BeginTrans();
+        cards.InsertBulk(Enumerable.Range(1, cardCount).Select(id => new BsonDocument
+        {
+            ["_id"] = (long)id,
+            ["PanDigest"] = Digest(id),
+            ["MaskedPan"] = "520000******0007",
+            ["Expiry"] = "3012",
+            ["Pvv"] = "1234",
+            ["Status"] = 0,
+            ["PinTries"] = 0,
+            ["DailyAmountLimit"] = 100_000_000L,
+            ["DailyCountLimit"] = int.MaxValue,
+            ["Accounts"] = new BsonArray { new BsonDocument { ["AccountId"] = (long)id, ["Type"] = 20 } },
+        }));
+        accounts.InsertBulk(Enumerable.Range(1, cardCount).Select(id => new BsonDocument
         {
             ["_id"] = (long)id,
             ["Type"] = 20,
@@ -39,6 +59,7 @@ internal static class StorageCeiling
             ["OpeningBalance"] = 100_000_000L,
             ["Balance"] = 100_000_000L,
         }));
+        database.Commit();
         log.Flush();
         database.Checkpoint();
 
@@ -68,7 +89,13 @@ internal static class StorageCeiling
                 }
 
                 // Like the ledger's unit of work: each account and usage record read once per batch and written once at its end.
-                var accountId = (long)random.Next(1, Accounts + 1);
+                var cardId = random.Next(1, cardCount + 1);
+                if (cards.FindOne("$.PanDigest = @0", Digest(cardId)) is null)
+                {
+                    throw new InvalidOperationException("A card of the ceiling's fleet is missing.");
+                }
+
+                var accountId = (long)cardId;
                 if (!changedAccounts.TryGetValue(accountId, out var account))
                 {
                     account = accounts.FindById(accountId);
@@ -135,7 +162,7 @@ internal static class StorageCeiling
             database.Commit();
             log.Flush();
             withdrawals += batchSize;
-            if (++batches % CheckpointEveryBatches == 0)
+            if (++batches % CheckpointEveryBatches == 0 || log.Length >= CheckpointLogSizeBytes)
             {
                 database.Checkpoint();
                 log.Flush();
@@ -144,4 +171,7 @@ internal static class StorageCeiling
 
         return withdrawals / stopwatch.Elapsed.TotalSeconds;
     }
+
+    /// <summary>Stands in for the ledger's HMAC of the PAN: 44 characters, unique per card.</summary>
+    private static string Digest(int card) => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(card)));
 }
