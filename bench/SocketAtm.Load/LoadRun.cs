@@ -212,6 +212,12 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
 
     private async Task<LoadReport> MeasureCeilingsAsync(LoadReport report, WorkloadContext context, CancellationToken cancellationToken)
     {
+        // A ceiling bounds what a saturated host can do; an open loop at a set rate does not saturate it.
+        if (settings.Rate is not null)
+        {
+            return report;
+        }
+
         if (settings.Workload == Workload.Echo)
         {
             return report with { EchoCeiling = await MeasureEchoCeilingAsync(report, context, cancellationToken) };
@@ -252,16 +258,31 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         var port = await server.WaitUntilListeningAsync(HostStartTimeout);
         await log.WriteLineAsync($"Echo ceiling: the bare echo server (pid {server.Id}) with the same {report.Connections:N0} connections and timing:");
         var statistics = new RunStatistics();
+        var cpuFrom = new TimeSpan[1];
+        var cpuUntil = new TimeSpan[1];
         var ceilingContext = context with { Statistics = statistics, Expected = new ExpectedLedger(0) };
         await using (var pool = await TerminalPool.OpenAsync("127.0.0.1", port, ceilingContext, 1, bare: true, log, cancellationToken))
         {
-            var driver = new LoadDriver(pool.Terminals, statistics, () => new ProcessSample(ProcessMemory.Read(server.Id)?.ResidentBytes, MachineLoad.OneMinute()), log);
+            var driver = new LoadDriver(pool.Terminals, statistics, () => new ProcessSample(ProcessMemory.Read(server.Id)?.ResidentBytes, MachineLoad.OneMinute()), log, starting =>
+            {
+                if (MachineLoad.ProcessCpu(server.Id) is { } cpu)
+                {
+                    (starting ? cpuFrom : cpuUntil)[0] = cpu;
+                }
+            });
             await driver.RunAsync(settings.Warmup, settings.Duration, settings.Rate, settings.RequestTimeout + TimeSpan.FromSeconds(30));
         }
 
         await server.StopAsync(HostStopTimeout);
         var latency = statistics.Latency;
         var throughput = statistics.MeasuredSeconds > 0 ? latency.Count / statistics.MeasuredSeconds : 0;
-        return new EchoCeilingResult(report.Connections, throughput, latency, throughput > 0 ? report.Throughput / throughput : 0, MachineLoad.OneMinute());
+        var seconds = statistics.MeasuredSeconds;
+        return new EchoCeilingResult(
+            report.Connections,
+            throughput,
+            latency,
+            throughput > 0 ? report.Throughput / throughput : 0,
+            seconds > 0 ? (cpuUntil[0] - cpuFrom[0]).TotalSeconds / seconds : null,
+            MachineLoad.OneMinute());
     }
 }

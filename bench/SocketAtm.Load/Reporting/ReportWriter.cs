@@ -45,7 +45,7 @@ internal static class ReportWriter
         Line($"| host CPU, harness CPU | {Cores(report.HostCpuCores)}, {Cores(report.HarnessCpuCores)} |");
         if (report.EchoCeiling is { } echo)
         {
-            Line($"| bare echo ceiling ({echo.Connections:N0} connections) | {echo.Throughput:N0} echoes/s, p99 {echo.Latency.P99Milliseconds:F2} ms |");
+            Line($"| bare echo ceiling ({echo.Connections:N0} connections) | {echo.Throughput:N0} echoes/s, p99 {echo.Latency.P99Milliseconds:F2} ms, server CPU {Cores(echo.ServerCpuCores)} |");
             Line($"| **host echo / bare echo** | **{echo.HostRatio:P0}** |");
         }
 
