@@ -23,6 +23,9 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
     private static readonly TimeSpan HostStopTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ReversalWait = TimeSpan.FromSeconds(60);
 
+    // Terminals connecting in parallel report progress too; a test's StringWriter is not thread-safe.
+    private readonly TextWriter _log = TextWriter.Synchronized(log);
+
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
@@ -41,34 +44,34 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             if (settings.Host is { } external)
             {
                 (hostName, port) = (external, settings.Port);
-                await log.WriteLineAsync($"Using the running host at {hostName}:{port}; reading {fleet.Pans.Count:N0} opening balances.");
+                await _log.WriteLineAsync($"Using the running host at {hostName}:{port}; reading {fleet.Pans.Count:N0} opening balances.");
                 balancesBefore = await RunningHostCheck.ReadBalancesAsync(hostName, port, fleet, cancellationToken);
             }
             else
             {
                 var server = ServerPath();
-                await log.WriteLineAsync($"Provisioning {fleet.TerminalIds.Count:N0} terminals and {fleet.Pans.Count:N0} cards in {dataDirectory}");
-                await FleetProvisioner.ProvisionAsync(server, dataDirectory, settings.Fleet, log);
+                await _log.WriteLineAsync($"Provisioning {fleet.TerminalIds.Count:N0} terminals and {fleet.Pans.Count:N0} cards in {dataDirectory}");
+                await FleetProvisioner.ProvisionAsync(server, dataDirectory, settings.Fleet, _log);
                 host = ChildProcess.Start(server, HostArguments(dataDirectory));
                 (hostName, port) = ("127.0.0.1", await host.WaitUntilListeningAsync(HostStartTimeout));
-                await log.WriteLineAsync($"Host started (pid {host.Id}) on port {port}.");
+                await _log.WriteLineAsync($"Host started (pid {host.Id}) on port {port}.");
             }
 
             var hostProcess = host;
             ProcessSample SampleHost() => new(hostProcess is null ? null : ProcessMemory.Read(hostProcess.Id)?.ResidentBytes, MachineLoad.OneMinute());
 
-            await log.WriteLineAsync($"Connecting {fleet.TerminalIds.Count:N0} terminals ({settings.Workload}, {settings.Mode}).");
+            await _log.WriteLineAsync($"Connecting {fleet.TerminalIds.Count:N0} terminals ({settings.Workload}, {settings.Mode}).");
             TimeSpan? hostCpuFrom = null;
             TimeSpan? hostCpuUntil = null;
             TimeSpan harnessCpuFrom = default;
             TimeSpan harnessCpuUntil = default;
             LoadDriver driver;
             int connections;
-            await using (var pool = await TerminalPool.OpenAsync(hostName, port, context, settings.TerminalsPerConnection, bare: false, log, cancellationToken))
+            await using (var pool = await TerminalPool.OpenAsync(hostName, port, context, settings.TerminalsPerConnection, bare: false, _log, cancellationToken))
             {
                 connections = pool.Connections;
-                await log.WriteLineAsync($"{pool.Terminals.Count:N0} terminals signed on over {connections:N0} connections. Warm-up {settings.Warmup.TotalSeconds:F0} s, then {settings.Duration.TotalSeconds:F0} s measured (w = warm-up):");
-                driver = new LoadDriver(pool.Terminals, statistics, SampleHost, log, starting =>
+                await _log.WriteLineAsync($"{pool.Terminals.Count:N0} terminals signed on over {connections:N0} connections. Warm-up {settings.Warmup.TotalSeconds:F0} s, then {settings.Duration.TotalSeconds:F0} s measured (w = warm-up):");
+                driver = new LoadDriver(pool.Terminals, statistics, SampleHost, _log, starting =>
                 {
                     var cpu = hostProcess is null ? null : MachineLoad.ProcessCpu(hostProcess.Id);
                     var own = Process.GetCurrentProcess().TotalProcessorTime;
@@ -82,7 +85,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                     }
                 });
                 await driver.RunAsync(settings.Warmup, settings.Duration, settings.Rate, settings.RequestTimeout + TimeSpan.FromSeconds(30));
-                await log.WriteLineAsync("Load stopped; waiting for outstanding reversals.");
+                await _log.WriteLineAsync("Load stopped; waiting for outstanding reversals.");
                 if (!await expected.WaitForReversalsAsync(ReversalWait))
                 {
                     statistics.RecordError("reversals still outstanding after the wait");
@@ -95,7 +98,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             if (host is not null)
             {
                 var exitCode = await host.StopAsync(HostStopTimeout);
-                await log.WriteLineAsync($"Host stopped with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (killed)"}; checking the ledger.");
+                await _log.WriteLineAsync($"Host stopped with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (killed)"}; checking the ledger.");
                 verdict = await LedgerCheck.RunAsync(dataDirectory, fleet, expected, driver.MeasuredWindow, cancellationToken);
                 if (exitCode != 0)
                 {
@@ -147,9 +150,9 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             var directory = settings.OutputDirectory ?? Path.Combine(
                 "load-results", string.Create(CultureInfo.InvariantCulture, $"{startedAt:yyyyMMdd-HHmmss}-{settings.Workload.ToString().ToLowerInvariant()}-{fleet.TerminalIds.Count}"));
             await ReportWriter.WriteAsync(directory, report, chart: !settings.NoChart);
-            await log.WriteLineAsync();
-            await log.WriteLineAsync(ReportWriter.Markdown(report));
-            await log.WriteLineAsync($"Results written to {Path.GetFullPath(directory)}");
+            await _log.WriteLineAsync();
+            await _log.WriteLineAsync(ReportWriter.Markdown(report));
+            await _log.WriteLineAsync($"Results written to {Path.GetFullPath(directory)}");
             return report;
         }
         finally
@@ -165,7 +168,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             }
             else if (settings.KeepData)
             {
-                await log.WriteLineAsync($"Data directory kept: {dataDirectory}");
+                await _log.WriteLineAsync($"Data directory kept: {dataDirectory}");
             }
         }
     }
@@ -233,7 +236,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         {
             var maxBatch = HostMaxBatchSize();
             var batch = Math.Clamp((int)Math.Round(batches.RequestWeightedMean), 1, maxBatch);
-            await log.WriteLineAsync($"Storage ceiling: LiteDB durable batches of {batch} (the run's), then {maxBatch}, over {settings.Fleet.Cards:N0} cards, {settings.CeilingDuration.TotalSeconds:F0} s each.");
+            await _log.WriteLineAsync($"Storage ceiling: LiteDB durable batches of {batch} (the run's), then {maxBatch}, over {settings.Fleet.Cards:N0} cards, {settings.CeilingDuration.TotalSeconds:F0} s each.");
             var atRunBatch = StorageCeiling.MeasureWithdrawalsPerSecond(Path.Combine(directory, "run"), batch, settings.Fleet.Cards, settings.CeilingDuration);
             var atMaxBatch = StorageCeiling.MeasureWithdrawalsPerSecond(Path.Combine(directory, "max"), maxBatch, settings.Fleet.Cards, settings.CeilingDuration);
             var hostRate = report.MeasuredSeconds > 0 ? batches.Requests / report.MeasuredSeconds : 0;
@@ -256,14 +259,14 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         var harness = typeof(LoadRun).Assembly.Location;
         await using var server = ChildProcess.Start(harness, ["echo-server", "--port", "0"]);
         var port = await server.WaitUntilListeningAsync(HostStartTimeout);
-        await log.WriteLineAsync($"Echo ceiling: the bare echo server (pid {server.Id}) with the same {report.Connections:N0} connections and timing:");
+        await _log.WriteLineAsync($"Echo ceiling: the bare echo server (pid {server.Id}) with the same {report.Connections:N0} connections and timing:");
         var statistics = new RunStatistics();
         var cpuFrom = new TimeSpan[1];
         var cpuUntil = new TimeSpan[1];
         var ceilingContext = context with { Statistics = statistics, Expected = new ExpectedLedger(0) };
-        await using (var pool = await TerminalPool.OpenAsync("127.0.0.1", port, ceilingContext, 1, bare: true, log, cancellationToken))
+        await using (var pool = await TerminalPool.OpenAsync("127.0.0.1", port, ceilingContext, 1, bare: true, _log, cancellationToken))
         {
-            var driver = new LoadDriver(pool.Terminals, statistics, () => new ProcessSample(ProcessMemory.Read(server.Id)?.ResidentBytes, MachineLoad.OneMinute()), log, starting =>
+            var driver = new LoadDriver(pool.Terminals, statistics, () => new ProcessSample(ProcessMemory.Read(server.Id)?.ResidentBytes, MachineLoad.OneMinute()), _log, starting =>
             {
                 if (MachineLoad.ProcessCpu(server.Id) is { } cpu)
                 {

@@ -50,12 +50,10 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var process = new Process { StartInfo = start };
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, line) => child.Seen(line.Data);
         process.ErrorDataReceived += (_, line) => child.Seen(line.Data);
-        process.Exited += (_, _) => child._listening.TrySetException(
-            new InvalidOperationException($"{Path.GetFileName(programPath)} exited before listening:{Environment.NewLine}{child.RecentOutput}"));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -72,7 +70,22 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for the "Listening on address:port" line and returns the port.</summary>
-    public async Task<int> WaitUntilListeningAsync(TimeSpan timeout) => await _listening.Task.WaitAsync(timeout);
+    /// <exception cref="InvalidOperationException">The process exited first.</exception>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitUntilListeningAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var exited = _process.WaitForExitAsync(deadline.Token);
+        var first = await Task.WhenAny(_listening.Task, exited);
+        if (first == _listening.Task)
+        {
+            return await _listening.Task;
+        }
+
+        throw exited.IsCanceled
+            ? new TimeoutException($"{Path.GetFileName(_process.StartInfo.ArgumentList[0])} did not say where it listens within {timeout}:{Environment.NewLine}{RecentOutput}")
+            : new InvalidOperationException($"{Path.GetFileName(_process.StartInfo.ArgumentList[0])} exited with code {_process.ExitCode} before listening:{Environment.NewLine}{RecentOutput}");
+    }
 
     /// <summary>SIGINT (a graceful stop), then waits; kills it if it has not stopped in time.</summary>
     /// <returns>The exit code, or null when it had to be killed.</returns>

@@ -24,7 +24,7 @@ internal sealed class RunStatistics
         .Create();
 
     private readonly LongHistogram _measured = new(1, HighestMicroseconds, 3);
-    private readonly ConcurrentDictionary<string, long> _answers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Kind, string ResponseCode), long> _answers = new();
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _events = new(StringComparer.Ordinal);
     private readonly List<TimelinePoint> _timeline = [];
@@ -45,7 +45,9 @@ internal sealed class RunStatistics
 
     public long Errors => Interlocked.Read(ref _errorCount);
 
-    public IReadOnlyDictionary<string, long> Answers => _answers;
+    /// <summary>Answers by "kind code", e.g. "withdrawal 00".</summary>
+    public IReadOnlyDictionary<string, long> Answers =>
+        _answers.ToDictionary(pair => pair.Key.Kind + " " + pair.Key.ResponseCode, pair => pair.Value, StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, long> ErrorReasons => _errors;
 
@@ -81,7 +83,7 @@ internal sealed class RunStatistics
     {
         var micros = (long)Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
         _recorder.RecordValue(Math.Clamp(micros, 1, HighestMicroseconds));
-        _answers.AddOrUpdate(kind + " " + responseCode, 1, static (_, count) => count + 1);
+        _answers.AddOrUpdate((kind, responseCode), 1, static (_, count) => count + 1);
     }
 
     /// <summary>No answer in time (the request timeout, not a deliberate give-up).</summary>

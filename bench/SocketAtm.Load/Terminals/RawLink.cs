@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using SocketAtm.Protocol.Framing;
@@ -21,7 +22,12 @@ internal sealed class RawLink : IAsyncDisposable
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentDictionary<int, TaskCompletionSource<RawAnswer>> _pending = new();
+    private static readonly ConcurrentDictionary<RawLink, byte> Open = new();
+
+    // One timer for every link's deadlines, as the client library does: a timer per request would cost more than the echo.
+    private static readonly Timer Sweeper = new(static _ => SweepAll(), null, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50));
+
+    private readonly ConcurrentDictionary<int, (TaskCompletionSource<RawAnswer> Answer, long Deadline)> _pending = new();
     private readonly CancellationTokenSource _closed = new();
     private readonly LengthPrefixedFrameReader _frames = new(LengthPrefixedFrameReader.DefaultMaxFrameLength);
     private Task _reading = Task.CompletedTask;
@@ -53,6 +59,8 @@ internal sealed class RawLink : IAsyncDisposable
 
         var link = new RawLink(socket);
         link._reading = link.ReadLoopAsync();
+        Open.TryAdd(link, 0);
+        GC.KeepAlive(Sweeper);
         return link;
     }
 
@@ -63,7 +71,8 @@ internal sealed class RawLink : IAsyncDisposable
     public async Task<RawAnswer> ExchangeAsync(IsoMessage message, int stan, byte[]? macKey, TimeSpan timeout)
     {
         var answer = new TaskCompletionSource<RawAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_pending.TryAdd(stan, answer))
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        if (!_pending.TryAdd(stan, (answer, deadline)))
         {
             throw new InvalidOperationException($"STAN {stan} is already in flight on this link.");
         }
@@ -89,9 +98,9 @@ internal sealed class RawLink : IAsyncDisposable
                 _writeLock.Release();
             }
 
-            return await answer.Task.WaitAsync(timeout);
+            return await answer.Task;
         }
-        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
             return RawAnswer.None;
         }
@@ -103,8 +112,17 @@ internal sealed class RawLink : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Open.TryRemove(this, out _);
         await _closed.CancelAsync();
-        _socket.Shutdown(SocketShutdown.Both);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
         await _reading;
         await _input.CompleteAsync();
         await _output.CompleteAsync();
@@ -147,7 +165,22 @@ internal sealed class RawLink : IAsyncDisposable
             await _closed.CancelAsync();
             foreach (var waiting in _pending.Values)
             {
-                waiting.TrySetResult(RawAnswer.None);
+                waiting.Answer.TrySetResult(RawAnswer.None);
+            }
+        }
+    }
+
+    private static void SweepAll()
+    {
+        var now = Stopwatch.GetTimestamp();
+        foreach (var link in Open.Keys)
+        {
+            foreach (var (_, waiting) in link._pending)
+            {
+                if (waiting.Deadline <= now)
+                {
+                    waiting.Answer.TrySetResult(RawAnswer.None);
+                }
             }
         }
     }
@@ -161,6 +194,6 @@ internal sealed class RawLink : IAsyncDisposable
             return;
         }
 
-        waiting.TrySetResult(new RawAnswer(message.Mti, message.GetString(39), message.GetString(38)?.Trim(), message.GetString(37)?.Trim()));
+        waiting.Answer.TrySetResult(new RawAnswer(message.Mti, message.GetString(39), message.GetString(38)?.Trim(), message.GetString(37)?.Trim()));
     }
 }

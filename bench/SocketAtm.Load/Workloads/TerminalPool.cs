@@ -47,7 +47,7 @@ internal sealed class TerminalPool : IAsyncDisposable
 
         using var gate = new SemaphoreSlim(ConnectConcurrency);
         var opened = 0;
-        var lastReport = DateTime.UtcNow;
+        var lastReport = Environment.TickCount64;
         async Task Open(Func<Task> connect)
         {
             await gate.WaitAsync(cancellationToken);
@@ -59,9 +59,9 @@ internal sealed class TerminalPool : IAsyncDisposable
             {
                 gate.Release();
                 var count = Interlocked.Increment(ref opened);
-                if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(2))
+                var last = Interlocked.Read(ref lastReport);
+                if (Environment.TickCount64 - last > 2000 && Interlocked.CompareExchange(ref lastReport, Environment.TickCount64, last) == last)
                 {
-                    lastReport = DateTime.UtcNow;
                     await log.WriteLineAsync($"  {count} connections open");
                 }
             }
