@@ -87,7 +87,10 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             : new InvalidOperationException($"{Path.GetFileName(_process.StartInfo.ArgumentList[0])} exited with code {_process.ExitCode} before listening:{Environment.NewLine}{RecentOutput}");
     }
 
-    /// <summary>SIGINT (a graceful stop), then waits; kills it if it has not stopped in time.</summary>
+    /// <summary>
+    /// SIGINT (a graceful stop), then waits; SIGTERM (also graceful) if that had no effect within a few seconds — a
+    /// process started from a background job without job control ignores SIGINT —; kills it if it has not stopped in time.
+    /// </summary>
     /// <returns>The exit code, or null when it had to be killed.</returns>
     public async Task<int?> StopAsync(TimeSpan timeout)
     {
@@ -96,10 +99,22 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             return _process.ExitCode;
         }
 
-        ProcessSignals.Interrupt(_process.Id);
         using var deadline = new CancellationTokenSource(timeout);
+        ProcessSignals.Interrupt(_process.Id);
         try
         {
+            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+            interrupted.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(interrupted.Token);
+                return _process.ExitCode;
+            }
+            catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                ProcessSignals.Terminate(_process.Id);
+            }
+
             await _process.WaitForExitAsync(deadline.Token);
             return _process.ExitCode;
         }

@@ -46,9 +46,13 @@ internal static class ChartWriter
         curve.LegendText = "measured";
         curve.MarkerSize = 0;
         var ticks = new ScottPlot.TickGenerators.NumericManual();
+        var widest = nines.Length == 0 ? 0 : nines.Max();
         foreach (var (percentile, label) in new[] { (0.0, "0%"), (90.0, "90%"), (99.0, "99%"), (99.9, "99.9%"), (99.99, "99.99%"), (99.999, "99.999%") })
         {
-            ticks.AddMajor(Nines(percentile), label);
+            if (Nines(percentile) <= widest + 0.5)
+            {
+                ticks.AddMajor(Nines(percentile), label);
+            }
         }
 
         distribution.Axes.Bottom.TickGenerator = ticks;
