@@ -36,6 +36,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         var context = new WorkloadContext(settings.Workload, fleet, statistics, expected, settings.Shares, settings.RequestTimeout);
         var dataDirectory = Path.Combine(Path.GetTempPath(), "socketatm-load-" + Guid.NewGuid().ToString("N")[..12]);
         ChildProcess? host = null;
+        var keepData = settings.KeepData;
         try
         {
             string hostName;
@@ -111,6 +112,8 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 verdict = RunningHostCheck.Compare(balancesBefore!, after, expected);
             }
 
+            // A failed check leaves the evidence behind.
+            keepData |= !verdict.Holds;
             var measuredSeconds = statistics.MeasuredSeconds;
             var latency = statistics.Latency;
             var throughput = measuredSeconds > 0 ? latency.Count / measuredSeconds : 0;
@@ -162,11 +165,11 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 await host.DisposeAsync();
             }
 
-            if (!settings.KeepData && Directory.Exists(dataDirectory))
+            if (!keepData && Directory.Exists(dataDirectory))
             {
                 Directory.Delete(dataDirectory, recursive: true);
             }
-            else if (settings.KeepData)
+            else if (keepData && Directory.Exists(dataDirectory))
             {
                 await _log.WriteLineAsync($"Data directory kept: {dataDirectory}");
             }
