@@ -21,6 +21,7 @@ internal static class AdminCommandLine
         var root = new RootCommand("SocketAtm administration. Stop the host first: the ledger is opened exclusively.");
         root.Options.Add(data);
         root.Subcommands.Add(AddTerminal(data, output));
+        root.Subcommands.Add(AddTerminals(data, output));
         root.Subcommands.Add(AddCard(data, output));
         root.Subcommands.Add(AddCards(data, output));
         root.Subcommands.Add(SetCardStatus(data, output));
@@ -60,6 +61,49 @@ internal static class AdminCommandLine
             };
             await ledger.AddTerminalAsync(registration, cancellation);
             await output.WriteLineAsync($"Terminal {registration.TerminalId} registered{(registration.RequiresMac ? " (MAC required)" : string.Empty)}.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command AddTerminals(Option<string?> data, TextWriter output)
+    {
+        var count = new Option<int>("--count") { Description = "How many terminals.", Required = true };
+        var prefix = new Option<string>("--prefix") { Description = "Leading characters of every id (1–7); the rest is a zero-padded sequence number.", Required = true };
+        var first = new Option<int>("--first") { Description = "First sequence number.", DefaultValueFactory = _ => 1 };
+        var mac = new Option<bool>("--mac") { Description = "The terminals must MAC their financial messages." };
+        var tmk = new Option<string?>("--tmk") { Description = "Terminal master key of every terminal, 32 hex digits (required unless --demo-keys)." };
+        var demo = new Option<bool>("--demo-keys") { Description = "Use the published demo keys. Never in production." };
+        var command = new Command("add-terminals", "Register many terminals with ids prefix + sequence number (test fleets for load runs).")
+        {
+            count, prefix, first, mac, tmk, demo,
+        };
+        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
+        {
+            var ids = GeneratedTerminalIds.Create(result.GetRequiredValue(prefix), result.GetRequiredValue(count), result.GetValue(first));
+            var useDemo = result.GetValue(demo);
+            byte[]? masterKey = null;
+            if (!useDemo && !TryParseKey(result.GetValue(tmk), out masterKey))
+            {
+                throw new AdminException("--tmk must be 32 hex digits (or give --demo-keys for test terminals).");
+            }
+
+            foreach (var id in ids)
+            {
+                await ledger.AddTerminalAsync(
+                    new TerminalRegistration
+                    {
+                        TerminalId = id,
+                        RequiresMac = result.GetValue(mac),
+                        MasterKey = masterKey,
+                        PinKey = useDemo ? null : NewWorkingKey(),
+                        MacKey = useDemo ? null : NewWorkingKey(),
+                    },
+                    cancellation);
+            }
+
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{ids.Count} terminals registered, {ids[0]} to {ids[^1]}{(result.GetValue(mac) ? " (MAC required)" : string.Empty)}."));
             return 0;
         }));
         return command;

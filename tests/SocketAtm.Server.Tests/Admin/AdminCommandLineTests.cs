@@ -62,6 +62,9 @@ public sealed class AdminCommandLineTests : IDisposable
     [InlineData("add-card", "--pan", "4000001234567899", "--pin", "9999", "--expiry", "3012", "--balance", "12.345")]
     [InlineData("add-terminal", "--id", "ATM00011", "--tmk", "not-hex")]
     [InlineData("journal")]
+    [InlineData("add-terminals", "--count", "5", "--prefix", "ATMATMAT", "--demo-keys")]
+    [InlineData("add-terminals", "--count", "100", "--prefix", "ATM0000", "--demo-keys")]
+    [InlineData("add-terminals", "--count", "5", "--prefix", "ATM")]
     public async Task Bad_input_is_refused_with_exit_code_2(params string[] args)
     {
         var (code, _) = await RunAsync(args);
@@ -92,6 +95,40 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.NotNull(terminal);
         Assert.True(terminal.RequiresMac);
         Assert.Equal(Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD"), terminal.MasterKey);
+    }
+
+    [Fact]
+    public async Task Bulk_registered_terminals_are_numbered_after_the_prefix_with_demo_keys()
+    {
+        var (code, output) = await RunAsync("add-terminals", "--count", "25", "--prefix", "ATM", "--first", "11", "--demo-keys", "--mac");
+        Assert.Equal(0, code);
+        Assert.Contains("25 terminals registered, ATM00011 to ATM00035", output, StringComparison.Ordinal);
+
+        await using var ledger = await LiteDbLedger.OpenAsync(new LedgerOptions { DataDirectory = _data }, TimeProvider.System);
+        var last = await ledger.FindTerminalAsync("ATM00035", CancellationToken.None);
+        var beyond = await ledger.FindTerminalAsync("ATM00036", CancellationToken.None);
+
+        Assert.NotNull(last);
+        Assert.True(last.RequiresMac);
+        Assert.Equal(Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A"), last.PinKey);
+        Assert.Null(beyond);
+    }
+
+    [Fact]
+    public async Task Bulk_registered_terminals_under_a_master_key_get_keys_of_their_own()
+    {
+        var (code, _) = await RunAsync("add-terminals", "--count", "2", "--prefix", "LD", "--tmk", "F72E4C31320DC7AA66EAEAB7FAA58FAD");
+        Assert.Equal(0, code);
+
+        await using var ledger = await LiteDbLedger.OpenAsync(new LedgerOptions { DataDirectory = _data }, TimeProvider.System);
+        var first = await ledger.FindTerminalAsync("LD000001", CancellationToken.None);
+        var second = await ledger.FindTerminalAsync("LD000002", CancellationToken.None);
+
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.False(first.RequiresMac);
+        Assert.Equal(Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD"), second.MasterKey);
+        Assert.NotEqual(first.PinKey, second.PinKey);
     }
 
     public void Dispose()
