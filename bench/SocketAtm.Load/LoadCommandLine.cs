@@ -34,6 +34,10 @@ internal static class LoadCommandLine
         var timeout = new Option<double>("--timeout") { Description = "Seconds a terminal waits for an answer.", DefaultValueFactory = _ => 15 };
         var keepData = new Option<bool>("--keep-data") { Description = "Keep the host's data directory." };
         var noChart = new Option<bool>("--no-chart") { Description = "Write no latency.png." };
+        var tls = new Option<bool>("--tls") { Description = "Connect with TLS (the host needs Listener:Tls: give its settings with --host-setting)." };
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "PEM file of the CA the host's certificate must chain to." };
+        var tlsServerName = new Option<string?>("--tls-server-name") { Description = "Name the host's certificate must carry (default: the host address)." };
+        var clientCert = new Option<string?>("--client-cert") { Description = "Client certificate for mutual TLS (PFX; password from SOCKETATM_CLIENT_CERT_PASSWORD)." };
         var terminalPrefix = new Option<string>("--terminal-prefix") { Description = "Terminal ids: prefix + number.", DefaultValueFactory = _ => "ATM" };
         var firstTerminal = new Option<int>("--first-terminal") { Description = "Number of the first terminal.", DefaultValueFactory = _ => 11 };
         var cardPrefix = new Option<string>("--card-prefix") { Description = "Leading PAN digits of the fleet's cards.", DefaultValueFactory = _ => "52" };
@@ -42,7 +46,7 @@ internal static class LoadCommandLine
         var root = new RootCommand("SocketAtm load harness: many simulated terminals over real sockets, with a correctness check at the end.")
         {
             workload, terminals, perConnection, cards, duration, warmup, rate, mac, host, port, server, hostSetting, outputDirectory,
-            noCeilings, ceilingDuration, timeout, keepData, noChart, terminalPrefix, firstTerminal, cardPrefix, pin,
+            noCeilings, ceilingDuration, timeout, keepData, noChart, terminalPrefix, firstTerminal, cardPrefix, pin, tls, tlsCa, tlsServerName, clientCert,
         };
         root.SetAction(async (result, cancellation) =>
         {
@@ -73,6 +77,15 @@ internal static class LoadCommandLine
                 RequestTimeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
                 KeepData = result.GetValue(keepData),
                 NoChart = result.GetValue(noChart),
+                Tls = result.GetValue(tls) || result.GetValue(tlsCa) is not null || result.GetValue(clientCert) is not null
+                    ? new Client.TlsClientOptions
+                    {
+                        CertificateAuthorityPath = result.GetValue(tlsCa),
+                        ServerName = result.GetValue(tlsServerName),
+                        ClientCertificatePath = result.GetValue(clientCert),
+                        ClientCertificatePassword = Environment.GetEnvironmentVariable("SOCKETATM_CLIENT_CERT_PASSWORD"),
+                    }
+                    : null,
                 Command = "SocketAtm.Load " + string.Join(' ', args),
             };
             return await RunLoadAsync(settings, output, error, cancellation);

@@ -33,7 +33,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         var fleet = new Fleet.Fleet(settings.Fleet);
         var statistics = new RunStatistics();
         var expected = new ExpectedLedger(fleet.Pans.Count);
-        var context = new WorkloadContext(settings.Workload, fleet, statistics, expected, settings.Shares, settings.RequestTimeout);
+        var context = new WorkloadContext(settings.Workload, fleet, statistics, expected, settings.Shares, settings.RequestTimeout, settings.Tls);
         var dataDirectory = Path.Combine(Path.GetTempPath(), "socketatm-load-" + Guid.NewGuid().ToString("N")[..12]);
         ChildProcess? host = null;
         var keepData = settings.KeepData;

@@ -25,6 +25,9 @@ internal sealed record LoadSettings
 
     public int Port { get; init; } = 8583;
 
+    /// <summary>TLS towards the host (which must listen with Listener:Tls); null for plain TCP.</summary>
+    public Client.TlsClientOptions? Tls { get; init; }
+
     /// <summary>SocketAtm.Server.dll to start; by default the one built beside the harness.</summary>
     public string? ServerPath { get; init; }
 

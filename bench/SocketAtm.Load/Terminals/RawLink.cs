@@ -18,7 +18,7 @@ namespace SocketAtm.Load.Terminals;
 internal sealed class RawLink : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -32,24 +32,30 @@ internal sealed class RawLink : IAsyncDisposable
     private readonly LengthPrefixedFrameReader _frames = new(LengthPrefixedFrameReader.DefaultMaxFrameLength);
     private Task _reading = Task.CompletedTask;
 
-    private RawLink(Socket socket)
+    private RawLink(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 1024, minimumReadSize: 256, leaveOpen: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
     public bool IsClosed => _closed.IsCancellationRequested;
 
-    public static async Task<RawLink> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<RawLink> ConnectAsync(string host, int port, TimeSpan timeout, Client.TlsClientOptions? tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(timeout);
+        Stream stream;
         try
         {
             await socket.ConnectAsync(host, port, attempt.Token);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+            {
+                stream = await tls.AuthenticateAsync(stream, host, attempt.Token);
+            }
         }
         catch
         {
@@ -57,7 +63,7 @@ internal sealed class RawLink : IAsyncDisposable
             throw;
         }
 
-        var link = new RawLink(socket);
+        var link = new RawLink(socket, stream);
         link._reading = link.ReadLoopAsync();
         Open.TryAdd(link, 0);
         GC.KeepAlive(Sweeper);

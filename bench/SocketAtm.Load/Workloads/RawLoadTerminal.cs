@@ -38,7 +38,7 @@ internal sealed class RawLoadTerminal : LoadTerminal
     /// <exception cref="InvalidOperationException">The host refused the sign-on.</exception>
     public static async Task<RawLoadTerminal> ConnectAsync(string terminalId, string host, int port, WorkloadContext context, bool bare, CancellationToken cancellationToken)
     {
-        var link = await RawLink.ConnectAsync(host, port, TimeSpan.FromSeconds(30), cancellationToken);
+        var link = await RawLink.ConnectAsync(host, port, TimeSpan.FromSeconds(30), context.Tls, cancellationToken);
         var terminal = new RawLoadTerminal(terminalId, link, context, bare);
         if (!bare)
         {

@@ -91,6 +91,7 @@ internal sealed class TerminalPool : IAsyncDisposable
                     Port = port,
                     ConnectTimeout = TimeSpan.FromSeconds(30),
                     SignOffTimeout = TimeSpan.FromSeconds(5),
+                    Tls = context.Tls,
                 });
                 var clients = group.Select(id => connection.AddTerminal(new TerminalClientOptions
                 {

@@ -1,3 +1,4 @@
+using SocketAtm.Client;
 using SocketAtm.Load.Correctness;
 using SocketAtm.Load.Measurement;
 
@@ -10,7 +11,8 @@ internal sealed record WorkloadContext(
     RunStatistics Statistics,
     ExpectedLedger Expected,
     MixedShares Shares,
-    TimeSpan RequestTimeout)
+    TimeSpan RequestTimeout,
+    TlsClientOptions? Tls = null)
 {
     private static readonly long[] Amounts = [2_000, 4_000, 6_000, 10_000, 20_000];
 

@@ -25,8 +25,8 @@ public sealed record TlsClientOptions
     /// <summary>Password of a PFX client certificate.</summary>
     public string? ClientCertificatePassword { get; init; }
 
-    /// <summary>Runs the TLS handshake over <paramref name="transport"/> and returns the authenticated stream.</summary>
-    internal async Task<Stream> AuthenticateAsync(Stream transport, string host, CancellationToken cancellationToken)
+    /// <summary>Runs the TLS handshake over <paramref name="transport"/> (connected to <paramref name="host"/>) and returns the authenticated stream.</summary>
+    public async Task<Stream> AuthenticateAsync(Stream transport, string host, CancellationToken cancellationToken)
     {
         X509ChainPolicy? chainPolicy = null;
         if (CertificateAuthorityPath is not null)
