@@ -161,6 +161,22 @@ public class IdempotencyAndReversalTests
     }
 
     [Fact]
+    public async Task A_reversal_marker_survives_a_reopen_and_still_declines_the_late_original()
+    {
+        await using var context = await LedgerTestContext.OpenedAsync();
+        var lateKey = context.NextKey();
+        Assert.Equal(ResponseCodes.UnableToLocateOriginal, (await context.ExecuteAsync(context.Reversal(lateKey, 20_000))).ResponseCode);
+
+        await context.ReopenAsync();
+        var late = await context.ExecuteAsync(context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 20_000, lateKey));
+        var other = await context.ExecuteAsync(context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 20_000));
+
+        Assert.Equal(ResponseCodes.DuplicateTransmission, late.ResponseCode);
+        Assert.Equal(ResponseCodes.Approved, other.ResponseCode);
+        Assert.Equal(80_000, (await context.BalanceOfAsync(DemoCards.Active)).LedgerBalance);
+    }
+
+    [Fact]
     public async Task Reversal_on_a_later_day_restores_the_usage_of_the_day_the_withdrawal_counted_on()
     {
         await using var context = await LedgerTestContext.OpenedAsync();

@@ -24,6 +24,7 @@ internal sealed class LedgerStore
     private readonly ILiteCollection<BsonDocument> _reversalMarkers;
     private readonly ILiteCollection<BsonDocument> _counters;
     private readonly KeyProtector _protector;
+    private HashSet<string>? _markerKeys;
 
     public LedgerStore(LiteDatabase database, KeyProtector protector)
     {
@@ -106,10 +107,22 @@ internal sealed class LedgerStore
 
     public void UpdateIdempotency(IdempotencyRecord record) => Require(_idempotency.Update(LedgerBson.ToBson(record)), "idempotency key", record.Key);
 
+    /// <summary>
+    /// The marker left by a reversal that arrived before its original, or null. Markers are rare and every original
+    /// asks for one, so the keys that have a marker are kept in memory and only those reach the database.
+    /// </summary>
     public ReversalMarker? FindReversalMarker(string originalKey) =>
-        _reversalMarkers.FindById(originalKey) is { } document ? LedgerBson.ToMarker(document) : null;
+        MarkerKeys().Contains(originalKey) && _reversalMarkers.FindById(originalKey) is { } document ? LedgerBson.ToMarker(document) : null;
 
-    public void InsertReversalMarkers(IEnumerable<ReversalMarker> markers) => _reversalMarkers.InsertBulk(markers.Select(LedgerBson.ToBson));
+    public void InsertReversalMarkers(IEnumerable<ReversalMarker> markers)
+    {
+        var inserted = markers.ToList();
+        _reversalMarkers.InsertBulk(inserted.Select(LedgerBson.ToBson));
+        MarkerKeys().UnionWith(inserted.Select(marker => marker.OriginalKey));
+    }
+
+    private HashSet<string> MarkerKeys() =>
+        _markerKeys ??= _reversalMarkers.FindAll().Select(document => document["_id"].AsString).ToHashSet(StringComparer.Ordinal);
 
     public LedgerSequences LoadSequences() =>
         _counters.FindById(SequencesId) is { } document ? LedgerBson.ToSequences(document) : new LedgerSequences();
