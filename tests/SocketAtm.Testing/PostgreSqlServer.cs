@@ -13,7 +13,12 @@ namespace SocketAtm.Testing;
 /// </summary>
 public sealed class PostgreSqlServer : IAsyncDisposable
 {
-    private static readonly string[] BinaryDirectories = ["/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin"];
+    /// <summary>Names a directory holding initdb and pg_ctl, instead of the usual places (another version, another distribution).</summary>
+    public const string BinaryDirectoryVariable = "SOCKETATM_TESTS_POSTGRESQL_BIN";
+
+    private static readonly string[] BinaryDirectories = Environment.GetEnvironmentVariable(BinaryDirectoryVariable) is { Length: > 0 } chosen
+        ? [chosen]
+        : ["/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin"];
     private readonly string _directory;
     private readonly string _binaries;
     private int _databases;
@@ -156,7 +161,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
         if (FindBinaries() is null)
         {
-            return "PostgreSQL tests SKIPPED: no initdb/pg_ctl in " + string.Join(", ", BinaryDirectories) + " (install postgresql-15).";
+            return "PostgreSQL tests SKIPPED: no initdb/pg_ctl in " + string.Join(", ", BinaryDirectories) + " (install postgresql-15, or set " + BinaryDirectoryVariable + ").";
         }
 
         if (IsRoot && !File.Exists("/usr/sbin/runuser") && !File.Exists("/sbin/runuser") && !File.Exists("/usr/bin/runuser"))
