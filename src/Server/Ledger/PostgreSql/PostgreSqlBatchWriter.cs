@@ -107,7 +107,6 @@ internal sealed class PostgreSqlBatchWriter
         var mayHaveCommitted = false;
         for (var attempt = 1; ; attempt++)
         {
-            var sequences = (LedgerSequences?)null;
             try
             {
                 if (mayHaveCommitted && await CommittedAsync(token))
@@ -118,7 +117,7 @@ internal sealed class PostgreSqlBatchWriter
 
                 mayHaveCommitted = false;
                 await EnsureIdsAsync(batch.Count);
-                sequences = new LedgerSequences { Journal = _nextId - 1, RetrievalReference = _nextId - 1, AuthorizationId = _nextId - 1 };
+                var sequences = new LedgerSequences { Journal = _nextId - 1, RetrievalReference = _nextId - 1, AuthorizationId = _nextId - 1 };
                 await using var connection = await _dataSource.OpenConnectionAsync();
                 var now = _time.GetUtcNow();
                 var unit = new PostgreSqlUnitOfWork(sequences);
@@ -133,15 +132,21 @@ internal sealed class PostgreSqlBatchWriter
                     mayHaveCommitted = true;
                     await WriteAndCommitAsync(connection, unit, token, now);
                 }
-                catch (PostgresException)
+                catch (PostgresException refused) when (refused.InvariantSeverity == "ERROR")
                 {
-                    // The server refused a statement: the transaction is aborted and did not commit.
+                    // The server refused a statement and keeps the session: the transaction is aborted, not committed. (A FATAL
+                    // error, such as the connection being terminated, may come after the commit: that stays in doubt.)
                     mayHaveCommitted = false;
                     await RollbackQuietlyAsync(connection);
                     throw;
                 }
+                finally
+                {
+                    // Whatever happened, the ids this attempt handed out are never handed out again.
+                    _nextId = Math.Max(_nextId, NextAfter(sequences));
+                }
 
-                Finish(batch, attempt, started, sequences);
+                Finish(batch, attempt, started);
                 return;
             }
             catch (Exception exception) when (IsTransient(exception) && Stopwatch.GetElapsedTime(started) < _retryWindow)
@@ -152,18 +157,8 @@ internal sealed class PostgreSqlBatchWriter
         }
     }
 
-    private void Finish(List<RequestWork> batch, int attempt, long started, LedgerSequences? sequences = null)
+    private void Finish(List<RequestWork> batch, int attempt, long started)
     {
-        if (sequences is not null)
-        {
-            _nextId = Math.Max(sequences.Journal, Math.Max(sequences.RetrievalReference, sequences.AuthorizationId)) + 1;
-        }
-        else
-        {
-            // Committed by an attempt whose counters were lost with it: never hand out any id of its range again.
-            _nextId = _endId;
-        }
-
         _metrics.RecordCommit(batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (attempt > 1)
         {
@@ -176,10 +171,18 @@ internal sealed class PostgreSqlBatchWriter
         }
     }
 
-    /// <summary>True for failures after which the same batch may simply run again.</summary>
+    private static long NextAfter(LedgerSequences sequences) =>
+        Math.Max(sequences.Journal, Math.Max(sequences.RetrievalReference, sequences.AuthorizationId)) + 1;
+
+    /// <summary>
+    /// True for failures after which the same work may simply run again: serialization failures, deadlocks, the server
+    /// shutting down or terminating the session, and lost connections.
+    /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+            or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+            || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
             || postgres.IsTransient,
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or TimeoutException or System.Net.Sockets.SocketException,
         TimeoutException or IOException => true,

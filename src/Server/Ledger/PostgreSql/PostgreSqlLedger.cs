@@ -237,8 +237,13 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             return cached.Terminal;
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var terminal = await ReadTerminalAsync(connection, terminalId, forUpdate: false, cancellationToken);
+        var terminal = await RetryingAsync(
+            async token =>
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(token);
+                return await ReadTerminalAsync(connection, terminalId, forUpdate: false, token);
+            },
+            cancellationToken);
         _terminals[terminalId] = (terminal, now);
         return terminal;
     }
@@ -272,6 +277,12 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
     {
         var newPinKey = RequireKey(pinKey, nameof(pinKey));
         var newMacKey = RequireKey(macKey, nameof(macKey));
+        var changed = await RetryingAsync(token => ReplaceTerminalKeysAsync(terminalId, newPinKey, newMacKey, token), cancellationToken);
+        _terminals[terminalId] = (changed, Stopwatch.GetTimestamp());
+    }
+
+    private async Task<TerminalRecord> ReplaceTerminalKeysAsync(string terminalId, byte[] newPinKey, byte[] newMacKey, CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var terminal = await ReadTerminalAsync(connection, terminalId, forUpdate: true, cancellationToken)
@@ -284,7 +295,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         };
         await UpsertTerminalAsync(connection, changed, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        _terminals[terminalId] = (changed, Stopwatch.GetTimestamp());
+        return changed;
     }
 
     public async Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken)
@@ -309,7 +320,10 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         }
     }
 
-    public async Task<CardBalance?> GetCardBalanceAsync(string pan, CancellationToken cancellationToken)
+    public Task<CardBalance?> GetCardBalanceAsync(string pan, CancellationToken cancellationToken) =>
+        RetryingAsync(token => ReadCardBalanceAsync(pan, token), cancellationToken);
+
+    private async Task<CardBalance?> ReadCardBalanceAsync(string pan, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
             "SELECT c.masked_pan, c.status, c.pin_tries, c.expiry, a.id, a.type, a.currency, a.balance, "
@@ -350,7 +364,10 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         ListJournalAsync("card_id = (SELECT id FROM cards WHERE pan_digest = $1)", _protector.PanDigest(pan), limit, cancellationToken);
 
     /// <remarks>Reads one consistent snapshot, so the check holds while other hosts keep writing.</remarks>
-    public async Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken)
+    public Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
+        RetryingAsync(CheckInvariantsAsync, cancellationToken);
+
+    private async Task<InvariantReport> CheckInvariantsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
@@ -416,7 +433,29 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         }
     }
 
-    private async Task<IReadOnlyList<JournalRecord>> ListJournalAsync(string condition, string value, int limit, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<JournalRecord>> ListJournalAsync(string condition, string value, int limit, CancellationToken cancellationToken) =>
+        RetryingAsync(token => ReadJournalAsync(condition, value, limit, token), cancellationToken);
+
+    /// <summary>
+    /// Runs a read, or a write that may safely run twice, again after a transient failure: a pooled connection the server
+    /// has since closed fails only on its first use.
+    /// </summary>
+    private static async Task<T> RetryingAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await operation(cancellationToken);
+            }
+            catch (Exception exception) when (attempt < 3 && PostgreSqlBatchWriter.IsTransient(exception))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(string condition, string value, int limit, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
             $"SELECT {PostgreSqlRows.JournalColumns} FROM journal WHERE {condition} ORDER BY at_ms DESC, id DESC LIMIT $2");
