@@ -31,6 +31,9 @@ internal sealed class PostgreSqlBatchWriter
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>A batch token is only looked up by the batch's own retries, within the retry window: older ones are deleted now and then.</summary>
+    private const int PruneEveryBatches = 1000;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly LedgerOptions _options;
     private readonly ChannelReader<RequestWork> _queue;
@@ -43,6 +46,7 @@ internal sealed class PostgreSqlBatchWriter
     private readonly TimeSpan _retryWindow;
     private readonly List<RequestWork> _batch = [];
     private long _nextId;
+    private int _batchesSincePrune;
     private long _endId;
     private Task? _run;
 
@@ -89,6 +93,10 @@ internal sealed class PostgreSqlBatchWriter
                 if (_batch.Count > 0)
                 {
                     await CommitWithRetryAsync(_batch);
+                    if (++_batchesSincePrune >= PruneEveryBatches)
+                    {
+                        await PruneCommittedBatchesAsync();
+                    }
                 }
             }
 
@@ -203,6 +211,21 @@ internal sealed class PostgreSqlBatchWriter
         var block = (long)(await command.ExecuteScalarAsync())!;
         _nextId = (block * PostgreSqlSchema.IdBlockSize) + 1;
         _endId = (block + 1) * PostgreSqlSchema.IdBlockSize;
+    }
+
+    private async Task PruneCommittedBatchesAsync()
+    {
+        _batchesSincePrune = 0;
+        try
+        {
+            await using var command = _dataSource.CreateCommand("DELETE FROM committed_batches WHERE at_ms < $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = (_time.GetUtcNow() - (_retryWindow * 10)).ToUnixTimeMilliseconds() });
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (Exception exception) when (IsTransient(exception))
+        {
+            // Housekeeping only: the next prune deletes what this one could not.
+        }
     }
 
     private async Task<bool> CommittedAsync(Guid token)

@@ -101,7 +101,18 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         try
         {
             var (version, isNew) = await MigrateAsync(dataSource, logger, cancellationToken);
-            var keyEncryptionKey = KeyEncryptionKeySource.Load(options, databaseIsNew: isNew, out var generatedKeyFile);
+            byte[] keyEncryptionKey;
+            string? generatedKeyFile;
+            try
+            {
+                keyEncryptionKey = KeyEncryptionKeySource.Load(options, databaseIsNew: isNew, out generatedKeyFile);
+            }
+            catch (LedgerStartupException) when (!isNew && string.IsNullOrWhiteSpace(options.KeyEncryptionKey))
+            {
+                throw new LedgerStartupException(
+                    $"The PostgreSQL ledger on {connection.Host}/{connection.Database} holds encrypted keys, and this host has no key-encryption key: give it the same Ledger:KeyEncryptionKey (or Ledger:KeyEncryptionKeyFile) as the other hosts of this database.");
+            }
+
             protector = new KeyProtector(keyEncryptionKey);
             CryptographicOperations.ZeroMemory(keyEncryptionKey);
             if (generatedKeyFile is not null)

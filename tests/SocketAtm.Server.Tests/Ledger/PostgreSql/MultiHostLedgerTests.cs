@@ -171,6 +171,36 @@ public sealed class MultiHostLedgerTests(PostgreSqlFixture postgres) : IAsyncLif
         Assert.Contains("same Ledger:KeyEncryptionKey", refused.Message, StringComparison.Ordinal);
     }
 
+    [StorageFact]
+    public async Task A_host_without_the_key_encryption_key_refuses_to_open_and_says_which_setting_it_needs()
+    {
+        var options = new LedgerOptions { DataDirectory = Path.Combine(Context.Directory, "other-host") };
+
+        var refused = await Assert.ThrowsAsync<LedgerStartupException>(() => PostgreSqlLedger.OpenAsync(
+            options, new PostgreSqlStorageOptions { ConnectionString = _connectionString }, Context.Time));
+
+        Assert.Contains("same Ledger:KeyEncryptionKey", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", refused.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [StorageFact]
+    public async Task Withdrawals_on_the_same_cards_in_different_orders_on_two_hosts_all_apply_without_deadlock()
+    {
+        string[] cards = [DemoCards.Active, DemoCards.Poor, DemoCards.Rich];
+        string[] pins = [DemoCards.ActivePin, DemoCards.PoorPin, DemoCards.RichPin];
+        var requests = Enumerable.Range(0, 240).Select(index => (Host: index % 2, Card: index % 2 == 0 ? index % 3 : 2 - (index % 3))).ToList();
+
+        var outcomes = await Task.WhenAll(requests.Select(request =>
+            (request.Host == 0 ? HostA : HostB).ExecuteAsync(Context.Withdrawal(cards[request.Card], pins[request.Card], 1), CancellationToken.None).AsTask()));
+
+        Assert.Empty(Context.FatalErrors);
+        var approvedPerCard = requests.Zip(outcomes).Where(pair => pair.Second.IsApproved).GroupBy(pair => pair.First.Card).ToDictionary(group => group.Key, group => group.Count());
+        Assert.Equal(100_000 - approvedPerCard.GetValueOrDefault(0), (await HostA.GetCardBalanceAsync(DemoCards.Active, CancellationToken.None))!.LedgerBalance);
+        Assert.Equal(5_000 - approvedPerCard.GetValueOrDefault(1), (await HostB.GetCardBalanceAsync(DemoCards.Poor, CancellationToken.None))!.LedgerBalance);
+        Assert.Equal(80, approvedPerCard[2]);
+        Assert.True((await HostA.VerifyInvariantsAsync(CancellationToken.None)).Holds);
+    }
+
     private Task<PostgreSqlLedger> OpenAsync() =>
         PostgreSqlLedger.OpenAsync(
             Context.Options,
