@@ -4,29 +4,32 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.PostgreSql;
 using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Hosting;
 
 /// <summary>
-/// Owns the ledger's lifetime. Starts first: opens the LiteDB ledger (recovery and the invariant check happen there)
-/// and loads the PIN verification key before the listener accepts anyone. Stops last: after the listener has
+/// Owns the ledger's lifetime. Starts first: opens the ledger <c>Storage:Provider</c> names — LiteDB (recovery and the
+/// invariant check happen there) or PostgreSQL (schema migration, seeding and the invariant check) — and loads the PIN verification key before the listener accepts anyone. Stops last: after the listener has
 /// drained, it closes the ledger cleanly. A storage failure at any time stops the host.
 /// </summary>
 internal sealed class LedgerStartup : IHostedService
 {
     private readonly LedgerOptions _options;
+    private readonly StorageOptions _storage;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly IMeterFactory _meterFactory;
     private readonly ILoggerFactory _loggerFactory;
     private readonly PinVerifier _pins;
     private readonly IDurableStreamFactory? _streams;
-    private LiteDbLedger? _ledger;
+    private ILedger? _ledger;
 
     public LedgerStartup(
         IOptions<LedgerOptions> options,
+        IOptions<StorageOptions> storage,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
         IMeterFactory meterFactory,
@@ -36,6 +39,7 @@ internal sealed class LedgerStartup : IHostedService
     {
         _streams = streams;
         _options = options.Value;
+        _storage = storage.Value;
         _time = time;
         _lifetime = lifetime;
         _meterFactory = meterFactory;
@@ -44,17 +48,38 @@ internal sealed class LedgerStartup : IHostedService
     }
 
     /// <summary>The open ledger; available once this service has started.</summary>
-    public LiteDbLedger Ledger => _ledger ?? throw new InvalidOperationException("The ledger is not open yet.");
+    public ILedger Ledger => _ledger ?? throw new InvalidOperationException("The ledger is not open yet.");
+
+    /// <summary>The open ledger's administration; both implementations provide it.</summary>
+    public ILedgerAdmin Admin => (ILedgerAdmin)Ledger;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _ledger = await LiteDbLedger.OpenAsync(
-            _options,
-            _time,
-            OnStorageFailure,
-            _meterFactory,
-            _loggerFactory.CreateLogger<LiteDbLedger>(),
-            _streams);
+        _ledger = _storage.Provider switch
+        {
+            StorageProvider.PostgreSql => await PostgreSqlLedger.OpenAsync(
+                _options,
+                new PostgreSqlStorageOptions
+                {
+                    ConnectionString = string.IsNullOrWhiteSpace(_storage.ConnectionString)
+                        ? throw new LedgerStartupException("Storage:Provider is PostgreSql but Storage:ConnectionString is not set (SOCKETATM_Storage__ConnectionString).")
+                        : _storage.ConnectionString,
+                    TerminalCacheDuration = _storage.TerminalCacheDuration,
+                    RetryWindow = _storage.RetryWindow,
+                },
+                _time,
+                OnStorageFailure,
+                _meterFactory,
+                _loggerFactory.CreateLogger<PostgreSqlLedger>(),
+                cancellationToken),
+            _ => await LiteDbLedger.OpenAsync(
+                _options,
+                _time,
+                OnStorageFailure,
+                _meterFactory,
+                _loggerFactory.CreateLogger<LiteDbLedger>(),
+                _streams),
+        };
         _pins.Load(await _ledger.GetPinVerificationKeyAsync(cancellationToken));
     }
 

@@ -59,9 +59,13 @@ internal static class ServerHost
                 _ => !IsInJsonFile(builder.Configuration, KeyEncryptionKeySetting),
                 "Ledger:KeyEncryptionKey must not be written in appsettings.json: give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or a file (Ledger:KeyEncryptionKeyFile).")
             .ValidateOnStart();
+        builder.Services.AddOptions<StorageOptions>()
+            .Bind(builder.Configuration.GetSection(StorageOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<LedgerStartup>();
         builder.Services.AddSingleton<ILedger>(services => services.GetRequiredService<LedgerStartup>().Ledger);
-        builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Ledger);
+        builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Admin);
 
         builder.Services.AddSingleton<PinVerifier>();
         builder.Services.AddSingleton(BuildRoutes);

@@ -8,7 +8,7 @@ namespace SocketAtm.Server.Ledger.Writer;
 /// later request in the batch sees what an earlier one changed (two withdrawals on one account), and each changed
 /// record is written once, at <see cref="SaveChanges"/>, inside the batch's transaction.
 /// </summary>
-internal sealed class LedgerUnitOfWork(LedgerStore store)
+internal sealed class LedgerUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
 {
     private readonly Dictionary<string, CardRecord?> _cardsByPan = new(StringComparer.Ordinal);
     private readonly Dictionary<long, CardRecord> _changedCards = [];

@@ -11,7 +11,7 @@ namespace SocketAtm.Server.Ledger.Writer;
 /// </summary>
 internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
 {
-    public LedgerOutcome Process(LedgerRequest request, LedgerUnitOfWork unit, DateTimeOffset now)
+    public LedgerOutcome Process(LedgerRequest request, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(unit);
@@ -62,7 +62,7 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
         return Apply(request, key, decision, card, original, unit, now);
     }
 
-    private static LedgerDecision DecideReversal(LedgerRequest request, IdempotencyRecord? original, LedgerUnitOfWork unit)
+    private static LedgerDecision DecideReversal(LedgerRequest request, IdempotencyRecord? original, ILedgerUnitOfWork unit)
     {
         AccountRecord? account = null;
         DailyUsageRecord? usage = null;
@@ -75,7 +75,7 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
         return ReversalRules.Decide(original, account, usage, request);
     }
 
-    private static List<AccountRecord> AccountsOf(CardRecord? card, LedgerUnitOfWork unit)
+    private static List<AccountRecord> AccountsOf(CardRecord? card, ILedgerUnitOfWork unit)
     {
         var accounts = new List<AccountRecord>(card?.Accounts.Count ?? 0);
         foreach (var link in card?.Accounts ?? [])
@@ -89,7 +89,7 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
         return accounts;
     }
 
-    private static DailyUsageRecord? UsageOf(CardRecord? card, DateTimeOffset now, LedgerUnitOfWork unit) =>
+    private static DailyUsageRecord? UsageOf(CardRecord? card, DateTimeOffset now, ILedgerUnitOfWork unit) =>
         card is null ? null : unit.FindDailyUsage(card.Id, DailyUsageRecord.BusinessDay(now));
 
     private static LedgerOutcome Apply(
@@ -98,7 +98,7 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
         LedgerDecision decision,
         CardRecord? card,
         IdempotencyRecord? original,
-        LedgerUnitOfWork unit,
+        ILedgerUnitOfWork unit,
         DateTimeOffset now)
     {
         if (decision.CardAfter is { } cardAfter)
@@ -180,21 +180,21 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
         return outcome;
     }
 
-    private static LedgerOutcome Replay(LedgerRequest request, string key, IdempotencyRecord stored, LedgerUnitOfWork unit, DateTimeOffset now)
+    private static LedgerOutcome Replay(LedgerRequest request, string key, IdempotencyRecord stored, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
         var outcome = stored.Outcome with { IsReplay = true };
         Journal(request, key, JournalDisposition.Replay, outcome, stored.MaskedPan, stored.CardId, unit, now);
         return outcome;
     }
 
-    private static LedgerOutcome Duplicate(LedgerRequest request, string key, LedgerUnitOfWork unit, DateTimeOffset now) =>
+    private static LedgerOutcome Duplicate(LedgerRequest request, string key, ILedgerUnitOfWork unit, DateTimeOffset now) =>
         Unstored(request, key, JournalDisposition.Duplicate, ResponseCodes.DuplicateTransmission, unit, now);
 
-    private static LedgerOutcome Failed(LedgerRequest request, string key, LedgerUnitOfWork unit, DateTimeOffset now) =>
+    private static LedgerOutcome Failed(LedgerRequest request, string key, ILedgerUnitOfWork unit, DateTimeOffset now) =>
         Unstored(request, key, JournalDisposition.Failed, ResponseCodes.SystemMalfunction, unit, now);
 
     private static LedgerOutcome Unstored(
-        LedgerRequest request, string key, JournalDisposition disposition, string responseCode, LedgerUnitOfWork unit, DateTimeOffset now)
+        LedgerRequest request, string key, JournalDisposition disposition, string responseCode, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
         var outcome = new LedgerOutcome { ResponseCode = responseCode, AccountType = request.AccountType, Currency = request.Currency };
         Journal(request, key, disposition, outcome, SensitiveData.MaskPan(request.Pan), null, unit, now);
@@ -208,7 +208,7 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
         LedgerOutcome outcome,
         string maskedPan,
         long? cardId,
-        LedgerUnitOfWork unit,
+        ILedgerUnitOfWork unit,
         DateTimeOffset now) =>
         unit.AddJournal(new JournalRecord
         {

@@ -1,0 +1,121 @@
+namespace SocketAtm.Server.Ledger.PostgreSql;
+
+/// <summary>
+/// The ledger's tables, as numbered migrations. A host applies those the database lacks at start, under an advisory
+/// lock, so hosts starting together migrate (and seed) once: the others wait on the lock and then find the work done.
+/// </summary>
+internal static class PostgreSqlSchema
+{
+    /// <summary>Key of the advisory lock held while migrating and seeding ("SockAtm1" as a number).</summary>
+    public const long MigrationLockKey = 0x536F636B41746D31;
+
+    /// <summary>
+    /// Ids (journal rows, RRNs, authorization ids) come in blocks of this many from <c>ledger_id_blocks</c>: a host takes
+    /// a block, then hands out its ids without asking the database, and no two hosts ever share an id.
+    /// </summary>
+    public const long IdBlockSize = 65_536;
+
+    /// <summary>Idempotency row states: claimed by a batch still deciding (never committed), decided, reversal marker.</summary>
+    public const short Claimed = 0;
+    public const short Decided = 1;
+    public const short Marker = 2;
+
+    /// <summary>Migration n (1-based) brings the schema from version n−1 to n. Never edit one that has shipped: add another.</summary>
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        """
+        CREATE TABLE accounts (
+            id bigint PRIMARY KEY,
+            type integer NOT NULL,
+            currency integer NOT NULL,
+            opening_balance bigint NOT NULL,
+            balance bigint NOT NULL CHECK (balance >= 0));
+        CREATE TABLE cards (
+            id bigint PRIMARY KEY,
+            pan_digest text NOT NULL UNIQUE,
+            masked_pan text NOT NULL,
+            pvv text NOT NULL,
+            pvki integer NOT NULL,
+            status text NOT NULL,
+            expiry text NOT NULL,
+            pin_tries integer NOT NULL,
+            daily_amount_limit bigint NOT NULL,
+            daily_count_limit integer NOT NULL,
+            account_types integer[] NOT NULL,
+            account_ids bigint[] NOT NULL);
+        CREATE TABLE daily_usage (
+            card_id bigint NOT NULL,
+            day integer NOT NULL,
+            amount bigint NOT NULL,
+            count integer NOT NULL,
+            PRIMARY KEY (card_id, day));
+        CREATE TABLE terminals (
+            terminal_id text PRIMARY KEY,
+            enabled boolean NOT NULL,
+            requires_mac boolean NOT NULL,
+            master_key text NOT NULL,
+            pin_key text NOT NULL,
+            mac_key text NOT NULL,
+            previous_pin_key text,
+            previous_mac_key text,
+            previous_keys_valid_until bigint);
+        CREATE TABLE host_keys (
+            id text PRIMARY KEY,
+            key text NOT NULL,
+            key_index integer NOT NULL);
+        CREATE TABLE journal (
+            id bigint PRIMARY KEY,
+            at_ms bigint NOT NULL,
+            key text NOT NULL,
+            mti integer NOT NULL,
+            kind text NOT NULL,
+            disposition text NOT NULL,
+            terminal_id text NOT NULL,
+            masked_pan text NOT NULL,
+            card_id bigint,
+            account_id bigint,
+            amount bigint NOT NULL,
+            delta bigint NOT NULL,
+            response_code text NOT NULL,
+            authorization_id text,
+            retrieval_reference text);
+        CREATE INDEX journal_terminal ON journal (terminal_id, at_ms);
+        CREATE INDEX journal_card ON journal (card_id, at_ms);
+        CREATE INDEX journal_key ON journal (key);
+        CREATE TABLE idempotency_keys (
+            key text PRIMARY KEY,
+            state smallint NOT NULL,
+            kind text,
+            mti integer,
+            journal_id bigint,
+            response_code text,
+            authorization_id text,
+            retrieval_reference text,
+            account_type integer,
+            ledger_balance bigint,
+            available_balance bigint,
+            currency integer,
+            masked_pan text,
+            card_id bigint,
+            account_id bigint,
+            applied_amount bigint,
+            usage_day integer,
+            reversed_by_key text,
+            marker_reversal_key text,
+            marker_at_ms bigint);
+        CREATE TABLE committed_batches (
+            token uuid PRIMARY KEY,
+            at_ms bigint NOT NULL);
+        CREATE SEQUENCE ledger_id_blocks;
+        CREATE SEQUENCE card_ids;
+        CREATE SEQUENCE account_ids;
+        CREATE FUNCTION ledger_assert(ok boolean, message text) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NOT ok THEN
+                RAISE EXCEPTION 'ledger assertion failed: %', message;
+            END IF;
+        END
+        $$;
+        """,
+    ];
+}

@@ -1,0 +1,118 @@
+using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.Writer;
+
+namespace SocketAtm.Server.Ledger.PostgreSql;
+
+/// <summary>
+/// One batch's rows, read and locked in one round trip before any request is decided, then served from memory: a
+/// later request in the batch sees what an earlier one changed, and every changed row is written once, with its final
+/// value, when the batch commits. A lookup of a row the batch did not load answers "not found", which is right because
+/// the batch loaded every row its requests can reach (the cards by PAN digest, their accounts and today's usage, and
+/// the stored keys of the requests and of the originals their reversals name).
+/// </summary>
+internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences) : ILedgerUnitOfWork
+{
+    private readonly Dictionary<string, CardRecord> _cardsByPan = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, CardRecord> _changedCards = [];
+    private readonly Dictionary<long, AccountRecord> _accounts = [];
+    private readonly Dictionary<long, long> _loadedBalances = [];
+    private readonly HashSet<long> _changedAccounts = [];
+    private readonly Dictionary<string, DailyUsageRecord> _usage = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedUsage = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IdempotencyRecord> _decided = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReversalMarker> _markers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _newMarkers = new(StringComparer.Ordinal);
+    private readonly List<JournalRecord> _journal = [];
+
+    public LedgerSequences Sequences { get; } = sequences;
+
+    /// <summary>Keys this batch inserted as claimed: each is decided, turned into a marker, or deleted at commit.</summary>
+    public HashSet<string> ClaimedKeys { get; } = new(StringComparer.Ordinal);
+
+    public IEnumerable<CardRecord> ChangedCards => _changedCards.Values;
+
+    public IEnumerable<(AccountRecord Account, long LoadedBalance)> ChangedAccounts =>
+        _changedAccounts.Select(id => (_accounts[id], _loadedBalances[id]));
+
+    public IEnumerable<DailyUsageRecord> ChangedUsage => _changedUsage.Select(id => _usage[id]);
+
+    public IEnumerable<IdempotencyRecord> ChangedDecisions => _changedKeys.Select(key => _decided[key]);
+
+    public IEnumerable<ReversalMarker> NewMarkers => _newMarkers.Where(key => !_changedKeys.Contains(key)).Select(key => _markers[key]);
+
+    /// <summary>Claimed keys that end up neither decided nor a marker (a 94 or 96 answer stores nothing).</summary>
+    public IEnumerable<string> UnusedClaims => ClaimedKeys.Where(key => !_changedKeys.Contains(key) && !_newMarkers.Contains(key));
+
+    public IReadOnlyList<JournalRecord> Journal => _journal;
+
+    public void LoadCard(CardRecord card) => _cardsByPan[card.Pan] = card;
+
+    public void LoadAccount(AccountRecord account)
+    {
+        _accounts[account.Id] = account;
+        _loadedBalances[account.Id] = account.Balance;
+    }
+
+    public void LoadDailyUsage(DailyUsageRecord usage) => _usage[usage.Id] = usage;
+
+    public void LoadDecided(IdempotencyRecord record) => _decided[record.Key] = record;
+
+    public void LoadMarker(ReversalMarker marker) => _markers[marker.OriginalKey] = marker;
+
+    public CardRecord? FindCardByPan(string pan) => _cardsByPan.GetValueOrDefault(pan);
+
+    public void PutCard(CardRecord card)
+    {
+        _cardsByPan[card.Pan] = card;
+        _changedCards[card.Id] = card;
+    }
+
+    public AccountRecord? FindAccount(long id) => _accounts.GetValueOrDefault(id);
+
+    public void PutAccount(AccountRecord account)
+    {
+        if (!_loadedBalances.ContainsKey(account.Id))
+        {
+            throw new InvalidOperationException($"The batch changed account {account.Id}, which it had not locked.");
+        }
+
+        _accounts[account.Id] = account;
+        _changedAccounts.Add(account.Id);
+    }
+
+    public DailyUsageRecord? FindDailyUsage(long cardId, int day) => _usage.GetValueOrDefault(DailyUsageRecord.StorageId(cardId, day));
+
+    public void PutDailyUsage(DailyUsageRecord usage)
+    {
+        _usage[usage.Id] = usage;
+        _changedUsage.Add(usage.Id);
+    }
+
+    public IdempotencyRecord? FindIdempotency(string key) => _decided.GetValueOrDefault(key);
+
+    public void AddIdempotency(IdempotencyRecord record) => UpdateIdempotency(record);
+
+    public void UpdateIdempotency(IdempotencyRecord record)
+    {
+        _decided[record.Key] = record;
+        _changedKeys.Add(record.Key);
+    }
+
+    public bool HasReversalMarker(string originalKey) => _markers.ContainsKey(originalKey);
+
+    public void AddReversalMarker(ReversalMarker marker)
+    {
+        if (!ClaimedKeys.Contains(marker.OriginalKey))
+        {
+            // Only a claimed key can become a marker: the claim is what keeps a late original on another host out.
+            throw new InvalidOperationException("A reversal marker was left for a key the batch had not claimed.");
+        }
+
+        _markers[marker.OriginalKey] = marker;
+        _newMarkers.Add(marker.OriginalKey);
+    }
+
+    public void AddJournal(JournalRecord entry) => _journal.Add(entry);
+}

@@ -1,0 +1,40 @@
+using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Ledger.Storage;
+
+namespace SocketAtm.Server.Ledger.Writer;
+
+/// <summary>
+/// The state one batch is decided on, as <see cref="RequestProcessor"/> sees it: lookups that show the batch's own
+/// earlier changes, and changes that are written together when the batch commits. LiteDB and PostgreSQL each provide
+/// one, so both decide with the same processor and rules.
+/// </summary>
+internal interface ILedgerUnitOfWork
+{
+    /// <summary>The counters that hand out journal ids, RRNs and authorization ids within the batch.</summary>
+    LedgerSequences Sequences { get; }
+
+    CardRecord? FindCardByPan(string pan);
+
+    void PutCard(CardRecord card);
+
+    AccountRecord? FindAccount(long id);
+
+    void PutAccount(AccountRecord account);
+
+    DailyUsageRecord? FindDailyUsage(long cardId, int day);
+
+    void PutDailyUsage(DailyUsageRecord usage);
+
+    /// <summary>The decided outcome stored under <paramref name="key"/>, or null when none is.</summary>
+    IdempotencyRecord? FindIdempotency(string key);
+
+    void AddIdempotency(IdempotencyRecord record);
+
+    void UpdateIdempotency(IdempotencyRecord record);
+
+    bool HasReversalMarker(string originalKey);
+
+    void AddReversalMarker(ReversalMarker marker);
+
+    void AddJournal(JournalRecord entry);
+}

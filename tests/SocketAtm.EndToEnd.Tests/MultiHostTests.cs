@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Ledger;
+
+namespace SocketAtm.EndToEnd.Tests;
+
+/// <summary>
+/// Two real hosts on one PostgreSQL database, as behind a load balancer (same KEK, same connection string, two ports):
+/// a terminal's messages may reach either, and the answers are those of one ledger.
+/// </summary>
+public sealed class MultiHostTests(PostgreSqlServerFixture postgres) : IClassFixture<PostgreSqlServerFixture>
+{
+    private const string PoorPan = "4761739001010127"; // 50.00, PIN 4321
+
+    [PostgreSqlFact]
+    public async Task Withdrawal_on_host_A_repeated_on_host_B_returns_A_stored_answer()
+    {
+        var (hostA, hostB) = await StartTwoHostsAsync();
+        await using var _ = hostA;
+        await using var __ = hostB;
+        await using var atmOnA = await TestTerminal.ConnectAsync(hostA.EndPoint);
+        await using var atmOnB = await TestTerminal.ConnectAsync(hostB.EndPoint);
+        var stan = TestTerminal.NextStan();
+
+        var original = await atmOnA.ExchangeAsync(atmOnA.Withdrawal(4000, stan));
+        var repeat = await atmOnB.ExchangeAsync(atmOnB.Withdrawal(4000, stan, mti: 201));
+
+        Assert.Equal("00", original.GetString(39));
+        Assert.Equal("00", repeat.GetString(39));
+        Assert.Equal(original.GetString(38), repeat.GetString(38));
+        Assert.Equal(original.GetString(37), repeat.GetString(37));
+        Assert.Equal(original.GetString(54), repeat.GetString(54));
+        Assert.Equal(96_000, await BalanceAsync(hostB, TestTerminal.DemoPan));
+    }
+
+    [PostgreSqlFact]
+    public async Task Concurrent_withdrawals_from_one_account_through_both_hosts_never_overdraw_and_are_journaled_once()
+    {
+        var (hostA, hostB) = await StartTwoHostsAsync();
+        await using var _ = hostA;
+        await using var __ = hostB;
+        var terminals = await Task.WhenAll(Enumerable.Range(0, 8).Select(index => TestTerminal.ConnectAsync(index % 2 == 0 ? hostA.EndPoint : hostB.EndPoint)));
+        try
+        {
+            var responses = await Task.WhenAll(terminals.Select(async atm =>
+            {
+                var answers = new List<IsoMessage>();
+                for (var i = 0; i < 3; i++)
+                {
+                    answers.Add(await atm.ExchangeAsync(atm.Withdrawal(1000, TestTerminal.NextStan(), pan: PoorPan, pin: "4321")));
+                }
+
+                return answers;
+            }));
+
+            var codes = responses.SelectMany(answers => answers).Select(response => response.GetString(39)).ToList();
+            Assert.Equal(5, codes.Count(code => code == "00"));
+            Assert.Equal(19, codes.Count(code => code == "51"));
+            Assert.Equal(0, await BalanceAsync(hostA, PoorPan));
+            var admin = hostB.Services.GetRequiredService<ILedgerAdmin>();
+            var journal = await admin.ListJournalForCardAsync(PoorPan, 100, CancellationToken.None);
+            Assert.Equal(24, journal.Count);
+            Assert.Equal(24, journal.Select(entry => entry.Key).Distinct().Count());
+            Assert.True((await admin.VerifyInvariantsAsync(CancellationToken.None)).Holds);
+        }
+        finally
+        {
+            foreach (var atm in terminals)
+            {
+                await atm.DisposeAsync();
+            }
+        }
+    }
+
+    [PostgreSqlFact]
+    public async Task Reversal_on_host_B_of_a_withdrawal_on_host_A_restores_funds_once()
+    {
+        var (hostA, hostB) = await StartTwoHostsAsync();
+        await using var _ = hostA;
+        await using var __ = hostB;
+        await using var atmOnA = await TestTerminal.ConnectAsync(hostA.EndPoint);
+        await using var atmOnB = await TestTerminal.ConnectAsync(hostB.EndPoint);
+        var stan = TestTerminal.NextStan();
+        var reversalStan = TestTerminal.NextStan();
+
+        var withdrawal = await atmOnA.ExchangeAsync(atmOnA.Withdrawal(4000, stan));
+        var reversal = await atmOnB.ExchangeAsync(atmOnB.Reversal(4000, reversalStan, stan));
+        var repeatedOnA = await atmOnA.ExchangeAsync(atmOnA.Reversal(4000, reversalStan, stan, mti: 401));
+
+        Assert.Equal("00", withdrawal.GetString(39));
+        Assert.Equal(410, reversal.Mti);
+        Assert.Equal("00", reversal.GetString(39));
+        Assert.Equal("00", repeatedOnA.GetString(39));
+        Assert.Equal(100_000, await BalanceAsync(hostA, TestTerminal.DemoPan));
+    }
+
+    private async Task<(RunningHost A, RunningHost B)> StartTwoHostsAsync()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync();
+        string[] args =
+        [
+            "--Storage:Provider=PostgreSql",
+            "--Storage:ConnectionString=" + connectionString,
+            "--Ledger:KeyEncryptionKey=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+        ];
+        var hosts = await Task.WhenAll(RunningHost.StartAsync(null, args), RunningHost.StartAsync(null, args));
+        return (hosts[0], hosts[1]);
+    }
+
+    private static async Task<long> BalanceAsync(RunningHost host, string pan) =>
+        (await host.Services.GetRequiredService<ILedgerAdmin>().GetCardBalanceAsync(pan, CancellationToken.None))!.LedgerBalance;
+}

@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using Npgsql;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.PostgreSql;
+
+namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
+
+/// <summary>Connections cut by the database in the middle of batches: the writer runs the batch again, and nothing is lost or applied twice.</summary>
+[RequiresPostgreSql]
+[Collection(SharedPostgreSqlServer.Name)]
+public sealed class ConnectionLossTests(PostgreSqlFixture postgres)
+{
+    [StorageFact]
+    public async Task Withdrawals_survive_their_connections_being_killed_and_apply_exactly_once()
+    {
+        await using var context = new LedgerTestContext(options => options.KeyEncryptionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+        var connectionString = await postgres.Server.CreateDatabaseAsync();
+        var storage = new PostgreSqlStorageOptions { ConnectionString = connectionString };
+        await using var hostA = await PostgreSqlLedger.OpenAsync(context.Options, storage, context.Time, context.FatalErrors.Add);
+        await using var hostB = await PostgreSqlLedger.OpenAsync(context.Options, storage, context.Time, context.FatalErrors.Add);
+        using var stop = new CancellationTokenSource();
+        var killed = 0;
+        var killer = Task.Run(async () =>
+        {
+            await using var admin = new NpgsqlConnection(connectionString + ";Pooling=false");
+            await admin.OpenAsync();
+            while (!stop.IsCancellationRequested)
+            {
+                await using var kill = new NpgsqlCommand(
+                    "SELECT count(pg_terminate_backend(pid))::integer FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                    admin);
+                killed += (int)(await kill.ExecuteScalarAsync())!;
+                await Task.Delay(15);
+            }
+        });
+
+        var requests = Enumerable.Range(0, 400).Select(_ => context.Withdrawal(DemoCards.Rich, DemoCards.RichPin, 10)).ToList();
+        var outcomes = await Task.WhenAll(requests.Select((request, index) =>
+            (index % 2 == 0 ? hostA : hostB).ExecuteAsync(request, CancellationToken.None).AsTask()));
+        await stop.CancelAsync();
+        await killer;
+
+        Assert.True(killed > 0, "no connection was killed: the test proves nothing");
+        Assert.Empty(context.FatalErrors);
+        Assert.All(outcomes, outcome => Assert.Equal(ResponseCodes.Approved, outcome.ResponseCode));
+        Assert.Equal(100_000_000 - (400 * 10), (await hostA.GetCardBalanceAsync(DemoCards.Rich, CancellationToken.None))!.LedgerBalance);
+        var report = await hostB.VerifyInvariantsAsync(CancellationToken.None);
+        Assert.True(report.Holds, string.Join("; ", report.Violations));
+    }
+}
