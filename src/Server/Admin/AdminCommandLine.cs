@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Admin;
@@ -253,13 +254,14 @@ internal static class AdminCommandLine
     }
 
     /// <summary>Opens the ledger in the configured (or given) data directory, runs one admin action, closes it.</summary>
-    private static async Task<int> WithLedgerAsync(ParseResult result, Option<string?> data, TextWriter output, Func<LiteDbLedger, Task<int>> action)
+    private static async Task<int> WithLedgerAsync(ParseResult result, Option<string?> data, TextWriter output, Func<ILedgerAdmin, Task<int>> action)
     {
-        var options = LoadLedgerOptions(result.GetValue(data));
+        var (options, storage) = LoadOptions(result.GetValue(data));
         try
         {
-            await using var ledger = await LiteDbLedger.OpenAsync(options, TimeProvider.System);
-            return await action(ledger);
+            await using var ledger = await LedgerFactory.OpenAsync(
+                options, storage, TimeProvider.System, onFatal: null, meterFactory: null, NullLoggerFactory.Instance, streams: null, CancellationToken.None);
+            return await action((ILedgerAdmin)ledger);
         }
         catch (Exception exception) when (exception is AdminException or ArgumentException or LedgerStartupException)
         {
@@ -269,8 +271,11 @@ internal static class AdminCommandLine
         }
     }
 
-    /// <summary>The same configuration sources as the host: appsettings.json, SOCKETATM_ variables, then --data.</summary>
-    private static LedgerOptions LoadLedgerOptions(string? dataDirectory)
+    /// <summary>
+    /// The same configuration sources as the host: appsettings.json, SOCKETATM_ variables (e.g.
+    /// SOCKETATM_Storage__Provider=PostgreSql and SOCKETATM_Storage__ConnectionString for a shared database), then --data.
+    /// </summary>
+    private static (LedgerOptions Ledger, StorageOptions Storage) LoadOptions(string? dataDirectory)
     {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
@@ -284,7 +289,9 @@ internal static class AdminCommandLine
             options.DataDirectory = dataDirectory;
         }
 
-        return options;
+        var storage = new StorageOptions();
+        configuration.GetSection(StorageOptions.SectionName).Bind(storage);
+        return (options, storage);
     }
 
     private static long ParseAmount(string text, string option) =>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
-using SocketAtm.Server.Ledger.PostgreSql;
 using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Security;
 
@@ -55,31 +54,7 @@ internal sealed class LedgerStartup : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _ledger = _storage.Provider switch
-        {
-            StorageProvider.PostgreSql => await PostgreSqlLedger.OpenAsync(
-                _options,
-                new PostgreSqlStorageOptions
-                {
-                    ConnectionString = string.IsNullOrWhiteSpace(_storage.ConnectionString)
-                        ? throw new LedgerStartupException("Storage:Provider is PostgreSql but Storage:ConnectionString is not set (SOCKETATM_Storage__ConnectionString).")
-                        : _storage.ConnectionString,
-                    TerminalCacheDuration = _storage.TerminalCacheDuration,
-                    RetryWindow = _storage.RetryWindow,
-                },
-                _time,
-                OnStorageFailure,
-                _meterFactory,
-                _loggerFactory.CreateLogger<PostgreSqlLedger>(),
-                cancellationToken),
-            _ => await LiteDbLedger.OpenAsync(
-                _options,
-                _time,
-                OnStorageFailure,
-                _meterFactory,
-                _loggerFactory.CreateLogger<LiteDbLedger>(),
-                _streams),
-        };
+        _ledger = await LedgerFactory.OpenAsync(_options, _storage, _time, OnStorageFailure, _meterFactory, _loggerFactory, _streams, cancellationToken);
         _pins.Load(await _ledger.GetPinVerificationKeyAsync(cancellationToken));
     }
 
