@@ -32,6 +32,7 @@ public sealed class TerminalConnection : IAsyncDisposable
     private Task? _running;
     private int _state;
     private long _links;
+    private int _hostIndex;
     private int _disposed;
 
     /// <summary>Creates a connection; nothing is opened until <see cref="StartAsync"/>.</summary>
@@ -57,7 +58,35 @@ public sealed class TerminalConnection : IAsyncDisposable
     public IReadOnlyList<AtmTerminalClient> Terminals => Volatile.Read(ref _terminals);
 
     /// <summary>Where the connection goes: host and port, or "custom transport".</summary>
-    public string Endpoint => _options.OpenStream is null ? $"{(_options.Tls is null ? string.Empty : "tls://")}{_options.Host}:{_options.Port}" : "custom transport";
+    public string Endpoint => _options.OpenStream is null ? $"{(_options.Tls is null ? string.Empty : "tls://")}{CurrentHost.Host}:{CurrentHost.Port}" : "custom transport";
+
+    /// <summary>The host the next connection attempt goes to: the configured one, or a fail-over host.</summary>
+    private (string Host, int Port) CurrentHost
+    {
+        get
+        {
+            var index = Volatile.Read(ref _hostIndex) % (_options.FailoverHosts.Count + 1);
+            if (index == 0)
+            {
+                return (_options.Host, _options.Port);
+            }
+
+            var entry = _options.FailoverHosts[index - 1];
+            var colon = entry.LastIndexOf(':');
+            return colon > 0 && int.TryParse(entry.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var port)
+                ? (entry[..colon], port)
+                : (entry, _options.Port);
+        }
+    }
+
+    /// <summary>After a failed attempt or a lost link, the next attempt goes to the next host in the list.</summary>
+    private void FailOver()
+    {
+        if (_options.FailoverHosts.Count > 0)
+        {
+            Interlocked.Increment(ref _hostIndex);
+        }
+    }
 
     internal TerminalConnectionOptions Options => _options;
 
@@ -203,6 +232,7 @@ public sealed class TerminalConnection : IAsyncDisposable
                 // Refused, unreachable, timed out, TLS failed: all mean "try again later", never "stop".
                 failures++;
                 Log.ConnectFailed(_logger, Endpoint, exception.Message, NextDelay(failures));
+                FailOver();
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {
@@ -233,6 +263,7 @@ public sealed class TerminalConnection : IAsyncDisposable
             SetState(LinkState.Disconnected);
             if (wasOnline)
             {
+                FailOver();
                 failures++;
                 Log.LinkLost(_logger, session!.Id, NextDelay(failures));
             }
@@ -262,9 +293,10 @@ public sealed class TerminalConnection : IAsyncDisposable
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(_options.Host, _options.Port, attempt.Token);
+                var (host, port) = CurrentHost;
+                await socket.ConnectAsync(host, port, attempt.Token);
                 var network = new NetworkStream(socket, ownsSocket: true);
-                return _options.Tls is { } tls ? await tls.AuthenticateAsync(network, _options.Host, attempt.Token) : network;
+                return _options.Tls is { } tls ? await tls.AuthenticateAsync(network, host, attempt.Token) : network;
             }
             catch
             {

@@ -13,6 +13,13 @@ public sealed record TerminalConnectionOptions
     public int Port { get; init; } = 8583;
 
     /// <summary>
+    /// Further hosts as <c>host:port</c>, tried in turn after <see cref="Host"/>:<see cref="Port"/> when a connection
+    /// attempt fails or a link is lost: terminals fail over to another host of a scaled-out deployment, sign on
+    /// there, and repeat or reverse what was in flight as after any reconnect.
+    /// </summary>
+    public IReadOnlyList<string> FailoverHosts { get; init; } = [];
+
+    /// <summary>
     /// Opens the transport instead of a plain TCP connection to <see cref="Host"/>:<see cref="Port"/> — for TLS
     /// (return an authenticated <see cref="System.Net.Security.SslStream"/>) or an in-memory stream in tests.
     /// Every reconnect calls it again.

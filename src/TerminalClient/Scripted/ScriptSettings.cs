@@ -7,8 +7,9 @@ internal sealed record ScriptSettings(string Host, int Port, string TerminalId, 
 {
     public TerminalConnectionOptions Connection => new()
     {
-        Host = Host,
-        Port = Port,
+        Host = Hosts[0].Host,
+        Port = Hosts[0].Port,
+        FailoverHosts = [.. Hosts.Skip(1).Select(host => $"{host.Host}:{host.Port}")],
         ConnectTimeout = Timeout,
         Tls = Tls,
     };
@@ -20,4 +21,13 @@ internal sealed record ScriptSettings(string Host, int Port, string TerminalId, 
         UseMac = UseMac,
         ExchangeKeysAtSignOn = ExchangeKeys,
     };
+
+    /// <summary><c>--host</c> as a list: <c>a,b:8584</c> is a:<see cref="Port"/> first, then b:8584.</summary>
+    private (string Host, int Port)[] Hosts => [.. Host.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
+    {
+        var colon = entry.LastIndexOf(':');
+        return colon > 0 && int.TryParse(entry.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var port)
+            ? (entry[..colon], port)
+            : (entry, Port);
+    })];
 }

@@ -32,7 +32,7 @@ internal static class TerminalCommandLine
 
     private static RootCommand Build(TextWriter output, TextWriter error)
     {
-        var host = new Option<string>("--host") { Description = "Host name or address of the authorization host", DefaultValueFactory = _ => "127.0.0.1", Recursive = true };
+        var host = new Option<string>("--host") { Description = "Host name or address of the authorization host; a comma-separated list of host[:port] fails over in turn", DefaultValueFactory = _ => "127.0.0.1", Recursive = true };
         var port = new Option<int>("--port") { Description = "TCP port of the host", DefaultValueFactory = _ => 8583, Recursive = true };
         var terminal = new Option<string>("--terminal") { Description = "Terminal id (DE 41)", DefaultValueFactory = _ => "ATM00009", Recursive = true };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait to connect and for each answer", DefaultValueFactory = _ => 15, Recursive = true };
