@@ -52,6 +52,12 @@ internal sealed class LedgerRequest
     /// <summary>For a partial reversal: the amount actually dispensed (DE 95, actual amount). Null for a full reversal.</summary>
     public long? DispensedAmount { get; init; }
 
+    /// <summary>
+    /// True when the request failed its MAC check: the ledger only journals it (answer 63), as a security event, and
+    /// applies and stores nothing.
+    /// </summary>
+    public bool IsSecurityViolation { get; init; }
+
     /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 }

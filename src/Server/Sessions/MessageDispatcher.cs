@@ -5,6 +5,7 @@ using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
 using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Sessions;
@@ -25,6 +26,7 @@ internal sealed class MessageDispatcher
 
     private readonly RouteTable _routes;
     private readonly ILedger _ledger;
+    private readonly SecurityViolationHandler _securityViolations;
     private readonly ILogger _logger;
     private readonly AtmMetrics _metrics;
     private readonly TimeProvider _time;
@@ -33,6 +35,7 @@ internal sealed class MessageDispatcher
     {
         _routes = routes;
         _ledger = ledger;
+        _securityViolations = new SecurityViolationHandler(ledger, time);
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -165,7 +168,10 @@ internal sealed class MessageDispatcher
                 {
                     if (terminal.PreviousKeysAt(_time.GetUtcNow()) is not { } previous || !RetailMac.Verify(previous.MacKey, request))
                     {
-                        return Refuse(context, ResponseCodes.SecurityViolation, "MAC missing or wrong");
+                        // Never processed; the handler journals it as a security event and answers 63.
+                        Log.Refused(_logger, FormatMti(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
+                        context.Handler = _securityViolations;
+                        return DispatchDecision.Handle;
                     }
 
                     context.ResponseMacKey = previous.MacKey;

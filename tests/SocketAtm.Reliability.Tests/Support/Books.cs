@@ -22,6 +22,10 @@ internal static class Books
     public static async Task<int> CountDuplicatesAsync(string dataDirectory, string terminalId) =>
         (await JournalAsync(dataDirectory, terminalId)).Count(row => row.Disposition == JournalDisposition.Duplicate);
 
+    /// <summary>Rows of a terminal with a disposition and response code.</summary>
+    public static async Task<int> CountWithAsync(string dataDirectory, string terminalId, JournalDisposition disposition, string responseCode) =>
+        (await JournalAsync(dataDirectory, terminalId)).Count(row => row.Disposition == disposition && row.ResponseCode == responseCode);
+
     private static async Task<IReadOnlyList<JournalRecord>> JournalAsync(string dataDirectory, string terminalId)
     {
         await using var ledger = await LiteDbLedger.OpenAsync(new LedgerOptions { DataDirectory = dataDirectory, SeedDemoData = false }, TimeProvider.System);

@@ -36,7 +36,7 @@ public class SecurityDispatchTests
 
         Assert.Equal("63", response!.GetString(39));
         Assert.True(RetailMac.Verify(FakeLedger.DemoMacKey, response));
-        Assert.Empty(host.Ledger.Requests);
+        Assert.True(Assert.Single(host.Ledger.Requests).IsSecurityViolation); // journaled as a security event, never decided
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class SecurityDispatchTests
         await host.SendAsync(request);
 
         Assert.Equal("63", (await host.ReceiveAsync())!.GetString(39));
-        Assert.Empty(host.Ledger.Requests);
+        Assert.True(Assert.Single(host.Ledger.Requests).IsSecurityViolation); // journaled as a security event, never decided
     }
 
     [Fact]
@@ -167,7 +167,8 @@ public class SecurityDispatchTests
         await host.SendAsync(tooLate);
 
         Assert.Equal("63", (await host.ReceiveAsync())!.GetString(39));
-        Assert.Single(host.Ledger.Requests);
+        Assert.True(host.Ledger.Requests.Last().IsSecurityViolation);
+        Assert.Equal(2, host.Ledger.Requests.Count);
     }
 
     private static async Task SignOnAsync(SessionHarness host, string terminalId)

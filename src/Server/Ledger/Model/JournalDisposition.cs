@@ -12,6 +12,9 @@ internal enum JournalDisposition : byte
     /// <summary>A new original whose key was already used: answered 94, nothing applied or stored.</summary>
     Duplicate,
 
+    /// <summary>Refused before any decision — a missing or wrong MAC (63): journaled as a security event, nothing applied or stored.</summary>
+    Rejected,
+
     /// <summary>The decision failed unexpectedly: answered 96, nothing applied or stored, so a repeat is decided afresh.</summary>
     Failed,
 }

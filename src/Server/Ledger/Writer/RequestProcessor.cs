@@ -16,6 +16,11 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(unit);
         var key = request.Key.ToString();
+        if (request.IsSecurityViolation)
+        {
+            return Unstored(request, key, JournalDisposition.Rejected, ResponseCodes.SecurityViolation, unit, now);
+        }
+
         var stored = unit.FindIdempotency(key);
         if (stored is not null)
         {

@@ -1,0 +1,61 @@
+using System.Text;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Sessions;
+
+namespace SocketAtm.Server.Handlers;
+
+/// <summary>
+/// A financial request whose MAC is missing or wrong: never processed, answered 63, and journaled as a security event
+/// (masked PAN, terminal, key) so that tampering attempts are on the books, not only in a log.
+/// </summary>
+internal sealed class SecurityViolationHandler : IMessageHandler
+{
+    private readonly ILedger _ledger;
+    private readonly TimeProvider _time;
+
+    public SecurityViolationHandler(ILedger ledger, TimeProvider time)
+    {
+        _ledger = ledger;
+        _time = time;
+    }
+
+    public ReadOnlySpan<int> MandatoryFields => [];
+
+    public bool IsFinancial => true;
+
+    public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        request.TryGetNumber(4, out var amount);
+        var pan = CardFields.Pan(request);
+        var violation = new LedgerRequest
+        {
+            Kind = KindOf(request),
+            Key = RequestFields.Key(request, context.Terminal!.TerminalId),
+            Mti = request.Mti,
+            Pan = pan.Length is >= 13 and <= 19 ? Encoding.ASCII.GetString(pan) : string.Empty,
+            Amount = amount,
+            IsSecurityViolation = true,
+            ReceivedAt = _time.GetUtcNow(),
+        };
+
+        // Whatever the ledger answers (it may be saturated), the terminal gets 63.
+        await _ledger.ExecuteAsync(violation, cancellationToken);
+        context.Answer(ResponseCodes.SecurityViolation);
+    }
+
+    private static TransactionKind KindOf(IsoMessage request)
+    {
+        var mtiClass = RouteTable.ClassOf(request.Mti);
+        if (mtiClass is 400 or 420)
+        {
+            return TransactionKind.Reversal;
+        }
+
+        var processingCode = request.Get(3);
+        return processingCode.Length >= 2 && processingCode[0] == (byte)'0' && processingCode[1] == (byte)'1'
+            ? TransactionKind.Withdrawal
+            : TransactionKind.BalanceInquiry;
+    }
+}
