@@ -27,10 +27,9 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
     private readonly GroupCommitWriter _writer;
     private readonly LedgerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Action<Exception>? _onFatal;
     private readonly ConcurrentDictionary<string, TerminalRecord> _terminals = new(StringComparer.Ordinal);
     private PinVerificationKey? _pinVerificationKey;
-    private volatile Exception? _failure;
+    private readonly LedgerFailure _failure;
     private int _closing;
 
     private LiteDbLedger(
@@ -43,8 +42,8 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
     {
         _options = options;
         _time = time;
-        _onFatal = onFatal;
         _logger = logger ?? NullLogger.Instance;
+        _failure = new LedgerFailure(onFatal, _logger);
         _metrics = new LedgerMetrics(meterFactory);
         _queue = Channel.CreateBounded<LedgerWork>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -109,9 +108,9 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
         var work = new RequestWork(request);
         if (!_queue.Writer.TryWrite(work))
         {
-            if (_failure is not null || Volatile.Read(ref _closing) != 0)
+            if (_failure.HasFailed || Volatile.Read(ref _closing) != 0)
             {
-                return ValueTask.FromException<LedgerOutcome>(Unavailable());
+                return ValueTask.FromException<LedgerOutcome>(_failure.Unavailable());
             }
 
             _metrics.RecordSaturated();
@@ -141,9 +140,9 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
             TerminalId = terminal.TerminalId,
             Enabled = terminal.Enabled,
             RequiresMac = terminal.RequiresMac,
-            MasterKey = RequireKey(terminal.MasterKey ?? DemoData.TerminalMasterKey, nameof(terminal)),
-            PinKey = RequireKey(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
-            MacKey = RequireKey(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
+            MasterKey = KeyMaterial.RequireDoubleLength(terminal.MasterKey ?? DemoData.TerminalMasterKey, nameof(terminal)),
+            PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
+            MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
         };
         await RunAdminAsync(
             (store, _) =>
@@ -158,8 +157,8 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
 
     public async Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
     {
-        var newPinKey = RequireKey(pinKey, nameof(pinKey));
-        var newMacKey = RequireKey(macKey, nameof(macKey));
+        var newPinKey = KeyMaterial.RequireDoubleLength(pinKey, nameof(pinKey));
+        var newMacKey = KeyMaterial.RequireDoubleLength(macKey, nameof(macKey));
         var updated = await RunAdminAsync(
             (store, _) =>
             {
@@ -288,37 +287,15 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
         }
         catch (ChannelClosedException)
         {
-            throw Unavailable();
+            throw _failure.Unavailable();
         }
 
         return await work.Completion.WaitAsync(cancellationToken);
     }
 
-    private LedgerUnavailableException Unavailable() =>
-        _failure is { } failure
-            ? new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", failure)
-            : new LedgerUnavailableException("The ledger is closed.");
 
-    private void OnStorageFailure(Exception exception)
-    {
-        _failure = exception;
-        _queue.Writer.TryComplete();
-        try
-        {
-            _onFatal?.Invoke(exception);
-        }
-        catch (Exception callbackFailure) when (callbackFailure is not OutOfMemoryException)
-        {
-            // The host's reaction to the failure failed; the ledger is unavailable either way.
-            LedgerLog.StorageFailed(_logger, callbackFailure);
-        }
-    }
+    private void OnStorageFailure(Exception exception) => _failure.Record(exception, () => _queue.Writer.TryComplete());
 
-    private static byte[] RequireKey(byte[] key, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(key, parameterName);
-        return key.Length == 16 ? key.ToArray() : throw new ArgumentException("A key is a double-length 3DES key: 16 bytes.", parameterName);
-    }
 
     /// <summary>The time the ledger decides by; exposed for tests that move it.</summary>
     internal TimeProvider TimeProvider => _time;

@@ -34,10 +34,9 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
     private readonly PostgreSqlBatchWriter _writer;
     private readonly LedgerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Action<Exception>? _onFatal;
     private readonly ConcurrentDictionary<string, (TerminalRecord? Terminal, long ReadAt)> _terminals = new(StringComparer.Ordinal);
     private PinVerificationKey? _pinVerificationKey;
-    private volatile Exception? _failure;
+    private readonly LedgerFailure _failure;
     private int _closing;
 
     private PostgreSqlLedger(
@@ -55,8 +54,8 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         _time = time;
         _dataSource = dataSource;
         _protector = protector;
-        _onFatal = onFatal;
         _logger = logger;
+        _failure = new LedgerFailure(onFatal, logger);
         _metrics = new LedgerMetrics(meterFactory);
         _queue = Channel.CreateBounded<RequestWork>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -225,9 +224,9 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         var work = new RequestWork(request);
         if (!_queue.Writer.TryWrite(work))
         {
-            if (_failure is not null || Volatile.Read(ref _closing) != 0)
+            if (_failure.HasFailed || Volatile.Read(ref _closing) != 0)
             {
-                return ValueTask.FromException<LedgerOutcome>(Unavailable());
+                return ValueTask.FromException<LedgerOutcome>(_failure.Unavailable());
             }
 
             _metrics.RecordSaturated();
@@ -275,9 +274,9 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             TerminalId = terminal.TerminalId,
             Enabled = terminal.Enabled,
             RequiresMac = terminal.RequiresMac,
-            MasterKey = RequireKey(terminal.MasterKey ?? DemoData.TerminalMasterKey, nameof(terminal)),
-            PinKey = RequireKey(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
-            MacKey = RequireKey(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
+            MasterKey = KeyMaterial.RequireDoubleLength(terminal.MasterKey ?? DemoData.TerminalMasterKey, nameof(terminal)),
+            PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
+            MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
         };
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await UpsertTerminalAsync(connection, record, cancellationToken);
@@ -286,8 +285,8 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
 
     public async Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
     {
-        var newPinKey = RequireKey(pinKey, nameof(pinKey));
-        var newMacKey = RequireKey(macKey, nameof(macKey));
+        var newPinKey = KeyMaterial.RequireDoubleLength(pinKey, nameof(pinKey));
+        var newMacKey = KeyMaterial.RequireDoubleLength(macKey, nameof(macKey));
         var changed = await RetryingAsync(token => ReplaceTerminalKeysAsync(terminalId, newPinKey, newMacKey, token), cancellationToken);
         _terminals[terminalId] = (changed, Stopwatch.GetTimestamp());
     }
@@ -568,14 +567,14 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             TerminalId = terminalId,
             Enabled = reader.GetBoolean(0),
             RequiresMac = reader.GetBoolean(1),
-            MasterKey = _protector.Unprotect(reader.GetString(2), Purpose(terminalId, "TMK")),
-            PinKey = _protector.Unprotect(reader.GetString(3), Purpose(terminalId, "TPK")),
-            MacKey = _protector.Unprotect(reader.GetString(4), Purpose(terminalId, "TAK")),
+            MasterKey = _protector.Unprotect(reader.GetString(2), KeyProtector.TerminalKeyPurpose(terminalId, "TMK")),
+            PinKey = _protector.Unprotect(reader.GetString(3), KeyProtector.TerminalKeyPurpose(terminalId, "TPK")),
+            MacKey = _protector.Unprotect(reader.GetString(4), KeyProtector.TerminalKeyPurpose(terminalId, "TAK")),
             PreviousKeys = reader.IsDBNull(5)
                 ? null
                 : new PreviousWorkingKeys(
-                    _protector.Unprotect(reader.GetString(5), Purpose(terminalId, "previous TPK")),
-                    _protector.Unprotect(reader.GetString(6), Purpose(terminalId, "previous TAK")),
+                    _protector.Unprotect(reader.GetString(5), KeyProtector.TerminalKeyPurpose(terminalId, "previous TPK")),
+                    _protector.Unprotect(reader.GetString(6), KeyProtector.TerminalKeyPurpose(terminalId, "previous TAK")),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))),
         };
     }
@@ -596,11 +595,11 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             id,
             terminal.Enabled,
             terminal.RequiresMac,
-            _protector.Protect(terminal.MasterKey, Purpose(id, "TMK")),
-            _protector.Protect(terminal.PinKey, Purpose(id, "TPK")),
-            _protector.Protect(terminal.MacKey, Purpose(id, "TAK")),
-            previous is null ? null : _protector.Protect(previous.PinKey, Purpose(id, "previous TPK")),
-            previous is null ? null : _protector.Protect(previous.MacKey, Purpose(id, "previous TAK")),
+            _protector.Protect(terminal.MasterKey, KeyProtector.TerminalKeyPurpose(id, "TMK")),
+            _protector.Protect(terminal.PinKey, KeyProtector.TerminalKeyPurpose(id, "TPK")),
+            _protector.Protect(terminal.MacKey, KeyProtector.TerminalKeyPurpose(id, "TAK")),
+            previous is null ? null : _protector.Protect(previous.PinKey, KeyProtector.TerminalKeyPurpose(id, "previous TPK")),
+            previous is null ? null : _protector.Protect(previous.MacKey, KeyProtector.TerminalKeyPurpose(id, "previous TAK")),
             previous?.ValidUntil.ToUnixTimeMilliseconds(),
         })
         {
@@ -646,30 +645,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string Purpose(string terminalId, string key) => "terminal/" + terminalId + "/" + key;
 
-    private LedgerUnavailableException Unavailable() =>
-        _failure is { } failure
-            ? new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", failure)
-            : new LedgerUnavailableException("The ledger is closed.");
+    private void OnStorageFailure(Exception exception) => _failure.Record(exception, () => _queue.Writer.TryComplete());
 
-    private void OnStorageFailure(Exception exception)
-    {
-        _failure = exception;
-        _queue.Writer.TryComplete();
-        try
-        {
-            _onFatal?.Invoke(exception);
-        }
-        catch (Exception callbackFailure) when (callbackFailure is not OutOfMemoryException)
-        {
-            LedgerLog.StorageFailed(_logger, callbackFailure);
-        }
-    }
-
-    private static byte[] RequireKey(byte[] key, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(key, parameterName);
-        return key.Length == 16 ? key.ToArray() : throw new ArgumentException("A key is a double-length 3DES key: 16 bytes.", parameterName);
-    }
 }

@@ -65,6 +65,9 @@ internal sealed class KeyProtector : IDisposable
         return key;
     }
 
+    /// <summary>The purpose a terminal's key is stored under, e.g. <c>terminal/ATM00001/TPK</c>; both ledgers use it.</summary>
+    public static string TerminalKeyPurpose(string terminalId, string key) => "terminal/" + terminalId + "/" + key;
+
     /// <summary>The stored lookup key of a card: HMAC-SHA256 of the PAN, hex. Equal PANs give equal digests.</summary>
     public string PanDigest(string pan)
     {

@@ -91,15 +91,15 @@ internal static class LedgerBson
         {
             ["_id"] = terminal.TerminalId,
             ["Enabled"] = terminal.Enabled,
-            ["MasterKey"] = protector.Protect(terminal.MasterKey, Purpose(terminal.TerminalId, "TMK")),
-            ["PinKey"] = protector.Protect(terminal.PinKey, Purpose(terminal.TerminalId, "TPK")),
-            ["MacKey"] = protector.Protect(terminal.MacKey, Purpose(terminal.TerminalId, "TAK")),
+            ["MasterKey"] = protector.Protect(terminal.MasterKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "TMK")),
+            ["PinKey"] = protector.Protect(terminal.PinKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "TPK")),
+            ["MacKey"] = protector.Protect(terminal.MacKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "TAK")),
             ["RequiresMac"] = terminal.RequiresMac,
         };
         if (terminal.PreviousKeys is { } previous)
         {
-            document["PreviousPinKey"] = protector.Protect(previous.PinKey, Purpose(terminal.TerminalId, "previous TPK"));
-            document["PreviousMacKey"] = protector.Protect(previous.MacKey, Purpose(terminal.TerminalId, "previous TAK"));
+            document["PreviousPinKey"] = protector.Protect(previous.PinKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "previous TPK"));
+            document["PreviousMacKey"] = protector.Protect(previous.MacKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "previous TAK"));
             document["PreviousKeysValidUntil"] = previous.ValidUntil.ToUnixTimeMilliseconds();
         }
 
@@ -113,14 +113,14 @@ internal static class LedgerBson
         {
             TerminalId = id,
             Enabled = document["Enabled"].AsBoolean,
-            MasterKey = protector.Unprotect(document["MasterKey"].AsString, Purpose(id, "TMK")),
-            PinKey = protector.Unprotect(document["PinKey"].AsString, Purpose(id, "TPK")),
-            MacKey = protector.Unprotect(document["MacKey"].AsString, Purpose(id, "TAK")),
+            MasterKey = protector.Unprotect(document["MasterKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "TMK")),
+            PinKey = protector.Unprotect(document["PinKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "TPK")),
+            MacKey = protector.Unprotect(document["MacKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "TAK")),
             RequiresMac = document["RequiresMac"].AsBoolean,
             PreviousKeys = document.ContainsKey("PreviousPinKey")
                 ? new PreviousWorkingKeys(
-                    protector.Unprotect(document["PreviousPinKey"].AsString, Purpose(id, "previous TPK")),
-                    protector.Unprotect(document["PreviousMacKey"].AsString, Purpose(id, "previous TAK")),
+                    protector.Unprotect(document["PreviousPinKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "previous TPK")),
+                    protector.Unprotect(document["PreviousMacKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "previous TAK")),
                     DateTimeOffset.FromUnixTimeMilliseconds(document["PreviousKeysValidUntil"].AsInt64))
                 : null,
         };
@@ -135,8 +135,6 @@ internal static class LedgerBson
 
     public static PinVerificationKey ToPinVerificationKey(BsonDocument document, KeyProtector protector) =>
         new(protector.Unprotect(document["Key"].AsString, "host/PVK"), document["Index"].AsInt32);
-
-    private static string Purpose(string terminalId, string key) => "terminal/" + terminalId + "/" + key;
 
     public static BsonDocument ToBson(JournalRecord entry) => new()
     {

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>
+/// A ledger's storage failure, once it happens: every later request is refused with <see cref="LedgerUnavailableException"/>
+/// and the host is told (it stops itself). Shared by both ledger implementations.
+/// </summary>
+internal sealed class LedgerFailure(Action<Exception>? onFatal, ILogger logger)
+{
+    private volatile Exception? _failure;
+
+    public bool HasFailed => _failure is not null;
+
+    /// <summary>The exception to refuse work with: the storage failure if there was one, else "closed".</summary>
+    public LedgerUnavailableException Unavailable() =>
+        _failure is { } failure
+            ? new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", failure)
+            : new LedgerUnavailableException("The ledger is closed.");
+
+    /// <summary>Records the failure, stops the ledger taking work, then tells the host.</summary>
+    public void Record(Exception exception, Action stopTakingWork)
+    {
+        ArgumentNullException.ThrowIfNull(stopTakingWork);
+        _failure = exception;
+        stopTakingWork();
+        try
+        {
+            onFatal?.Invoke(exception);
+        }
+        catch (Exception callbackFailure) when (callbackFailure is not OutOfMemoryException)
+        {
+            // The host's reaction to the failure failed; the ledger is unavailable either way.
+            LedgerLog.StorageFailed(logger, callbackFailure);
+        }
+    }
+}
