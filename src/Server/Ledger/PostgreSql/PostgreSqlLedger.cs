@@ -401,9 +401,11 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
                 new NpgsqlBatchCommand(
                     "SELECT format('key %s was applied more than once (%s journal rows)', key, count(*)) FROM journal "
                     + "WHERE disposition = 'Decided' GROUP BY key HAVING count(*) > 1 LIMIT 100"),
+                // EXCEPT, not NOT EXISTS: on tables not yet analyzed, LIMIT made the planner pick a nested loop over the whole
+                // journal for every key — minutes at 60,000 rows, during which a restarting host does not listen.
                 new NpgsqlBatchCommand(
-                    $"SELECT format('key %s has a stored outcome but no journal row', key) FROM idempotency_keys i WHERE state = {PostgreSqlSchema.Decided} "
-                    + "AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.key = i.key AND j.disposition = 'Decided') LIMIT 100"),
+                    $"SELECT format('key %s has a stored outcome but no journal row', key) FROM (SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided} "
+                    + "EXCEPT SELECT key FROM journal WHERE disposition = 'Decided') missing LIMIT 100"),
             },
         };
         await using var reader = await check.ExecuteReaderAsync(cancellationToken);
