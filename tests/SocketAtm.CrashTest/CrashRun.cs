@@ -5,83 +5,115 @@ using SocketAtm.Server.Ledger;
 namespace SocketAtm.CrashTest;
 
 /// <summary>
-/// One crash-test run: provision a fleet, start the host as a process, drive terminals, SIGKILL and restart the host
-/// round after round, let the terminals recover, then check the books against what the terminals saw.
+/// One crash-test run: provision a fleet, start the host(s) as processes, drive terminals, SIGKILL and restart a host
+/// round after round (with several hosts on one PostgreSQL database, one of them while its terminals fail over to the
+/// others), let the terminals recover, then check the books against what the terminals saw.
 /// </summary>
 public static class CrashRun
 {
     private const string CardPrefix = "59";
     private const string CardPin = "2468";
     private const long OpeningBalance = 100_000_000; // 1,000,000.00: enough that no card runs dry in a long run
+    private static readonly TimeSpan HostStartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan HostStopTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<CrashReport> RunAsync(CrashTestOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
+        options.Validate();
         var random = new Random(options.Seed);
         var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "socketatm-crash-" + Guid.NewGuid().ToString("N"));
-        await log.WriteLineAsync($"crash test: {options.Rounds} rounds, {options.Terminals} terminals, {options.Cards} cards, seed {options.Seed}, data {dataDirectory}");
-        using var host = new HostProcess(dataDirectory);
-        var pans = await ProvisionAsync(host, options);
-        var terminalIds = TerminalIds(options.Terminals);
-        await host.StartAsync(TimeSpan.FromSeconds(60));
-        var expectations = new Expectations();
-        var clients = await Task.WhenAll(terminalIds.Select(id => AtmTerminalClient.ConnectAsync(
+        var store = CrashStore.For(options);
+        await log.WriteLineAsync(
+            $"crash test: {options.Rounds} rounds, {options.Hosts} host(s) on {store.Description}, {options.Terminals} terminals, {options.Cards} cards, seed {options.Seed}, data {dataDirectory}");
+        var hosts = Enumerable.Range(0, options.Hosts)
+            .Select(index => new HostProcess(options.Hosts == 1 ? dataDirectory : Path.Combine(dataDirectory, "host-" + HostName(index)), store.Environment))
+            .ToArray();
+        try
+        {
+            var pans = await ProvisionAsync(hosts[0], options);
+            await Task.WhenAll(hosts.Select(host => host.StartAsync(HostStartTimeout)));
+            var expectations = new Expectations();
+            var terminalIds = TerminalIds(options.Terminals);
+            var clients = await Task.WhenAll(terminalIds.Select((id, index) => ConnectAsync(id, hosts, index % hosts.Length, cancellationToken)));
+
+            using var stopTraffic = new CancellationTokenSource();
+            var traffic = clients.Select((client, index) => DriveAsync(client, pans, expectations, new Random(options.Seed + index + 1), stopTraffic.Token)).ToArray();
+            var kills = 0;
+            var firstVictim = random.Next(hosts.Length);
+            for (var round = 1; round <= options.Rounds; round++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(200, (int)options.MaxRoundLength.TotalMilliseconds)), cancellationToken);
+
+                // In turn, so that every host dies and every host takes over another's terminals.
+                var victim = (firstVictim + round - 1) % hosts.Length;
+                hosts[victim].Kill();
+                kills++;
+
+                // With others up, the victim stays down long enough for its terminals to move over; alone, it comes back fast.
+                await Task.Delay(hosts.Length > 1 ? random.Next(300, 1500) : random.Next(0, 300), cancellationToken);
+                await hosts[victim].StartAsync(HostStartTimeout);
+                await log.WriteLineAsync(
+                    $"round {round}: host {HostName(victim)} killed and restarted; {expectations.Requests} requests, {expectations.Approvals.Count} approvals, {expectations.Timeouts} timeouts so far");
+            }
+
+            // Let the terminals settle on healthy hosts: traffic stops, every reversal they owe gets acknowledged.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            await stopTraffic.CancelAsync();
+            await Task.WhenAll(traffic);
+            await expectations.AllReversalsSettled().WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            await Task.WhenAll(hosts.Select(host => host.StopAsync(HostStopTimeout)));
+            var violations = await CheckBooksAsync(store, hosts.Length == 1 ? dataDirectory : Path.Combine(dataDirectory, "host-a"), pans, expectations);
+            var (verifyExit, verifyOutput) = await hosts[0].AdminAsync("verify");
+            if (verifyExit != 0)
+            {
+                violations.Add("the host's own verify failed: " + verifyOutput.Trim());
+            }
+
+            var report = new CrashReport(options.Seed, kills, expectations.Requests, expectations.Approvals.Count, expectations.Timeouts, expectations.ReversalsAcknowledged, violations);
+            await log.WriteLineAsync(report.ToString());
+            if (options.DataDirectory is null && report.Holds && Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+
+            return report;
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                host.Dispose();
+            }
+        }
+    }
+
+    private static string HostName(int index) => ((char)('a' + index)).ToString();
+
+    /// <summary>A terminal homed on one host that fails over to the others, in turn, when its link is lost.</summary>
+    private static Task<AtmTerminalClient> ConnectAsync(string terminalId, HostProcess[] hosts, int home, CancellationToken cancellationToken) =>
+        AtmTerminalClient.ConnectAsync(
             new TerminalConnectionOptions
             {
-                Port = host.Port,
+                Port = hosts[home].Port,
+                FailoverHosts = [.. Enumerable.Range(1, hosts.Length - 1).Select(offset => "127.0.0.1:" + hosts[(home + offset) % hosts.Length].Port.ToString(CultureInfo.InvariantCulture))],
                 ReconnectDelay = TimeSpan.FromMilliseconds(100),
                 MaxReconnectDelay = TimeSpan.FromSeconds(1),
                 EchoInterval = TimeSpan.FromSeconds(5),
             },
             new TerminalClientOptions
             {
-                TerminalId = id,
+                TerminalId = terminalId,
                 RequestTimeout = TimeSpan.FromSeconds(2),
                 ReversalRetryInterval = TimeSpan.FromMilliseconds(500),
             },
-            cancellationToken)));
-
-        using var stopTraffic = new CancellationTokenSource();
-        var traffic = clients.Select((client, index) => DriveAsync(client, pans, expectations, new Random(options.Seed + index + 1), stopTraffic.Token)).ToArray();
-        var kills = 0;
-        for (var round = 1; round <= options.Rounds; round++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(200, (int)options.MaxRoundLength.TotalMilliseconds)), cancellationToken);
-            host.Kill();
-            kills++;
-            await Task.Delay(random.Next(0, 300), cancellationToken);
-            await host.StartAsync(TimeSpan.FromSeconds(60));
-            await log.WriteLineAsync($"round {round}: killed and restarted; {expectations.Requests} requests, {expectations.Approvals.Count} approvals, {expectations.Timeouts} timeouts so far");
-        }
-
-        // Let the terminals settle on a healthy host: traffic stops, every reversal they owe gets acknowledged.
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        await stopTraffic.CancelAsync();
-        await Task.WhenAll(traffic);
-        await expectations.AllReversalsSettled().WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
-        foreach (var client in clients)
-        {
-            await client.DisposeAsync();
-        }
-
-        await host.StopAsync(TimeSpan.FromSeconds(30));
-        var violations = await CheckBooksAsync(dataDirectory, pans, expectations);
-        var (verifyExit, verifyOutput) = await host.AdminAsync("verify");
-        if (verifyExit != 0)
-        {
-            violations.Add("the host's own verify failed: " + verifyOutput.Trim());
-        }
-
-        var report = new CrashReport(options.Seed, kills, expectations.Requests, expectations.Approvals.Count, expectations.Timeouts, expectations.ReversalsAcknowledged, violations);
-        await log.WriteLineAsync(report.ToString());
-        if (options.DataDirectory is null && report.Holds)
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-
-        return report;
-    }
+            cancellationToken);
 
     private static async Task<IReadOnlyList<string>> ProvisionAsync(HostProcess host, CrashTestOptions options)
     {
@@ -148,7 +180,7 @@ public static class CrashRun
         }
     }
 
-    private static async Task<List<string>> CheckBooksAsync(string dataDirectory, IReadOnlyList<string> pans, Expectations expectations)
+    private static async Task<List<string>> CheckBooksAsync(CrashStore store, string dataDirectory, IReadOnlyList<string> pans, Expectations expectations)
     {
         var violations = new List<string>();
         if (expectations.Unresolved > 0)
@@ -156,7 +188,8 @@ public static class CrashRun
             violations.Add($"{expectations.Unresolved} reversals were abandoned, so those withdrawals cannot be accounted for");
         }
 
-        await using var ledger = await LiteDbLedger.OpenAsync(new LedgerOptions { DataDirectory = dataDirectory, SeedDemoData = false }, TimeProvider.System);
+        await using var books = await store.OpenAsync(dataDirectory);
+        var ledger = (ILedgerAdmin)books;
         foreach (var pan in pans)
         {
             var balance = await ledger.GetCardBalanceAsync(pan, CancellationToken.None);

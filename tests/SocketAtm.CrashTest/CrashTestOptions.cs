@@ -18,6 +18,34 @@ public sealed record CrashTestOptions
     /// <summary>Seed of the random choices, printed so that a failing run can be replayed.</summary>
     public int Seed { get; init; } = Environment.TickCount;
 
-    /// <summary>Where the host's data goes; a fresh temporary directory when null.</summary>
+    /// <summary>Where the hosts' data goes; a fresh temporary directory when null.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Hosts serving the terminals at once. One host keeps its books in LiteDB unless <see cref="ConnectionString"/> is
+    /// given; several hosts share the PostgreSQL database it names, and each round kills one of them while its terminals
+    /// fail over to the others.
+    /// </summary>
+    public int Hosts { get; init; } = 1;
+
+    /// <summary>An empty PostgreSQL database for the books (required for several hosts); null for LiteDB.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>Throws when the options cannot make a run.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Rounds, 0, nameof(Rounds));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Terminals, 1, nameof(Terminals));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Cards, 1, nameof(Cards));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Hosts, 1, nameof(Hosts));
+        if (MaxRoundLength < TimeSpan.FromMilliseconds(300))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRoundLength), MaxRoundLength, "A round needs at least 300 ms of traffic.");
+        }
+
+        if (Hosts > 1 && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException("Several hosts share one PostgreSQL database: give its connection string.", nameof(ConnectionString));
+        }
+    }
 }

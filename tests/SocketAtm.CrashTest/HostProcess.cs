@@ -5,17 +5,25 @@ namespace SocketAtm.CrashTest;
 
 /// <summary>
 /// The host as a child process: started on a data directory and port, killed with SIGKILL (no chance to flush or
-/// close anything), or stopped with SIGINT (graceful). Its own admin commands run against the same data directory.
+/// close anything), or stopped with SIGINT (graceful). Its own admin commands run against the same data directory
+/// and the same storage settings.
 /// </summary>
 internal sealed partial class HostProcess : IDisposable
 {
     private readonly string _serverDll;
     private readonly string _dataDirectory;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    public HostProcess(string dataDirectory)
+    /// <param name="dataDirectory">The host's data directory (its LiteDB files, or only its lock and KEK file on PostgreSQL).</param>
+    /// <param name="environment">
+    /// Settings given the way an operator gives secrets (SOCKETATM_Storage__ConnectionString, SOCKETATM_Ledger__KeyEncryptionKey):
+    /// through the environment, never on a command line that <c>ps</c> shows.
+    /// </param>
+    public HostProcess(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         _dataDirectory = dataDirectory;
+        _environment = environment ?? new Dictionary<string, string>();
         _serverDll = Path.Combine(AppContext.BaseDirectory, "SocketAtm.Server.dll");
         if (!File.Exists(_serverDll))
         {
@@ -101,7 +109,7 @@ internal sealed partial class HostProcess : IDisposable
         _process = null;
     }
 
-    /// <summary>Runs <c>SocketAtm.Server admin …</c> on the data directory (the host must be stopped).</summary>
+    /// <summary>Runs <c>SocketAtm.Server admin …</c> on the host's store (a LiteDB data directory only while the host is stopped).</summary>
     public async Task<(int ExitCode, string Output)> AdminAsync(params string[] args)
     {
         using var process = new Process { StartInfo = HostStartInfo(["admin", "--data", _dataDirectory, .. args]) };
@@ -122,6 +130,11 @@ internal sealed partial class HostProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in _environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(_serverDll);
         foreach (var arg in args)
         {

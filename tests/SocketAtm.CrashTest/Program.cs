@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SocketAtm.CrashTest;
+using SocketAtm.Testing;
 
 var rounds = new Option<int>("--rounds") { Description = "Kill-and-restart rounds.", DefaultValueFactory = _ => 20 };
 var terminals = new Option<int>("--terminals") { Description = "Terminals, each on its own connection.", DefaultValueFactory = _ => 24 };
@@ -7,9 +8,26 @@ var cards = new Option<int>("--cards") { Description = "Cards the terminals shar
 var maxRound = new Option<double>("--max-round-seconds") { Description = "Longest traffic between two kills.", DefaultValueFactory = _ => 3 };
 var seed = new Option<int?>("--seed") { Description = "Seed of the random choices (printed by every run)." };
 var data = new Option<string?>("--data") { Description = "Data directory to keep (default: a temporary one, removed after a pass)." };
-var root = new RootCommand("SocketAtm crash test: SIGKILL the host under load, restart it, and check the books.") { rounds, terminals, cards, maxRound, seed, data };
+var hosts = new Option<int>("--hosts")
+{
+    Description = "Hosts on one PostgreSQL database; each round kills one while its terminals fail over (default 1: LiteDB).",
+    DefaultValueFactory = _ => 1,
+};
+var connectionString = new Option<string?>("--connection-string")
+{
+    Description = "An empty PostgreSQL database for the books (default with --hosts over 1: a throw-away PostgreSQL 15 started for the run).",
+};
+var root = new RootCommand("SocketAtm crash test: SIGKILL the host under load, restart it, and check the books.") { rounds, terminals, cards, maxRound, seed, data, hosts, connectionString };
 root.SetAction(async (result, cancellation) =>
 {
+    var database = result.GetValue(connectionString);
+    await using var postgres = database is null && result.GetValue(hosts) > 1 ? await PostgreSqlServer.StartAsync() : null;
+    if (postgres is not null)
+    {
+        database = await postgres.CreateDatabaseAsync();
+        Console.WriteLine($"started a throw-away PostgreSQL on port {postgres.Port}");
+    }
+
     var report = await CrashRun.RunAsync(
         new CrashTestOptions
         {
@@ -19,6 +37,8 @@ root.SetAction(async (result, cancellation) =>
             MaxRoundLength = TimeSpan.FromSeconds(result.GetValue(maxRound)),
             Seed = result.GetValue(seed) ?? Environment.TickCount,
             DataDirectory = result.GetValue(data),
+            Hosts = result.GetValue(hosts),
+            ConnectionString = database,
         },
         Console.Out,
         cancellation);

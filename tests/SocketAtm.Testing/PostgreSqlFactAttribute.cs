@@ -1,4 +1,6 @@
-namespace SocketAtm.EndToEnd.Tests;
+using Xunit;
+
+namespace SocketAtm.Testing;
 
 /// <summary>A fact that needs a PostgreSQL server: skipped, saying why, where the test helper cannot start one.</summary>
 [AttributeUsage(AttributeTargets.Method)]

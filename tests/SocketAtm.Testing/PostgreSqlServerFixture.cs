@@ -1,4 +1,6 @@
-namespace SocketAtm.EndToEnd.Tests;
+using Xunit;
+
+namespace SocketAtm.Testing;
 
 /// <summary>One PostgreSQL server for the tests of a class (each test makes a database of its own); none where it is missing.</summary>
 public sealed class PostgreSqlServerFixture : IAsyncLifetime
