@@ -240,6 +240,8 @@ internal static class AdminCommandLine
         var command = new Command("verify", "Check that every balance equals its opening balance plus its journal, and that no request key was applied twice.");
         command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
         {
+            var (options, storage) = LoadOptions(result.GetValue(data));
+            await output.WriteLineAsync("Ledger: " + LedgerFactory.Describe(options, storage));
             var report = await ledger.VerifyInvariantsAsync(cancellation);
             await output.WriteLineAsync($"{report.AccountsChecked} accounts, {report.JournalRows} journal rows checked.");
             foreach (var violation in report.Violations)

@@ -9,6 +9,27 @@ namespace SocketAtm.Server.Hosting;
 /// <summary>Opens the ledger <c>Storage:Provider</c> names, for the host and for the admin command line alike.</summary>
 internal static class LedgerFactory
 {
+    /// <summary>Which ledger the settings name, in words fit for a console: the file or host and database, never a password.</summary>
+    public static string Describe(LedgerOptions options, StorageOptions storage)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(storage);
+        if (storage.Provider != StorageProvider.PostgreSql)
+        {
+            return "LiteDB in " + Path.GetFullPath(options.DataDirectory);
+        }
+
+        try
+        {
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(storage.ConnectionString);
+            return $"PostgreSQL on {connection.Host}/{connection.Database}";
+        }
+        catch (ArgumentException)
+        {
+            return "PostgreSQL (the connection string does not parse)";
+        }
+    }
+
     /// <returns>The open ledger; both implementations are also its <see cref="ILedgerAdmin"/>.</returns>
     /// <exception cref="LedgerStartupException">The ledger cannot be opened; the message is one printable line.</exception>
     public static async Task<ILedger> OpenAsync(

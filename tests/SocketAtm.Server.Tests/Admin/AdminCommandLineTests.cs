@@ -22,6 +22,7 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.DoesNotContain("4000001234567899", balance, StringComparison.Ordinal);
         Assert.Equal(0, verifyCode);
         Assert.Contains("Invariants hold.", verify, StringComparison.Ordinal);
+        Assert.Contains("Ledger: LiteDB in " + Path.GetFullPath(_data), verify, StringComparison.Ordinal);
     }
 
     [Fact]
