@@ -41,10 +41,19 @@ public static class CrashRun
             using var stopTraffic = new CancellationTokenSource();
             var traffic = clients.Select((client, index) => DriveAsync(client, pans, expectations, new Random(options.Seed + index + 1), stopTraffic.Token)).ToArray();
             var kills = 0;
+            var databaseCrashes = 0;
             var firstVictim = random.Next(hosts.Length);
             for (var round = 1; round <= options.Rounds; round++)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(200, (int)options.MaxRoundLength.TotalMilliseconds)), cancellationToken);
+                if (options.CrashDatabaseAsync is { } crashDatabase && round % 3 == 0)
+                {
+                    await crashDatabase(TimeSpan.FromMilliseconds(random.Next(200, 1500)));
+                    databaseCrashes++;
+                    await log.WriteLineAsync(
+                        $"round {round}: database crashed and restarted; {expectations.Requests} requests, {expectations.Approvals.Count} approvals, {expectations.Timeouts} timeouts so far");
+                    continue;
+                }
 
                 // In turn, so that every host dies and every host takes over another's terminals.
                 var victim = (firstVictim + round - 1) % hosts.Length;
@@ -76,7 +85,7 @@ public static class CrashRun
                 violations.Add("the host's own verify failed: " + verifyOutput.Trim());
             }
 
-            var report = new CrashReport(options.Seed, kills, expectations.Requests, expectations.Approvals.Count, expectations.Timeouts, expectations.ReversalsAcknowledged, violations);
+            var report = new CrashReport(options.Seed, kills, databaseCrashes, expectations.Requests, expectations.Approvals.Count, expectations.Timeouts, expectations.ReversalsAcknowledged, violations);
             await log.WriteLineAsync(report.ToString());
             if (options.DataDirectory is null && report.Holds && Directory.Exists(dataDirectory))
             {

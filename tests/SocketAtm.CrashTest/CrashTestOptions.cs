@@ -31,6 +31,12 @@ public sealed record CrashTestOptions
     /// <summary>An empty PostgreSQL database for the books (required for several hosts); null for LiteDB.</summary>
     public string? ConnectionString { get; init; }
 
+    /// <summary>
+    /// Crashes the PostgreSQL server the hosts share and starts it again after the given downtime; when given, every
+    /// third round does that instead of killing a host (the hosts ride it out within Storage:RetryWindow).
+    /// </summary>
+    public Func<TimeSpan, Task>? CrashDatabaseAsync { get; init; }
+
     /// <summary>Throws when the options cannot make a run.</summary>
     public void Validate()
     {
@@ -41,6 +47,11 @@ public sealed record CrashTestOptions
         if (MaxRoundLength < TimeSpan.FromMilliseconds(300))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRoundLength), MaxRoundLength, "A round needs at least 300 ms of traffic.");
+        }
+
+        if (CrashDatabaseAsync is not null && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException("Crashing the database needs the books in PostgreSQL: give its connection string.", nameof(ConnectionString));
         }
 
         if (Hosts > 1 && string.IsNullOrWhiteSpace(ConnectionString))

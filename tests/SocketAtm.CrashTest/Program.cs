@@ -17,11 +17,24 @@ var connectionString = new Option<string?>("--connection-string")
 {
     Description = "An empty PostgreSQL database for the books (default with --hosts over 1: a throw-away PostgreSQL 15 started for the run).",
 };
-var root = new RootCommand("SocketAtm crash test: SIGKILL the host under load, restart it, and check the books.") { rounds, terminals, cards, maxRound, seed, data, hosts, connectionString };
+var crashDatabase = new Option<bool>("--crash-database")
+{
+    Description = "Every third round, crash the throw-away PostgreSQL (immediate stop) and restart it instead of killing a host.",
+};
+var root = new RootCommand("SocketAtm crash test: SIGKILL the host under load, restart it, and check the books.")
+{
+    rounds, terminals, cards, maxRound, seed, data, hosts, connectionString, crashDatabase,
+};
 root.SetAction(async (result, cancellation) =>
 {
     var database = result.GetValue(connectionString);
-    await using var postgres = database is null && result.GetValue(hosts) > 1 ? await PostgreSqlServer.StartAsync() : null;
+    if (database is not null && result.GetValue(crashDatabase))
+    {
+        Console.Error.WriteLine("--crash-database crashes the throw-away PostgreSQL the tool starts: leave out --connection-string.");
+        return 64;
+    }
+
+    await using var postgres = database is null && (result.GetValue(hosts) > 1 || result.GetValue(crashDatabase)) ? await PostgreSqlServer.StartAsync() : null;
     if (postgres is not null)
     {
         database = await postgres.CreateDatabaseAsync();
@@ -39,6 +52,7 @@ root.SetAction(async (result, cancellation) =>
             DataDirectory = result.GetValue(data),
             Hosts = result.GetValue(hosts),
             ConnectionString = database,
+            CrashDatabaseAsync = result.GetValue(crashDatabase) ? postgres!.CrashAndRestartAsync : null,
         },
         Console.Out,
         cancellation);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -122,23 +121,5 @@ public sealed class HostBehaviourTests
         // Whatever the host answered during the drain was fully processed: approvals, not 96s from a closed ledger.
         Assert.All(answers, answer => Assert.Equal("00", answer.GetString(39)));
         await Assert.ThrowsAsync<IOException>(() => atm.ReceiveAsync());
-    }
-
-    private sealed class CapturingSink : ILogEventSink
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public void Emit(LogEvent logEvent)
-        {
-            using var text = new StringWriter();
-            logEvent.RenderMessage(text);
-            foreach (var property in logEvent.Properties)
-            {
-                text.Write($" {property.Key}={property.Value}");
-            }
-
-            text.Write(logEvent.Exception?.ToString());
-            Lines.Enqueue(text.ToString());
-        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.EndToEnd.Tests;
@@ -93,6 +95,54 @@ public sealed class MultiHostTests(PostgreSqlServerFixture postgres) : IClassFix
         Assert.Equal("00", reversal.GetString(39));
         Assert.Equal("00", repeatedOnA.GetString(39));
         Assert.Equal(100_000, await BalanceAsync(hostA, TestTerminal.DemoPan));
+    }
+
+    [PostgreSqlFact]
+    public async Task The_connection_string_password_appears_in_no_log_line_at_any_level()
+    {
+        const string Password = "Never-Log-Me-7141";
+        var sink = new CapturingSink();
+        var connectionString = await postgres.Server.CreateDatabaseAsync() + ";Password=" + Password; // trust auth: accepted, unused
+        var data = Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N"));
+        string[] args =
+        [
+            "--port", "0", "--data", data, "--Serilog:MinimumLevel:Default=Verbose", "--Serilog:MinimumLevel:Override:Microsoft=Verbose",
+            "--Storage:Provider=PostgreSql", "--Storage:ConnectionString=" + connectionString,
+        ];
+        using (var host = ServerHost.Build(args, builder => builder.Services.AddSingleton<ILogEventSink>(sink)))
+        {
+            await host.StartAsync();
+            var endPoint = host.Services.GetRequiredService<SocketAtm.Server.Transport.TerminalListener>().BoundEndPoint!;
+            await using (var atm = await TestTerminal.ConnectAsync(endPoint))
+            {
+                Assert.Equal("00", (await atm.ExchangeAsync(atm.Withdrawal(1000, TestTerminal.NextStan()))).GetString(39));
+            }
+
+            await host.StopAsync();
+        }
+
+        Directory.Delete(data, recursive: true);
+        Assert.Contains("PostgreSQL ledger opened on", sink.Everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, sink.Everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_that_cannot_be_reached_stops_the_start_with_one_line_without_the_password()
+    {
+        const string Password = "Never-Log-Me-7141";
+        using var host = ServerHost.Build(
+        [
+            "--port", "0", "--data", Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")), "--Serilog:MinimumLevel:Default=Fatal",
+            "--Storage:Provider=PostgreSql", "--Storage:ConnectionString=Host=127.0.0.1;Port=1;Database=atm;Username=atm;Timeout=2;Password=" + Password,
+        ]);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message), failure.ToString());
+        Assert.DoesNotContain('\n', message);
+        Assert.Contains("127.0.0.1/atm", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, failure.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<(RunningHost A, RunningHost B)> StartTwoHostsAsync()

@@ -55,13 +55,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             }
 
             await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
-            await server.RunToolAsync(
-                "pg_ctl",
-                [
-                    "-D", server.DataDirectory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
-                    "-o", string.Create(CultureInfo.InvariantCulture, $"-p {server.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={directory} -c max_connections=300"),
-                    "start",
-                ]);
+            await server.StartServerAsync();
             return server;
         }
         catch
@@ -74,6 +68,26 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     }
 
     private string DataDirectory => Path.Combine(_directory, "data");
+
+    /// <summary>
+    /// Crashes the server as a power cut would (<c>pg_ctl stop -m immediate</c>: no checkpoint, every backend killed,
+    /// crash recovery from the WAL on the next start), then starts it again on the same port.
+    /// </summary>
+    public async Task CrashAndRestartAsync(TimeSpan downtime)
+    {
+        await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
+        await Task.Delay(downtime);
+        await StartServerAsync();
+    }
+
+    private Task StartServerAsync() =>
+        RunToolAsync(
+            "pg_ctl",
+            [
+                "-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+                "-o", string.Create(CultureInfo.InvariantCulture, $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_directory} -c max_connections=300"),
+                "start",
+            ]);
 
     /// <summary>A connection string for <paramref name="database"/> (trust auth: no password).</summary>
     public string ConnectionString(string database, int maxPoolSize = 20) =>
