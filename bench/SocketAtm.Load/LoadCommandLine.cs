@@ -98,7 +98,7 @@ internal static class LoadCommandLine
                         ClientCertificatePassword = Environment.GetEnvironmentVariable("SOCKETATM_CLIENT_CERT_PASSWORD"),
                     }
                     : null,
-                Command = "SocketAtm.Load " + string.Join(' ', args),
+                Command = ReportedCommand(args),
             };
             return await RunLoadAsync(settings, output, error, cancellation);
         });
@@ -167,4 +167,25 @@ internal static class LoadCommandLine
     /// <summary>The host's own variable, so that a shell set up for the hosts (README.md, "Scaling out") serves the harness too.</summary>
     private static string? ConnectionStringFromEnvironment(StorageProvider storage) =>
         storage == StorageProvider.PostgreSql && Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } value ? value : null;
+
+    /// <summary>The command as the report shows it: a connection string may hold a password, so its value is left out.</summary>
+    internal static string ReportedCommand(string[] args) => "SocketAtm.Load " + string.Join(' ', WithoutConnectionString(args));
+
+    private static IEnumerable<string> WithoutConnectionString(string[] args)
+    {
+        const string Option = "--connection-string";
+        for (var index = 0; index < args.Length; index++)
+        {
+            if (args[index] == Option && index + 1 < args.Length)
+            {
+                yield return Option;
+                yield return "<not shown>";
+                index++;
+            }
+            else
+            {
+                yield return args[index].StartsWith(Option + "=", StringComparison.Ordinal) ? Option + "=<not shown>" : args[index];
+            }
+        }
+    }
 }

@@ -28,4 +28,14 @@ public sealed class CommandLineTests
         Assert.Equal(LoadCommandLine.CouldNotRun, exitCode);
         Assert.Contains("--connection-string needs --storage postgresql", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_reported_command_leaves_out_the_connection_string_and_its_password()
+    {
+        var command = LoadCommandLine.ReportedCommand(
+            ["--storage", "postgresql", "--connection-string", "Host=db;Password=secret1", "--hosts", "2", "--connection-string=Host=db;Password=secret2"]);
+
+        Assert.DoesNotContain("secret", command, StringComparison.Ordinal);
+        Assert.Equal("SocketAtm.Load --storage postgresql --connection-string <not shown> --hosts 2 --connection-string=<not shown>", command);
+    }
 }
