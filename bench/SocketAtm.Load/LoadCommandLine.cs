@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SocketAtm.Load.Ceilings;
 using SocketAtm.Load.Fleet;
+using SocketAtm.Server.Hosting;
 
 namespace SocketAtm.Load;
 
@@ -13,6 +14,8 @@ internal static class LoadCommandLine
 {
     public const int CorrectnessFailed = 1;
     public const int CouldNotRun = 2;
+
+    private const string ConnectionStringVariable = "SOCKETATM_Storage__ConnectionString";
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
@@ -26,6 +29,12 @@ internal static class LoadCommandLine
         var mac = new Option<bool>("--mac") { Description = "Terminals MAC their financial messages." };
         var host = new Option<string?>("--host") { Description = "Load a running host instead of starting one (its fleet must exist: see bench/README.md)." };
         var port = new Option<int>("--port") { Description = "Port of the running host.", DefaultValueFactory = _ => 8583 };
+        var storage = new Option<StorageProvider>("--storage") { Description = "Ledger of the started hosts: litedb (one host) or postgresql.", DefaultValueFactory = _ => StorageProvider.LiteDb };
+        var hosts = new Option<int>("--hosts") { Description = "Hosts to start on the one database (more than 1 needs --storage postgresql); terminal i connects to host i mod N.", DefaultValueFactory = _ => 1 };
+        var connectionString = new Option<string?>("--connection-string")
+        {
+            Description = "An existing, empty PostgreSQL database for the run (default: " + ConnectionStringVariable + ", else a throw-away PostgreSQL 15 the harness starts and removes).",
+        };
         var server = new Option<string?>("--server") { Description = "SocketAtm.Server.dll to start (default: the one built beside the harness)." };
         var hostSetting = new Option<string[]>("--host-setting") { Description = "A host setting, Section:Key=value (repeatable), e.g. Ledger:MaxBatchSize=512.", AllowMultipleArgumentsPerToken = true };
         var outputDirectory = new Option<string?>("--output") { Description = "Results directory (default: load-results/<time>-<workload>-<terminals>)." };
@@ -45,7 +54,7 @@ internal static class LoadCommandLine
 
         var root = new RootCommand("SocketAtm load harness: many simulated terminals over real sockets, with a correctness check at the end.")
         {
-            workload, terminals, perConnection, cards, duration, warmup, rate, mac, host, port, server, hostSetting, outputDirectory,
+            workload, terminals, perConnection, cards, duration, warmup, rate, mac, host, port, storage, hosts, connectionString, server, hostSetting, outputDirectory,
             noCeilings, ceilingDuration, timeout, keepData, noChart, terminalPrefix, firstTerminal, cardPrefix, pin, tls, tlsCa, tlsServerName, clientCert,
         };
         root.SetAction(async (result, cancellation) =>
@@ -69,6 +78,9 @@ internal static class LoadCommandLine
                 Rate = result.GetValue(rate),
                 Host = result.GetValue(host),
                 Port = result.GetValue(port),
+                Storage = result.GetValue(storage),
+                Hosts = result.GetValue(hosts),
+                ConnectionString = result.GetValue(connectionString) ?? ConnectionStringFromEnvironment(result.GetValue(storage)),
                 ServerPath = result.GetValue(server),
                 HostArguments = [.. (result.GetValue(hostSetting) ?? []).Select(setting => "--" + setting)],
                 OutputDirectory = result.GetValue(outputDirectory),
@@ -86,7 +98,7 @@ internal static class LoadCommandLine
                         ClientCertificatePassword = Environment.GetEnvironmentVariable("SOCKETATM_CLIENT_CERT_PASSWORD"),
                     }
                     : null,
-                Command = "SocketAtm.Load " + string.Join(' ', args),
+                Command = ReportedCommand(args),
             };
             return await RunLoadAsync(settings, output, error, cancellation);
         });
@@ -122,6 +134,12 @@ internal static class LoadCommandLine
     public static async Task<int> RunLoadAsync(LoadSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Problem is { } problem)
+        {
+            await error.WriteLineAsync("socketatm load: " + problem);
+            return CouldNotRun;
+        }
+
         try
         {
             var report = await new LoadRun(settings, output).RunAsync(cancellationToken);
@@ -143,6 +161,31 @@ internal static class LoadCommandLine
         {
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"socketatm load: the run could not be made: {exception.Message}"));
             return CouldNotRun;
+        }
+    }
+
+    /// <summary>The host's own variable, so that a shell set up for the hosts (README.md, "Scaling out") serves the harness too.</summary>
+    private static string? ConnectionStringFromEnvironment(StorageProvider storage) =>
+        storage == StorageProvider.PostgreSql && Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } value ? value : null;
+
+    /// <summary>The command as the report shows it: a connection string may hold a password, so its value is left out.</summary>
+    internal static string ReportedCommand(string[] args) => "SocketAtm.Load " + string.Join(' ', WithoutConnectionString(args));
+
+    private static IEnumerable<string> WithoutConnectionString(string[] args)
+    {
+        const string Option = "--connection-string";
+        for (var index = 0; index < args.Length; index++)
+        {
+            if (args[index] == Option && index + 1 < args.Length)
+            {
+                yield return Option;
+                yield return "<not shown>";
+                index++;
+            }
+            else
+            {
+                yield return args[index].StartsWith(Option + "=", StringComparison.Ordinal) ? Option + "=<not shown>" : args[index];
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Npgsql;
 using SocketAtm.Load.Ceilings;
 using SocketAtm.Load.Correctness;
 using SocketAtm.Load.Fleet;
@@ -8,17 +9,24 @@ using SocketAtm.Load.Hosting;
 using SocketAtm.Load.Measurement;
 using SocketAtm.Load.Reporting;
 using SocketAtm.Load.Workloads;
+using SocketAtm.Server.Hosting;
 
 namespace SocketAtm.Load;
 
 /// <summary>
-/// One run, start to finish: provision the fleet into a fresh data directory and start the host as a process of its own
-/// (or use a running one), connect and sign on every terminal, warm up, measure, wait for every reversal, stop the host
-/// gracefully, check correctness against its ledger, measure the ceilings, and write the results.
+/// One run, start to finish: provision the fleet — into a fresh data directory (LiteDB) or a shared PostgreSQL database —
+/// and start the hosts as processes of their own (or use a running one), connect and sign on every terminal, spread over
+/// the hosts, warm up, measure, wait for every reversal, stop the hosts gracefully, check correctness against their
+/// ledger, measure the ceilings, and write the results.
 /// </summary>
 internal sealed class LoadRun(LoadSettings settings, TextWriter log)
 {
     private const int DefaultMaxBatchSize = 256;
+
+    // The ceiling is LiteDB's own durable commit rate, in this process, with none of the host's work (bench/README.md).
+    private const string StorageCeilingOnPostgreSql =
+        "it measures LiteDB alone; PostgreSQL's commit rate belongs to a server that shares these cores with the hosts";
+
     private static readonly TimeSpan HostStartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HostStopTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ReversalWait = TimeSpan.FromSeconds(60);
@@ -34,55 +42,69 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         var statistics = new RunStatistics();
         var expected = new ExpectedLedger(fleet.Pans.Count);
         var context = new WorkloadContext(settings.Workload, fleet, statistics, expected, settings.Shares, settings.RequestTimeout, settings.Tls);
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "socketatm-load-" + Guid.NewGuid().ToString("N")[..12]);
-        ChildProcess? host = null;
+        var runDirectory = Path.Combine(Path.GetTempPath(), "socketatm-load-" + Guid.NewGuid().ToString("N")[..12]);
+        List<string> dataDirectories = settings.Hosts == 1
+            ? [runDirectory]
+            : [.. Enumerable.Range(1, settings.Hosts).Select(number => Path.Combine(runDirectory, string.Create(CultureInfo.InvariantCulture, $"host-{number}")))];
+        RunStorage? storage = null;
+        HostGroup? hosts = null;
         var keepData = settings.KeepData;
         try
         {
-            string hostName;
-            int port;
+            List<HostEndPoint> endPoints;
             long[]? balancesBefore = null;
             if (settings.Host is { } external)
             {
-                (hostName, port) = (external, settings.Port);
-                await _log.WriteLineAsync($"Using the running host at {hostName}:{port}; reading {fleet.Pans.Count:N0} opening balances.");
-                balancesBefore = await RunningHostCheck.ReadBalancesAsync(hostName, port, fleet, cancellationToken);
+                endPoints = [new HostEndPoint(external, settings.Port)];
+                await _log.WriteLineAsync($"Using the running host at {external}:{settings.Port}; reading {fleet.Pans.Count:N0} opening balances.");
+                balancesBefore = await RunningHostCheck.ReadBalancesAsync(external, settings.Port, fleet, cancellationToken);
             }
             else
             {
                 var server = ServerPath();
-                await _log.WriteLineAsync($"Provisioning {fleet.TerminalIds.Count:N0} terminals and {fleet.Pans.Count:N0} cards in {dataDirectory}");
-                await FleetProvisioner.ProvisionAsync(server, dataDirectory, settings.Fleet, _log);
-                host = ChildProcess.Start(server, HostArguments(dataDirectory));
-                (hostName, port) = ("127.0.0.1", await host.WaitUntilListeningAsync(HostStartTimeout));
-                await _log.WriteLineAsync($"Host started (pid {host.Id}) on port {port}.");
+                storage = await RunStorage.PrepareAsync(settings.Storage, settings.ConnectionString);
+                var where = storage.Provider == StorageProvider.PostgreSql ? storage.Description : dataDirectories[0];
+                await _log.WriteLineAsync($"Provisioning {fleet.TerminalIds.Count:N0} terminals and {fleet.Pans.Count:N0} cards in {where}");
+                await FleetProvisioner.ProvisionAsync(server, dataDirectories[0], settings.Fleet, storage.Environment, _log);
+                hosts = await HostGroup.StartAsync(server, dataDirectories, HostArguments, storage.Environment, HostStartTimeout);
+                foreach (var host in hosts.Hosts)
+                {
+                    var name = hosts.Hosts.Count == 1 ? "Host" : $"Host {host.Number}";
+                    await _log.WriteLineAsync($"{name} started (pid {host.Process.Id}) on port {host.Port}.");
+                }
+
+                endPoints = [.. hosts.Hosts.Select(host => host.EndPoint)];
             }
 
-            var hostProcess = host;
-            ProcessSample SampleHost() => new(hostProcess is null ? null : ProcessMemory.Read(hostProcess.Id)?.ResidentBytes, MachineLoad.OneMinute());
+            IReadOnlyList<StartedHost> started = hosts?.Hosts ?? [];
+            ProcessSample SampleHost() => new(SumOrNull(started.Select(host => ProcessMemory.Read(host.Process.Id)?.ResidentBytes)), MachineLoad.OneMinute());
 
             await _log.WriteLineAsync($"Connecting {fleet.TerminalIds.Count:N0} terminals ({settings.Workload}, {settings.Mode}).");
-            TimeSpan? hostCpuFrom = null;
-            TimeSpan? hostCpuUntil = null;
+            var databaseProcess = storage?.DatabaseServerProcessId;
+            var hostCpuFrom = new TimeSpan?[started.Count];
+            var hostCpuUntil = new TimeSpan?[started.Count];
+            TimeSpan? databaseCpuFrom = null;
+            TimeSpan? databaseCpuUntil = null;
             TimeSpan harnessCpuFrom = default;
             TimeSpan harnessCpuUntil = default;
             LoadDriver driver;
             int connections;
-            await using (var pool = await TerminalPool.OpenAsync(hostName, port, context, settings.TerminalsPerConnection, bare: false, _log, cancellationToken))
+            await using (var pool = await TerminalPool.OpenAsync(endPoints, context, settings.TerminalsPerConnection, bare: false, _log, cancellationToken))
             {
                 connections = pool.Connections;
                 await _log.WriteLineAsync($"{pool.Terminals.Count:N0} terminals signed on over {connections:N0} connections. Warm-up {settings.Warmup.TotalSeconds:F0} s, then {settings.Duration.TotalSeconds:F0} s measured (w = warm-up):");
                 driver = new LoadDriver(pool.Terminals, statistics, SampleHost, _log, starting =>
                 {
-                    var cpu = hostProcess is null ? null : MachineLoad.ProcessCpu(hostProcess.Id);
+                    var cpu = started.Select(host => MachineLoad.ProcessCpu(host.Process.Id)).ToArray();
+                    var database = databaseProcess is { } id ? MachineLoad.ProcessTreeCpu(id) : null;
                     var own = Process.GetCurrentProcess().TotalProcessorTime;
                     if (starting)
                     {
-                        (hostCpuFrom, harnessCpuFrom) = (cpu, own);
+                        (hostCpuFrom, databaseCpuFrom, harnessCpuFrom) = (cpu, database, own);
                     }
                     else
                     {
-                        (hostCpuUntil, harnessCpuUntil) = (cpu, own);
+                        (hostCpuUntil, databaseCpuUntil, harnessCpuUntil) = (cpu, database, own);
                     }
                 });
                 await driver.RunAsync(settings.Warmup, settings.Duration, settings.Rate, settings.RequestTimeout + TimeSpan.FromSeconds(30));
@@ -93,22 +115,46 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 }
             }
 
-            var memory = host is null ? null : ProcessMemory.Read(host.Id);
+            var memory = started.Select(host => ProcessMemory.Read(host.Process.Id)).ToList();
             var loadAtEnd = MachineLoad.OneMinute();
             CorrectnessVerdict verdict;
-            if (host is not null)
+            if (hosts is not null)
             {
-                var exitCode = await host.StopAsync(HostStopTimeout);
-                await _log.WriteLineAsync($"Host stopped with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (killed)"}; checking the ledger.");
-                verdict = await LedgerCheck.RunAsync(dataDirectory, fleet, expected, driver.MeasuredWindow, cancellationToken);
-                if (exitCode != 0)
+                var exitCodes = await hosts.StopAsync(HostStopTimeout);
+                var codes = string.Join(", ", exitCodes.Select(code => code?.ToString(CultureInfo.InvariantCulture) ?? "none (killed)"));
+                await _log.WriteLineAsync(exitCodes.Length == 1
+                    ? $"Host stopped with exit code {codes}; checking the ledger."
+                    : $"Hosts stopped with exit codes {codes}; checking the ledger.");
+                try
                 {
-                    verdict = verdict with { Holds = false, Failures = [$"the host did not stop cleanly (exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"})", .. verdict.Failures] };
+                    await storage!.AnalyzeAsync(cancellationToken);
+                }
+                catch (NpgsqlException exception)
+                {
+                    await _log.WriteLineAsync($"ANALYZE failed ({exception.Message}); the ledger's own check may be slow to plan.");
+                }
+                var (ledgerOptions, storageOptions) = storage!.LedgerSettings(dataDirectories[0]);
+                verdict = await LedgerCheck.RunAsync(ledgerOptions, storageOptions, fleet, expected, driver.MeasuredWindow, cancellationToken);
+                List<string> unclean = [.. exitCodes
+                    .Select((code, index) => (Code: code, Name: exitCodes.Length == 1 ? "the host" : $"host {index + 1}"))
+                    .Where(host => host.Code != 0)
+                    .Select(host => $"{host.Name} did not stop cleanly (exit code {host.Code?.ToString(CultureInfo.InvariantCulture) ?? "none"})")];
+                if (unclean.Count > 0)
+                {
+                    verdict = verdict with { Holds = false, Failures = [.. unclean, .. verdict.Failures] };
+                }
+
+                if (!verdict.Holds)
+                {
+                    foreach (var host in hosts.Hosts)
+                    {
+                        await _log.WriteLineAsync($"Host {host.Number}'s last lines:{Environment.NewLine}{host.Process.RecentOutput}");
+                    }
                 }
             }
             else
             {
-                var after = await RunningHostCheck.ReadBalancesAsync(hostName, port, fleet, cancellationToken);
+                var after = await RunningHostCheck.ReadBalancesAsync(endPoints[0].Host, endPoints[0].Port, fleet, cancellationToken);
                 verdict = RunningHostCheck.Compare(balancesBefore!, after, expected);
             }
 
@@ -117,6 +163,9 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             var measuredSeconds = statistics.MeasuredSeconds;
             var latency = statistics.Latency;
             var throughput = measuredSeconds > 0 ? latency.Count / measuredSeconds : 0;
+            double? PerMeasuredSecond(TimeSpan? used) => used is { } cpu && measuredSeconds > 0 ? cpu.TotalSeconds / measuredSeconds : null;
+            List<HostFigures> hostFigures = [.. started.Select((host, index) => new HostFigures(
+                host.Number, host.Port, memory[index]?.ResidentBytes, memory[index]?.PeakResidentBytes, PerMeasuredSecond(hostCpuUntil[index] - hostCpuFrom[index])))];
             var report = new LoadReport
             {
                 Command = settings.Command,
@@ -126,6 +175,9 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 Mode = settings.Mode,
                 Terminals = fleet.TerminalIds.Count,
                 Connections = connections,
+                Storage = storage?.Description ?? "the running host's own",
+                StorageProvider = storage?.Provider.ToString(),
+                Hosts = hostFigures,
                 WarmupSeconds = settings.Warmup.TotalSeconds,
                 MeasuredSeconds = measuredSeconds,
                 Throughput = throughput,
@@ -135,9 +187,10 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 ErrorReasons = Snapshot(statistics.ErrorReasons),
                 Answers = Snapshot(statistics.Answers),
                 Events = Snapshot(statistics.Events),
-                HostResidentBytes = memory?.ResidentBytes,
-                HostPeakResidentBytes = memory?.PeakResidentBytes,
-                HostCpuCores = hostCpuUntil - hostCpuFrom is { } hostCpu && measuredSeconds > 0 ? hostCpu.TotalSeconds / measuredSeconds : null,
+                HostResidentBytes = SumOrNull(hostFigures.Select(host => host.ResidentBytes)),
+                HostPeakResidentBytes = SumOrNull(hostFigures.Select(host => host.PeakResidentBytes)),
+                HostCpuCores = hostFigures.Count > 0 && hostFigures.All(host => host.CpuCores is not null) ? hostFigures.Sum(host => host.CpuCores) : null,
+                DatabaseCpuCores = PerMeasuredSecond(databaseCpuUntil - databaseCpuFrom),
                 HarnessCpuCores = measuredSeconds > 0 ? (harnessCpuUntil - harnessCpuFrom).TotalSeconds / measuredSeconds : null,
                 LoadAverageAtStart = loadAtStart,
                 LoadAverageAtEnd = loadAtEnd,
@@ -160,20 +213,63 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         }
         finally
         {
-            if (host is not null)
+            if (hosts is not null)
             {
-                await host.DisposeAsync();
+                await hosts.DisposeAsync();
             }
 
-            if (!keepData && Directory.Exists(dataDirectory))
+            await DisposeStorageAsync(storage, dataDirectories, keepData);
+            if (!keepData && Directory.Exists(runDirectory))
             {
-                Directory.Delete(dataDirectory, recursive: true);
+                Directory.Delete(runDirectory, recursive: true);
             }
-            else if (keepData && Directory.Exists(dataDirectory))
+            else if (keepData && Directory.Exists(runDirectory))
             {
-                await _log.WriteLineAsync($"Data directory kept: {dataDirectory}");
+                await _log.WriteLineAsync($"Data directory kept: {runDirectory}");
             }
         }
+    }
+
+    /// <summary>
+    /// Removes a throw-away database — unless the data is kept: then the run's KEK goes into every kept data directory
+    /// as kek.key, so that <c>admin verify --data</c> can open the ledger, and a throw-away PostgreSQL is left stopped.
+    /// </summary>
+    private async Task DisposeStorageAsync(RunStorage? storage, List<string> dataDirectories, bool keepData)
+    {
+        if (storage is null)
+        {
+            return;
+        }
+
+        if (keepData)
+        {
+            foreach (var directory in dataDirectories)
+            {
+                await storage.WriteKeyFileAsync(directory);
+            }
+
+            storage.KeepDatabase();
+        }
+
+        await storage.DisposeAsync();
+        if (storage.KeptDatabaseDirectory is { } kept)
+        {
+            await _log.WriteLineAsync($"PostgreSQL kept (stopped): {kept}; start it again with pg_ctl -D {Path.Combine(kept, "data")} start, as the user who owns it.");
+        }
+    }
+
+    private static long? SumOrNull(IEnumerable<long?> values)
+    {
+        long? sum = null;
+        foreach (var value in values)
+        {
+            if (value is { } number)
+            {
+                sum = (sum ?? 0) + number;
+            }
+        }
+
+        return sum;
     }
 
     private static Dictionary<string, long> Snapshot(IReadOnlyDictionary<string, long> counts) => counts.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
@@ -229,6 +325,11 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             return report with { EchoCeiling = await MeasureEchoCeilingAsync(report, context, cancellationToken) };
         }
 
+        if (settings.Storage == StorageProvider.PostgreSql)
+        {
+            return report with { StorageCeilingSkipped = StorageCeilingOnPostgreSql };
+        }
+
         if (report.Correctness.Batches is not { } batches || settings.IsExternalHost)
         {
             return report;
@@ -267,7 +368,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         var cpuFrom = new TimeSpan[1];
         var cpuUntil = new TimeSpan[1];
         var ceilingContext = context with { Statistics = statistics, Expected = new ExpectedLedger(0) };
-        await using (var pool = await TerminalPool.OpenAsync("127.0.0.1", port, ceilingContext, 1, bare: true, _log, cancellationToken))
+        await using (var pool = await TerminalPool.OpenAsync([new HostEndPoint("127.0.0.1", port)], ceilingContext, 1, bare: true, _log, cancellationToken))
         {
             var driver = new LoadDriver(pool.Terminals, statistics, () => new ProcessSample(ProcessMemory.Read(server.Id)?.ResidentBytes, MachineLoad.OneMinute()), _log, starting =>
             {

@@ -1,5 +1,7 @@
+using System.Globalization;
 using SocketAtm.Load.Fleet;
 using SocketAtm.Load.Workloads;
+using SocketAtm.Server.Hosting;
 
 namespace SocketAtm.Load;
 
@@ -24,6 +26,18 @@ internal sealed record LoadSettings
     public string? Host { get; init; }
 
     public int Port { get; init; } = 8583;
+
+    /// <summary>The ledger of the hosts the harness starts: LiteDB (one host) or PostgreSQL (one or more).</summary>
+    public StorageProvider Storage { get; init; } = StorageProvider.LiteDb;
+
+    /// <summary>Hosts to start, all on the one PostgreSQL database; terminal i connects to host i mod Hosts.</summary>
+    public int Hosts { get; init; } = 1;
+
+    /// <summary>
+    /// An existing, empty PostgreSQL database dedicated to the run (used as it is, never emptied); null for a throw-away
+    /// PostgreSQL the harness starts and removes. Holds a password perhaps: never printed.
+    /// </summary>
+    public string? ConnectionString { get; init; }
 
     /// <summary>TLS towards the host (which must listen with Listener:Tls); null for plain TCP.</summary>
     public Client.TlsClientOptions? Tls { get; init; }
@@ -54,6 +68,19 @@ internal sealed record LoadSettings
     public string Command { get; init; } = "SocketAtm.Load";
 
     public bool IsExternalHost => Host is not null;
+
+    /// <summary>Why these settings cannot make a run, or null when they can.</summary>
+    public string? Problem => this switch
+    {
+        { Hosts: < 1 } => "--hosts must be at least 1.",
+        { Hosts: > 1, Storage: not StorageProvider.PostgreSql } => string.Create(
+            CultureInfo.InvariantCulture,
+            $"--hosts {Hosts} needs --storage postgresql: a LiteDB ledger is one host's own file, so several hosts need a shared database."),
+        { ConnectionString: not null, Storage: not StorageProvider.PostgreSql } => "--connection-string needs --storage postgresql.",
+        { Host: not null, Hosts: > 1 } or { Host: not null, Storage: StorageProvider.PostgreSql } =>
+            "--hosts and --storage describe hosts the harness starts; a running host (--host) brings its own storage.",
+        _ => null,
+    };
 
     public string Mode => Rate is { } rate ? $"open loop at {rate:N0}/s" : "closed loop";
 }

@@ -1,6 +1,8 @@
 using SocketAtm.Load.Correctness;
 using SocketAtm.Load.Fleet;
 using SocketAtm.Server.Admin;
+using SocketAtm.Server.Hosting;
+using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Load.Tests;
 
@@ -16,7 +18,7 @@ public sealed class LedgerCheckTests : IDisposable
     {
         await ProvisionAsync();
 
-        var verdict = await LedgerCheck.RunAsync(_data, _fleet, new ExpectedLedger(3), AnyWindow, CancellationToken.None);
+        var verdict = await LedgerCheck.RunAsync(new LedgerOptions { DataDirectory = _data }, new StorageOptions(), _fleet, new ExpectedLedger(3), AnyWindow, CancellationToken.None);
 
         Assert.True(verdict.Holds, string.Join("; ", verdict.Failures));
         Assert.Equal(3, verdict.CardsChecked);
@@ -29,7 +31,7 @@ public sealed class LedgerCheckTests : IDisposable
         var expected = new ExpectedLedger(3);
         expected.Approved(1, 4_000);
 
-        var verdict = await LedgerCheck.RunAsync(_data, _fleet, expected, AnyWindow, CancellationToken.None);
+        var verdict = await LedgerCheck.RunAsync(new LedgerOptions { DataDirectory = _data }, new StorageOptions(), _fleet, expected, AnyWindow, CancellationToken.None);
 
         Assert.False(verdict.Holds);
         Assert.Contains(verdict.Failures, failure => failure.StartsWith("card #1 ", StringComparison.Ordinal) && failure.Contains("46000", StringComparison.Ordinal));
@@ -42,7 +44,7 @@ public sealed class LedgerCheckTests : IDisposable
         var expected = new ExpectedLedger(3);
         expected.Expect(ExpectedLedger.KeyOf(_fleet.TerminalIds[0], 123, "1125090000"), decided: true);
 
-        var verdict = await LedgerCheck.RunAsync(_data, _fleet, expected, AnyWindow, CancellationToken.None);
+        var verdict = await LedgerCheck.RunAsync(new LedgerOptions { DataDirectory = _data }, new StorageOptions(), _fleet, expected, AnyWindow, CancellationToken.None);
 
         Assert.False(verdict.Holds);
         Assert.Contains(verdict.Failures, failure => failure.Contains("journaled as decided 0 times", StringComparison.Ordinal));
@@ -55,7 +57,7 @@ public sealed class LedgerCheckTests : IDisposable
         var expected = new ExpectedLedger(3);
         expected.Unresolve();
 
-        var verdict = await LedgerCheck.RunAsync(_data, _fleet, expected, AnyWindow, CancellationToken.None);
+        var verdict = await LedgerCheck.RunAsync(new LedgerOptions { DataDirectory = _data }, new StorageOptions(), _fleet, expected, AnyWindow, CancellationToken.None);
 
         Assert.False(verdict.Holds);
     }

@@ -10,6 +10,7 @@ namespace SocketAtm.Testing;
 /// A throw-away PostgreSQL server for tests: Debian's PostgreSQL 15 binaries, a cluster in a temporary directory with
 /// trust authentication, listening on a free loopback port and a socket in that directory only. As root, the server
 /// runs as the <c>postgres</c> OS user (PostgreSQL refuses to run as root). Each test asks for a database of its own.
+/// The load harness (bench/SocketAtm.Load) starts its throw-away database with it too.
 /// </summary>
 public sealed class PostgreSqlServer : IAsyncDisposable
 {
@@ -31,6 +32,29 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The directory holding the cluster (<c>data</c>) and the server's log (<c>server.log</c>).</summary>
+    public string DirectoryPath => _directory;
+
+    /// <summary>Stop the server on dispose but leave its directory behind (evidence of a failed run).</summary>
+    public bool KeepFiles { get; set; }
+
+    /// <summary>The postmaster's process id (the first line of postmaster.pid), or null when it is not running.</summary>
+    public int? ServerProcessId
+    {
+        get
+        {
+            try
+            {
+                var first = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).FirstOrDefault();
+                return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>Why PostgreSQL tests cannot run here, or null when they can.</summary>
     public static string? UnavailableReason { get; } = FindUnavailableReason();
@@ -116,6 +140,11 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // Not running: nothing to stop.
+        }
+
+        if (KeepFiles)
+        {
+            return;
         }
 
         try

@@ -3,7 +3,9 @@ namespace SocketAtm.Load.Correctness;
 /// <summary>
 /// Group-commit batch sizes estimated from the journal: a batch's rows share one decision time and follow each other
 /// in id order, so a run of consecutive rows with the same millisecond is one batch (or, rarely, two that committed
-/// within the same millisecond).
+/// within the same millisecond). It holds on PostgreSQL too: each host's writer takes journal ids from a block of its own
+/// and gives a batch one decision time, so the rows of one batch are consecutive there as well (the figures are then
+/// over all hosts' batches together).
 /// </summary>
 /// <param name="Batches">Batches in the window.</param>
 /// <param name="Requests">Journal rows (requests) in the window.</param>

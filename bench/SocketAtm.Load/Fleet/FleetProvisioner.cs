@@ -3,12 +3,20 @@ using SocketAtm.Load.Hosting;
 
 namespace SocketAtm.Load.Fleet;
 
-/// <summary>Registers the fleet in a stopped host's data directory with the admin command line, as an operator would.</summary>
+/// <summary>
+/// Registers the fleet with the admin command line, as an operator would: in a stopped host's data directory, or in the
+/// shared database the environment names (the storage settings and the key-encryption key come from there).
+/// </summary>
 internal static class FleetProvisioner
 {
     private static readonly TimeSpan AdminTimeout = TimeSpan.FromMinutes(5);
 
-    public static async Task ProvisionAsync(string serverPath, string dataDirectory, FleetSettings fleet, TextWriter log)
+    public static async Task ProvisionAsync(
+        string serverPath,
+        string dataDirectory,
+        FleetSettings fleet,
+        IReadOnlyDictionary<string, string?> environment,
+        TextWriter log)
     {
         List<string> terminals =
         [
@@ -39,7 +47,7 @@ internal static class FleetProvisioner
 
         foreach (var command in new[] { terminals, cards })
         {
-            var (exitCode, output) = await ChildProcess.RunAsync(serverPath, command, AdminTimeout);
+            var (exitCode, output) = await ChildProcess.RunAsync(serverPath, command, AdminTimeout, environment);
             if (exitCode != 0)
             {
                 throw new InvalidOperationException($"admin {command[1]} failed with exit code {exitCode}:{Environment.NewLine}{output}");

@@ -34,7 +34,13 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static ChildProcess Start(string programPath, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <param name="environment">Variables to set (or, with a null value, to remove) on top of this process's own: how
+    /// secrets such as the key-encryption key reach the child without showing on its command line.</param>
+    public static ChildProcess Start(
+        string programPath,
+        IEnumerable<string> arguments,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -44,6 +50,18 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         start.ArgumentList.Add(programPath);
         foreach (var argument in arguments)
         {
@@ -61,9 +79,13 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Runs to completion: its exit code and what it wrote.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string programPath, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string programPath,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
-        await using var child = Start(programPath, arguments);
+        await using var child = Start(programPath, arguments, environment: environment);
         using var deadline = new CancellationTokenSource(timeout);
         await child._process.WaitForExitAsync(deadline.Token);
         return (child._process.ExitCode, child.RecentOutput);

@@ -21,6 +21,15 @@ internal sealed record LoadReport
 
     public required int Connections { get; init; }
 
+    /// <summary>Where the ledger was, for people: "LiteDB", or PostgreSQL and its connection string without the password.</summary>
+    public required string Storage { get; init; }
+
+    /// <summary>LiteDb or PostgreSql; null against a running host (the harness does not know its storage).</summary>
+    public string? StorageProvider { get; init; }
+
+    /// <summary>The hosts the harness started, one entry each (empty against a running host).</summary>
+    public IReadOnlyList<HostFigures> Hosts { get; init; } = [];
+
     public required double WarmupSeconds { get; init; }
 
     public required double MeasuredSeconds { get; init; }
@@ -40,14 +49,20 @@ internal sealed record LoadReport
 
     public required IReadOnlyDictionary<string, long> Events { get; init; }
 
-    /// <summary>The host's resident memory when the load ended (VmRSS), null against a host the harness did not start.</summary>
+    /// <summary>The host's resident memory when the load ended (VmRSS; all hosts' together), null against a host the harness did not start.</summary>
     public long? HostResidentBytes { get; init; }
 
-    /// <summary>The host's peak resident memory over its life (VmHWM).</summary>
+    /// <summary>The host's peak resident memory over its life (VmHWM; the sum of all hosts' peaks).</summary>
     public long? HostPeakResidentBytes { get; init; }
 
-    /// <summary>CPU seconds the host used per measured second (2.0 = both cores).</summary>
+    /// <summary>CPU seconds the host (all hosts together) used per measured second (2.0 = both cores).</summary>
     public double? HostCpuCores { get; init; }
+
+    /// <summary>
+    /// CPU seconds the PostgreSQL server (the postmaster and every backend) used per measured second; null on LiteDB and
+    /// when the harness did not start the database itself.
+    /// </summary>
+    public double? DatabaseCpuCores { get; init; }
 
     /// <summary>CPU seconds the harness used per measured second.</summary>
     public double? HarnessCpuCores { get; init; }
@@ -59,6 +74,9 @@ internal sealed record LoadReport
     public EchoCeilingResult? EchoCeiling { get; init; }
 
     public StorageCeilingResult? StorageCeiling { get; init; }
+
+    /// <summary>Why the storage ceiling was not measured although ceilings were asked for (it measures LiteDB alone).</summary>
+    public string? StorageCeilingSkipped { get; init; }
 
     public required CorrectnessVerdict Correctness { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using SocketAtm.Server.Hosting;
 
 namespace SocketAtm.Load.Reporting;
 
@@ -35,14 +36,32 @@ internal static class ReportWriter
         Line($"| measure | value |");
         Line($"|---|---:|");
         Line($"| connections | {report.Connections:N0} |");
+        Line($"| storage | {report.Storage}{(report.Hosts.Count > 0 ? ", " + Hosts(report.Hosts.Count) : string.Empty)} |");
         Line($"| warm-up, measured | {report.WarmupSeconds:F0} s, {report.MeasuredSeconds:F1} s |");
         Line($"| throughput | {report.Throughput:N0} answers/s |");
         Line($"| latency p50 / p90 / p99 / p99.9 / max | {latency.P50Milliseconds:F2} / {latency.P90Milliseconds:F2} / {latency.P99Milliseconds:F2} / {latency.P999Milliseconds:F2} / {latency.MaxMilliseconds:F2} ms |");
         Line($"| answers measured | {latency.Count:N0} |");
         Line($"| timeouts | {report.Timeouts:N0} |");
         Line($"| errors | {report.Errors:N0} |");
-        Line($"| host RSS at the end / peak | {Megabytes(report.HostResidentBytes)} / {Megabytes(report.HostPeakResidentBytes)} |");
-        Line($"| host CPU, harness CPU | {Cores(report.HostCpuCores)}, {Cores(report.HarnessCpuCores)} |");
+        if (report.Hosts.Count > 1)
+        {
+            Line($"| hosts' RSS at the end / peak (sum of {report.Hosts.Count}) | {Megabytes(report.HostResidentBytes)} / {Megabytes(report.HostPeakResidentBytes)} |");
+            Line($"| hosts' CPU (sum of {report.Hosts.Count}), harness CPU | {Cores(report.HostCpuCores)}, {Cores(report.HarnessCpuCores)} |");
+            foreach (var host in report.Hosts)
+            {
+                Line($"| host {host.Number} (port {host.Port}): RSS at the end / peak, CPU | {Megabytes(host.ResidentBytes)} / {Megabytes(host.PeakResidentBytes)}, {Cores(host.CpuCores)} |");
+            }
+        }
+        else
+        {
+            Line($"| host RSS at the end / peak | {Megabytes(report.HostResidentBytes)} / {Megabytes(report.HostPeakResidentBytes)} |");
+            Line($"| host CPU, harness CPU | {Cores(report.HostCpuCores)}, {Cores(report.HarnessCpuCores)} |");
+        }
+
+        if (report.StorageProvider == nameof(StorageProvider.PostgreSql))
+        {
+            Line($"| database server CPU | {(report.DatabaseCpuCores is { } database ? Cores(database) : "not measured (a database the harness did not start)")} |");
+        }
         if (report.EchoCeiling is { } echo)
         {
             Line($"| bare echo ceiling ({echo.Connections:N0} connections) | {echo.Throughput:N0} echoes/s, p99 {echo.Latency.P99Milliseconds:F2} ms, server CPU {Cores(echo.ServerCpuCores)} |");
@@ -55,6 +74,11 @@ internal static class ReportWriter
             Line($"| storage ceiling at batch {storage.MaxBatchSize} (the host's largest) | {storage.WithdrawalsPerSecondAtMaxBatch:N0} withdrawals/s |");
             Line($"| host durable requests/s (journal) | {storage.HostDurableRequestsPerSecond:N0} |");
             Line($"| **host / storage ceiling** | **{storage.HostRatio:P0}** |");
+        }
+
+        if (report.StorageCeilingSkipped is { } skipped)
+        {
+            Line($"| storage ceiling | n/a: {skipped} |");
         }
 
         var verdict = report.Correctness;
@@ -99,6 +123,8 @@ internal static class ReportWriter
         Line($"![latency](latency.png)");
         return text.ToString();
     }
+
+    private static string Hosts(int count) => count == 1 ? "1 host" : count.ToString(CultureInfo.InvariantCulture) + " hosts";
 
     private static string Load(double? load) => load?.ToString("F2", CultureInfo.InvariantCulture) ?? "unknown";
 

@@ -23,11 +23,12 @@ internal sealed class TerminalPool : IAsyncDisposable
 
     /// <summary>
     /// Connects every terminal of the fleet. Echo runs by hand (the same driver as the echo ceiling); the mixed workload
-    /// drives every n-th terminal by hand for repeats and duplicates; the rest go through the client library.
+    /// drives every n-th terminal by hand for repeats and duplicates; the rest go through the client library. Terminal i
+    /// connects to host i mod the number of hosts; a client-library terminal fails over to the others in turn, one
+    /// driven by hand stays with its host.
     /// </summary>
     public static async Task<TerminalPool> OpenAsync(
-        string host,
-        int port,
+        IReadOnlyList<HostEndPoint> hosts,
         WorkloadContext context,
         int terminalsPerConnection,
         bool bare,
@@ -36,13 +37,13 @@ internal sealed class TerminalPool : IAsyncDisposable
     {
         var pool = new TerminalPool();
         var ids = context.Fleet.TerminalIds;
-        var raw = new List<string>();
-        var library = new List<string>();
+        var raw = new List<(string Id, int Host)>();
+        var library = new List<(string Id, int Host)>();
         for (var index = 0; index < ids.Count; index++)
         {
             var byHand = context.Workload == Workload.Echo
                 || (context.Workload == Workload.Mixed && index % context.Shares.RawTerminalEvery == context.Shares.RawTerminalEvery - 1);
-            (byHand ? raw : library).Add(ids[index]);
+            (byHand ? raw : library).Add((ids[index], index % hosts.Count));
         }
 
         using var gate = new SemaphoreSlim(ConnectConcurrency);
@@ -69,11 +70,11 @@ internal sealed class TerminalPool : IAsyncDisposable
 
         var lockObject = new Lock();
         var tasks = new List<Task>();
-        foreach (var id in raw)
+        foreach (var (id, host) in raw)
         {
             tasks.Add(Open(async () =>
             {
-                var terminal = await RawLoadTerminal.ConnectAsync(id, host, port, context, bare, cancellationToken);
+                var terminal = await RawLoadTerminal.ConnectAsync(id, hosts[host].Host, hosts[host].Port, context, bare, cancellationToken);
                 lock (lockObject)
                 {
                     pool._terminals.Add(terminal);
@@ -81,14 +82,17 @@ internal sealed class TerminalPool : IAsyncDisposable
             }));
         }
 
-        foreach (var group in library.Chunk(Math.Max(1, terminalsPerConnection)))
+        var groups = library.GroupBy(terminal => terminal.Host).SelectMany(
+            byHost => byHost.Select(terminal => terminal.Id).Chunk(Math.Max(1, terminalsPerConnection)).Select(chunk => (Host: byHost.Key, Ids: chunk)));
+        foreach (var (host, group) in groups)
         {
             tasks.Add(Open(async () =>
             {
                 var connection = new TerminalConnection(new TerminalConnectionOptions
                 {
-                    Host = host,
-                    Port = port,
+                    Host = hosts[host].Host,
+                    Port = hosts[host].Port,
+                    FailoverHosts = [.. Enumerable.Range(1, hosts.Count - 1).Select(next => hosts[(host + next) % hosts.Count].ToString())],
                     ConnectTimeout = TimeSpan.FromSeconds(30),
                     SignOffTimeout = TimeSpan.FromSeconds(5),
                     Tls = context.Tls,

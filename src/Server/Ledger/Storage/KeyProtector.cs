@@ -17,6 +17,10 @@ internal sealed class KeyProtector : IDisposable
     private const int TagLength = 16;
 
     private readonly AesGcm _cipher;
+
+    // AesGcm keeps one native cipher context per instance and is not thread-safe; the PostgreSQL ledger decrypts terminal
+    // keys on many session threads at once. A call takes microseconds, so one lock costs less than a cipher per call.
+    private readonly Lock _cipherLock = new();
     private readonly byte[] _panIndexKey;
 
     public KeyProtector(ReadOnlySpan<byte> keyEncryptionKey)
@@ -40,7 +44,12 @@ internal sealed class KeyProtector : IDisposable
         var sealedKey = new byte[NonceLength + key.Length + TagLength];
         var nonce = sealedKey.AsSpan(0, NonceLength);
         RandomNumberGenerator.Fill(nonce);
-        _cipher.Encrypt(nonce, key, sealedKey.AsSpan(NonceLength, key.Length), sealedKey.AsSpan(NonceLength + key.Length), Encoding.UTF8.GetBytes(purpose));
+        var associatedData = Encoding.UTF8.GetBytes(purpose);
+        lock (_cipherLock)
+        {
+            _cipher.Encrypt(nonce, key, sealedKey.AsSpan(NonceLength, key.Length), sealedKey.AsSpan(NonceLength + key.Length), associatedData);
+        }
+
         return Version + Convert.ToBase64String(sealedKey);
     }
 
@@ -61,7 +70,12 @@ internal sealed class KeyProtector : IDisposable
         }
 
         var key = new byte[sealedKey.Length - NonceLength - TagLength];
-        _cipher.Decrypt(sealedKey.AsSpan(0, NonceLength), sealedKey.AsSpan(NonceLength, key.Length), sealedKey.AsSpan(NonceLength + key.Length), key, Encoding.UTF8.GetBytes(purpose));
+        var associatedData = Encoding.UTF8.GetBytes(purpose);
+        lock (_cipherLock)
+        {
+            _cipher.Decrypt(sealedKey.AsSpan(0, NonceLength), sealedKey.AsSpan(NonceLength, key.Length), sealedKey.AsSpan(NonceLength + key.Length), key, associatedData);
+        }
+
         return key;
     }
 
@@ -78,7 +92,11 @@ internal sealed class KeyProtector : IDisposable
 
     public void Dispose()
     {
-        _cipher.Dispose();
+        lock (_cipherLock)
+        {
+            _cipher.Dispose();
+        }
+
         CryptographicOperations.ZeroMemory(_panIndexKey);
     }
 }
