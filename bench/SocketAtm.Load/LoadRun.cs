@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Npgsql;
 using SocketAtm.Load.Ceilings;
 using SocketAtm.Load.Correctness;
 using SocketAtm.Load.Fleet;
@@ -125,14 +124,6 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 await _log.WriteLineAsync(exitCodes.Length == 1
                     ? $"Host stopped with exit code {codes}; checking the ledger."
                     : $"Hosts stopped with exit codes {codes}; checking the ledger.");
-                try
-                {
-                    await storage!.AnalyzeAsync(cancellationToken);
-                }
-                catch (NpgsqlException exception)
-                {
-                    await _log.WriteLineAsync($"ANALYZE failed ({exception.Message}); the ledger's own check may be slow to plan.");
-                }
                 var (ledgerOptions, storageOptions) = storage!.LedgerSettings(dataDirectories[0]);
                 verdict = await LedgerCheck.RunAsync(ledgerOptions, storageOptions, fleet, expected, driver.MeasuredWindow, cancellationToken);
                 List<string> unclean = [.. exitCodes

@@ -101,24 +101,6 @@ internal sealed class RunStorage : IAsyncDisposable
         new StorageOptions { Provider = Provider, ConnectionString = ConnectionString });
 
     /// <summary>
-    /// Gives PostgreSQL's planner statistics of the tables the run filled. A database created minutes ago has none until
-    /// autovacuum gets to it (about a minute), and the ledger's invariant check, which runs when the ledger opens, is then
-    /// planned as a nested loop over the journal for every stored key: quadratic, minutes at 100,000 requests.
-    /// </summary>
-    public async Task AnalyzeAsync(CancellationToken cancellationToken)
-    {
-        if (Provider != StorageProvider.PostgreSql)
-        {
-            return;
-        }
-
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var analyze = new NpgsqlCommand("ANALYZE", connection) { CommandTimeout = 600 };
-        await analyze.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>
     /// Writes the run's KEK where <c>admin</c> looks for it by default (kek.key, owner-only), so a kept data directory
     /// can still be opened: the host would have written the same file had it generated the key itself.
     /// </summary>
