@@ -1,5 +1,6 @@
 using SocketAtm.Load.Fleet;
 using SocketAtm.Server.Hosting;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Load.Tests;
 
