@@ -43,7 +43,10 @@ internal sealed class TerminalPool : IAsyncDisposable
         {
             var byHand = context.Workload == Workload.Echo
                 || (context.Workload == Workload.Mixed && index % context.Shares.RawTerminalEvery == context.Shares.RawTerminalEvery - 1);
-            (byHand ? raw : library).Add((ids[index], index % hosts.Count));
+            // Each kind round-robin on its own: with every 10th terminal driven by hand, one count over all would put
+            // every hand-driven terminal (and so every repeat and duplicate) on the same host when N divides 10.
+            var kind = byHand ? raw : library;
+            kind.Add((ids[index], kind.Count % hosts.Count));
         }
 
         using var gate = new SemaphoreSlim(ConnectConcurrency);

@@ -19,31 +19,42 @@ public sealed class ConnectionLossTests(PostgreSqlFixture postgres)
         await using var hostA = await PostgreSqlLedger.OpenAsync(context.Options, storage, context.Time, context.FatalErrors.Add);
         await using var hostB = await PostgreSqlLedger.OpenAsync(context.Options, storage, context.Time, context.FatalErrors.Add);
         using var stop = new CancellationTokenSource();
+        var killerReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var killed = 0;
         var killer = Task.Run(async () =>
         {
             await using var admin = new NpgsqlConnection(connectionString + ";Pooling=false");
             await admin.OpenAsync();
+            killerReady.SetResult();
             while (!stop.IsCancellationRequested)
             {
                 await using var kill = new NpgsqlCommand(
                     "SELECT count(pg_terminate_backend(pid))::integer FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
                     admin);
-                killed += (int)(await kill.ExecuteScalarAsync())!;
+                Interlocked.Add(ref killed, (int)(await kill.ExecuteScalarAsync())!);
                 await Task.Delay(15);
             }
         });
+        await killerReady.Task;
 
-        var requests = Enumerable.Range(0, 400).Select(_ => context.Withdrawal(DemoCards.Rich, DemoCards.RichPin, 10)).ToList();
-        var outcomes = await Task.WhenAll(requests.Select((request, index) =>
-            (index % 2 == 0 ? hostA : hostB).ExecuteAsync(request, CancellationToken.None).AsTask()));
+        // Waves until connections have been killed under them: on a busy machine 400 withdrawals can finish before the
+        // killer's first round.
+        var outcomes = new List<LedgerOutcome>();
+        var patience = System.Diagnostics.Stopwatch.StartNew();
+        while (outcomes.Count < 400 || (Volatile.Read(ref killed) == 0 && patience.Elapsed < TimeSpan.FromSeconds(30)))
+        {
+            var wave = Enumerable.Range(0, 100).Select(_ => context.Withdrawal(DemoCards.Rich, DemoCards.RichPin, 10)).ToList();
+            outcomes.AddRange(await Task.WhenAll(wave.Select((request, index) =>
+                (index % 2 == 0 ? hostA : hostB).ExecuteAsync(request, CancellationToken.None).AsTask())));
+        }
+
         await stop.CancelAsync();
         await killer;
 
         Assert.True(killed > 0, "no connection was killed: the test proves nothing");
         Assert.Empty(context.FatalErrors);
         Assert.All(outcomes, outcome => Assert.Equal(ResponseCodes.Approved, outcome.ResponseCode));
-        Assert.Equal(100_000_000 - (400 * 10), (await hostA.GetCardBalanceAsync(DemoCards.Rich, CancellationToken.None))!.LedgerBalance);
+        Assert.Equal(100_000_000 - (outcomes.Count * 10), (await hostA.GetCardBalanceAsync(DemoCards.Rich, CancellationToken.None))!.LedgerBalance);
         var report = await hostB.VerifyInvariantsAsync(CancellationToken.None);
         Assert.True(report.Holds, string.Join("; ", report.Violations));
     }
