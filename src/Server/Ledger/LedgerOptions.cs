@@ -23,6 +23,14 @@ internal sealed class LedgerOptions
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// LiteDB only: cards, accounts and daily-usage records (each) the writer keeps in memory across batches, so that busy
+    /// cards skip the lookup; 0 turns the cache off. About 0.5 KB per card with its account and day (measured: +15 MB
+    /// for 10,000 cards).
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int CachedRecords { get; set; } = 50_000;
+
     /// <summary>Wrong PINs in a row that block the card (answered 75).</summary>
     [Range(1, 99)]
     public int PinTryLimit { get; set; } = 3;

@@ -24,12 +24,21 @@ internal sealed class LedgerStore
     private readonly ILiteCollection<BsonDocument> _reversalMarkers;
     private readonly ILiteCollection<BsonDocument> _counters;
     private readonly KeyProtector _protector;
+    private readonly RecordCache<string, CardRecord> _cardsByDigest;
+    private readonly RecordCache<long, AccountRecord> _accountsById;
+    private readonly RecordCache<string, DailyUsageRecord> _usageById;
     private HashSet<string>? _markerKeys;
 
-    public LedgerStore(LiteDatabase database, KeyProtector protector)
+    /// <param name="database">The open database; the store is used from the writer thread only.</param>
+    /// <param name="protector">Seals keys and digests PANs.</param>
+    /// <param name="cachedRecords">Cards, accounts and daily-usage records each kept in memory across batches (0: none).</param>
+    public LedgerStore(LiteDatabase database, KeyProtector protector, int cachedRecords = 0)
     {
         ArgumentNullException.ThrowIfNull(database);
         _protector = protector;
+        _cardsByDigest = new RecordCache<string, CardRecord>(cachedRecords);
+        _accountsById = new RecordCache<long, AccountRecord>(cachedRecords);
+        _usageById = new RecordCache<string, DailyUsageRecord>(cachedRecords);
         _accounts = database.GetCollection("accounts", BsonAutoId.Int64);
         _cards = database.GetCollection("cards", BsonAutoId.Int64);
         _dailyUsage = database.GetCollection("daily_usage");
@@ -51,26 +60,89 @@ internal sealed class LedgerStore
     /// <summary>True for a new database: nothing has been stored yet.</summary>
     public bool IsEmpty() => _counters.FindById(SequencesId) is null && _hostKeys.Count() == 0 && _cards.Count() == 0;
 
-    public CardRecord? FindCardByPan(string pan) =>
-        _cards.FindOne("$.PanDigest = @0", _protector.PanDigest(pan)) is { } document ? LedgerBson.ToCard(document, pan) : null;
+    /// <summary>Drops every cached record: after a rollback, what the cache holds may never have been committed.</summary>
+    public void ForgetCachedRecords()
+    {
+        _cardsByDigest.Clear();
+        _accountsById.Clear();
+        _usageById.Clear();
+    }
+
+    public CardRecord? FindCardByPan(string pan)
+    {
+        var digest = _protector.PanDigest(pan);
+        if (_cardsByDigest.TryGet(digest, out var cached))
+        {
+            return cached with { Pan = pan };
+        }
+
+        if (_cards.FindOne("$.PanDigest = @0", digest) is not { } document)
+        {
+            return null;
+        }
+
+        var card = LedgerBson.ToCard(document, pan);
+        _cardsByDigest.Put(digest, WithoutPan(card));
+        return card;
+    }
 
     public void InsertCards(IEnumerable<CardRecord> cards) => _cards.InsertBulk(cards.Select(card => LedgerBson.ToBson(card, _protector)));
 
-    public void UpdateCard(CardRecord card) => Require(_cards.Update(LedgerBson.ToBson(card, _protector)), "card", card.Id);
+    public void UpdateCard(CardRecord card)
+    {
+        var document = LedgerBson.ToBson(card, _protector);
+        Require(_cards.Update(document), "card", card.Id);
+        _cardsByDigest.Put(document["PanDigest"].AsString, WithoutPan(card));
+    }
 
-    public AccountRecord? FindAccount(long id) =>
-        _accounts.FindById(id) is { } document ? LedgerBson.ToAccount(document) : null;
+    public AccountRecord? FindAccount(long id)
+    {
+        if (_accountsById.TryGet(id, out var account))
+        {
+            return account;
+        }
+
+        account = _accounts.FindById(id) is { } document ? LedgerBson.ToAccount(document) : null;
+        if (account is not null)
+        {
+            _accountsById.Put(id, account);
+        }
+
+        return account;
+    }
 
     public IEnumerable<AccountRecord> AllAccounts() => _accounts.FindAll().Select(LedgerBson.ToAccount);
 
     public void InsertAccounts(IEnumerable<AccountRecord> accounts) => _accounts.InsertBulk(accounts.Select(LedgerBson.ToBson));
 
-    public void UpdateAccount(AccountRecord account) => Require(_accounts.Update(LedgerBson.ToBson(account)), "account", account.Id);
+    public void UpdateAccount(AccountRecord account)
+    {
+        Require(_accounts.Update(LedgerBson.ToBson(account)), "account", account.Id);
+        _accountsById.Put(account.Id, account);
+    }
 
-    public DailyUsageRecord? FindDailyUsage(long cardId, int day) =>
-        _dailyUsage.FindById(DailyUsageRecord.StorageId(cardId, day)) is { } document ? LedgerBson.ToDailyUsage(document) : null;
+    public DailyUsageRecord? FindDailyUsage(long cardId, int day)
+    {
+        var id = DailyUsageRecord.StorageId(cardId, day);
+        if (_usageById.TryGet(id, out var usage))
+        {
+            return usage;
+        }
 
-    public void UpsertDailyUsage(DailyUsageRecord usage) => _dailyUsage.Upsert(LedgerBson.ToBson(usage));
+        usage = _dailyUsage.FindById(id) is { } document ? LedgerBson.ToDailyUsage(document) : null;
+        if (usage is not null)
+        {
+            _usageById.Put(id, usage);
+        }
+
+        return usage;
+    }
+
+    public void UpsertDailyUsage(DailyUsageRecord usage)
+    {
+        _dailyUsage.Upsert(LedgerBson.ToBson(usage));
+        _usageById.Put(usage.Id, usage);
+    }
 
     public TerminalRecord? FindTerminal(string terminalId) =>
         _terminals.FindById(terminalId) is { } document ? LedgerBson.ToTerminal(document, _protector) : null;
@@ -128,6 +200,9 @@ internal sealed class LedgerStore
         _counters.FindById(SequencesId) is { } document ? LedgerBson.ToSequences(document) : new LedgerSequences();
 
     public void SaveSequences(LedgerSequences sequences) => _counters.Upsert(LedgerBson.ToBson(sequences));
+
+    /// <summary>The cache keeps cards by PAN digest and without the PAN, so that no full card number lives on in memory.</summary>
+    private static CardRecord WithoutPan(CardRecord card) => card with { Pan = string.Empty };
 
     private static List<JournalRecord> Latest(IEnumerable<BsonDocument> documents, int limit) =>
         documents.Select(LedgerBson.ToJournal).OrderByDescending(entry => entry.Id).Take(limit).ToList();

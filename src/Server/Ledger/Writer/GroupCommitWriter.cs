@@ -148,7 +148,7 @@ internal sealed class GroupCommitWriter
             _database.CheckpointSize = 0;
         }
 
-        _store = new LedgerStore(_database, _protector);
+        _store = new LedgerStore(_database, _protector, _options.CachedRecords);
         _store.EnsureIndexes();
         if (_store.IsEmpty())
         {
@@ -267,6 +267,7 @@ internal sealed class GroupCommitWriter
             if (!work.IsReadOnly)
             {
                 database.Rollback();
+                _store!.ForgetCachedRecords();
             }
 
             _inFlight.Clear();
