@@ -27,6 +27,10 @@ internal static class ServerHost
             DisableDefaults = false,
         });
 
+        // Under systemd (Type=notify, deploy/socketatm.service) the unit becomes active only once the host listens, and
+        // SIGTERM is its graceful stop; elsewhere this does nothing.
+        builder.Services.AddSystemd();
+
         // Later sources win: appsettings.json < SOCKETATM_ environment variables < command line.
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
