@@ -3,7 +3,7 @@ using SocketAtm.TerminalClient.Tests.Support;
 
 namespace SocketAtm.TerminalClient.Tests.Security;
 
-/// <summary>PROTOCOL.md §11.2 and §11.3 from the terminal's side, checked by a relay that applies the host's rules.</summary>
+/// <summary>PROTOCOL.md §11.2 and §11.3 from the terminal's side, against the real host, through a relay that watches and misbehaves.</summary>
 public sealed class MacAndKeyExchangeTests
 {
     private static TerminalClientOptions MacTerminal(bool exchangeKeys = false) => new()
@@ -82,7 +82,7 @@ public sealed class MacAndKeyExchangeTests
     public async Task Key_exchange_at_sign_on_installs_new_keys_used_for_the_PIN_block_and_the_MAC()
     {
         await using var host = await InProcessHost.StartAsync();
-        await using var relay = new ProtocolRelay(host.EndPoint) { AnswerKeyExchange = true };
+        await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal(exchangeKeys: true));
 
         var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000);
@@ -99,7 +99,7 @@ public sealed class MacAndKeyExchangeTests
     public async Task A_key_exchange_whose_check_value_does_not_match_is_not_used_and_is_asked_again()
     {
         await using var host = await InProcessHost.StartAsync();
-        await using var relay = new ProtocolRelay(host.EndPoint) { AnswerKeyExchange = true, BadKeyChecks = 1 };
+        await using var relay = new ProtocolRelay(host.EndPoint) { BadKeyChecks = 1 };
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
 
         var exchange = await atm.ExchangeKeysAsync();
@@ -115,7 +115,7 @@ public sealed class MacAndKeyExchangeTests
     public async Task Key_exchange_waits_for_requests_in_flight_and_holds_new_ones_back()
     {
         await using var host = await InProcessHost.StartAsync();
-        await using var relay = new ProtocolRelay(host.EndPoint) { AnswerKeyExchange = true };
+        await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
 
         var before = Enumerable.Range(0, 5).Select(_ => atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin)).ToArray();

@@ -11,16 +11,18 @@ namespace SocketAtm.TerminalClient.Tests.Support;
 
 /// <summary>
 /// A TCP relay between the client and the real host that sees every frame and can misbehave on cue: drop a response,
-/// corrupt a MAC, cut every connection. It also plays the host's security part of PROTOCOL.md §11 for the MAC terminals
-/// (ATM00001–ATM00008) — checks request MACs, MACs responses, answers key exchanges and translates PIN blocks from the
-/// exchanged TPK to the demo one — so the client's MAC and key exchange are tested against the rules whether or not
-/// the host in this branch enforces them yet.
+/// corrupt a MAC or a key check value, cut every connection. It changes nothing else: the host itself checks MACs,
+/// answers key exchanges and verifies PINs. Knowing the demo TMK, it reads the working keys out of each key exchange
+/// answer, as a wiretap holding the master key could, to tell which key the client MACed with and which PIN it sent.
 /// </summary>
 internal sealed class ProtocolRelay : IAsyncDisposable
 {
     private static readonly byte[] DemoTmk = Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD");
     private static readonly byte[] DemoTpk = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
     private static readonly byte[] DemoTak = Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
+
+    /// <summary>Where DE 48 of a key exchange answer holds the first digit of the TPK's check value ("TPK" + 32 hex digits).</summary>
+    private const int TpkCheckValueOffset = 35;
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint _host;
@@ -49,10 +51,7 @@ internal sealed class ProtocolRelay : IAsyncDisposable
     /// <summary>Responses for which this returns true get a wrong MAC.</summary>
     public Func<SeenMessage, bool>? CorruptResponseMac { get; set; }
 
-    /// <summary>Answer 0800/161 here, as PROTOCOL.md §11.3 says, instead of passing it to the host.</summary>
-    public bool AnswerKeyExchange { get; set; }
-
-    /// <summary>The next this many key exchange answers carry a wrong TPK check value.</summary>
+    /// <summary>The next this many key exchange answers reach the client with a wrong TPK check value.</summary>
     public int BadKeyChecks
     {
         get => Volatile.Read(ref _badKeyChecksLeft);
@@ -94,11 +93,6 @@ internal sealed class ProtocolRelay : IAsyncDisposable
         await _accepting.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
         _stop.Dispose();
     }
-
-    private static bool IsMacTerminal(string? terminalId) =>
-        terminalId is { Length: 8 } id && id.StartsWith("ATM0000", StringComparison.Ordinal) && id[7] is >= '1' and <= '8';
-
-    private static bool IsFinancial(int mti) => mti / 100 is 1 or 2 or 4;
 
     private static async Task<SeenMessage> WaitForAsync(ConcurrentQueue<SeenMessage> seen, Func<SeenMessage, bool> match, TimeSpan? timeout)
     {
@@ -152,9 +146,8 @@ internal sealed class ProtocolRelay : IAsyncDisposable
             _open[host] = 0;
             var toHost = PipeWriter.Create(new NetworkStream(host, ownsSocket: false));
             var toClient = PipeWriter.Create(new NetworkStream(client, ownsSocket: false));
-            var gate = new SemaphoreSlim(1, 1);
-            _ = PumpAsync(client, host, request => OnRequestAsync(request, toHost, toClient, gate));
-            _ = PumpAsync(host, client, response => OnResponseAsync(response, toClient, gate));
+            _ = PumpAsync(client, host, request => OnRequestAsync(request, toHost));
+            _ = PumpAsync(host, client, response => OnResponseAsync(response, toClient));
         }
     }
 
@@ -200,56 +193,51 @@ internal sealed class ProtocolRelay : IAsyncDisposable
         }
     }
 
-    private async Task OnRequestAsync(IsoMessage request, PipeWriter toHost, PipeWriter toClient, SemaphoreSlim clientGate)
+    private async Task OnRequestAsync(IsoMessage request, PipeWriter toHost)
     {
         var terminalId = request.GetString(41)?.TrimEnd();
         var (tpk, tak) = KeysOf(terminalId);
         int? macField = request.Has(64) ? 64 : request.Has(128) ? 128 : null;
         var macValid = macField is not null && RetailMac.Verify(tak, request);
         Requests.Enqueue(Describe(request, macField, macValid));
-
-        if (request.Mti == 800 && request.GetString(70) == "161" && AnswerKeyExchange && terminalId is not null)
-        {
-            await AnswerKeyExchangeAsync(request, terminalId, toClient, clientGate);
-            return;
-        }
-
         if (request.Has(52))
         {
-            var pan = CardFields.Pan(request);
             var pin = new byte[PinBlock.MaxPinLength];
-            if (PinBlock.TryDecrypt(tpk, request.Get(52), pan, pin, out var pinLength))
+            if (PinBlock.TryDecrypt(tpk, request.Get(52), CardFields.Pan(request), pin, out var pinLength))
             {
                 PinsSeen.Enqueue(System.Text.Encoding.ASCII.GetString(pin, 0, pinLength));
-                var block = new byte[PinBlock.Length];
-                PinBlock.Encrypt(DemoTpk, pin.AsSpan(0, pinLength), pan, block);
-                request.Set(52, block);
             }
         }
 
-        if (macField is not null)
-        {
-            // Towards the host, MACed under the key the host knows (the demo TAK).
-            RetailMac.Sign(request, DemoTak);
-        }
-
-        FrameWriter.WriteFrame(toHost, request);
-        await toHost.FlushAsync();
+        await WriteAsync(toHost, request);
     }
 
-    private async Task OnResponseAsync(IsoMessage response, PipeWriter toClient, SemaphoreSlim gate)
+    private async Task OnResponseAsync(IsoMessage response, PipeWriter toClient)
     {
         var terminalId = response.GetString(41)?.TrimEnd();
-        if (IsMacTerminal(terminalId) && IsFinancial(response.Mti))
-        {
-            RetailMac.Sign(response, KeysOf(terminalId).Tak);
-        }
-
         var seen = Describe(response, null, true);
         Responses.Enqueue(seen);
         if (DropResponse?.Invoke(seen) == true)
         {
             return;
+        }
+
+        if (response.Mti == 810 && response.GetString(70) == "161" && response.GetString(39) == "00" && terminalId is not null)
+        {
+            if (Interlocked.Decrement(ref _badKeyChecksLeft) >= 0)
+            {
+                var data = response.Get(48).ToArray();
+                data[TpkCheckValueOffset] = data[TpkCheckValueOffset] == (byte)'0' ? (byte)'1' : (byte)'0';
+                response.Set(48, data);
+            }
+            else
+            {
+                // The client installs these keys when this answer reaches it; so does the relay.
+                var tpk = new byte[16];
+                var tak = new byte[16];
+                Assert.True(KeyExchangeData.TryRead(DemoTmk, response.Get(48), tpk, tak), "the host's key exchange answer does not check out");
+                _keys[terminalId] = (tpk, tak);
+            }
         }
 
         if (CorruptResponseMac?.Invoke(seen) == true)
@@ -260,46 +248,13 @@ internal sealed class ProtocolRelay : IAsyncDisposable
             response.Set(field, mac);
         }
 
-        await WriteAsync(toClient, gate, response);
+        await WriteAsync(toClient, response);
     }
 
-    private async Task AnswerKeyExchangeAsync(IsoMessage request, string terminalId, PipeWriter toClient, SemaphoreSlim gate)
+    /// <summary>Each direction has one pump, so one writer per pipe: no lock needed.</summary>
+    private static async Task WriteAsync(PipeWriter output, IsoMessage message)
     {
-        var tpk = new byte[16];
-        var tak = new byte[16];
-        KeyWrapping.GenerateWorkingKey(tpk);
-        KeyWrapping.GenerateWorkingKey(tak);
-        var data = new byte[KeyExchangeData.Length];
-        KeyExchangeData.Write(DemoTmk, tpk, tak, data);
-        if (Interlocked.Decrement(ref _badKeyChecksLeft) >= 0)
-        {
-            data[35] = data[35] == (byte)'0' ? (byte)'1' : (byte)'0';
-        }
-
-        // PROTOCOL.md §11.3: the host uses the new keys from the moment it sends the answer.
-        _keys[terminalId] = (tpk, tak);
-        var response = new IsoMessage { Mti = 810 };
-        response.CopyFrom(request, 7);
-        response.CopyFrom(request, 11);
-        response.Set(39, "00");
-        response.CopyFrom(request, 41);
-        response.Set(48, data);
-        response.CopyFrom(request, 70);
-        Responses.Enqueue(Describe(response, null, true));
-        await WriteAsync(toClient, gate, response);
-    }
-
-    private static async Task WriteAsync(PipeWriter output, SemaphoreSlim gate, IsoMessage message)
-    {
-        await gate.WaitAsync();
-        try
-        {
-            FrameWriter.WriteFrame(output, message);
-            await output.FlushAsync();
-        }
-        finally
-        {
-            gate.Release();
-        }
+        FrameWriter.WriteFrame(output, message);
+        await output.FlushAsync();
     }
 }
