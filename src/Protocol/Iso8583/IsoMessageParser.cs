@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 
 namespace SocketAtm.Protocol.Iso8583;
 
@@ -73,12 +74,31 @@ public static class IsoMessageParser
             offset += BitmapLength;
         }
 
-        for (var field = 2; field <= FieldTable.MaxFieldNumber; field++)
+        // Only the set bits, most significant first (= ascending field numbers): a message carries a dozen fields of 128.
+        var fieldError = ParseFields(data, ref offset, primary & ~(1UL << 63), firstField: 1, message);
+        if (fieldError.IsNone)
         {
-            if (!IsBitSet(primary, secondary, field))
-            {
-                continue;
-            }
+            fieldError = ParseFields(data, ref offset, secondary, firstField: 65, message);
+        }
+
+        if (!fieldError.IsNone)
+        {
+            return fieldError;
+        }
+
+        return offset == data.Length
+            ? default
+            : new ParseError(ParseErrorKind.TrailingBytes, 0, offset, Declared: data.Length - offset);
+    }
+
+    /// <param name="bits">One bitmap; its most significant bit stands for <paramref name="firstField"/>.</param>
+    private static ParseError ParseFields(ReadOnlySpan<byte> data, ref int offset, ulong bits, int firstField, IsoMessage message)
+    {
+        while (bits != 0)
+        {
+            var position = BitOperations.LeadingZeroCount(bits);
+            bits &= ~(1UL << (63 - position));
+            var field = firstField + position;
 
             // An undefined field's length is unknowable, so nothing after it can be read; the fields before it
             // (DE 11, DE 41) are kept so the format-error answer can echo them.
@@ -94,9 +114,7 @@ public static class IsoMessageParser
             }
         }
 
-        return offset == data.Length
-            ? default
-            : new ParseError(ParseErrorKind.TrailingBytes, 0, offset, Declared: data.Length - offset);
+        return default;
     }
 
     private static ParseError ParseField(ReadOnlySpan<byte> data, ref int offset, int field, IsoMessage message)
@@ -151,9 +169,4 @@ public static class IsoMessageParser
         offset += length;
         return default;
     }
-
-    /// <summary>Bit <paramref name="field"/> in ISO numbering: bit 1 is the most significant bit of the primary bitmap.</summary>
-    private static bool IsBitSet(ulong primary, ulong secondary, int field) => field <= 64
-        ? (primary & (1UL << (64 - field))) != 0
-        : (secondary & (1UL << (128 - field))) != 0;
 }
