@@ -346,6 +346,8 @@ internal sealed class PostgreSqlBatchWriter
     private static async Task WriteAndCommitAsync(NpgsqlConnection connection, PostgreSqlUnitOfWork unit, Guid token, DateTimeOffset now)
     {
         await using var write = new NpgsqlBatch(connection);
+
+        write.BatchCommands.Add(new NpgsqlBatchCommand(DurableCommits.ForTransaction));
         var cards = unit.ChangedCards.ToList();
         if (cards.Count > 0)
         {

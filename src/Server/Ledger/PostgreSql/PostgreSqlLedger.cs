@@ -180,7 +180,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
 
     private async Task SeedIfEmptyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenDurableConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The same lock as migration: of two hosts starting on an empty database, one seeds and the other then finds it seeded.
         await Execute(connection, $"SELECT pg_advisory_xact_lock({PostgreSqlSchema.MigrationLockKey})", cancellationToken);
@@ -278,7 +278,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
             MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
         };
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenDurableConnectionAsync(cancellationToken);
         await UpsertTerminalAsync(connection, record, cancellationToken);
         _terminals[record.TerminalId] = (record, Stopwatch.GetTimestamp());
     }
@@ -293,7 +293,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
 
     private async Task<TerminalRecord> ReplaceTerminalKeysAsync(string terminalId, byte[] newPinKey, byte[] newMacKey, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenDurableConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var terminal = await ReadTerminalAsync(connection, terminalId, forUpdate: true, cancellationToken)
             ?? throw new ArgumentException($"Terminal {terminalId} is not registered.", nameof(terminalId));
@@ -312,7 +312,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
     {
         ArgumentNullException.ThrowIfNull(cards);
         var pinVerificationKey = _pinVerificationKey ?? throw new InvalidOperationException("The ledger is not open.");
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenDurableConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await InsertCardsAsync(connection, cards, pinVerificationKey, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -320,8 +320,10 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
 
     public async Task SetCardStatusAsync(string pan, CardStatus status, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            "UPDATE cards SET status = $1, pin_tries = CASE WHEN $1 = 'Active' THEN 0 ELSE pin_tries END WHERE pan_digest = $2");
+        await using var connection = await OpenDurableConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "UPDATE cards SET status = $1, pin_tries = CASE WHEN $1 = 'Active' THEN 0 ELSE pin_tries END WHERE pan_digest = $2",
+            connection);
         command.Parameters.Add(new NpgsqlParameter { Value = status.ToString() });
         command.Parameters.Add(new NpgsqlParameter { Value = _protector.PanDigest(pan) });
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
@@ -426,6 +428,23 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         }
 
         return new InvariantReport(accounts, journalRows, violations);
+    }
+
+    /// <summary>A pooled connection whose commits wait for the WAL flush (see <see cref="DurableCommits"/>).</summary>
+    private async Task<NpgsqlConnection> OpenDurableConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var durable = new NpgsqlCommand(DurableCommits.ForSession, connection);
+            await durable.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Finishes what is queued, then closes the connections.</summary>
