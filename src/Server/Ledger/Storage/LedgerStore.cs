@@ -95,21 +95,8 @@ internal sealed class LedgerStore
         _cardsByDigest.Put(document["PanDigest"].AsString, WithoutPan(card));
     }
 
-    public AccountRecord? FindAccount(long id)
-    {
-        if (_accountsById.TryGet(id, out var account))
-        {
-            return account;
-        }
-
-        account = _accounts.FindById(id) is { } document ? LedgerBson.ToAccount(document) : null;
-        if (account is not null)
-        {
-            _accountsById.Put(id, account);
-        }
-
-        return account;
-    }
+    public AccountRecord? FindAccount(long id) =>
+        _accountsById.GetOrLoad(id, _accounts, static (accounts, key) => accounts.FindById(key) is { } document ? LedgerBson.ToAccount(document) : null);
 
     public IEnumerable<AccountRecord> AllAccounts() => _accounts.FindAll().Select(LedgerBson.ToAccount);
 
@@ -121,22 +108,9 @@ internal sealed class LedgerStore
         _accountsById.Put(account.Id, account);
     }
 
-    public DailyUsageRecord? FindDailyUsage(long cardId, int day)
-    {
-        var id = DailyUsageRecord.StorageId(cardId, day);
-        if (_usageById.TryGet(id, out var usage))
-        {
-            return usage;
-        }
-
-        usage = _dailyUsage.FindById(id) is { } document ? LedgerBson.ToDailyUsage(document) : null;
-        if (usage is not null)
-        {
-            _usageById.Put(id, usage);
-        }
-
-        return usage;
-    }
+    public DailyUsageRecord? FindDailyUsage(long cardId, int day) =>
+        _usageById.GetOrLoad(
+            DailyUsageRecord.StorageId(cardId, day), _dailyUsage, static (usage, key) => usage.FindById(key) is { } document ? LedgerBson.ToDailyUsage(document) : null);
 
     public void UpsertDailyUsage(DailyUsageRecord usage)
     {

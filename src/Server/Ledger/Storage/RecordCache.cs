@@ -22,6 +22,24 @@ internal sealed class RecordCache<TKey, TRecord>(int capacity)
 
     public bool TryGet(TKey key, [NotNullWhen(true)] out TRecord? record) => _records.TryGetValue(key, out record);
 
+    /// <summary>The cached record, or what <paramref name="load"/> finds (kept when found); static loads allocate nothing.</summary>
+    public TRecord? GetOrLoad<TState>(TKey key, TState state, Func<TState, TKey, TRecord?> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        if (_records.TryGetValue(key, out var record))
+        {
+            return record;
+        }
+
+        record = load(state, key);
+        if (record is not null)
+        {
+            Put(key, record);
+        }
+
+        return record;
+    }
+
     public void Put(TKey key, TRecord record)
     {
         if (capacity == 0)

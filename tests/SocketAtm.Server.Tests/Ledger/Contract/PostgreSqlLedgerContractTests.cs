@@ -1,13 +1,14 @@
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.PostgreSql;
 using SocketAtm.Server.Tests.Ledger.PostgreSql;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Ledger.Contract;
 
 /// <summary>The ledger contract on the PostgreSQL ledger, each test in a database of its own.</summary>
 [RequiresPostgreSql]
 [Collection(SharedPostgreSqlServer.Name)]
-public sealed class PostgreSqlLedgerContractTests(PostgreSqlFixture postgres) : LedgerContractTests
+public sealed class PostgreSqlLedgerContractTests(PostgreSqlServerFixture postgres) : LedgerContractTests
 {
     private string? _connectionString;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Npgsql;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.PostgreSql;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 
@@ -11,7 +12,7 @@ namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 /// </summary>
 [RequiresPostgreSql]
 [Collection(SharedPostgreSqlServer.Name)]
-public sealed class CommitInDoubtTests(PostgreSqlFixture postgres)
+public sealed class CommitInDoubtTests(PostgreSqlServerFixture postgres)
 {
     [StorageFact]
     public Task Connection_lost_after_the_database_committed_answers_the_committed_approval_once() => RunAsync(afterServerHasIt: true);

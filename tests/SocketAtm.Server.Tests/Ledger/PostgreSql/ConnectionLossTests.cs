@@ -2,13 +2,14 @@ using System.Security.Cryptography;
 using Npgsql;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.PostgreSql;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 
 /// <summary>Connections cut by the database in the middle of batches: the writer runs the batch again, and nothing is lost or applied twice.</summary>
 [RequiresPostgreSql]
 [Collection(SharedPostgreSqlServer.Name)]
-public sealed class ConnectionLossTests(PostgreSqlFixture postgres)
+public sealed class ConnectionLossTests(PostgreSqlServerFixture postgres)
 {
     [StorageFact]
     public async Task Withdrawals_survive_their_connections_being_killed_and_apply_exactly_once()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using SocketAtm.Server.Ledger.PostgreSql;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 
@@ -11,7 +12,7 @@ namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 /// </summary>
 [RequiresPostgreSql]
 [Collection(SharedPostgreSqlServer.Name)]
-public sealed class InvariantCheckPlanTests(PostgreSqlFixture postgres) : IAsyncLifetime
+public sealed class InvariantCheckPlanTests(PostgreSqlServerFixture postgres) : IAsyncLifetime
 {
     private const int Rows = 60_000;
 

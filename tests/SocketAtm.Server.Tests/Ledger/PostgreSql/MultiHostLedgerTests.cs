@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.PostgreSql;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 
@@ -10,7 +11,7 @@ namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 /// </summary>
 [RequiresPostgreSql]
 [Collection(SharedPostgreSqlServer.Name)]
-public sealed class MultiHostLedgerTests(PostgreSqlFixture postgres) : IAsyncLifetime
+public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAsyncLifetime
 {
     private readonly List<PostgreSqlLedger> _ledgers = [];
     private string _connectionString = string.Empty;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.PostgreSql;
+using SocketAtm.Testing;
 using Xunit.Abstractions;
 
 namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
@@ -14,7 +15,7 @@ namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 /// </summary>
 [RequiresPostgreSql]
 [Collection(SharedPostgreSqlServer.Name)]
-public sealed class PostgreSqlThroughputTests(PostgreSqlFixture postgres, ITestOutputHelper output)
+public sealed class PostgreSqlThroughputTests(PostgreSqlServerFixture postgres, ITestOutputHelper output)
 {
     [StorageFact]
     public Task One_host_with_64_callers_applies_every_withdrawal() => RunAsync(hosts: 1, callers: 64, withdrawalsEach: 40);
