@@ -1,10 +1,15 @@
+using System.Runtime.CompilerServices;
+
 namespace SocketAtm.TerminalClient.Tests.Emulator;
 
-/// <summary>A fact that needs tmux: skipped where tmux is not installed, or when SOCKETATM_SKIP_TMUX=1.</summary>
+/// <summary>
+/// A fact that needs tmux: skipped where tmux is not installed, or when SOCKETATM_SKIP_TMUX=1, with the reason in the
+/// test's name too, so that the console's default "Skipped …" line says why.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class TmuxFactAttribute : FactAttribute
 {
-    public TmuxFactAttribute()
+    public TmuxFactAttribute([CallerMemberName] string test = "")
     {
         if (Environment.GetEnvironmentVariable("SOCKETATM_SKIP_TMUX") == "1")
         {
@@ -13,6 +18,11 @@ public sealed class TmuxFactAttribute : FactAttribute
         else if (!IsOnPath("tmux"))
         {
             Skip = "tmux is not installed";
+        }
+
+        if (Skip is not null)
+        {
+            DisplayName = $"{test} — SKIPPED: {Skip}";
         }
     }
 

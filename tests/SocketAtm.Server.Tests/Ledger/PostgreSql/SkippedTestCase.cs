@@ -19,6 +19,10 @@ public sealed class SkippedTestCase : XunitTestCase
 
     protected override string GetSkipReason(IAttributeInfo factAttribute) => _reason;
 
+    /// <summary>The reason in the name too: the console's default "Skipped …" line shows names, not reasons.</summary>
+    protected override string GetDisplayName(IAttributeInfo factAttribute, string displayName) =>
+        $"{base.GetDisplayName(factAttribute, displayName)} — {_reason}";
+
     public override void Serialize(IXunitSerializationInfo data)
     {
         ArgumentNullException.ThrowIfNull(data);
