@@ -34,7 +34,14 @@ root.SetAction(async (result, cancellation) =>
         return 64;
     }
 
-    await using var postgres = database is null && (result.GetValue(hosts) > 1 || result.GetValue(crashDatabase)) ? await PostgreSqlServer.StartAsync() : null;
+    var needsPostgreSql = database is null && (result.GetValue(hosts) > 1 || result.GetValue(crashDatabase));
+    if (needsPostgreSql && PostgreSqlServer.UnavailableReason is { } unavailable)
+    {
+        Console.Error.WriteLine($"Several hosts and --crash-database need PostgreSQL: {unavailable} Or give --connection-string.");
+        return 64;
+    }
+
+    await using var postgres = needsPostgreSql ? await PostgreSqlServer.StartAsync() : null;
     if (postgres is not null)
     {
         database = await postgres.CreateDatabaseAsync();
