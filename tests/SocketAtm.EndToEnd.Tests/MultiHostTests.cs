@@ -143,6 +143,23 @@ public sealed class MultiHostTests(PostgreSqlServerFixture postgres) : IClassFix
         Assert.Contains("127.0.0.1/atm", message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, failure.ToString(), StringComparison.Ordinal);
+        Assert.True(StartupFailure.IsTransient(failure), "a database not reachable yet is worth a restart (exit code 1)");
+    }
+
+    [Fact]
+    public async Task A_connection_string_that_does_not_parse_is_a_configuration_error_not_worth_a_restart()
+    {
+        using var host = ServerHost.Build(
+        [
+            "--port", "0", "--data", Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")), "--Serilog:MinimumLevel:Default=Fatal",
+            "--Storage:Provider=PostgreSql", "--Storage:ConnectionString=Hots=127.0.0.1;Databse=atm",
+        ]);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message), failure.ToString());
+        Assert.Contains("not a valid PostgreSQL connection string", message, StringComparison.Ordinal);
+        Assert.False(StartupFailure.IsTransient(failure));
     }
 
     private async Task<(RunningHost A, RunningHost B)> StartTwoHostsAsync()

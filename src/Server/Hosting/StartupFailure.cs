@@ -23,4 +23,12 @@ internal static class StartupFailure
         };
         return message is not null;
     }
+
+    /// <summary>True for a failure that may clear by itself (the database not reachable yet): worth a restart.</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        Ledger.LedgerStartupException ledger => ledger.IsTransient,
+        AggregateException { InnerExceptions.Count: 1 } aggregate => IsTransient(aggregate.InnerExceptions[0]),
+        _ => false,
+    };
 }

@@ -17,4 +17,10 @@ internal sealed class LedgerStartupException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// True when trying again later may succeed (the database is not reachable yet), false when something must be fixed
+    /// first (a key, the configuration, the data). A service manager restarts the host after the first, not the second.
+    /// </summary>
+    public bool IsTransient { get; init; }
 }

@@ -139,7 +139,10 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             protector?.Dispose();
             await dataSource.DisposeAsync();
             throw exception as LedgerStartupException ?? new LedgerStartupException(
-                $"The PostgreSQL ledger on {connection.Host}/{connection.Database} could not be opened: {exception.Message}", exception);
+                $"The PostgreSQL ledger on {connection.Host}/{connection.Database} could not be opened: {exception.Message}", exception)
+            {
+                IsTransient = PostgreSqlBatchWriter.IsTransient(exception),
+            };
         }
     }
 
