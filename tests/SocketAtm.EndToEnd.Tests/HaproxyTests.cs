@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SocketAtm.EndToEnd.Tests;
+
+/// <summary>
+/// deploy/haproxy.cfg as shipped (only its ports and check interval changed) in front of two hosts on one PostgreSQL
+/// database: its health check must recognise a healthy host and notice a stopped one, and terminals must be served
+/// through it before and after.
+/// </summary>
+public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : IClassFixture<PostgreSqlServerFixture>, IDisposable
+{
+    private readonly string _config = Path.Combine(Path.GetTempPath(), "socketatm-haproxy-" + Guid.NewGuid().ToString("N")[..12] + ".cfg");
+
+    [HaproxyFact]
+    public async Task Terminals_are_served_through_HAProxy_and_a_stopped_host_is_taken_out()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync();
+        string[] args = ["--Storage:Provider=PostgreSql", "--Storage:ConnectionString=" + connectionString, "--Ledger:KeyEncryptionKey=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32))];
+        var hosts = await Task.WhenAll(RunningHost.StartAsync(null, args), RunningHost.StartAsync(null, args));
+        await using var hostA = hosts[0];
+        await using var hostB = hosts[1];
+        var frontend = FreePort();
+        await File.WriteAllTextAsync(_config, Adapt(await File.ReadAllTextAsync(ShippedConfig()), frontend, hostA.EndPoint.Port, hostB.EndPoint.Port));
+        var log = new ConcurrentQueue<string>();
+        using var haproxy = StartHaproxy(log);
+        try
+        {
+            await WaitForAsync(log, "Health check for server socketatm/host-a succeeded");
+            await WaitForAsync(log, "Health check for server socketatm/host-b succeeded");
+            var front = new IPEndPoint(IPAddress.Loopback, frontend);
+            Assert.Equal(["00", "00", "00", "00"], await WithdrawThroughAsync(front, terminals: 4));
+
+            await hostA.StopAsync();
+            await WaitForAsync(log, "Server socketatm/host-a is DOWN");
+
+            Assert.Equal(["00", "00", "00", "00"], await WithdrawThroughAsync(front, terminals: 4));
+            var balance = await hostB.Services.GetRequiredService<Server.Ledger.ILedgerAdmin>().GetCardBalanceAsync(TestTerminal.DemoPan, CancellationToken.None);
+            Assert.Equal(100_000 - (8 * 1_000), balance!.LedgerBalance);
+        }
+        finally
+        {
+            haproxy.Kill();
+            await haproxy.WaitForExitAsync();
+        }
+    }
+
+    public void Dispose() => File.Delete(_config);
+
+    /// <summary>The shipped configuration on test ports, with a quicker check so the test need not wait 10 s for DOWN.</summary>
+    private static string Adapt(string shipped, int frontend, int hostA, int hostB)
+    {
+        var adapted = shipped
+            .Replace("bind :8583", $"bind 127.0.0.1:{frontend}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:8584", $"127.0.0.1:{hostA}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:8585", $"127.0.0.1:{hostB}", StringComparison.Ordinal);
+        adapted = CheckInterval().Replace(adapted, "inter 300ms");
+        Assert.Contains($"127.0.0.1:{hostB}", adapted, StringComparison.Ordinal); // the shipped file still has the lines this test edits
+        return adapted;
+    }
+
+    private static async Task<string[]> WithdrawThroughAsync(IPEndPoint front, int terminals)
+    {
+        var results = new List<string>();
+        for (var i = 0; i < terminals; i++)
+        {
+            await using var atm = await TestTerminal.ConnectAsync(front);
+            results.Add((await atm.ExchangeAsync(atm.Withdrawal(1_000, TestTerminal.NextStan()))).GetString(39) ?? "(none)");
+        }
+
+        return [.. results];
+    }
+
+    private Process StartHaproxy(ConcurrentQueue<string> log)
+    {
+        var start = new ProcessStartInfo(HaproxyFactAttribute.Program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-db", "-f", _config])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitForAsync(ConcurrentQueue<string> log, string text)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!log.Any(line => line.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"HAProxy never logged \"{text}\". Its log:\n{string.Join('\n', log)}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static string ShippedConfig()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SocketAtm.sln")))
+            {
+                return Path.Combine(directory.FullName, "deploy", "haproxy.cfg");
+            }
+        }
+
+        throw new InvalidOperationException("SocketAtm.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"inter \d+m?s")]
+    private static partial Regex CheckInterval();
+}
