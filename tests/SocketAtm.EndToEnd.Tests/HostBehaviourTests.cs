@@ -17,13 +17,17 @@ public sealed class HostBehaviourTests
         var blocker = Path.GetTempFileName(); // a file where the directory should be
         try
         {
-            using var host = ServerHost.Build(["--port", "0", "--data", Path.Combine(blocker, "data"), "--Serilog:MinimumLevel:Default=Fatal"]);
+            var sink = new CapturingSink();
+            using var host = ServerHost.Build(
+                ["--port", "0", "--data", Path.Combine(blocker, "data")], builder => builder.Services.AddSingleton<ILogEventSink>(sink));
 
             var failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
             Assert.True(StartupFailure.TryDescribe(failure, out var message), failure.ToString());
             Assert.DoesNotContain('\n', message);
             Assert.Contains(blocker, message, StringComparison.Ordinal);
+            Assert.DoesNotContain(sink.Lines, line => line.Contains("Hosting failed to start", StringComparison.Ordinal)); // no stack trace before the one line
+            Assert.DoesNotContain(sink.Lines, line => line.Contains("   at ", StringComparison.Ordinal));
         }
         finally
         {

@@ -41,7 +41,8 @@ internal static class ServerHost
             (services, logger) => logger
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext(),
+                .Enrich.FromLogContext()
+                .Filter.ByExcluding(IsDescribedStartupFailure),
             preserveStaticLogger: true);
 
         builder.Services.AddOptions<ListenerOptions>()
@@ -97,4 +98,13 @@ internal static class ServerHost
         services.GetRequiredService<PinVerifier>(),
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILoggerFactory>());
+
+    /// <summary>
+    /// The generic host logs a failed start with its stack trace; for failures <see cref="StartupFailure"/> words (bad
+    /// settings, an unreachable database) Program prints one readable line instead, so the trace is only noise.
+    /// </summary>
+    private static bool IsDescribedStartupFailure(Serilog.Events.LogEvent logEvent) =>
+        logEvent.Exception is { } exception
+        && logEvent.MessageTemplate.Text.StartsWith("Hosting failed to start", StringComparison.Ordinal)
+        && StartupFailure.TryDescribe(exception, out _);
 }
