@@ -29,6 +29,7 @@ internal static class AdminCommandLine
         root.Subcommands.Add(Balance(data, output));
         root.Subcommands.Add(Journal(data, output));
         root.Subcommands.Add(Verify(data, output));
+        root.Subcommands.Add(HaproxyCheckCommand.Create(output));
         var parsed = root.Parse(args);
         return parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
