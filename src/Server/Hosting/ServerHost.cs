@@ -67,6 +67,9 @@ internal static class ServerHost
         builder.Services.AddOptions<StorageOptions>()
             .Bind(builder.Configuration.GetSection(StorageOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(
+                _ => !HasPasswordInJsonFile(builder.Configuration, ConnectionStringSetting),
+                "Storage:ConnectionString in appsettings.json holds a password: give the connection string through the environment (SOCKETATM_Storage__ConnectionString), or keep the password in a passfile (Passfile=…).")
             .ValidateOnStart();
         builder.Services.AddSingleton<LedgerStartup>();
         builder.Services.AddSingleton<ILedger>(services => services.GetRequiredService<LedgerStartup>().Ledger);
@@ -88,10 +91,28 @@ internal static class ServerHost
     }
 
     private const string KeyEncryptionKeySetting = "Ledger:KeyEncryptionKey";
+    private const string ConnectionStringSetting = "Storage:ConnectionString";
 
     private static bool IsInJsonFile(IConfigurationRoot configuration, string key) =>
         configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
             .Any(provider => provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value));
+
+    /// <summary>True when a JSON settings file (shipped beside the binary, often in version control) carries a database password.</summary>
+    private static bool HasPasswordInJsonFile(IConfigurationRoot configuration, string key) =>
+        configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
+            .Any(provider => provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value) && HasPassword(value));
+
+    private static bool HasPassword(string connectionString)
+    {
+        try
+        {
+            return !string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password);
+        }
+        catch (ArgumentException)
+        {
+            return false; // Not a connection string at all: the ledger says so, in words, when it opens.
+        }
+    }
 
     private static RouteTable BuildRoutes(IServiceProvider services) => HostRoutes.Build(
         services.GetRequiredService<ILedger>(),

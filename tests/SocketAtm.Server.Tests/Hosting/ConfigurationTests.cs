@@ -62,6 +62,52 @@ public class ConfigurationTests
         }
     }
 
+    [Theory]
+    [InlineData("Host=db;Database=atm;Username=atm;Password=s3cret", true)]
+    [InlineData("Host=db;Database=atm;Username=atm;Passfile=/etc/socketatm/pgpass", false)]
+    public void A_database_password_written_in_a_json_settings_file_is_refused(string connectionString, bool refused)
+    {
+        var settings = Path.Combine(Path.GetTempPath(), "socketatm-settings-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(settings, $$"""{ "Storage": { "Provider": "PostgreSql", "ConnectionString": "{{connectionString}}" } }""");
+        try
+        {
+            using var host = ServerHost.Build(["--data", Path.GetTempPath()], builder => builder.Configuration.AddJsonFile(settings));
+
+            var read = () => host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+
+            if (refused)
+            {
+                var failure = Assert.Throws<OptionsValidationException>(read);
+                Assert.Contains("holds a password", failure.Message, StringComparison.Ordinal);
+                Assert.DoesNotContain("s3cret", failure.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(connectionString, read().ConnectionString);
+            }
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
+
+    [Fact]
+    public void A_database_password_given_through_the_environment_is_accepted()
+    {
+        Environment.SetEnvironmentVariable("SOCKETATM_Storage__ConnectionString", "Host=db;Database=atm;Username=atm;Password=s3cret");
+        try
+        {
+            using var host = ServerHost.Build(["--data", Path.GetTempPath()]);
+
+            Assert.Contains("Password=s3cret", host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SOCKETATM_Storage__ConnectionString", null);
+        }
+    }
+
     [Fact]
     public void Command_line_wins_over_the_environment()
     {
