@@ -30,7 +30,7 @@ internal sealed class AtmFlow
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var screen = new WelcomeScreen(_terminal.TerminalId, _terminal.Connection.State, _terminal.IsSignedOn);
+            var screen = new WelcomeScreen(_terminal.TerminalId, _terminal.Connection.State, _terminal.IsSignedOn, _terminal.Connection.Endpoint);
             var pan = await _display.WelcomeAsync(screen, DemoCard.All, cancellationToken);
             if (pan is null)
             {

@@ -24,7 +24,7 @@ internal sealed class SpectreAtmDisplay : IAtmDisplay
             LinkState.Closed => "[red]closed[/]",
             var state => $"[yellow]{state.ToString().ToLowerInvariant()}[/]",
         };
-        _console.Write(new Panel(new Markup($"[bold]Welcome[/]\n\nTerminal [bold]{Markup.Escape(screen.TerminalId)}[/]   Link {link}\n\nPlease insert your card."))
+        _console.Write(new Panel(new Markup($"[bold]Welcome[/]\n\nTerminal [bold]{Markup.Escape(screen.TerminalId)}[/]   Link {link}   Host {Markup.Escape(screen.Host)}\n\nPlease insert your card."))
             .Header("SocketAtm")
             .Border(BoxBorder.Double)
             .Expand());

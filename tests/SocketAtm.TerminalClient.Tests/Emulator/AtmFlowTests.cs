@@ -18,6 +18,30 @@ public sealed class AtmFlowTests
     };
 
     [Fact]
+    public async Task The_welcome_screen_names_the_host_the_terminal_failed_over_to()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        var nobody = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        nobody.Start();
+        var deadPort = ((System.Net.IPEndPoint)nobody.LocalEndpoint).Port;
+        nobody.Stop(); // nothing listens there any more: the first host is down
+        var options = new TerminalConnectionOptions
+        {
+            Port = deadPort,
+            FailoverHosts = [$"127.0.0.1:{host.Port}"],
+            ReconnectDelay = TimeSpan.FromMilliseconds(50),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
+        };
+        await using var atm = await AtmTerminalClient.ConnectAsync(options, Terminal);
+        var customer = new ScriptedDisplay(DemoCards.Pan, DemoCards.Pin, MenuChoice.Balance, false);
+
+        await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(CancellationToken.None);
+
+        Assert.Equal($"127.0.0.1:{host.Port}", Assert.IsType<WelcomeScreen>(customer.Shown[0]).Host);
+        Assert.Equal(new BalanceScreen("476173******0119", 100000, 100000), customer.Single<BalanceScreen>());
+    }
+
+    [Fact]
     public async Task A_balance_then_fast_cash_shows_the_balance_and_prints_a_receipt_with_the_remaining_balance()
     {
         await using var host = await InProcessHost.StartAsync();
@@ -27,7 +51,7 @@ public sealed class AtmFlowTests
         await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(CancellationToken.None);
 
         var welcome = Assert.IsType<WelcomeScreen>(customer.Shown[0]);
-        Assert.Equal(new WelcomeScreen("ATM00009", LinkState.Online, true), welcome);
+        Assert.Equal(new WelcomeScreen("ATM00009", LinkState.Online, true, $"127.0.0.1:{host.Port}"), welcome);
         Assert.Equal(new BalanceScreen("476173******0119", 100000, 100000), customer.Single<BalanceScreen>());
         var receipt = customer.Single<Receipt>();
         Assert.Equal(("ATM00009", "476173******0119", 4000L, 4000L, (long?)96000), (receipt.TerminalId, receipt.MaskedPan, receipt.AmountApproved, receipt.AmountDispensed, receipt.RemainingBalance));
