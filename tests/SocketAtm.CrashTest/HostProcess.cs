@@ -79,6 +79,14 @@ internal sealed partial class HostProcess : IDisposable
         }
     }
 
+    /// <summary>Waits for the host to stop by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("The host is not running.");
+        await process.WaitForExitAsync().WaitAsync(timeout);
+        return process.ExitCode;
+    }
+
     /// <summary>SIGKILL: the process dies between any two instructions, exactly as on a power cut of the process.</summary>
     public void Kill()
     {

@@ -99,10 +99,13 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     /// </summary>
     public async Task CrashAndRestartAsync(TimeSpan downtime)
     {
-        await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
+        await CrashAsync();
         await Task.Delay(downtime);
         await StartServerAsync();
     }
+
+    /// <summary>Crashes the server as a power cut would and leaves it down.</summary>
+    public Task CrashAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
 
     private Task StartServerAsync() =>
         RunToolAsync(
