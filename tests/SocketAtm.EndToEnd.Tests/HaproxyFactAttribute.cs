@@ -16,7 +16,7 @@ public sealed class HaproxyFactAttribute : FactAttribute
         }
         else if (PostgreSqlServer.UnavailableReason is { } reason)
         {
-            Skip = reason;
+            Skip = "PostgreSQL tests SKIPPED: " + reason;
         }
 
         if (Skip is not null)

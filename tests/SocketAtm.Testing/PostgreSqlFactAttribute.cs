@@ -14,8 +14,8 @@ public sealed class PostgreSqlFactAttribute : FactAttribute
     {
         if (PostgreSqlServer.UnavailableReason is { } reason)
         {
-            Skip = reason;
-            DisplayName = $"{test} — {reason}";
+            Skip = "PostgreSQL tests SKIPPED: " + reason;
+            DisplayName = $"{test} — {Skip}";
         }
     }
 }

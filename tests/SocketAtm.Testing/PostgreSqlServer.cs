@@ -56,7 +56,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Why PostgreSQL tests cannot run here, or null when they can.</summary>
+    /// <summary>Why no throw-away PostgreSQL can be started here (a phrase to follow "PostgreSQL tests SKIPPED: "), or null when it can.</summary>
     public static string? UnavailableReason { get; } = FindUnavailableReason();
 
     /// <summary>initdb, then start on a free port; fails loudly (with the server's log) when the server does not come up.</summary>
@@ -202,17 +202,17 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     {
         if (!OperatingSystem.IsLinux())
         {
-            return "PostgreSQL tests SKIPPED: they start PostgreSQL 15 binaries, which this test helper only knows on Linux.";
+            return "this helper starts PostgreSQL 15 binaries, and only knows where they are on Linux.";
         }
 
         if (FindBinaries() is null)
         {
-            return "PostgreSQL tests SKIPPED: no initdb/pg_ctl in " + string.Join(", ", BinaryDirectories) + " (install postgresql-15, or set " + BinaryDirectoryVariable + ").";
+            return "no initdb/pg_ctl in " + string.Join(", ", BinaryDirectories) + " (install postgresql-15, or set " + BinaryDirectoryVariable + ").";
         }
 
         if (IsRoot && !File.Exists("/usr/sbin/runuser") && !File.Exists("/sbin/runuser") && !File.Exists("/usr/bin/runuser"))
         {
-            return "PostgreSQL tests SKIPPED: running as root, but runuser is missing to start PostgreSQL as the postgres user.";
+            return "running as root, but runuser is missing to start PostgreSQL as the postgres user.";
         }
 
         return null;

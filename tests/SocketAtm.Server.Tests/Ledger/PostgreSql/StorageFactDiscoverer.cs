@@ -12,7 +12,7 @@ public sealed class StorageFactDiscoverer(IMessageSink diagnosticMessageSink) : 
         ArgumentNullException.ThrowIfNull(discoveryOptions);
         ArgumentNullException.ThrowIfNull(testMethod);
         var needsPostgreSql = testMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresPostgreSqlAttribute)).Any();
-        var skipReason = needsPostgreSql ? PostgreSqlServer.UnavailableReason : null;
+        var skipReason = needsPostgreSql && PostgreSqlServer.UnavailableReason is { } reason ? "PostgreSQL tests SKIPPED: " + reason : null;
         yield return skipReason is null
             ? new XunitTestCase(diagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod)
             : new SkippedTestCase(diagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, skipReason);
