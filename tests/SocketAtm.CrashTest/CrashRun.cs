@@ -72,6 +72,10 @@ public static class CrashRun
             await stopTraffic.CancelAsync();
             await Task.WhenAll(traffic);
             await expectations.AllReversalsSettled().WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+
+            // Evidence that fail-over happened: a terminal serves from another host only after its own went away.
+            var awayFromHome = clients.Where((client, index) =>
+                client.Connection.Endpoint != "127.0.0.1:" + hosts[index % hosts.Length].Port.ToString(CultureInfo.InvariantCulture)).Count();
             foreach (var client in clients)
             {
                 await client.DisposeAsync();
@@ -85,7 +89,7 @@ public static class CrashRun
                 violations.Add("the host's own verify failed: " + verifyOutput.Trim());
             }
 
-            var report = new CrashReport(options.Seed, kills, databaseCrashes, expectations.Requests, expectations.Approvals.Count, expectations.Timeouts, expectations.ReversalsAcknowledged, violations);
+            var report = new CrashReport(options.Seed, hosts.Length, kills, databaseCrashes, awayFromHome, expectations.Requests, expectations.Approvals.Count, expectations.Timeouts, expectations.ReversalsAcknowledged, violations);
             await log.WriteLineAsync(report.ToString());
             if (options.DataDirectory is null && report.Holds && Directory.Exists(dataDirectory))
             {

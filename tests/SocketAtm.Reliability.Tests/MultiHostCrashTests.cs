@@ -35,5 +35,6 @@ public sealed class MultiHostCrashTests(PostgreSqlServerFixture postgres, ITestO
         Assert.True(report.ReversalsAcknowledged > 0, "no reversal was exercised");
         Assert.Contains("host a killed", log.ToString(), StringComparison.Ordinal);
         Assert.Contains("host b killed", log.ToString(), StringComparison.Ordinal);
+        Assert.True(report.TerminalsAwayFromHome > 0, "no terminal failed over to the other host");
     }
 }
