@@ -39,6 +39,9 @@ internal sealed class CrashStore
 
     public static CrashStore For(CrashTestOptions options) => new(options.ConnectionString);
 
+    /// <summary>Hosts sharing the PostgreSQL database <paramref name="connectionString"/> names, with a KEK of their own.</summary>
+    public static CrashStore OnPostgreSql(string connectionString) => new(connectionString);
+
     /// <summary>Opens the books the hosts kept, once they are all stopped, to hold them to what the terminals saw.</summary>
     /// <returns>The ledger; both implementations are also its <see cref="ILedgerAdmin"/>.</returns>
     public Task<ILedger> OpenAsync(string firstHostDataDirectory) =>

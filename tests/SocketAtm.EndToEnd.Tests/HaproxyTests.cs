@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,8 +25,8 @@ public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : ICl
         var hosts = await Task.WhenAll(RunningHost.StartAsync(null, args), RunningHost.StartAsync(null, args));
         await using var hostA = hosts[0];
         await using var hostB = hosts[1];
-        var frontend = FreePort();
-        await File.WriteAllTextAsync(_config, Adapt(await File.ReadAllTextAsync(ShippedConfig()), frontend, hostA.EndPoint.Port, hostB.EndPoint.Port));
+        var frontend = FreeTcpPort.Take();
+        await File.WriteAllTextAsync(_config, Adapt(await File.ReadAllTextAsync(RepositoryFiles.PathOf("deploy", "haproxy.cfg")), frontend, hostA.EndPoint.Port, hostB.EndPoint.Port));
         var log = new ConcurrentQueue<string>();
         using var haproxy = StartHaproxy(log);
         try
@@ -101,26 +100,6 @@ public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : ICl
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"HAProxy never logged \"{text}\". Its log:\n{string.Join('\n', log)}");
             await Task.Delay(50);
         }
-    }
-
-    private static string ShippedConfig()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SocketAtm.sln")))
-            {
-                return Path.Combine(directory.FullName, "deploy", "haproxy.cfg");
-            }
-        }
-
-        throw new InvalidOperationException("SocketAtm.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"inter \d+m?s")]

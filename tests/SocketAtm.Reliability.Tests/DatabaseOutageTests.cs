@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SocketAtm.Client;
 using SocketAtm.CrashTest;
 
@@ -15,14 +14,9 @@ public sealed class DatabaseOutageTests
     {
         // A server of its own: this test takes it down.
         await using var postgres = await PostgreSqlServer.StartAsync();
-        var environment = new Dictionary<string, string>
-        {
-            ["SOCKETATM_Storage__Provider"] = "PostgreSql",
-            ["SOCKETATM_Storage__ConnectionString"] = await postgres.CreateDatabaseAsync(),
-            ["SOCKETATM_Ledger__KeyEncryptionKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
-        };
+        var store = CrashStore.OnPostgreSql(await postgres.CreateDatabaseAsync());
         var data = Path.Combine(Path.GetTempPath(), "socketatm-outage-" + Guid.NewGuid().ToString("N")[..12]);
-        using var host = new HostProcess(data, environment);
+        using var host = new HostProcess(data, store.Environment);
         await host.StartAsync(TimeSpan.FromSeconds(60), "--Storage:RetryWindow=00:00:02");
         await using var atm = await AtmTerminalClient.ConnectAsync(
             new TerminalConnectionOptions { Port = host.Port, ReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromMilliseconds(500) },

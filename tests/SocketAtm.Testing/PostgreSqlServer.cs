@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace SocketAtm.Testing;
@@ -70,7 +68,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         var binaries = FindBinaries()!;
         var directory = Path.Combine(Path.GetTempPath(), "socketatm-pg-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var server = new PostgreSqlServer(directory, binaries, FreePort());
+        var server = new PostgreSqlServer(directory, binaries, FreeTcpPort.Take());
         try
         {
             if (IsRoot)
@@ -216,12 +214,5 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         }
 
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Admin;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Admin;
 
@@ -15,7 +16,7 @@ public sealed class HaproxyCheckCommandTests
         var code = await AdminCommandLine.RunAsync(["haproxy-check"], output, TextWriter.Null);
 
         Assert.Equal(0, code);
-        var shipped = await File.ReadAllLinesAsync(ShippedConfig());
+        var shipped = await File.ReadAllLinesAsync(RepositoryFiles.PathOf("deploy", "haproxy.cfg"));
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(2, lines.Length);
         foreach (var line in lines)
@@ -45,18 +46,5 @@ public sealed class HaproxyCheckCommandTests
         var code = await AdminCommandLine.RunAsync(["haproxy-check", "--terminal", "TOOLONG123"], TextWriter.Null, TextWriter.Null);
 
         Assert.Equal(2, code);
-    }
-
-    private static string ShippedConfig()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SocketAtm.sln")))
-            {
-                return Path.Combine(directory.FullName, "deploy", "haproxy.cfg");
-            }
-        }
-
-        throw new InvalidOperationException("SocketAtm.sln not found above " + AppContext.BaseDirectory);
     }
 }

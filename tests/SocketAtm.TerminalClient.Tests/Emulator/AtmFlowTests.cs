@@ -21,13 +21,10 @@ public sealed class AtmFlowTests
     public async Task The_welcome_screen_names_the_host_the_terminal_failed_over_to()
     {
         await using var host = await InProcessHost.StartAsync();
-        var nobody = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        nobody.Start();
-        var deadPort = ((System.Net.IPEndPoint)nobody.LocalEndpoint).Port;
-        nobody.Stop(); // nothing listens there any more: the first host is down
         var options = new TerminalConnectionOptions
         {
-            Port = deadPort,
+            Port = ClosedPort.Take(), // the first host is down
+
             FailoverHosts = [$"127.0.0.1:{host.Port}"],
             ReconnectDelay = TimeSpan.FromMilliseconds(50),
             MaxReconnectDelay = TimeSpan.FromMilliseconds(200),

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using SocketAtm.TerminalClient.Scripted;
 using SocketAtm.TerminalClient.Tests.Support;
@@ -91,10 +89,7 @@ public sealed class ScriptedCommandTests
     [Fact]
     public async Task An_unreachable_host_exits_2()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var closedPort = ClosedPort.Take();
 
         var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{closedPort}", "--timeout", "1", "--json");
 
