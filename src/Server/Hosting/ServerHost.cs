@@ -61,14 +61,14 @@ internal static class ServerHost
             .Bind(builder.Configuration.GetSection(LedgerOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(
-                _ => !IsInJsonFile(builder.Configuration, KeyEncryptionKeySetting),
+                _ => !ValuesInJsonFiles(builder.Configuration, KeyEncryptionKeySetting).Any(),
                 "Ledger:KeyEncryptionKey must not be written in appsettings.json: give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or a file (Ledger:KeyEncryptionKeyFile).")
             .ValidateOnStart();
         builder.Services.AddOptions<StorageOptions>()
             .Bind(builder.Configuration.GetSection(StorageOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(
-                _ => !HasPasswordInJsonFile(builder.Configuration, ConnectionStringSetting),
+                _ => !ValuesInJsonFiles(builder.Configuration, ConnectionStringSetting).Any(HasPassword),
                 "Storage:ConnectionString in appsettings.json holds a password: give the connection string through the environment (SOCKETATM_Storage__ConnectionString), or keep the password in a passfile (Passfile=…).")
             .ValidateOnStart();
         builder.Services.AddSingleton<LedgerStartup>();
@@ -93,14 +93,12 @@ internal static class ServerHost
     private const string KeyEncryptionKeySetting = "Ledger:KeyEncryptionKey";
     private const string ConnectionStringSetting = "Storage:ConnectionString";
 
-    private static bool IsInJsonFile(IConfigurationRoot configuration, string key) =>
+    /// <summary>The non-empty values JSON settings files (shipped beside the binary, often in version control) give <paramref name="key"/>.</summary>
+    private static IEnumerable<string> ValuesInJsonFiles(IConfigurationRoot configuration, string key) =>
         configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
-            .Any(provider => provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value));
-
-    /// <summary>True when a JSON settings file (shipped beside the binary, often in version control) carries a database password.</summary>
-    private static bool HasPasswordInJsonFile(IConfigurationRoot configuration, string key) =>
-        configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
-            .Any(provider => provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value) && HasPassword(value));
+            .Select(provider => provider.TryGet(key, out var value) ? value : null)
+            .OfType<string>()
+            .Where(value => value.Length > 0);
 
     private static bool HasPassword(string connectionString)
     {
