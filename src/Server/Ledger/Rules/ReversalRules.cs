@@ -6,7 +6,8 @@ namespace SocketAtm.Server.Ledger.Rules;
 /// Decides a reversal of an earlier withdrawal. A full reversal restores the amount and the daily usage (amount and
 /// count); a partial one (cash partly dispensed) restores original − dispensed and that much of the daily amount.
 /// An original reverses at most once; reversing a declined or already reversed original answers 00 and changes
-/// nothing; an unknown original answers 25 and leaves a marker.
+/// nothing; an unknown original answers 25 and leaves a marker. A dispensed amount above the original's is not a
+/// reversal the host can apply: 13, and the original stays reversible for the terminal's corrected reversal.
 /// </summary>
 internal static class ReversalRules
 {
@@ -32,9 +33,16 @@ internal static class ReversalRules
             return LedgerDecision.Declined(ResponseCodes.SystemMalfunction);
         }
 
+        if (request.DispensedAmount > original.AppliedAmount)
+        {
+            // The terminal cannot have dispensed more than was approved: its DE 95 is wrong, not its customer's money.
+            // Marking the original reversed here would make the corrected reversal that follows restore nothing.
+            return LedgerDecision.Declined(ResponseCodes.InvalidAmount);
+        }
+
         // Zero dispensed means no cash left the machine: that is a full reversal, whatever the message type says.
         var isFull = request.DispensedAmount is null or 0;
-        var restore = isFull ? original.AppliedAmount : Math.Max(0, original.AppliedAmount - request.DispensedAmount!.Value);
+        var restore = isFull ? original.AppliedAmount : original.AppliedAmount - request.DispensedAmount!.Value;
         var originalAfter = original with { ReversedByKey = request.Key.ToString() };
         if (restore == 0)
         {

@@ -152,6 +152,24 @@ public abstract class LedgerContractTests : IAsyncLifetime
     }
 
     [StorageFact]
+    public async Task Reversal_dispensing_more_than_the_original_answers_13_and_the_corrected_reversal_restores_funds()
+    {
+        var key = Context.NextKey();
+        await ExecuteAsync(Context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 100, key));
+
+        var tooMuch = await ExecuteAsync(Context.Reversal(key, 100, dispensed: 200));
+        var balanceAfterRefusal = await BalanceOfAsync(DemoCards.Active);
+        var corrected = await ExecuteAsync(Context.Reversal(key, 100));
+
+        Assert.Equal(ResponseCodes.InvalidAmount, tooMuch.ResponseCode);
+        Assert.Equal(99_900, balanceAfterRefusal.LedgerBalance);
+        Assert.Equal(ResponseCodes.Approved, corrected.ResponseCode);
+        var card = await BalanceOfAsync(DemoCards.Active);
+        Assert.Equal(100_000, card.LedgerBalance);
+        Assert.Equal(0, card.WithdrawalsToday);
+    }
+
+    [StorageFact]
     public async Task Reversal_of_an_unknown_original_answers_25_and_the_late_original_is_declined_with_94()
     {
         var key = Context.NextKey();

@@ -59,17 +59,28 @@ public class ReversalRulesTests
         Assert.Equal(UsageThatDay with { Amount = 24_000, Count = 3 }, decision.UsageAfter);
     }
 
-    [Theory]
-    [InlineData(10_000)]
-    [InlineData(12_000)]
-    public void Partial_reversal_that_dispensed_everything_restores_nothing_and_answers_00(long dispensed)
+    [Fact]
+    public void Partial_reversal_that_dispensed_everything_restores_nothing_and_answers_00()
     {
-        var decision = ReversalRules.Decide(ApprovedOriginal(), Checking(90_000), UsageThatDay, Reversal(dispensed));
+        var decision = ReversalRules.Decide(ApprovedOriginal(), Checking(90_000), UsageThatDay, Reversal(dispensed: 10_000));
 
         Assert.Equal(ResponseCodes.Approved, decision.ResponseCode);
         Assert.Equal(0, decision.Delta);
         Assert.Null(decision.UsageAfter);
         Assert.NotNull(decision.OriginalAfter);
+    }
+
+    [Theory]
+    [InlineData(10_001)]
+    [InlineData(20_000)]
+    public void Reversal_dispensing_more_than_the_original_is_declined_13_and_leaves_the_original_reversible(long dispensed)
+    {
+        var decision = ReversalRules.Decide(ApprovedOriginal(), Checking(90_000), UsageThatDay, Reversal(dispensed));
+
+        Assert.Equal(ResponseCodes.InvalidAmount, decision.ResponseCode);
+        Assert.Equal(0, decision.Delta);
+        Assert.Null(decision.UsageAfter);
+        Assert.Null(decision.OriginalAfter);
     }
 
     [Fact]
