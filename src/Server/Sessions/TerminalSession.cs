@@ -146,34 +146,15 @@ internal sealed class TerminalSession : IDisposable
             var result = await input.ReadAsync(abort);
             timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             var buffer = result.Buffer;
-            if (result.IsCanceled)
+            if (result.IsCanceled && (_stopping || abort.IsCancellationRequested))
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
-                if (_stopping || abort.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                if (_timerFired && time.GetUtcNow() >= deadline)
-                {
-                    if (partialSince is null)
-                    {
-                        Log.IdleTimeout(_logger, _options.IdleTimeout);
-                        _closeReason = "idle timeout";
-                    }
-                    else
-                    {
-                        Log.PartialFrameTimeout(_logger, buffer.Length, _options.PartialFrameTimeout);
-                        _services.Metrics.FrameRejected("partial_frame_timeout");
-                        _closeReason = "partial frame timeout";
-                    }
-
-                    return;
-                }
-
-                continue;
+                return;
             }
 
+            // A read cancelled by the deadline timer may still carry bytes that arrived as it fired: they are parsed
+            // like any others, and the deadline only closes the connection when they held no whole frame.
+            var deadlinePassed = result.IsCanceled && _timerFired && time.GetUtcNow() >= deadline;
             var close = false;
             var framesTaken = 0;
             while (!close)
@@ -211,6 +192,13 @@ internal sealed class TerminalSession : IDisposable
                 return;
             }
 
+            // Bytes that began a frame just as the idle deadline passed are a terminal at work, not an idle one.
+            if (deadlinePassed && framesTaken == 0 && (partialSince is not null || buffered == 0))
+            {
+                CloseOnDeadline(partialSince is null, buffered);
+                return;
+            }
+
             // The partial-frame clock runs from the first byte of the frame still incomplete: a busy terminal whose
             // reads keep ending mid-frame is not a slow sender.
             partialSince = buffered == 0 ? null
@@ -226,6 +214,21 @@ internal sealed class TerminalSession : IDisposable
 
                 return;
             }
+        }
+    }
+
+    private void CloseOnDeadline(bool idle, long buffered)
+    {
+        if (idle)
+        {
+            Log.IdleTimeout(_logger, _options.IdleTimeout);
+            _closeReason = "idle timeout";
+        }
+        else
+        {
+            Log.PartialFrameTimeout(_logger, buffered, _options.PartialFrameTimeout);
+            _services.Metrics.FrameRejected("partial_frame_timeout");
+            _closeReason = "partial frame timeout";
         }
     }
 

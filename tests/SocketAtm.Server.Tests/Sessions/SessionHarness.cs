@@ -18,13 +18,15 @@ namespace SocketAtm.Server.Tests.Sessions;
 /// <summary>Runs one real <see cref="TerminalSession"/> over in-memory pipes, with the test playing the terminal.</summary>
 internal sealed class SessionHarness : IAsyncDisposable
 {
-    private readonly Pipe _toHost = new();
+    private readonly Pipe _toHost;
     private readonly Pipe _toTerminal = new();
     private readonly ServiceProvider _metricsProvider;
     private readonly TerminalSession _session;
 
-    public SessionHarness(FakeLedger? ledger = null, ListenerOptions? options = null)
+    /// <param name="hostReadScheduler">Where the session's read loop resumes after each read; a test holds it to choose what one read returns.</param>
+    public SessionHarness(FakeLedger? ledger = null, ListenerOptions? options = null, PipeScheduler? hostReadScheduler = null)
     {
+        _toHost = new Pipe(new PipeOptions(readerScheduler: hostReadScheduler ?? PipeScheduler.ThreadPool, useSynchronizationContext: false));
         Ledger = ledger ?? new FakeLedger();
         Options = options ?? new ListenerOptions();
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
@@ -61,6 +63,11 @@ internal sealed class SessionHarness : IAsyncDisposable
     {
         await _toHost.Writer.WriteAsync(bytes);
     }
+
+    /// <summary>Writes a message to the host's input without flushing it: the session cannot see it until <see cref="FlushAsync"/>.</summary>
+    public void WriteUnflushed(IsoMessage message) => FrameWriter.WriteFrame(_toHost.Writer, message);
+
+    public async Task FlushAsync() => await _toHost.Writer.FlushAsync();
 
     public Task CloseTerminalSideAsync() => _toHost.Writer.CompleteAsync().AsTask();
 

@@ -371,6 +371,43 @@ public class TerminalSessionTests
     }
 
     [Fact]
+    public async Task Frame_arriving_as_the_idle_timer_fires_is_answered_and_the_connection_stays_open()
+    {
+        var scheduler = new HeldScheduler();
+        await using var host = new SessionHarness(options: new ListenerOptions { IdleTimeout = TimeSpan.FromSeconds(60) }, hostReadScheduler: scheduler);
+        await SignOnAsync(host);
+        await SendUntilTheSessionWaitsForBytesAsync(host, scheduler, Enumerable.Repeat<byte[]>([0x00, 0x00], 10_000));
+
+        // One read now sees both the idle timer's cancellation and a complete echo request.
+        host.Time.Advance(TimeSpan.FromSeconds(60));
+        host.WriteUnflushed(TerminalMessages.NetworkManagement("ATM00009", 77, "301"));
+        await host.FlushAsync();
+        scheduler.Release();
+
+        var response = await host.ReceiveAsync();
+        Assert.Equal("000077", response!.GetString(11));
+        Assert.Equal("00", response.GetString(39));
+        Assert.False(host.Running.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Frame_completing_as_the_partial_frame_timer_fires_is_answered()
+    {
+        var scheduler = new HeldScheduler();
+        await using var host = new SessionHarness(options: new ListenerOptions { PartialFrameTimeout = TimeSpan.FromSeconds(5) }, hostReadScheduler: scheduler);
+        var frame = Frame(TerminalMessages.NetworkManagement("ATM00009", 78, "301"));
+        var sent = await SendUntilTheSessionWaitsForBytesAsync(host, scheduler, frame[..^1].Select(b => new[] { b }));
+
+        host.Time.Advance(TimeSpan.FromSeconds(5));
+        await host.SendRawAsync(frame[sent..]);
+        scheduler.Release();
+
+        var response = await host.ReceiveAsync();
+        Assert.Equal("000078", response!.GetString(11));
+        Assert.False(host.Running.IsCompleted);
+    }
+
+    [Fact]
     public async Task Stop_reading_lets_in_flight_requests_finish_before_the_session_ends()
     {
         var ledger = new FakeLedger();
@@ -391,6 +428,28 @@ public class TerminalSessionTests
 
         Assert.Equal("000060", (await host.ReceiveAsync())!.GetString(11));
         await host.Running.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
+    /// Holds the session's read continuation and sends chunks until one finds the session waiting in a read (its
+    /// continuation is then held): from here the test decides what that read returns. Returns the bytes sent.
+    /// </summary>
+    private static async Task<int> SendUntilTheSessionWaitsForBytesAsync(SessionHarness host, HeldScheduler scheduler, IEnumerable<byte[]> chunks)
+    {
+        scheduler.Hold();
+        var sent = 0;
+        foreach (var chunk in chunks)
+        {
+            await host.SendRawAsync(chunk);
+            sent += chunk.Length;
+            await Task.Delay(1);
+            if (scheduler.HeldCount > 0)
+            {
+                return sent;
+            }
+        }
+
+        throw new InvalidOperationException("The session never waited for bytes.");
     }
 
     private static byte[] Frame(IsoMessage message)
