@@ -15,7 +15,8 @@ public static class IsoMessageParser
 
     /// <summary>
     /// Parses <paramref name="payload"/> into <paramref name="message"/>. On failure the message keeps what was readable
-    /// before the error (MTI, and fields that precede the faulty one, e.g. DE 11), so a format-error response can echo them.
+    /// (the MTI, the elements before the faulty one, and after it too when only its content was bad: its length is
+    /// known), so a format-error response can echo DE 11 and DE 41.
     /// </summary>
     public static bool TryParse(in ReadOnlySequence<byte> payload, IsoMessage message, out ParseError error)
     {
@@ -75,10 +76,18 @@ public static class IsoMessageParser
         }
 
         // Only the set bits, most significant first (= ascending field numbers): a message carries a dozen fields of 128.
-        var fieldError = ParseFields(data, ref offset, primary & ~(1UL << 63), firstField: 1, message);
+        ParseError badContent = default;
+        var fieldError = ParseFields(data, ref offset, primary & ~(1UL << 63), firstField: 1, message, ref badContent);
         if (fieldError.IsNone)
         {
-            fieldError = ParseFields(data, ref offset, secondary, firstField: 65, message);
+            fieldError = ParseFields(data, ref offset, secondary, firstField: 65, message, ref badContent);
+        }
+
+        // The first error in the message is the one reported: a bad byte inside an element comes before anything
+        // found after it.
+        if (!badContent.IsNone)
+        {
+            return badContent;
         }
 
         if (!fieldError.IsNone)
@@ -92,7 +101,12 @@ public static class IsoMessageParser
     }
 
     /// <param name="bits">One bitmap; its most significant bit stands for <paramref name="firstField"/>.</param>
-    private static ParseError ParseFields(ReadOnlySpan<byte> data, ref int offset, ulong bits, int firstField, IsoMessage message)
+    /// <param name="badContent">
+    /// The first element that is bad but whose extent is known (a byte its type does not allow, a declared length over
+    /// its maximum): parsing goes on past it, so the elements after it (DE 11, DE 41) can still be echoed in the
+    /// format-error answer; the element itself is left out.
+    /// </param>
+    private static ParseError ParseFields(ReadOnlySpan<byte> data, ref int offset, ulong bits, int firstField, IsoMessage message, ref ParseError badContent)
     {
         while (bits != 0)
         {
@@ -107,8 +121,15 @@ public static class IsoMessageParser
                 return new ParseError(ParseErrorKind.UndefinedField, field, offset);
             }
 
-            var fieldError = ParseField(data, ref offset, field, message);
-            if (!fieldError.IsNone)
+            var fieldError = ParseField(data, ref offset, field, message, out var skipped);
+            if (skipped)
+            {
+                if (badContent.IsNone)
+                {
+                    badContent = fieldError;
+                }
+            }
+            else if (!fieldError.IsNone)
             {
                 return fieldError;
             }
@@ -117,8 +138,10 @@ public static class IsoMessageParser
         return default;
     }
 
-    private static ParseError ParseField(ReadOnlySpan<byte> data, ref int offset, int field, IsoMessage message)
+    /// <param name="skipped">True when the element was bad but its extent is known and inside the message: <paramref name="offset"/> is past it.</param>
+    private static ParseError ParseField(ReadOnlySpan<byte> data, ref int offset, int field, IsoMessage message, out bool skipped)
     {
+        skipped = false;
         ref readonly var definition = ref FieldTable.Get(field);
         int length;
         if (definition.LengthType == LengthType.Fixed)
@@ -147,7 +170,14 @@ public static class IsoMessageParser
 
             if (length > definition.MaxLength)
             {
-                return new ParseError(ParseErrorKind.LengthExceedsMaximum, field, offset, Declared: length, Limit: definition.MaxLength);
+                var error = new ParseError(ParseErrorKind.LengthExceedsMaximum, field, offset, Declared: length, Limit: definition.MaxLength);
+                if (data.Length >= offset + prefix + length)
+                {
+                    offset += prefix + length;
+                    skipped = true;
+                }
+
+                return error;
             }
 
             offset += prefix;
@@ -162,7 +192,10 @@ public static class IsoMessageParser
         var invalid = FieldValidation.IndexOfInvalid(definition.Type, value);
         if (invalid >= 0)
         {
-            return new ParseError(ParseErrorKind.InvalidCharacter, field, offset + invalid, Byte: value[invalid]);
+            var error = new ParseError(ParseErrorKind.InvalidCharacter, field, offset + invalid, Byte: value[invalid]);
+            offset += length;
+            skipped = true;
+            return error;
         }
 
         message.MarkParsed(field, offset, length);

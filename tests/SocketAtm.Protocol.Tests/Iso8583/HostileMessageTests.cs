@@ -48,7 +48,7 @@ public class HostileMessageTests
     }
 
     [Fact]
-    public void Non_digit_in_a_numeric_field_is_reported_at_its_offset()
+    public void Non_digit_in_a_numeric_field_is_reported_at_its_offset_and_the_elements_after_it_are_read()
     {
         var payload = new RawMessageBuilder()
             .Ascii("0200").Bitmap(3, 4, 11)
@@ -63,7 +63,54 @@ public class HostileMessageTests
         Assert.Equal("DE 4: non-digit 'A' at offset 25", error.ToString());
         Assert.Equal("012000", message.GetString(3));
         Assert.False(message.Has(4));
-        Assert.False(message.Has(11));
+        Assert.Equal("000123", message.GetString(11));
+    }
+
+    [Fact]
+    public void First_bad_element_is_reported_when_a_later_one_is_bad_too()
+    {
+        var payload = new RawMessageBuilder()
+            .Ascii("0200").Bitmap(4, 11, 41)
+            .Ascii("00000000X000")               // DE 4 at 12, 'X' at 20
+            .Ascii("000123")                     // DE 11 at 24
+            .Ascii("ATM").Bytes(0x07).Ascii("0001") // DE 41 at 30, BEL at 33
+            .ToPayload();
+
+        var (message, error) = Parse(payload);
+
+        AssertSameError(new ParseError(ParseErrorKind.InvalidCharacter, 4, 20, Byte: (byte)'X'), error);
+        Assert.Equal("000123", message.GetString(11));
+        Assert.False(message.Has(41));
+    }
+
+    [Fact]
+    public void Elements_after_one_longer_than_its_maximum_are_read_when_the_message_holds_it()
+    {
+        var payload = new RawMessageBuilder()
+            .Ascii("0200").Bitmap(2, 11)
+            .Ascii("20").Ascii("47617390010101190000") // DE 2 prefix at 12: 20 digits, maximum 19
+            .Ascii("000123")
+            .ToPayload();
+
+        var (message, error) = Parse(payload);
+
+        AssertSameError(new ParseError(ParseErrorKind.LengthExceedsMaximum, 2, 12, Declared: 20, Limit: 19), error);
+        Assert.False(message.Has(2));
+        Assert.Equal("000123", message.GetString(11));
+    }
+
+    [Fact]
+    public void Bad_content_before_a_truncated_element_is_the_error_reported()
+    {
+        var payload = new RawMessageBuilder()
+            .Ascii("0200").Bitmap(4, 11)
+            .Ascii("00000000X000")               // DE 4 at 12, 'X' at 20
+            .Ascii("0001")                       // DE 11 cut short
+            .ToPayload();
+
+        var (_, error) = Parse(payload);
+
+        AssertSameError(new ParseError(ParseErrorKind.InvalidCharacter, 4, 20, Byte: (byte)'X'), error);
     }
 
     [Fact]
