@@ -13,7 +13,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
 {
     private static readonly int[] WithdrawalMandatory = [3, 4, 7, 11, 41, 49, 52];
     private static readonly int[] BalanceMandatory = [3, 7, 11, 41, 52];
-    private static readonly int[] Echoed = [2, 3, 4, 12, 13, 32, 49];
+    private static readonly int[] Echoed = [2, 3, 4, 7, 11, 12, 13, 32, 41, 49];
 
     private readonly TransactionKind _kind;
     private readonly ILedger _ledger;
@@ -30,16 +30,13 @@ internal sealed class CardTransactionHandler : IMessageHandler
 
     public ReadOnlySpan<int> MandatoryFields => _kind == TransactionKind.Withdrawal ? WithdrawalMandatory : BalanceMandatory;
 
+    public ReadOnlySpan<int> EchoedFields => Echoed;
+
     public bool IsFinancial => true;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        foreach (var field in Echoed)
-        {
-            context.Response.CopyFrom(request, field);
-        }
-
         var pan = CardFields.Pan(request);
         if (pan.Length is < 13 or > 19 || pan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
         {

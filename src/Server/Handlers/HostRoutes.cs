@@ -21,8 +21,8 @@ internal static class HostRoutes
             .Map(200, TransactionTypes.BalanceInquiry, balance)
             .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
             .Map(200, TransactionTypes.CashWithdrawal, withdrawal)
-            .Map(400, reversal)
-            .Map(420, reversal)
+            .Map(400, TransactionTypes.CashWithdrawal, reversal)
+            .Map(420, TransactionTypes.CashWithdrawal, reversal)
             .Build();
     }
 }

@@ -15,6 +15,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
 {
     private const int KeyExchangeDataLength = 82;
     private static readonly int[] Mandatory = [7, 11, 41, 70];
+    private static readonly int[] Echoed = [7, 11, 41, 70];
 
     private readonly ILedger _ledger;
     private readonly ILogger _logger;
@@ -27,13 +28,14 @@ internal sealed class NetworkManagementHandler : IMessageHandler
 
     public ReadOnlySpan<int> MandatoryFields => Mandatory;
 
+    public ReadOnlySpan<int> EchoedFields => Echoed;
+
     public bool IsFinancial => false;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var terminal = context.Terminal!;
-        context.Response.CopyFrom(request, 70);
         request.TryGetNumber(70, out var code);
         string responseCode;
         switch (code)

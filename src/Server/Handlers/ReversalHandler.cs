@@ -12,7 +12,7 @@ namespace SocketAtm.Server.Handlers;
 internal sealed class ReversalHandler : IMessageHandler
 {
     private static readonly int[] Mandatory = [3, 4, 7, 11, 41, 90];
-    private static readonly int[] Echoed = [2, 3, 4, 32, 49, 90, 95];
+    private static readonly int[] Echoed = [2, 3, 4, 7, 11, 32, 41, 49, 90, 95];
 
     private readonly ILedger _ledger;
     private readonly TimeProvider _time;
@@ -25,16 +25,13 @@ internal sealed class ReversalHandler : IMessageHandler
 
     public ReadOnlySpan<int> MandatoryFields => Mandatory;
 
+    public ReadOnlySpan<int> EchoedFields => Echoed;
+
     public bool IsFinancial => true;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        foreach (var field in Echoed)
-        {
-            context.Response.CopyFrom(request, field);
-        }
-
         if (!RequestFields.TryOriginalKey(request, context.Terminal!.TerminalId, out var originalKey) || !RequestFields.TryDispensedAmount(request, out var dispensed))
         {
             context.Answer(ResponseCodes.FormatError);

@@ -22,6 +22,9 @@ internal sealed class SecurityViolationHandler : IMessageHandler
 
     public ReadOnlySpan<int> MandatoryFields => [];
 
+    /// <summary>Nothing of its own: it answers in place of the route's handler, whose elements are already echoed.</summary>
+    public ReadOnlySpan<int> EchoedFields => [];
+
     public bool IsFinancial => true;
 
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)

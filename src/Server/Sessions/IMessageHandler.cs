@@ -7,13 +7,19 @@ internal interface IMessageHandler
     ReadOnlySpan<int> MandatoryFields { get; }
 
     /// <summary>
+    /// Data elements the response echoes when the request carried them (the E column of PROTOCOL.md §6), whatever the
+    /// response code: the dispatcher copies them before any check, so refusals echo them too.
+    /// </summary>
+    ReadOnlySpan<int> EchoedFields { get; }
+
+    /// <summary>
     /// True for financial messages: the terminal must be signed on over this connection, and a terminal that requires
     /// MACs must authenticate the request and gets MACed responses.
     /// </summary>
     bool IsFinancial { get; }
 
     /// <summary>
-    /// Fills <see cref="MessageContext.Response"/>; the MTI and the echoed DE 7, 11 and 41 are already set, and
+    /// Fills <see cref="MessageContext.Response"/>; the MTI and the <see cref="EchoedFields"/> are already set, and
     /// <see cref="MessageContext.Terminal"/> is the registered, enabled terminal that sent the request.
     /// </summary>
     ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken);

@@ -24,6 +24,9 @@ internal sealed class MessageContext
     /// <summary>The handler chosen by the dispatcher.</summary>
     public IMessageHandler? Handler { get; set; }
 
+    /// <summary>The elements the response echoes from the request, whichever answer it gets (a 96 included).</summary>
+    public int[] EchoedFields { get; set; } = [];
+
     /// <summary>The TAK to sign the response with, or null when the response carries no MAC.</summary>
     public byte[]? ResponseMacKey { get; set; }
 
@@ -44,6 +47,7 @@ internal sealed class MessageContext
         Response.Clear();
         Terminal = null;
         Handler = null;
+        EchoedFields = [];
         ResponseMacKey = null;
         _terminals = null;
     }

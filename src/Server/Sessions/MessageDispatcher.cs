@@ -17,8 +17,8 @@ namespace SocketAtm.Server.Sessions;
 /// </summary>
 internal sealed class MessageDispatcher
 {
-    /// <summary>Data elements echoed in every response when the request carried them.</summary>
-    private static readonly int[] EchoedFields = [7, 11, 41];
+    /// <summary>Data elements echoed when the MTI has no route (PROTOCOL.md §6.6); a route knows its own.</summary>
+    private static readonly int[] EchoedWithoutRoute = [7, 11, 41];
 
     private static readonly string[] ResponseCodeStrings = Enumerable.Range(0, 100)
         .Select(n => n.ToString("D2", CultureInfo.InvariantCulture))
@@ -68,12 +68,9 @@ internal sealed class MessageDispatcher
 
         var response = context.Response;
         response.Mti = ((request.Mti / 10) * 10) + 10;
-        foreach (var field in EchoedFields)
-        {
-            response.CopyFrom(request, field);
-        }
-
         var route = _routes.Find(request.Mti);
+        context.EchoedFields = route?.EchoedFields ?? EchoedWithoutRoute;
+        Echo(context);
         if (!parsed)
         {
             Log.MalformedMessage(_logger, FormatMti(request.Mti), DescribeSafely(error));
@@ -127,12 +124,16 @@ internal sealed class MessageDispatcher
         var mti = response.Mti;
         response.Clear();
         response.Mti = mti;
-        foreach (var field in EchoedFields)
-        {
-            response.CopyFrom(context.Request, field);
-        }
-
+        Echo(context);
         context.Answer(ResponseCodes.SystemMalfunction);
+    }
+
+    private static void Echo(MessageContext context)
+    {
+        foreach (var field in context.EchoedFields)
+        {
+            context.Response.CopyFrom(context.Request, field);
+        }
     }
 
     public static string FormatMti(int mti) => mti < 0 ? "????" : mti.ToString("D4", CultureInfo.InvariantCulture);
@@ -154,28 +155,27 @@ internal sealed class MessageDispatcher
         var handler = route.Representative;
         if (handler.IsFinancial)
         {
+            byte[]? verifiedMacKey = null;
+            if (terminal.RequiresMac)
+            {
+                // Every answer to a MAC terminal's financial request carries a MAC, refusals included. During a key
+                // exchange's overlap a request MACed under the previous key is still good, and its response is MACed
+                // under the key the terminal used; a request that no key verifies gets one under the current key.
+                verifiedMacKey = VerifiedMacKey(terminal, request);
+                context.ResponseMacKey = verifiedMacKey ?? terminal.MacKey;
+            }
+
             if (!context.Terminals.TryFind(request.Get(41), out _, out _))
             {
                 return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not signed on over this connection");
             }
 
-            if (terminal.RequiresMac)
+            if (terminal.RequiresMac && verifiedMacKey is null)
             {
-                // During a key exchange's overlap a request MACed under the previous key is still good, and its
-                // response is MACed under the key the terminal used.
-                context.ResponseMacKey = terminal.MacKey;
-                if (!RetailMac.Verify(terminal.MacKey, request))
-                {
-                    if (terminal.PreviousKeysAt(_time.GetUtcNow()) is not { } previous || !RetailMac.Verify(previous.MacKey, request))
-                    {
-                        // Never processed; the handler journals it as a security event and answers 63.
-                        Log.Refused(_logger, FormatMti(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
-                        context.Handler = _securityViolations;
-                        return DispatchDecision.Handle;
-                    }
-
-                    context.ResponseMacKey = previous.MacKey;
-                }
+                // Never processed; the handler journals it as a security event and answers 63.
+                Log.Refused(_logger, FormatMti(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
+                context.Handler = _securityViolations;
+                return DispatchDecision.Handle;
             }
         }
 
@@ -193,6 +193,19 @@ internal sealed class MessageDispatcher
         return MissingField(request, context.Handler.MandatoryFields) is { } missingForTransaction
             ? Refuse(context, ResponseCodes.FormatError, MissingFieldReason(missingForTransaction))
             : DispatchDecision.Handle;
+    }
+
+    /// <summary>The TAK (current, or previous within the overlap) under which the request's MAC is correct; null when none.</summary>
+    private byte[]? VerifiedMacKey(TerminalRecord terminal, IsoMessage request)
+    {
+        if (RetailMac.Verify(terminal.MacKey, request))
+        {
+            return terminal.MacKey;
+        }
+
+        return terminal.PreviousKeysAt(_time.GetUtcNow()) is { } previous && RetailMac.Verify(previous.MacKey, request)
+            ? previous.MacKey
+            : null;
     }
 
     private static int? MissingField(IsoMessage request, ReadOnlySpan<int> mandatory)

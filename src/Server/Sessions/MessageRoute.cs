@@ -19,6 +19,11 @@ internal sealed class MessageRoute
         CommonMandatoryFields = handlers
             .Select(handler => handler.MandatoryFields.ToArray())
             .Aggregate((common, next) => common.Intersect(next).ToArray());
+        EchoedFields = handlers
+            .SelectMany(handler => handler.EchoedFields.ToArray())
+            .Distinct()
+            .Order()
+            .ToArray();
     }
 
     /// <summary>The handler, or for financial classes any of them (they agree on sign-on and MAC rules).</summary>
@@ -26,6 +31,9 @@ internal sealed class MessageRoute
 
     /// <summary>Elements every handler of this class needs (DE 3 among them), checked before the processing code is.</summary>
     public int[] CommonMandatoryFields { get; }
+
+    /// <summary>Elements any response of this class echoes, known before the processing code picks the handler.</summary>
+    public int[] EchoedFields { get; }
 
     /// <summary>
     /// The handler for this request: by DE 3 for financial classes, whose processing code must be a known transaction

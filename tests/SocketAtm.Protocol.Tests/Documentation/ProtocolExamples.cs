@@ -172,24 +172,30 @@ internal static class ProtocolExamples
     {
         var message = Message(
             410,
+            (2, DemoPan),
             (3, "012000"),
             (4, "000000010000"),
             (7, "0314093610"),
             (11, "000124"),
             (32, AcquirerId),
+            (37, "000000000043"),
             (39, "00"),
             (41, "ATM00009"),
+            (54, "2001840C000000096000" + "2002840C000000096000"),
             (90, "0200" + "000123" + "0314093512" + "00000123456" + "00000000000"),
             (95, "000000004000" + "000000000000" + "000000000" + "000000000"));
         return new("partial-reversal-response", "reversal response", message, new Dictionary<int, string>
         {
+            [2] = "echoed (when the reversal carried it)",
             [3] = "echoed",
             [4] = "echoed",
             [7] = "echoed",
             [11] = "echoed",
             [32] = "echoed",
+            [37] = "retrieval reference number assigned by the host to this reversal",
             [39] = "00 = reversed (also the answer to a repeat of this reversal)",
             [41] = "echoed",
+            [54] = "balances after the 60.00 went back: 960.00 ledger (01) and available (02); only when money moved",
             [90] = "echoed",
             [95] = "echoed",
         });

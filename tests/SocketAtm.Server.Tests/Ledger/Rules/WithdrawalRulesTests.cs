@@ -176,6 +176,42 @@ public class WithdrawalRulesTests
     }
 
     [Fact]
+    public void Withdrawal_that_reaches_the_daily_count_exactly_is_approved()
+    {
+        var usage = new DailyUsageRecord { CardId = 3, Day = 20260315, Amount = 1_000, Count = 9 };
+
+        var decision = Decide(Card(), Withdrawal(amount: 100), usage);
+
+        Assert.Equal(ResponseCodes.Approved, decision.ResponseCode);
+        Assert.Equal(10, decision.UsageAfter!.Count);
+    }
+
+    [Theory]
+    [InlineData(0L, 840, "13")]
+    [InlineData(100L, 978, "13")]
+    [InlineData(50_001L, 840, "61")]
+    [InlineData(40_000L, 840, "51")]
+    public void Declines_after_the_account_is_selected_report_its_unchanged_balance(long amount, int currency, string expected)
+    {
+        var decision = Decide(Card(), Withdrawal(amount: amount, currency: currency), account: Checking(balance: 30_000));
+
+        Assert.Equal(expected, decision.ResponseCode);
+        Assert.Equal(30_000, decision.Account!.Balance);
+        Assert.Equal(0, decision.Delta);
+    }
+
+    [Theory]
+    [InlineData("4321")]
+    [InlineData("0000")]
+    public void Wrong_pin_declines_report_no_account(string pin)
+    {
+        var decision = Decide(Card(), Withdrawal(pin: pin));
+
+        Assert.Equal(ResponseCodes.IncorrectPin, decision.ResponseCode);
+        Assert.Null(decision.Account);
+    }
+
+    [Fact]
     public void Amount_limit_is_checked_before_count_limit()
     {
         var usage = new DailyUsageRecord { CardId = 3, Day = 20260315, Amount = 50_000, Count = 10 };
