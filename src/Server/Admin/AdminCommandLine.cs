@@ -238,7 +238,7 @@ internal static class AdminCommandLine
 
     private static Command Verify(Option<string?> data, TextWriter output)
     {
-        var command = new Command("verify", "Check that every balance equals its opening balance plus its journal, and that no request key was applied twice.");
+        var command = new Command("verify", "Check that every balance equals its opening balance plus its journal, that no request key was applied twice, and that decisions and stored answers match one to one.");
         command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
         {
             var (options, storage) = LoadOptions(result.GetValue(data));

@@ -5,8 +5,10 @@ using SocketAtm.Server.Ledger.Storage;
 namespace SocketAtm.Server.Ledger;
 
 /// <summary>
-/// The ledger's invariants: every account's balance is its opening balance plus the journal's deltas for it, and no
-/// idempotency key was decided (applied) twice. Checked at every open and on demand.
+/// The ledger's invariants: every account's balance is its opening balance plus the journal's deltas for it, no
+/// idempotency key was decided (applied) twice, and decided journal rows and stored outcomes match one to one — a
+/// decision without its stored answer would let a repeat or a reversal act as if it never happened. Checked at
+/// every open and on demand.
 /// </summary>
 internal static class LedgerInvariants
 {
@@ -17,7 +19,9 @@ internal static class LedgerInvariants
         ArgumentNullException.ThrowIfNull(store);
         var violations = new List<string>();
         var deltas = new Dictionary<long, long>();
-        var decidedKeys = new HashSet<string>(StringComparer.Ordinal);
+        // Decided key → its journal row; keys are taken out as their stored outcomes are found, so what is left at the
+        // end is a decision whose stored answer is missing (one set, not two, on a journal of millions of rows).
+        var decidedKeys = new Dictionary<string, long>(StringComparer.Ordinal);
         long journalRows = 0;
         foreach (var entry in store.AllJournal())
         {
@@ -34,7 +38,7 @@ internal static class LedgerInvariants
                 }
             }
 
-            if (entry.Disposition == JournalDisposition.Decided && !decidedKeys.Add(entry.Key))
+            if (entry.Disposition == JournalDisposition.Decided && !decidedKeys.TryAdd(entry.Key, entry.Id))
             {
                 Report(violations, $"key {entry.Key} was applied more than once (again in journal row {entry.Id})");
             }
@@ -59,10 +63,15 @@ internal static class LedgerInvariants
 
         foreach (var record in store.AllIdempotency())
         {
-            if (!decidedKeys.Contains(record.Key))
+            if (!decidedKeys.Remove(record.Key))
             {
                 Report(violations, $"key {record.Key} has a stored outcome but no journal row");
             }
+        }
+
+        foreach (var (key, journalId) in decidedKeys)
+        {
+            Report(violations, $"key {key} was decided in journal row {journalId} but has no stored outcome");
         }
 
         return new InvariantReport(accounts, journalRows, violations);

@@ -129,6 +129,31 @@ public class RestartTests
     }
 
     [Fact]
+    public async Task Ledger_whose_journal_row_lost_its_stored_outcome_is_refused_at_open_in_one_line()
+    {
+        await using var context = await LedgerTestContext.OpenedAsync();
+        var key = context.NextKey();
+        await context.ExecuteAsync(context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 2_000, key));
+        await context.CloseAsync();
+        Assert.Equal(0, (await AdminVerifyAsync(context.Options.DataDirectory)).Code);
+        using (var database = new LiteDatabase($"Filename={context.Options.DataFilePath}"))
+        {
+            // What a torn log that lost only the stored-answer page leaves: the debit and its journal row, no answer.
+            Assert.True(database.GetCollection("idempotency_keys").Delete(key.ToString()));
+        }
+
+        var failure = await Assert.ThrowsAsync<LedgerStartupException>(() => context.OpenAsync());
+        var (verifyCode, verifyOutput) = await AdminVerifyAsync(context.Options.DataDirectory);
+
+        Assert.Equal(2, verifyCode);
+        Assert.DoesNotContain("Invariants hold.", verifyOutput, StringComparison.Ordinal);
+        Assert.Contains("invariant", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"key {key} was decided in journal row", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("has no stored outcome", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', failure.Message);
+    }
+
+    [Fact]
     public async Task Unusable_data_directory_fails_with_a_one_line_message_naming_it()
     {
         await using var context = new LedgerTestContext();
@@ -157,5 +182,13 @@ public class RestartTests
 
         Assert.Contains(context.Directory, failure.Message, StringComparison.Ordinal);
         Assert.True((await context.ExecuteAsync(context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 100))).IsApproved);
+    }
+
+    private static async Task<(int Code, string Output)> AdminVerifyAsync(string dataDirectory)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await SocketAtm.Server.Admin.AdminCommandLine.RunAsync(["--data", dataDirectory, "verify"], output, error);
+        return (code, output.ToString());
     }
 }
