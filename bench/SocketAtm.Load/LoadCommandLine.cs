@@ -50,12 +50,16 @@ internal static class LoadCommandLine
         var terminalPrefix = new Option<string>("--terminal-prefix") { Description = "Terminal ids: prefix + number.", DefaultValueFactory = _ => "ATM" };
         var firstTerminal = new Option<int>("--first-terminal") { Description = "Number of the first terminal.", DefaultValueFactory = _ => 11 };
         var cardPrefix = new Option<string>("--card-prefix") { Description = "Leading PAN digits of the fleet's cards.", DefaultValueFactory = _ => "52" };
+        var singleSource = new Option<bool>("--single-source-address")
+        {
+            Description = "Every connection from 127.0.0.1, even past the started host's Listener:MaxConnectionsPerAddress (default: spread over 127.0.0.2, 127.0.0.3, … as needed).",
+        };
         var pin = new Option<string>("--pin") { Description = "PIN of every card.", DefaultValueFactory = _ => "1111" };
 
         var root = new RootCommand("SocketAtm load harness: many simulated terminals over real sockets, with a correctness check at the end.")
         {
             workload, terminals, perConnection, cards, duration, warmup, rate, mac, host, port, storage, hosts, connectionString, server, hostSetting, outputDirectory,
-            noCeilings, ceilingDuration, timeout, keepData, noChart, terminalPrefix, firstTerminal, cardPrefix, pin, tls, tlsCa, tlsServerName, clientCert,
+            noCeilings, ceilingDuration, timeout, keepData, noChart, terminalPrefix, firstTerminal, cardPrefix, pin, tls, tlsCa, tlsServerName, clientCert, singleSource,
         };
         root.SetAction(async (result, cancellation) =>
         {
@@ -83,6 +87,7 @@ internal static class LoadCommandLine
                 ConnectionString = result.GetValue(connectionString) ?? ConnectionStringFromEnvironment(result.GetValue(storage)),
                 ServerPath = result.GetValue(server),
                 HostArguments = [.. (result.GetValue(hostSetting) ?? []).Select(setting => "--" + setting)],
+                SpreadSourceAddresses = !result.GetValue(singleSource),
                 OutputDirectory = result.GetValue(outputDirectory),
                 Ceilings = !result.GetValue(noCeilings),
                 CeilingDuration = TimeSpan.FromSeconds(result.GetValue(ceilingDuration)),

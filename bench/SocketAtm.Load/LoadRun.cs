@@ -51,6 +51,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         try
         {
             List<HostEndPoint> endPoints;
+            HostConnectionLimits? limits = null;
             long[]? balancesBefore = null;
             if (settings.Host is { } external)
             {
@@ -66,6 +67,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 await _log.WriteLineAsync($"Provisioning {fleet.TerminalIds.Count:N0} terminals and {fleet.Pans.Count:N0} cards in {where}");
                 await FleetProvisioner.ProvisionAsync(server, dataDirectories[0], settings.Fleet, storage.Environment, _log);
                 hosts = await HostGroup.StartAsync(server, dataDirectories, HostArguments, storage.Environment, HostStartTimeout);
+                limits = HostConnectionLimits.Read(server, storage.Environment, HostArguments(dataDirectories[0]));
                 foreach (var host in hosts.Hosts)
                 {
                     var name = hosts.Hosts.Count == 1 ? "Host" : $"Host {host.Number}";
@@ -88,7 +90,8 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             TimeSpan harnessCpuUntil = default;
             LoadDriver driver;
             int connections;
-            await using (var pool = await TerminalPool.OpenAsync(endPoints, context, settings.TerminalsPerConnection, bare: false, _log, cancellationToken))
+            await using (var pool = await TerminalPool.OpenAsync(
+                endPoints, context, settings.TerminalsPerConnection, bare: false, limits, settings.SpreadSourceAddresses, _log, cancellationToken))
             {
                 connections = pool.Connections;
                 await _log.WriteLineAsync($"{pool.Terminals.Count:N0} terminals signed on over {connections:N0} connections. Warm-up {settings.Warmup.TotalSeconds:F0} s, then {settings.Duration.TotalSeconds:F0} s measured (w = warm-up):");
@@ -359,7 +362,8 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         var cpuFrom = new TimeSpan[1];
         var cpuUntil = new TimeSpan[1];
         var ceilingContext = context with { Statistics = statistics, Expected = new ExpectedLedger(0) };
-        await using (var pool = await TerminalPool.OpenAsync([new HostEndPoint("127.0.0.1", port)], ceilingContext, 1, bare: true, _log, cancellationToken))
+        await using (var pool = await TerminalPool.OpenAsync(
+            [new HostEndPoint("127.0.0.1", port)], ceilingContext, 1, bare: true, limits: null, spreadSources: false, _log, cancellationToken))
         {
             var driver = new LoadDriver(pool.Terminals, statistics, () => new ProcessSample(ProcessMemory.Read(server.Id)?.ResidentBytes, MachineLoad.OneMinute()), _log, starting =>
             {

@@ -45,6 +45,12 @@ internal sealed record LoadSettings
     /// <summary>SocketAtm.Server.dll to start; by default the one built beside the harness.</summary>
     public string? ServerPath { get; init; }
 
+    /// <summary>
+    /// Spread the connections to a started host over loopback source addresses when its Listener:MaxConnectionsPerAddress
+    /// is below the fleet (see <see cref="Workloads.LoopbackSources"/>); off, every connection comes from 127.0.0.1.
+    /// </summary>
+    public bool SpreadSourceAddresses { get; init; } = true;
+
     /// <summary>Extra host settings, e.g. <c>--Ledger:MaxBatchSize=512</c>.</summary>
     public IReadOnlyList<string> HostArguments { get; init; } = [];
 

@@ -1,21 +1,8 @@
-using System.Runtime.CompilerServices;
-using Xunit;
-
 namespace SocketAtm.Testing;
 
-/// <summary>
-/// A fact that needs a PostgreSQL server: skipped where the test helper cannot start one, with the reason in the test's
-/// name too, so that the console's default "Skipped …" line says why.
-/// </summary>
+/// <summary>A fact that needs a PostgreSQL server: skipped (or failed, see <see cref="RequiredTools"/>) where the test helper cannot start one.</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class PostgreSqlFactAttribute : FactAttribute
+public sealed class PostgreSqlFactAttribute : ToolFactAttribute
 {
-    public PostgreSqlFactAttribute([CallerMemberName] string test = "")
-    {
-        if (PostgreSqlServer.UnavailableReason is { } reason)
-        {
-            Skip = "PostgreSQL tests SKIPPED: " + reason;
-            DisplayName = $"{test} — {Skip}";
-        }
-    }
+    public override MissingTool? Missing => PostgreSqlServer.Missing;
 }

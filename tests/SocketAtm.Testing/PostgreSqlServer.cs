@@ -57,6 +57,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     /// <summary>Why no throw-away PostgreSQL can be started here (a phrase to follow "PostgreSQL tests SKIPPED: "), or null when it can.</summary>
     public static string? UnavailableReason { get; } = FindUnavailableReason();
 
+    /// <summary>PostgreSQL as the tool the PostgreSQL tests lack here, or null when a server can be started.</summary>
+    public static MissingTool? Missing => UnavailableReason is { } reason ? new MissingTool("PostgreSQL", reason) : null;
+
     /// <summary>initdb, then start on a free port; fails loudly (with the server's log) when the server does not come up.</summary>
     public static async Task<PostgreSqlServer> StartAsync()
     {

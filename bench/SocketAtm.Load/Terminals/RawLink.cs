@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
@@ -42,7 +43,15 @@ internal sealed class RawLink : IAsyncDisposable
 
     public bool IsClosed => _closed.IsCancellationRequested;
 
-    public static async Task<RawLink> ConnectAsync(string host, int port, TimeSpan timeout, Client.TlsClientOptions? tls, CancellationToken cancellationToken)
+    /// <summary>The address this end of the link came from.</summary>
+    public IPAddress? LocalAddress => (_socket.LocalEndPoint as IPEndPoint)?.Address;
+
+    /// <summary>
+    /// Connects to <paramref name="host"/>:<paramref name="port"/>, from <paramref name="localAddress"/> when given (else
+    /// the system's choice).
+    /// </summary>
+    public static async Task<RawLink> ConnectAsync(
+        string host, int port, IPAddress? localAddress, TimeSpan timeout, Client.TlsClientOptions? tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -50,6 +59,11 @@ internal sealed class RawLink : IAsyncDisposable
         Stream stream;
         try
         {
+            if (localAddress is not null)
+            {
+                socket.Bind(new IPEndPoint(localAddress, 0));
+            }
+
             await socket.ConnectAsync(host, port, attempt.Token);
             stream = new NetworkStream(socket, ownsSocket: true);
             if (tls is not null)
@@ -115,6 +129,9 @@ internal sealed class RawLink : IAsyncDisposable
             _pending.TryRemove(stan, out _);
         }
     }
+
+    /// <summary>True when the other end closes the link (or it fails) within <paramref name="timeout"/>.</summary>
+    public async Task<bool> EndsWithinAsync(TimeSpan timeout) => await Task.WhenAny(_reading, Task.Delay(timeout)) == _reading;
 
     public async ValueTask DisposeAsync()
     {

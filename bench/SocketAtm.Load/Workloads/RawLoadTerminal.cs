@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using SocketAtm.Load.Correctness;
 using SocketAtm.Load.Terminals;
 using SocketAtm.Protocol.Iso8583;
@@ -33,20 +34,28 @@ internal sealed class RawLoadTerminal : LoadTerminal
     public override string TerminalId { get; }
 
     /// <summary>
-    /// Connects, and signs on unless <paramref name="bare"/> (the echo ceiling's server knows no protocol).
+    /// Connects from <paramref name="source"/> (null: the system's choice), and signs on unless <paramref name="bare"/>
+    /// (the echo ceiling's server knows no protocol).
     /// </summary>
     /// <exception cref="InvalidOperationException">The host refused the sign-on.</exception>
-    public static async Task<RawLoadTerminal> ConnectAsync(string terminalId, string host, int port, WorkloadContext context, bool bare, CancellationToken cancellationToken)
+    /// <exception cref="ClosedAtAcceptException">The host closed the connection instead of answering the sign-on.</exception>
+    public static async Task<RawLoadTerminal> ConnectAsync(
+        string terminalId, HostEndPoint host, IPAddress? source, WorkloadContext context, bool bare, CancellationToken cancellationToken)
     {
-        var link = await RawLink.ConnectAsync(host, port, TimeSpan.FromSeconds(30), context.Tls, cancellationToken);
+        var link = await RawLink.ConnectAsync(host.Host, host.Port, source, TimeSpan.FromSeconds(30), context.Tls, cancellationToken);
         var terminal = new RawLoadTerminal(terminalId, link, context, bare);
         if (!bare)
         {
             var signOn = await terminal.NetworkManagementAsync(RawMessages.SignOn);
             if (signOn.ResponseCode != "00")
             {
+                // Unanswered because the link ended (the host closed it, or the write found it closed): a cap at accept.
+                var closedByHost = !signOn.IsAnswered && await link.EndsWithinAsync(TimeSpan.FromSeconds(1));
+                var from = link.LocalAddress;
                 await link.DisposeAsync();
-                throw new InvalidOperationException($"Sign-on of {terminalId} answered {signOn.ResponseCode ?? "nothing"}.");
+                throw closedByHost
+                    ? new ClosedAtAcceptException(host, from)
+                    : new InvalidOperationException($"Sign-on of {terminalId} answered {signOn.ResponseCode ?? "nothing"}.");
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
@@ -293,6 +294,11 @@ public sealed class TerminalConnection : IAsyncDisposable
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
+                if (_options.LocalAddress is { } local)
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                }
+
                 var (host, port) = CurrentHost;
                 await socket.ConnectAsync(host, port, attempt.Token);
                 var network = new NetworkStream(socket, ownsSocket: true);

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,6 +19,14 @@ public sealed record TerminalConnectionOptions
     /// there, and repeat or reverse what was in flight as after any reconnect.
     /// </summary>
     public IReadOnlyList<string> FailoverHosts { get; init; } = [];
+
+    /// <summary>
+    /// The local address the connection's socket is bound to before connecting, or null to let the system choose. For a
+    /// machine with several addresses; the load harness uses it to spread many connections over loopback addresses
+    /// (127.0.0.2, 127.0.0.3, …) so that a host's per-address connection cap does not refuse them. Ignored when
+    /// <see cref="OpenStream"/> is set.
+    /// </summary>
+    public IPAddress? LocalAddress { get; init; }
 
     /// <summary>
     /// Opens the transport instead of a plain TCP connection to <see cref="Host"/>:<see cref="Port"/> — for TLS

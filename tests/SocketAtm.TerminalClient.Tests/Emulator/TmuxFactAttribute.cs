@@ -1,30 +1,18 @@
-using System.Runtime.CompilerServices;
+using SocketAtm.Testing;
 
 namespace SocketAtm.TerminalClient.Tests.Emulator;
 
 /// <summary>
-/// A fact that needs tmux: skipped where tmux is not installed, or when SOCKETATM_SKIP_TMUX=1, with the reason in the
-/// test's name too, so that the console's default "Skipped …" line says why.
+/// A fact that needs tmux: skipped (or failed, see <see cref="RequiredTools"/>) where tmux is not installed, or when
+/// SOCKETATM_SKIP_TMUX=1.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class TmuxFactAttribute : FactAttribute
+public sealed class TmuxFactAttribute : ToolFactAttribute
 {
-    public TmuxFactAttribute([CallerMemberName] string test = "")
-    {
-        if (Environment.GetEnvironmentVariable("SOCKETATM_SKIP_TMUX") == "1")
-        {
-            Skip = "SOCKETATM_SKIP_TMUX=1";
-        }
-        else if (!IsOnPath("tmux"))
-        {
-            Skip = "tmux is not installed";
-        }
-
-        if (Skip is not null)
-        {
-            DisplayName = $"{test} — SKIPPED: {Skip}";
-        }
-    }
+    public override MissingTool? Missing =>
+        Environment.GetEnvironmentVariable("SOCKETATM_SKIP_TMUX") == "1" ? new MissingTool("tmux", "SOCKETATM_SKIP_TMUX=1.")
+        : !IsOnPath("tmux") ? new MissingTool("tmux", "tmux is not installed (apt-get install tmux).")
+        : null;
 
     private static bool IsOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)

@@ -156,7 +156,16 @@ internal sealed class LinkSession : IAsyncDisposable
         await Reading;
         FailAll();
         await _input.CompleteAsync();
-        await _output.CompleteAsync();
+        try
+        {
+            await _output.CompleteAsync();
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            // Completing flushes what a failed write left buffered; over a link the host has closed (a connection cap
+            // closes it at accept) that flush fails too, and must not end the reconnect loop that disposes the link.
+        }
+
         await _stream.DisposeAsync();
     }
 

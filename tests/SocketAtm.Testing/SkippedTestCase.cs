@@ -1,9 +1,9 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
+namespace SocketAtm.Testing;
 
-/// <summary>A test case skipped for a reason found at discovery (the storage it needs is missing).</summary>
+/// <summary>A test case skipped for a reason found at discovery (a tool or a server it needs is missing here).</summary>
 public sealed class SkippedTestCase : XunitTestCase
 {
     private string _reason = string.Empty;
