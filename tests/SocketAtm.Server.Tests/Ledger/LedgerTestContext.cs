@@ -32,6 +32,9 @@ internal sealed class LedgerTestContext : IAsyncDisposable
 
     public List<Exception> FatalErrors { get; } = [];
 
+    /// <summary>Runs when the ledger tells its host of a storage failure, before the failure is added to <see cref="FatalErrors"/>.</summary>
+    public Action<Exception>? OnFatal { get; set; }
+
     private LiteDbLedger? _ledger;
 
     /// <summary>A new context with its ledger open on a fresh demo database.</summary>
@@ -44,7 +47,7 @@ internal sealed class LedgerTestContext : IAsyncDisposable
 
     public async Task<LiteDbLedger> OpenAsync(IDurableStreamFactory? streams = null, IMeterFactory? meterFactory = null)
     {
-        _ledger = await LiteDbLedger.OpenAsync(Options, Time, FatalErrors.Add, meterFactory, streams: streams);
+        _ledger = await LiteDbLedger.OpenAsync(Options, Time, ReportFatal, meterFactory, streams: streams);
         return _ledger;
     }
 
@@ -61,6 +64,12 @@ internal sealed class LedgerTestContext : IAsyncDisposable
             await _ledger.DisposeAsync();
             _ledger = null;
         }
+    }
+
+    private void ReportFatal(Exception exception)
+    {
+        OnFatal?.Invoke(exception);
+        FatalErrors.Add(exception);
     }
 
     public Task<LedgerOutcome> ExecuteAsync(LedgerRequest request) => Ledger.ExecuteAsync(request, CancellationToken.None).AsTask();

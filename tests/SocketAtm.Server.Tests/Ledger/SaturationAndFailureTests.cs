@@ -57,6 +57,25 @@ public class SaturationAndFailureTests
     }
 
     [Fact]
+    public async Task Host_is_told_of_a_storage_failure_before_any_request_fails_with_it()
+    {
+        var streams = new ControlledStreamFactory();
+        await using var context = new LedgerTestContext();
+        await context.OpenAsync(streams);
+        streams.HoldLogSyncs();
+        var failing = context.ExecuteAsync(context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 100));
+        Assert.True(await streams.LogSyncStarted.WaitAsync(TimeSpan.FromSeconds(10)));
+        bool? requestHadFailedWhenTold = null;
+        context.OnFatal = _ => requestHadFailedWhenTold = failing.IsCompleted;
+
+        streams.FailLogSyncs = true;
+        streams.LogSyncGate.Set();
+
+        await Assert.ThrowsAsync<LedgerUnavailableException>(() => failing);
+        Assert.False(requestHadFailedWhenTold);
+    }
+
+    [Fact]
     public async Task Closing_finishes_what_is_queued_and_refuses_what_comes_after()
     {
         await using var context = await LedgerTestContext.OpenedAsync();

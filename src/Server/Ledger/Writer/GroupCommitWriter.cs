@@ -320,6 +320,10 @@ internal sealed class GroupCommitWriter
     private void Fail(Exception exception)
     {
         LedgerLog.StorageFailed(_logger, exception);
+
+        // The host hears of it before any caller does: by the time a terminal is answered 96, the host is already
+        // stopping, and whoever sees a request fail can rely on the failure having been reported.
+        _onStorageFailure(exception);
         var unavailable = new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", exception);
         foreach (var work in _inFlight)
         {
@@ -327,7 +331,6 @@ internal sealed class GroupCommitWriter
         }
 
         _inFlight.Clear();
-        _onStorageFailure(exception);
         while (_queue.TryRead(out var queued))
         {
             queued.Fail(unavailable);
