@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
@@ -42,7 +41,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly ulong _packedTerminalId;
     private readonly KeyExchangeGate _gate = new();
     private readonly CancellationTokenSource _closing = new();
-    private readonly ConcurrentDictionary<RequestTrace, Task<ReversalResult>> _reversals = new();
+    private readonly OutstandingReversals _reversals = new();
     private readonly byte[] _masterKey;
     private byte[] _pinKey;
     private byte[] _macKey;
@@ -372,7 +371,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
 
     internal async Task DrainReversalsAsync()
     {
-        var outstanding = _reversals.Values.ToArray();
+        var outstanding = _reversals.Snapshot();
         if (outstanding.Length == 0)
         {
             return;
@@ -397,7 +396,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
 
         await _closing.CancelAsync();
-        await Task.WhenAll(_reversals.Values.ToArray());
+        await Task.WhenAll(_reversals.Snapshot());
         _closing.Dispose();
     }
 
@@ -606,18 +605,10 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
     }
 
-    private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed)
-    {
-        var key = new RequestTrace(original.Mti, original.Stan, original.TransmissionDateTime);
-        var reversal = _reversals.GetOrAdd(key, _ => ReverseUntilAcknowledgedAsync(original, dispensed));
-        _ = reversal.ContinueWith(
-            (_, state) => ((AtmTerminalClient)state!)._reversals.TryRemove(key, out Task<ReversalResult>? _),
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return reversal;
-    }
+    private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed) =>
+        _reversals.StartOrJoin(
+            new RequestTrace(original.Mti, original.Stan, original.TransmissionDateTime),
+            () => ReverseUntilAcknowledgedAsync(original, dispensed));
 
     private async Task<ReversalResult> ReverseUntilAcknowledgedAsync(OriginalRequest original, long? dispensed)
     {
