@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
 using SocketAtm.Client.Link;
@@ -42,10 +40,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly ulong _packedTerminalId;
     private readonly KeyExchangeGate _gate = new();
     private readonly CancellationTokenSource _closing = new();
-    private readonly ConcurrentDictionary<RequestTrace, Task<ReversalResult>> _reversals = new();
-    private readonly byte[] _masterKey;
-    private byte[] _pinKey;
-    private byte[] _macKey;
+    private readonly OutstandingReversals _reversals = new();
+    private readonly WorkingKeys _keys;
     private volatile LinkSession? _signedOnSession;
     private volatile string? _lastSignOnCode;
     private int _disposed;
@@ -60,9 +56,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         UsesMac = options.ResolveUseMac();
         _stans = new StanGenerator(options.InitialStan ?? StanGenerator.RandomFirst());
         _packedTerminalId = RequestKey.PackTerminalId(options.TerminalId);
-        _masterKey = options.Keys.MasterKey.ToArray();
-        _pinKey = options.Keys.PinKey.ToArray();
-        _macKey = options.Keys.MacKey.ToArray();
+        _keys = new WorkingKeys(options.Keys);
     }
 
     /// <summary>DE 41 of every request.</summary>
@@ -84,7 +78,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     public int OutstandingReversals => _reversals.Count;
 
     /// <summary>Key check values of the PIN key and MAC key in use (they change after a key exchange). Safe to show.</summary>
-    public (string PinKey, string MacKey) KeyCheckValues => (KeyCheckValue.ToHex(_pinKey), KeyCheckValue.ToHex(_macKey));
+    public (string PinKey, string MacKey) KeyCheckValues => _keys.CheckValues;
 
     /// <summary>
     /// Opens a connection of its own for one terminal, signs it on, and returns once it is online (the connection keeps
@@ -124,6 +118,11 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         await _gate.EnterAsync(cancellationToken);
         try
         {
+            if (!MaySendOver(session))
+            {
+                return NotSignedOn();
+            }
+
             var identity = NextIdentity(session);
             var trace = new RequestTrace(TerminalMessages.Authorization, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("31", account);
@@ -131,7 +130,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             Reply reply;
             try
             {
-                TerminalMessages.SetCardRequest(request, TerminalMessages.Authorization, processingCode, null, identity, null, pan, pin, _pinKey);
+                TerminalMessages.SetCardRequest(request, TerminalMessages.Authorization, processingCode, null, identity, null, pan, pin, _keys.PinKey);
                 reply = await ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
             }
             finally
@@ -182,6 +181,11 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         await _gate.EnterAsync(cancellationToken);
         try
         {
+            if (!MaySendOver(session))
+            {
+                return NotSignedOn();
+            }
+
             var identity = NextIdentity(session);
             var trace = new RequestTrace(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("01", account);
@@ -190,7 +194,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             Reply reply;
             try
             {
-                TerminalMessages.SetCardRequest(request, TerminalMessages.Financial, processingCode, amount, identity, _options.CurrencyCode, pan, pin, _pinKey);
+                TerminalMessages.SetCardRequest(request, TerminalMessages.Financial, processingCode, amount, identity, _options.CurrencyCode, pan, pin, _keys.PinKey);
                 reply = await ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
             }
             finally
@@ -262,7 +266,9 @@ public sealed class AtmTerminalClient : IAsyncDisposable
 
     /// <summary>
     /// Asks the host for new working keys (0800, DE 70 = 161), checks both KCVs and uses the keys from then on. Waits for
-    /// requests in flight to finish first and holds new ones back until it is done.
+    /// requests in flight to finish first and holds new ones back until it is done. Without a valid answer it asks again
+    /// (<see cref="TerminalClientOptions.KeyExchangeRetryInterval"/>); if that fails too, the terminal goes off line, the
+    /// link is dropped, and the reconnect signs on and exchanges keys before any financial request.
     /// </summary>
     public async Task<NetworkResult> ExchangeKeysAsync(CancellationToken cancellationToken = default)
     {
@@ -338,10 +344,16 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             return new NetworkResult(code, roundTrip);
         }
 
-        if (_options.ExchangeKeysAtSignOn)
+        if (_options.ExchangeKeysAtSignOn || _keys.InDoubt)
         {
-            // Still signed off for financial requests: none can be in flight while the keys change.
-            await ExchangeKeysOverAsync(session, cancellationToken);
+            // Still signed off for financial requests: none can be in flight while the keys change. Keys left in doubt
+            // by an earlier exchange are settled here, whatever the options say, before anything is sent under them.
+            var exchange = await ExchangeKeysOverAsync(session, cancellationToken);
+            if (_keys.InDoubt)
+            {
+                // The exchange dropped the link; the reconnect signs on and tries again.
+                return exchange;
+            }
         }
 
         _signedOnSession = session;
@@ -372,7 +384,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
 
     internal async Task DrainReversalsAsync()
     {
-        var outstanding = _reversals.Values.ToArray();
+        var outstanding = _reversals.Snapshot();
         if (outstanding.Length == 0)
         {
             return;
@@ -397,7 +409,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
 
         await _closing.CancelAsync();
-        await Task.WhenAll(_reversals.Values.ToArray());
+        await Task.WhenAll(_reversals.Snapshot());
         _closing.Dispose();
     }
 
@@ -420,7 +432,9 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         TerminalId,
         _lastSignOnCode is { } code and not "00"
             ? $"Terminal {TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
-            : $"Terminal {TerminalId} is not signed on (link {_connection.State}).");
+            : _keys.InDoubt
+                ? $"Terminal {TerminalId} is not signed on: a key exchange got no valid answer, so it signs on and exchanges keys again (link {_connection.State})."
+                : $"Terminal {TerminalId} is not signed on (link {_connection.State}).");
 
     private TransactionResult ReadCardResponse(IsoMessage response, RequestTrace trace, long amount, AccountType account, string pan, string processingCode)
     {
@@ -463,7 +477,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <summary>Sends a financial request (MACed when the terminal uses MACs) and checks the MAC of its answer.</summary>
     private async Task<Reply> ExchangeFinancialAsync(LinkSession session, IsoMessage request, int stan, CancellationToken waitToken)
     {
-        var macKey = UsesMac ? _macKey : null;
+        var macKey = UsesMac ? _keys.MacKey : null;
         var responseMti = TerminalMessages.ResponseMti(request.Mti);
         var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, stan), responseMti, _options.RequestTimeout, macKey, waitToken);
         if (reply.Message is { } response && macKey is not null && !RetailMac.Verify(macKey, response))
@@ -508,47 +522,47 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// PROTOCOL.md §11.3: until an 0810 with valid keys comes back, the host may already use keys this terminal does not
+    /// have. So an attempt without one (lost, timed out, garbled, a wrong KCV) is repeated, with a doubling pause, up to
+    /// <see cref="MaxKeyExchangeAttempts"/> times; if none succeeds, the terminal goes off line and drops the link, and the
+    /// reconnect signs on and exchanges keys again before any financial request. Nothing is sent under keys in doubt.
+    /// </summary>
     private async Task<NetworkResult> ExchangeKeysOverAsync(LinkSession session, CancellationToken cancellationToken)
     {
         await _gate.EnterExclusiveAsync(cancellationToken);
         try
         {
-            NetworkResult? last = null;
-            for (var attempt = 1; attempt <= MaxKeyExchangeAttempts; attempt++)
+            var time = _connection.Options.TimeProvider;
+            var pause = _options.KeyExchangeRetryInterval;
+            for (var attempt = 1; ; attempt++)
             {
-                var (reply, roundTrip) = await NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
-                if (reply.Message is not { } response)
+                var (result, refused) = await ExchangeKeysOnceAsync(session, attempt, cancellationToken);
+                if (!_keys.InDoubt)
                 {
-                    return new NetworkResult(null, roundTrip, reply.Reason.ToString());
+                    return result;
                 }
 
-                var code = TerminalMessages.ResponseCode(response);
+                // A refusal will not change on this link soon, nor will a dead link or a caller who stopped waiting.
+                if (refused || attempt == MaxKeyExchangeAttempts || session.IsClosed || cancellationToken.IsCancellationRequested)
+                {
+                    GoOfflineWithKeysInDoubt(session, attempt);
+                    return result;
+                }
+
+                Log.KeyExchangeRepeating(_logger, TerminalId, attempt, result.Problem ?? result.ResponseCode ?? string.Empty, pause);
                 try
                 {
-                    if (code != "00")
-                    {
-                        Log.KeyExchangeRefused(_logger, TerminalId, code);
-                        return new NetworkResult(code, roundTrip);
-                    }
-
-                    if (TryTakeKeys(response.Get(48)))
-                    {
-                        var (pinCheck, macCheck) = KeyCheckValues;
-                        Log.KeysExchanged(_logger, TerminalId, pinCheck, macCheck);
-                        return new NetworkResult(code, roundTrip);
-                    }
+                    await Task.Delay(pause, time, cancellationToken);
                 }
-                finally
+                catch (OperationCanceledException)
                 {
-                    MessagePool.Return(response);
+                    GoOfflineWithKeysInDoubt(session, attempt);
+                    return result;
                 }
 
-                // The host already uses keys this terminal could not verify: only a new exchange can fix that.
-                Log.KeyExchangeRejected(_logger, TerminalId, attempt);
-                last = new NetworkResult(code, roundTrip, "key check value mismatch");
+                pause *= 2;
             }
-
-            return last!;
         }
         finally
         {
@@ -556,21 +570,64 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
     }
 
-    private bool TryTakeKeys(ReadOnlySpan<byte> keyExchangeData)
+    /// <summary>One 0800 with DE 70 = 161; a refusal (an 0810 other than 00) leaves the keys as they were.</summary>
+    private async Task<(NetworkResult Result, bool Refused)> ExchangeKeysOnceAsync(LinkSession session, int attempt, CancellationToken cancellationToken)
     {
-        var pinKey = new byte[KeyWrapping.KeyLength];
-        var macKey = new byte[KeyWrapping.KeyLength];
-        if (!KeyExchangeData.TryRead(_masterKey, keyExchangeData, pinKey, macKey))
+        var (reply, roundTrip) = await NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
+        if (reply.Message is not { } response)
         {
-            return false;
+            // The request went out, so the host may have answered it and switched keys.
+            _keys.MarkInDoubt();
+            Log.KeyExchangeUnanswered(_logger, TerminalId, attempt, reply.Reason);
+            return (new NetworkResult(null, roundTrip, reply.Reason.ToString()), false);
         }
 
-        var oldPinKey = Interlocked.Exchange(ref _pinKey, pinKey);
-        var oldMacKey = Interlocked.Exchange(ref _macKey, macKey);
-        CryptographicOperations.ZeroMemory(oldPinKey);
-        CryptographicOperations.ZeroMemory(oldMacKey);
-        return true;
+        var code = TerminalMessages.ResponseCode(response);
+        try
+        {
+            if (code != "00")
+            {
+                Log.KeyExchangeRefused(_logger, TerminalId, code);
+                return (new NetworkResult(code, roundTrip), true);
+            }
+
+            if (_keys.TryInstall(response.Get(48)))
+            {
+                var (pinCheck, macCheck) = KeyCheckValues;
+                Log.KeysExchanged(_logger, TerminalId, pinCheck, macCheck);
+                return (new NetworkResult(code, roundTrip), false);
+            }
+        }
+        finally
+        {
+            MessagePool.Return(response);
+        }
+
+        // The host already uses keys this terminal could not verify: only a new exchange can fix that.
+        Log.KeyExchangeRejected(_logger, TerminalId, attempt);
+        return (new NetworkResult(code, roundTrip, "key check value mismatch"), false);
     }
+
+    /// <summary>
+    /// Called holding the gate alone, so requests waiting for it find the terminal off line. Dropping the link (for every
+    /// terminal on it, as an unanswered sign-on does) is what brings the next sign-on, and with it the next key exchange.
+    /// </summary>
+    private void GoOfflineWithKeysInDoubt(LinkSession session, int attempts)
+    {
+        Log.KeysInDoubt(_logger, TerminalId, attempts, session.Id);
+        if (Interlocked.Exchange(ref _signedOnSession, null) is not null)
+        {
+            _connection.Changed.Pulse();
+        }
+
+        session.Abort();
+    }
+
+    /// <summary>
+    /// Inside the gate, just before a financial request goes out: a key exchange that ran while it waited for the gate may
+    /// have left the keys in doubt and taken the terminal off this link.
+    /// </summary>
+    private bool MaySendOver(LinkSession session) => IsSignedOnOver(session) && !_keys.InDoubt;
 
     private async Task<LinkSession?> WaitUntilSignedOnAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -606,18 +663,10 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
     }
 
-    private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed)
-    {
-        var key = new RequestTrace(original.Mti, original.Stan, original.TransmissionDateTime);
-        var reversal = _reversals.GetOrAdd(key, _ => ReverseUntilAcknowledgedAsync(original, dispensed));
-        _ = reversal.ContinueWith(
-            (_, state) => ((AtmTerminalClient)state!)._reversals.TryRemove(key, out Task<ReversalResult>? _),
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return reversal;
-    }
+    private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed) =>
+        _reversals.StartOrJoin(
+            new RequestTrace(original.Mti, original.Stan, original.TransmissionDateTime),
+            () => ReverseUntilAcknowledgedAsync(original, dispensed));
 
     private async Task<ReversalResult> ReverseUntilAcknowledgedAsync(OriginalRequest original, long? dispensed)
     {
@@ -645,6 +694,13 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 break;
+            }
+
+            if (!MaySendOver(session))
+            {
+                // A key exchange took the terminal off line while this waited for the gate: wait for the next sign-on.
+                _gate.Exit();
+                continue;
             }
 
             string? code = null;

@@ -24,6 +24,12 @@ public sealed record TerminalClientOptions
     /// <summary>Whether to ask for new working keys (0800, DE 70 = 161) after every sign-on.</summary>
     public bool ExchangeKeysAtSignOn { get; init; }
 
+    /// <summary>
+    /// The pause before asking again after a key exchange got no valid answer (lost, garbled, a wrong KCV); it doubles per
+    /// attempt. After the last attempt the terminal drops the link and exchanges keys again at the next sign-on.
+    /// </summary>
+    public TimeSpan KeyExchangeRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long to wait for each response before the request counts as unanswered.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -52,6 +58,7 @@ public sealed record TerminalClientOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(CurrencyCode, 999, nameof(CurrencyCode));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero, nameof(RequestTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReversalRetryInterval, TimeSpan.Zero, nameof(ReversalRetryInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(KeyExchangeRetryInterval, TimeSpan.Zero, nameof(KeyExchangeRetryInterval));
         if (InitialStan is { } stan)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(stan, 1, nameof(InitialStan));

@@ -11,8 +11,13 @@ public sealed class MacAndKeyExchangeTests
         TerminalId = "ATM00001",
         RequestTimeout = TimeSpan.FromSeconds(2),
         ReversalRetryInterval = TimeSpan.FromMilliseconds(100),
+        KeyExchangeRetryInterval = TimeSpan.FromMilliseconds(50),
         ExchangeKeysAtSignOn = exchangeKeys,
     };
+
+    /// <summary>The client's network requests and financial MTIs in the order the relay saw them: "001", "161", "100", …</summary>
+    private static List<string> RequestOrder(ProtocolRelay relay) =>
+        relay.Requests.Select(r => r.NetworkCode ?? r.Mti.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     [Fact]
     public async Task Demo_terminals_1_to_8_use_MACs_and_9_and_10_do_not_unless_configured()
@@ -89,8 +94,7 @@ public sealed class MacAndKeyExchangeTests
 
         Assert.IsType<TransactionApproved>(result);
         Assert.NotEqual(("D486FD", "6DF8E6"), atm.KeyCheckValues);
-        var order = relay.Requests.Select(r => r.NetworkCode ?? r.Mti.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(["001", "161", "200"], order);
+        Assert.Equal(["001", "161", "200"], RequestOrder(relay));
         Assert.True(Assert.Single(relay.Requests, r => r.Mti == 200).MacValid);
         Assert.Equal(["1234"], relay.PinsSeen);
     }
@@ -128,5 +132,75 @@ public sealed class MacAndKeyExchangeTests
         Assert.All(relay.Requests.Where(r => r.Mti == 100), r => Assert.True(r.MacValid));
         var sequence = relay.Requests.Select(r => r.NetworkCode == "161" ? "X" : r.Mti == 100 ? "B" : "-").Where(s => s != "-");
         Assert.Equal("BBBBBXBBBBB", string.Concat(sequence));
+    }
+
+    [Fact]
+    public async Task Lost_key_exchange_answer_is_retried_before_serving()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint);
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+        var dropped = 0;
+        relay.DropResponse = seen => seen.Mti == 810 && seen.NetworkCode == "161" && Interlocked.Increment(ref dropped) == 1;
+
+        // The exchange holds the gate before it returns its task, so the inquiry waits behind it.
+        var exchange = atm.ExchangeKeysAsync();
+        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+
+        Assert.True((await exchange).IsApproved);
+        Assert.IsType<TransactionApproved>(result);
+        Assert.Equal(["001", "161", "161", "100"], RequestOrder(relay));
+        Assert.True(Assert.Single(relay.Requests, r => r.Mti == 100).MacValid);
+        Assert.Equal(["1234"], relay.PinsSeen);
+        Assert.Equal(1, atm.Connection.LinksOpened);
+    }
+
+    [Fact]
+    public async Task Key_exchange_without_valid_keys_after_every_attempt_drops_the_link_and_exchanges_keys_again_at_sign_on()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint) { BadKeyChecks = 3 };
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+
+        var exchange = await atm.ExchangeKeysAsync();
+        await Eventually.TrueAsync(() => atm.Connection.LinksOpened == 2 && atm.IsSignedOn, because: "the terminal did not sign on again");
+        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+
+        Assert.False(exchange.IsApproved);
+        Assert.IsType<TransactionApproved>(result);
+        Assert.Equal(["001", "161", "161", "161", "001", "161", "100"], RequestOrder(relay));
+        Assert.True(Assert.Single(relay.Requests, r => r.Mti == 100).MacValid);
+    }
+
+    [Fact]
+    public async Task A_terminal_whose_key_exchange_at_sign_on_fails_does_not_go_online_on_that_link()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint) { BadKeyChecks = 3 };
+
+        // Online is reached on the second link only, after its sign-on got keys that check out.
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal(exchangeKeys: true));
+        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+
+        Assert.IsType<TransactionApproved>(result);
+        Assert.Equal(2, atm.Connection.LinksOpened);
+        Assert.Equal(["001", "161", "161", "161", "001", "161", "100"], RequestOrder(relay));
+        Assert.True(Assert.Single(relay.Requests, r => r.Mti == 100).MacValid);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_held_back_by_a_key_exchange_that_fails_is_not_sent_under_keys_in_doubt()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint) { BadKeyChecks = 3 };
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+
+        var exchange = atm.ExchangeKeysAsync();
+        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000);
+
+        Assert.False((await exchange).IsApproved);
+        var notSent = Assert.IsType<TransactionNotSent>(result);
+        Assert.Contains("key exchange", notSent.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(relay.Requests, r => r.Mti == 200);
     }
 }

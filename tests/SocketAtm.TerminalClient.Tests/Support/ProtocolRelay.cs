@@ -13,7 +13,8 @@ namespace SocketAtm.TerminalClient.Tests.Support;
 /// A TCP relay between the client and the real host that sees every frame and can misbehave on cue: drop a response,
 /// corrupt a MAC or a key check value, cut every connection. It changes nothing else: the host itself checks MACs,
 /// answers key exchanges and verifies PINs. Knowing the demo TMK, it reads the working keys out of each key exchange
-/// answer, as a wiretap holding the master key could, to tell which key the client MACed with and which PIN it sent.
+/// answer, as a wiretap holding the master key could, to tell whether the client MACed and encrypted its PIN under the
+/// keys the host holds now (the host's overlap for the previous keys aside), and which PIN it sent.
 /// </summary>
 internal sealed class ProtocolRelay : IAsyncDisposable
 {
@@ -217,27 +218,27 @@ internal sealed class ProtocolRelay : IAsyncDisposable
         var terminalId = response.GetString(41)?.TrimEnd();
         var seen = Describe(response, null, true);
         Responses.Enqueue(seen);
+        var isKeyExchangeAnswer = response.Mti == 810 && response.GetString(70) == "161" && response.GetString(39) == "00";
+        if (isKeyExchangeAnswer && terminalId is not null)
+        {
+            // The host uses these keys from the moment it sends this answer (PROTOCOL.md §11.3), whether or not the
+            // answer reaches the client; so does the relay.
+            var tpk = new byte[16];
+            var tak = new byte[16];
+            Assert.True(KeyExchangeData.TryRead(DemoTmk, response.Get(48), tpk, tak), "the host's key exchange answer does not check out");
+            _keys[terminalId] = (tpk, tak);
+        }
+
         if (DropResponse?.Invoke(seen) == true)
         {
             return;
         }
 
-        if (response.Mti == 810 && response.GetString(70) == "161" && response.GetString(39) == "00" && terminalId is not null)
+        if (isKeyExchangeAnswer && Interlocked.Decrement(ref _badKeyChecksLeft) >= 0)
         {
-            if (Interlocked.Decrement(ref _badKeyChecksLeft) >= 0)
-            {
-                var data = response.Get(48).ToArray();
-                data[TpkCheckValueOffset] = data[TpkCheckValueOffset] == (byte)'0' ? (byte)'1' : (byte)'0';
-                response.Set(48, data);
-            }
-            else
-            {
-                // The client installs these keys when this answer reaches it; so does the relay.
-                var tpk = new byte[16];
-                var tak = new byte[16];
-                Assert.True(KeyExchangeData.TryRead(DemoTmk, response.Get(48), tpk, tak), "the host's key exchange answer does not check out");
-                _keys[terminalId] = (tpk, tak);
-            }
+            var data = response.Get(48).ToArray();
+            data[TpkCheckValueOffset] = data[TpkCheckValueOffset] == (byte)'0' ? (byte)'1' : (byte)'0';
+            response.Set(48, data);
         }
 
         if (CorruptResponseMac?.Invoke(seen) == true)
