@@ -21,9 +21,25 @@ internal sealed record TerminalRecord
     /// <summary>True when this terminal's messages must carry a MAC.</summary>
     public bool RequiresMac { get; init; }
 
+    /// <summary>
+    /// Counts the changes of this terminal's keys (1 when registered, one more at each key exchange or registration
+    /// again), as stored with them. It tells a cached record from a newer one, and the writer whether the keys a PIN was
+    /// verified under are still the terminal's.
+    /// </summary>
+    public long KeyVersion { get; init; } = 1;
+
     /// <summary>The working keys replaced by the last key exchange, still accepted until they expire; null when none.</summary>
     public PreviousWorkingKeys? PreviousKeys { get; init; }
 
     /// <summary>The previous keys if they are still valid at <paramref name="now"/>.</summary>
     public PreviousWorkingKeys? PreviousKeysAt(DateTimeOffset now) => PreviousKeys is { } previous && now < previous.ValidUntil ? previous : null;
+
+    /// <summary>After a key exchange: the new working keys, the replaced ones accepted until <paramref name="previousValidUntil"/>, the next version.</summary>
+    public TerminalRecord WithExchangedKeys(byte[] pinKey, byte[] macKey, DateTimeOffset previousValidUntil) => this with
+    {
+        PinKey = pinKey,
+        MacKey = macKey,
+        PreviousKeys = new PreviousWorkingKeys(PinKey, MacKey, previousValidUntil),
+        KeyVersion = KeyVersion + 1,
+    };
 }

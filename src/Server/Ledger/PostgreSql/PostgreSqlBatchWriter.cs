@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Ledger.Writer;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger.PostgreSql;
 
@@ -53,6 +54,7 @@ internal sealed class PostgreSqlBatchWriter
     public PostgreSqlBatchWriter(
         NpgsqlDataSource dataSource,
         KeyProtector protector,
+        PinVerifier pins,
         LedgerOptions options,
         TimeSpan retryWindow,
         ChannelReader<RequestWork> queue,
@@ -70,7 +72,7 @@ internal sealed class PostgreSqlBatchWriter
         _metrics = metrics;
         _logger = logger;
         _onStorageFailure = onStorageFailure;
-        _processor = new RequestProcessor(options.PinTryLimit, logger);
+        _processor = new RequestProcessor(options.PinTryLimit, pins, logger);
     }
 
     /// <summary>Completes when the queue is drained and closed, or after a storage failure.</summary>
@@ -128,7 +130,7 @@ internal sealed class PostgreSqlBatchWriter
                 var sequences = new LedgerSequences { Journal = _nextId - 1, RetrievalReference = _nextId - 1, AuthorizationId = _nextId - 1 };
                 await using var connection = await _dataSource.OpenConnectionAsync();
                 var now = _time.GetUtcNow();
-                var unit = new PostgreSqlUnitOfWork(sequences);
+                var unit = new PostgreSqlUnitOfWork(sequences, _protector);
                 try
                 {
                     await LoadAsync(connection, batch, unit, now);
@@ -253,10 +255,16 @@ internal sealed class PostgreSqlBatchWriter
         var pansByDigest = new Dictionary<string, string>(StringComparer.Ordinal);
         var claims = new SortedSet<string>(StringComparer.Ordinal);
         var originals = new HashSet<string>(StringComparer.Ordinal);
+        var pinTerminals = new HashSet<string>(StringComparer.Ordinal);
         foreach (var work in batch)
         {
             var request = work.Request;
             claims.Add(request.Key.ToString());
+            if (request.EncryptedPinBlock is not null)
+            {
+                pinTerminals.Add(request.Key.TerminalId);
+            }
+
             if (request.OriginalKey is { } original)
             {
                 claims.Add(original.ToString());
@@ -301,6 +309,9 @@ internal sealed class PostgreSqlBatchWriter
                     digests,
                     DailyUsageRecord.BusinessDay(now),
                     originalKeys),
+                // Not locked: a key exchange commits before its answer leaves, so a PIN block under its keys can only reach
+                // a batch that reads them here; read in this transaction, they are the keys a PIN try may count against.
+                Command($"SELECT {TerminalRow.Columns} FROM terminals WHERE terminal_id = ANY($1)", (object)pinTerminals.ToArray()),
             },
         };
 
@@ -340,6 +351,12 @@ internal sealed class PostgreSqlBatchWriter
         while (await reader.ReadAsync())
         {
             unit.LoadDailyUsage(PostgreSqlRows.ToUsage(reader));
+        }
+
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            unit.LoadTerminal(TerminalRow.Read(reader));
         }
     }
 
