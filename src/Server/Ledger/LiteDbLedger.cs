@@ -167,6 +167,12 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
             {
                 var terminal = store.FindTerminal(terminalId)
                     ?? throw new ArgumentException($"Terminal {terminalId} is not registered.", nameof(terminalId));
+                if (terminal.HasWorkingKeys(newPinKey, newMacKey))
+                {
+                    // A retry of an update already stored: these keys must not become their own "previous" ones.
+                    return terminal;
+                }
+
                 var changed = terminal.WithExchangedKeys(newPinKey, newMacKey, _time.GetUtcNow() + _options.KeyOverlap);
                 store.UpsertTerminal(changed);
                 return changed;

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace SocketAtm.Server.Ledger;
 
 /// <summary>A registered terminal as the sessions see it. Keys are double-length 3DES keys, clear in memory only.</summary>
@@ -33,6 +35,10 @@ internal sealed record TerminalRecord
 
     /// <summary>The previous keys if they are still valid at <paramref name="now"/>.</summary>
     public PreviousWorkingKeys? PreviousKeysAt(DateTimeOffset now) => PreviousKeys is { } previous && now < previous.ValidUntil ? previous : null;
+
+    /// <summary>True when <paramref name="pinKey"/> and <paramref name="macKey"/> are this terminal's current working keys.</summary>
+    public bool HasWorkingKeys(byte[] pinKey, byte[] macKey) =>
+        CryptographicOperations.FixedTimeEquals(PinKey, pinKey) && CryptographicOperations.FixedTimeEquals(MacKey, macKey);
 
     /// <summary>After a key exchange: the new working keys, the replaced ones accepted until <paramref name="previousValidUntil"/>, the next version.</summary>
     public TerminalRecord WithExchangedKeys(byte[] pinKey, byte[] macKey, DateTimeOffset previousValidUntil) => this with

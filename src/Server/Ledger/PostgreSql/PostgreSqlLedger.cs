@@ -303,6 +303,13 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var terminal = await ReadTerminalAsync(connection, terminalId, forUpdate: true, cancellationToken)
             ?? throw new ArgumentException($"Terminal {terminalId} is not registered.", nameof(terminalId));
+        if (terminal.HasWorkingKeys(newPinKey, newMacKey))
+        {
+            // The attempt before this one committed and only its answer was lost: these keys must not become their own
+            // "previous" ones, or the keys they replaced would stop being accepted at once instead of after the overlap.
+            return terminal;
+        }
+
         var changed = terminal.WithExchangedKeys(newPinKey, newMacKey, _time.GetUtcNow() + _options.KeyOverlap);
         changed = changed with { KeyVersion = await UpsertTerminalAsync(connection, changed, cancellationToken) };
         await transaction.CommitAsync(cancellationToken);

@@ -180,6 +180,21 @@ public abstract class LedgerContractTests : IAsyncLifetime
     }
 
     [StorageFact]
+    public async Task Key_update_run_again_after_its_answer_was_lost_keeps_the_replaced_keys_as_previous()
+    {
+        var newKey = Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210");
+        await Ledger.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
+
+        // What a retry does when the first attempt committed but its answer never came back.
+        await Ledger.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
+
+        var terminal = await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None);
+        Assert.Equal(newKey, terminal!.PinKey);
+        Assert.Equal(DemoData.TerminalPinKey, terminal.PreviousKeys!.PinKey);
+        Assert.Equal(DemoData.TerminalMacKey, terminal.PreviousKeys.MacKey);
+    }
+
+    [StorageFact]
     public async Task Pin_verified_by_a_session_under_replaced_keys_counts_only_against_the_current_keys()
     {
         var stale = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;

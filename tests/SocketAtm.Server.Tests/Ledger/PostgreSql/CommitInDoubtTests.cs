@@ -20,6 +20,29 @@ public sealed class CommitInDoubtTests(PostgreSqlServerFixture postgres)
     [StorageFact]
     public Task Connection_lost_before_the_commit_reached_the_database_runs_the_batch_again_and_applies_it_once() => RunAsync(afterServerHasIt: false);
 
+    [StorageFact]
+    public async Task Key_exchange_whose_commit_answer_is_lost_is_stored_once_and_keeps_the_replaced_keys_as_previous()
+    {
+        await using var context = new LedgerTestContext(options => options.KeyEncryptionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+        var direct = new NpgsqlConnectionStringBuilder(await postgres.Server.CreateDatabaseAsync());
+        await using var proxy = new CommitCuttingProxy(direct.Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = proxy.Port };
+        await using var ledger = await PostgreSqlLedger.OpenAsync(
+            context.Options, new PostgreSqlStorageOptions { ConnectionString = throughProxy.ConnectionString }, context.Time, context.FatalErrors.Add);
+        var newKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
+
+        proxy.ArmOnce(afterServerHasIt: true);
+        await ledger.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
+
+        Assert.Equal(1, proxy.Cuts);
+        await using var reader = await PostgreSqlLedger.OpenAsync(
+            context.Options, new PostgreSqlStorageOptions { ConnectionString = direct.ConnectionString }, context.Time, context.FatalErrors.Add);
+        var stored = await reader.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None);
+        Assert.Equal(newKey, stored!.PinKey);
+        Assert.Equal(DemoData.TerminalPinKey, stored.PreviousKeys!.PinKey);
+        Assert.Equal(2, stored.KeyVersion);
+    }
+
     private async Task RunAsync(bool afterServerHasIt)
     {
         await using var context = new LedgerTestContext(options => options.KeyEncryptionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
