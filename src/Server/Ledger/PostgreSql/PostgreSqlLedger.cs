@@ -63,7 +63,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             FullMode = BoundedChannelFullMode.Wait,
         });
         _writer = new PostgreSqlBatchWriter(
-            dataSource, protector, _pins, options, storage.RetryWindow, _queue.Reader, time, _metrics, logger, OnStorageFailure);
+            dataSource, protector, _pins, options, storage, _queue.Reader, time, _metrics, logger, OnStorageFailure);
     }
 
     /// <summary>
