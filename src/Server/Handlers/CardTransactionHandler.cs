@@ -53,10 +53,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
         request.TryGetNumber(4, out var amount);
         request.TryGetNumber(49, out var currency);
         var panText = System.Text.Encoding.ASCII.GetString(pan);
-        var terminal = context.Terminal!;
-        var candidatePvv = _pins.CandidatePvv(terminal.PinKey, pan, request.Get(52));
-        var previousKeys = terminal.PreviousKeysAt(_time.GetUtcNow());
-        var previousCandidatePvv = previousKeys is null ? null : _pins.CandidatePvv(previousKeys.PinKey, pan, request.Get(52));
+        var pin = _pins.Verify(context.Terminal!, pan, request.Get(52), _time.GetUtcNow());
         var ledgerRequest = new LedgerRequest
         {
             Kind = _kind,
@@ -67,8 +64,10 @@ internal sealed class CardTransactionHandler : IMessageHandler
             Amount = amount,
             Currency = (int)currency,
             HasPinBlock = true,
-            CandidatePvv = candidatePvv,
-            PreviousKeyCandidatePvv = previousCandidatePvv,
+            CandidatePvv = pin.CandidatePvv,
+            PreviousKeyCandidatePvv = pin.PreviousKeyCandidatePvv,
+            EncryptedPinBlock = pin.EncryptedPinBlock,
+            PinKeyVersion = pin.KeyVersion,
             ReceivedAt = _time.GetUtcNow(),
         };
 

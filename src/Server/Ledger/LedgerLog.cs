@@ -26,6 +26,9 @@ internal static partial class LedgerLog
     [LoggerMessage(3006, LogLevel.Warning, "Ledger could not release its storage cleanly after a failure")]
     public static partial void CloseFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(3007, LogLevel.Debug, "Ledger verified a PIN from terminal {TerminalId} again under its current keys (version {Current}; the session had version {Used})")]
+    public static partial void PinVerifiedUnderNewerKeys(ILogger logger, string terminalId, long used, long current);
+
     [LoggerMessage(3005, LogLevel.Error, "Ledger could not decide a request: answered 96")]
     public static partial void DecisionFailed(ILogger logger, Exception exception);
 }

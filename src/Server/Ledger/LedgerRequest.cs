@@ -1,3 +1,5 @@
+using SocketAtm.Server.Security;
+
 namespace SocketAtm.Server.Ledger;
 
 /// <summary>
@@ -46,6 +48,16 @@ internal sealed class LedgerRequest
     /// <summary>True when the request carried a PIN block: a PIN-verified request with no valid candidate is a wrong PIN.</summary>
     public bool HasPinBlock { get; init; }
 
+    /// <summary>
+    /// The PIN block (DE 52) as received, still encrypted under the terminal's PIN key, big-endian; null when the request
+    /// carried none of <see cref="SocketAtm.Protocol.Security.PinBlock.Length"/> bytes. The session's terminal record may be older than the
+    /// ledger's (another host exchanged the keys): the writer then verifies the PIN again under the keys it reads.
+    /// </summary>
+    public ulong? EncryptedPinBlock { get; init; }
+
+    /// <summary>The <see cref="TerminalRecord.KeyVersion"/> of the keys the candidate PVVs were computed under.</summary>
+    public long PinKeyVersion { get; init; }
+
     /// <summary>For a reversal: the key of the original withdrawal, from DE 90 and the terminal.</summary>
     public RequestKey? OriginalKey { get; init; }
 
@@ -60,4 +72,25 @@ internal sealed class LedgerRequest
 
     /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>This request with its PIN verified again (under other keys).</summary>
+    public LedgerRequest WithPin(PinCandidates pin) => new()
+    {
+        Kind = Kind,
+        Key = Key,
+        Mti = Mti,
+        Pan = Pan,
+        AccountType = AccountType,
+        Amount = Amount,
+        Currency = Currency,
+        CandidatePvv = pin.CandidatePvv,
+        PreviousKeyCandidatePvv = pin.PreviousKeyCandidatePvv,
+        HasPinBlock = HasPinBlock,
+        EncryptedPinBlock = pin.EncryptedPinBlock,
+        PinKeyVersion = pin.KeyVersion,
+        OriginalKey = OriginalKey,
+        DispensedAmount = DispensedAmount,
+        IsSecurityViolation = IsSecurityViolation,
+        ReceivedAt = ReceivedAt,
+    };
 }

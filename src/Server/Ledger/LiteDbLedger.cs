@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -27,7 +27,8 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
     private readonly GroupCommitWriter _writer;
     private readonly LedgerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, TerminalRecord> _terminals = new(StringComparer.Ordinal);
+    /// <summary>Every terminal, loaded at open; each write puts what it stored (two key exchanges may finish in either order).</summary>
+    private readonly TerminalRecordCache _terminals = new(Timeout.InfiniteTimeSpan);
     private PinVerificationKey? _pinVerificationKey;
     private readonly LedgerFailure _failure;
     private int _closing;
@@ -79,7 +80,7 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
             var state = await ledger._writer.Opened;
             foreach (var terminal in state.Terminals)
             {
-                ledger._terminals[terminal.TerminalId] = terminal;
+                ledger._terminals.Offer(terminal.TerminalId, terminal, Stopwatch.GetTimestamp());
             }
 
             ledger._pinVerificationKey = state.PinVerificationKey;
@@ -122,7 +123,7 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
     }
 
     public ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_terminals.GetValueOrDefault(terminalId));
+        ValueTask.FromResult(_terminals.Find(terminalId));
 
     public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(_pinVerificationKey ?? throw new InvalidOperationException("The ledger is not open."));
@@ -144,15 +145,17 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
             PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
             MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
         };
-        await RunAdminAsync(
+        var stored = await RunAdminAsync(
             (store, _) =>
             {
-                store.UpsertTerminal(record);
-                return record;
+                // Registered again, it may have other keys: a newer version, which no cached read outranks.
+                var registered = record with { KeyVersion = (store.FindTerminalKeyVersion(record.TerminalId) ?? 0) + 1 };
+                store.UpsertTerminal(registered);
+                return registered;
             },
             isReadOnly: false,
             cancellationToken);
-        _terminals[record.TerminalId] = record;
+        _terminals.Offer(stored.TerminalId, stored, Stopwatch.GetTimestamp());
     }
 
     public async Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
@@ -164,18 +167,19 @@ internal sealed class LiteDbLedger : ILedger, ILedgerAdmin
             {
                 var terminal = store.FindTerminal(terminalId)
                     ?? throw new ArgumentException($"Terminal {terminalId} is not registered.", nameof(terminalId));
-                var changed = terminal with
+                if (terminal.HasWorkingKeys(newPinKey, newMacKey))
                 {
-                    PinKey = newPinKey,
-                    MacKey = newMacKey,
-                    PreviousKeys = new PreviousWorkingKeys(terminal.PinKey, terminal.MacKey, _time.GetUtcNow() + _options.KeyOverlap),
-                };
+                    // A retry of an update already stored: these keys must not become their own "previous" ones.
+                    return terminal;
+                }
+
+                var changed = terminal.WithExchangedKeys(newPinKey, newMacKey, _time.GetUtcNow() + _options.KeyOverlap);
                 store.UpsertTerminal(changed);
                 return changed;
             },
             isReadOnly: false,
             cancellationToken);
-        _terminals[updated.TerminalId] = updated;
+        _terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
     }
 
     public Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Ledger;
@@ -15,6 +16,21 @@ internal sealed class PinVerifier
 
     /// <summary>Installs the issuer's PIN verification key; done once at start, before terminals are accepted.</summary>
     public void Load(PinVerificationKey key) => _key = key;
+
+    /// <summary>
+    /// The candidates of <paramref name="pinBlock"/> under <paramref name="terminal"/>'s PIN keys valid at
+    /// <paramref name="now"/>: the session's verification, and the writer's again when the keys have changed since.
+    /// </summary>
+    public PinCandidates Verify(TerminalRecord terminal, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> pinBlock, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(terminal);
+        var previousKeys = terminal.PreviousKeysAt(now);
+        return new PinCandidates(
+            CandidatePvv(terminal.PinKey, pan, pinBlock),
+            previousKeys is null ? null : CandidatePvv(previousKeys.PinKey, pan, pinBlock),
+            pinBlock.Length == PinBlock.Length ? BinaryPrimitives.ReadUInt64BigEndian(pinBlock) : null,
+            terminal.KeyVersion);
+    }
 
     /// <summary>The candidate PVV (4 digits) under <paramref name="pinKey"/>, or null when the block does not decrypt to a well-formed PIN.</summary>
     public string? CandidatePvv(ReadOnlySpan<byte> pinKey, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> pinBlock)

@@ -1,8 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Tests.Ledger;
 
@@ -92,6 +95,35 @@ internal sealed class LedgerTestContext : IAsyncDisposable
             HasPinBlock = true,
             ReceivedAt = Time.GetUtcNow(),
         };
+
+    /// <summary>
+    /// A withdrawal as a session sends it: the terminal encrypted the PIN under <paramref name="terminalPinKey"/> (the
+    /// keys it last received), the session verified it under the keys of <paramref name="sessionTerminal"/> (its cached record).
+    /// </summary>
+    public LedgerRequest WithdrawalThroughSession(TerminalRecord sessionTerminal, byte[] terminalPinKey, string pan, string pin, long amount)
+    {
+        var panDigits = Encoding.ASCII.GetBytes(pan);
+        var block = new byte[PinBlock.Length];
+        PinBlock.Encrypt(terminalPinKey, Encoding.ASCII.GetBytes(pin), panDigits, block);
+        var pins = new PinVerifier();
+        pins.Load(DemoData.PinVerificationKey);
+        var verified = pins.Verify(sessionTerminal, panDigits, block, Time.GetUtcNow());
+        return new LedgerRequest
+        {
+            Kind = TransactionKind.Withdrawal,
+            Key = NextKey(sessionTerminal.TerminalId),
+            Mti = 200,
+            Pan = pan,
+            Amount = amount,
+            Currency = DemoData.Currency,
+            HasPinBlock = true,
+            CandidatePvv = verified.CandidatePvv,
+            PreviousKeyCandidatePvv = verified.PreviousKeyCandidatePvv,
+            EncryptedPinBlock = verified.EncryptedPinBlock,
+            PinKeyVersion = verified.KeyVersion,
+            ReceivedAt = Time.GetUtcNow(),
+        };
+    }
 
     public LedgerRequest BalanceInquiry(string pan, string pin, RequestKey? key = null, int mti = 200) => new()
     {

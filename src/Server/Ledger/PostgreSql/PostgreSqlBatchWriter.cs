@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Ledger.Writer;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger.PostgreSql;
 
@@ -24,15 +25,16 @@ namespace SocketAtm.Server.Ledger.PostgreSql;
 /// then reads its stored answer. A reversal claims its original's key too: an unknown original becomes a marker in
 /// the same row, so a late original on another host finds the marker and is declined, never applied.</para>
 /// <para>On a deadlock, a serialization failure or a lost connection the same batch runs again (its keys make that
-/// safe). When the connection is lost during the commit, the batch's token in <c>committed_batches</c> tells whether
-/// it committed; if it did, the answers already decided are the ones given.</para>
+/// safe). When the connection is lost during the commit, the attempt's backend is ended and then the batch's token in
+/// <c>committed_batches</c> tells whether it committed (<see cref="CommittedBatches"/>); if it did, the answers already
+/// decided are the ones given.</para>
 /// </remarks>
 internal sealed class PostgreSqlBatchWriter
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>A batch token is only looked up by the batch's own retries, within the retry window: older ones are deleted now and then.</summary>
-    private const int PruneEveryBatches = 1000;
+    /// <summary>How long the backend of an attempt in doubt may take to end before the batch stays in doubt and is tried again.</summary>
+    private static readonly TimeSpan InDoubtTerminationWait = TimeSpan.FromSeconds(5);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly LedgerOptions _options;
@@ -44,6 +46,8 @@ internal sealed class PostgreSqlBatchWriter
     private readonly Action<Exception> _onStorageFailure;
     private readonly RequestProcessor _processor;
     private readonly TimeSpan _retryWindow;
+    private readonly int _pruneEveryBatches;
+    private readonly CommittedBatches _committed;
     private readonly List<RequestWork> _batch = [];
     private long _nextId;
     private int _batchesSincePrune;
@@ -53,8 +57,9 @@ internal sealed class PostgreSqlBatchWriter
     public PostgreSqlBatchWriter(
         NpgsqlDataSource dataSource,
         KeyProtector protector,
+        PinVerifier pins,
         LedgerOptions options,
-        TimeSpan retryWindow,
+        PostgreSqlStorageOptions storage,
         ChannelReader<RequestWork> queue,
         TimeProvider time,
         LedgerMetrics metrics,
@@ -64,13 +69,17 @@ internal sealed class PostgreSqlBatchWriter
         _dataSource = dataSource;
         _protector = protector;
         _options = options;
-        _retryWindow = retryWindow;
+        _retryWindow = storage.RetryWindow;
+        _pruneEveryBatches = storage.PruneCommittedBatchesEvery;
+
+        // A token is only looked up by its batch's own retries, within the retry window; ten windows leave a wide margin.
+        _committed = new CommittedBatches(dataSource, storage.RetryWindow * 10, InDoubtTerminationWait, logger);
         _queue = queue;
         _time = time;
         _metrics = metrics;
         _logger = logger;
         _onStorageFailure = onStorageFailure;
-        _processor = new RequestProcessor(options.PinTryLimit, logger);
+        _processor = new RequestProcessor(options.PinTryLimit, pins, logger);
     }
 
     /// <summary>Completes when the queue is drained and closed, or after a storage failure.</summary>
@@ -93,9 +102,10 @@ internal sealed class PostgreSqlBatchWriter
                 if (_batch.Count > 0)
                 {
                     await CommitWithRetryAsync(_batch);
-                    if (++_batchesSincePrune >= PruneEveryBatches)
+                    if (++_batchesSincePrune >= _pruneEveryBatches)
                     {
-                        await PruneCommittedBatchesAsync();
+                        _batchesSincePrune = 0;
+                        await _committed.PruneAsync();
                     }
                 }
             }
@@ -112,39 +122,45 @@ internal sealed class PostgreSqlBatchWriter
     {
         var token = Guid.NewGuid();
         var started = Stopwatch.GetTimestamp();
-        var mayHaveCommitted = false;
+        // The backend of the last attempt when that attempt sent its COMMIT and lost its connection: it may have committed.
+        AttemptBackend? inDoubt = null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (mayHaveCommitted && await CommittedAsync(token))
+                if (inDoubt is { } doubtful)
                 {
-                    Finish(batch, attempt, started);
-                    return;
+                    // Throws, leaving the batch in doubt, while that backend could still commit.
+                    if (await _committed.CommittedAsync(doubtful, token))
+                    {
+                        Finish(batch, attempt, started);
+                        return;
+                    }
+
+                    inDoubt = null;
                 }
 
-                mayHaveCommitted = false;
                 await EnsureIdsAsync(batch.Count);
                 var sequences = new LedgerSequences { Journal = _nextId - 1, RetrievalReference = _nextId - 1, AuthorizationId = _nextId - 1 };
                 await using var connection = await _dataSource.OpenConnectionAsync();
                 var now = _time.GetUtcNow();
-                var unit = new PostgreSqlUnitOfWork(sequences);
+                var unit = new PostgreSqlUnitOfWork(sequences, _protector);
                 try
                 {
-                    await LoadAsync(connection, batch, unit, now);
+                    var backend = await LoadAsync(connection, batch, unit, now);
                     foreach (var work in batch)
                     {
                         work.Outcome = _processor.Process(work.Request, unit, now);
                     }
 
-                    mayHaveCommitted = true;
-                    await WriteAndCommitAsync(connection, unit, token, now);
+                    inDoubt = backend;
+                    await WriteAndCommitAsync(connection, unit, token);
                 }
                 catch (PostgresException refused) when (refused.InvariantSeverity == "ERROR")
                 {
                     // The server refused a statement and keeps the session: the transaction is aborted, not committed. (A FATAL
                     // error, such as the connection being terminated, may come after the commit: that stays in doubt.)
-                    mayHaveCommitted = false;
+                    inDoubt = null;
                     await RollbackQuietlyAsync(connection);
                     throw;
                 }
@@ -213,28 +229,6 @@ internal sealed class PostgreSqlBatchWriter
         _endId = (block + 1) * PostgreSqlSchema.IdBlockSize;
     }
 
-    private async Task PruneCommittedBatchesAsync()
-    {
-        _batchesSincePrune = 0;
-        try
-        {
-            await using var command = _dataSource.CreateCommand("DELETE FROM committed_batches WHERE at_ms < $1");
-            command.Parameters.Add(new NpgsqlParameter { Value = (_time.GetUtcNow() - (_retryWindow * 10)).ToUnixTimeMilliseconds() });
-            await command.ExecuteNonQueryAsync();
-        }
-        catch (Exception exception) when (IsTransient(exception))
-        {
-            // Housekeeping only: the next prune deletes what this one could not.
-        }
-    }
-
-    private async Task<bool> CommittedAsync(Guid token)
-    {
-        await using var command = _dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM committed_batches WHERE token = $1)");
-        command.Parameters.Add(new NpgsqlParameter { Value = token });
-        return (bool)(await command.ExecuteScalarAsync())!;
-    }
-
     private static async Task RollbackQuietlyAsync(NpgsqlConnection connection)
     {
         try
@@ -248,15 +242,22 @@ internal sealed class PostgreSqlBatchWriter
         }
     }
 
-    private async Task LoadAsync(NpgsqlConnection connection, List<RequestWork> batch, PostgreSqlUnitOfWork unit, DateTimeOffset now)
+    /// <summary>Opens the batch's transaction, claims, locks and reads its rows into <paramref name="unit"/>; returns the backend it runs on.</summary>
+    private async Task<AttemptBackend> LoadAsync(NpgsqlConnection connection, List<RequestWork> batch, PostgreSqlUnitOfWork unit, DateTimeOffset now)
     {
         var pansByDigest = new Dictionary<string, string>(StringComparer.Ordinal);
         var claims = new SortedSet<string>(StringComparer.Ordinal);
         var originals = new HashSet<string>(StringComparer.Ordinal);
+        var pinTerminals = new HashSet<string>(StringComparer.Ordinal);
         foreach (var work in batch)
         {
             var request = work.Request;
             claims.Add(request.Key.ToString());
+            if (request.EncryptedPinBlock is not null)
+            {
+                pinTerminals.Add(request.Key.TerminalId);
+            }
+
             if (request.OriginalKey is { } original)
             {
                 claims.Add(original.ToString());
@@ -301,6 +302,10 @@ internal sealed class PostgreSqlBatchWriter
                     digests,
                     DailyUsageRecord.BusinessDay(now),
                     originalKeys),
+                // Not locked: a key exchange commits before its answer leaves, so a PIN block under its keys can only reach
+                // a batch that reads them here; read in this transaction, they are the keys a PIN try may count against.
+                Command($"SELECT {TerminalRow.Columns} FROM terminals WHERE terminal_id = ANY($1)", (object)pinTerminals.ToArray()),
+                new NpgsqlBatchCommand(CommittedBatches.AttemptBackendQuery),
             },
         };
 
@@ -341,9 +346,19 @@ internal sealed class PostgreSqlBatchWriter
         {
             unit.LoadDailyUsage(PostgreSqlRows.ToUsage(reader));
         }
+
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            unit.LoadTerminal(TerminalRow.Read(reader));
+        }
+
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return new AttemptBackend(reader.GetInt32(0), reader.GetDateTime(1));
     }
 
-    private static async Task WriteAndCommitAsync(NpgsqlConnection connection, PostgreSqlUnitOfWork unit, Guid token, DateTimeOffset now)
+    private static async Task WriteAndCommitAsync(NpgsqlConnection connection, PostgreSqlUnitOfWork unit, Guid token)
     {
         await using var write = new NpgsqlBatch(connection);
 
@@ -464,7 +479,7 @@ internal sealed class PostgreSqlBatchWriter
                 journal.Select(entry => entry.RetrievalReference).ToArray()));
         }
 
-        write.BatchCommands.Add(Command("INSERT INTO committed_batches (token, at_ms) VALUES ($1, $2)", token, now.ToUnixTimeMilliseconds()));
+        write.BatchCommands.Add(CommittedBatches.Record(token));
         write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await write.ExecuteNonQueryAsync();
     }

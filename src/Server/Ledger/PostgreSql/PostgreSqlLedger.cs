@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
@@ -11,6 +10,7 @@ using SocketAtm.Protocol.Masking;
 using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Ledger.Writer;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger.PostgreSql;
 
@@ -26,7 +26,6 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
     private static readonly LedgerOutcome Saturated = new() { ResponseCode = ResponseCodes.IssuerUnavailable };
 
     private readonly LedgerOptions _options;
-    private readonly PostgreSqlStorageOptions _storage;
     private readonly TimeProvider _time;
     private readonly NpgsqlDataSource _dataSource;
     private readonly KeyProtector _protector;
@@ -34,7 +33,8 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
     private readonly PostgreSqlBatchWriter _writer;
     private readonly LedgerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, (TerminalRecord? Terminal, long ReadAt)> _terminals = new(StringComparer.Ordinal);
+    private readonly TerminalRecordCache _terminals;
+    private readonly PinVerifier _pins = new();
     private PinVerificationKey? _pinVerificationKey;
     private readonly LedgerFailure _failure;
     private int _closing;
@@ -50,11 +50,11 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         ILogger logger)
     {
         _options = options;
-        _storage = storage;
         _time = time;
         _dataSource = dataSource;
         _protector = protector;
         _logger = logger;
+        _terminals = new TerminalRecordCache(storage.TerminalCacheDuration);
         _failure = new LedgerFailure(onFatal, logger);
         _metrics = new LedgerMetrics(meterFactory);
         _queue = Channel.CreateBounded<RequestWork>(new BoundedChannelOptions(options.QueueCapacity)
@@ -63,7 +63,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             FullMode = BoundedChannelFullMode.Wait,
         });
         _writer = new PostgreSqlBatchWriter(
-            dataSource, protector, options, storage.RetryWindow, _queue.Reader, time, _metrics, logger, OnStorageFailure);
+            dataSource, protector, _pins, options, storage, _queue.Reader, time, _metrics, logger, OnStorageFailure);
     }
 
     /// <summary>
@@ -130,6 +130,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             }
 
             ledger._pinVerificationKey = await ledger.ReadPinVerificationKeyAsync(connection, cancellationToken);
+            ledger._pins.Load(ledger._pinVerificationKey);
             ledger._writer.Start();
             PostgreSqlLog.Opened(logger, connection.Host, connection.Database, version, report.AccountsChecked, report.JournalRows);
             return ledger;
@@ -241,13 +242,14 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
     }
 
     /// <remarks>Served from memory for <see cref="PostgreSqlStorageOptions.TerminalCacheDuration"/>, so a key exchange made on
-    /// another host is seen here within that time.</remarks>
+    /// another host is seen here within that time (a PIN verified meanwhile under the replaced keys is verified again by
+    /// the writer, under the keys it reads in its transaction).</remarks>
     public async ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken)
     {
         var now = Stopwatch.GetTimestamp();
-        if (_terminals.TryGetValue(terminalId, out var cached) && Stopwatch.GetElapsedTime(cached.ReadAt, now) < _storage.TerminalCacheDuration)
+        if (_terminals.TryGetFresh(terminalId, now, out var cached))
         {
-            return cached.Terminal;
+            return cached;
         }
 
         var terminal = await RetryingAsync(
@@ -257,8 +259,9 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
                 return await ReadTerminalAsync(connection, terminalId, forUpdate: false, token);
             },
             cancellationToken);
-        _terminals[terminalId] = (terminal, now);
-        return terminal;
+
+        // Stamped with when the read started: a key update that committed meanwhile stored a newer version, which stays.
+        return _terminals.Offer(terminalId, terminal, now);
     }
 
     public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
@@ -282,8 +285,8 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
         };
         await using var connection = await OpenDurableConnectionAsync(cancellationToken);
-        await UpsertTerminalAsync(connection, record, cancellationToken);
-        _terminals[record.TerminalId] = (record, Stopwatch.GetTimestamp());
+        var stored = record with { KeyVersion = await UpsertTerminalAsync(connection, record, cancellationToken) };
+        _terminals.Offer(stored.TerminalId, stored, Stopwatch.GetTimestamp());
     }
 
     public async Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
@@ -291,7 +294,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         var newPinKey = KeyMaterial.RequireDoubleLength(pinKey, nameof(pinKey));
         var newMacKey = KeyMaterial.RequireDoubleLength(macKey, nameof(macKey));
         var changed = await RetryingAsync(token => ReplaceTerminalKeysAsync(terminalId, newPinKey, newMacKey, token), cancellationToken);
-        _terminals[terminalId] = (changed, Stopwatch.GetTimestamp());
+        _terminals.Offer(terminalId, changed, Stopwatch.GetTimestamp());
     }
 
     private async Task<TerminalRecord> ReplaceTerminalKeysAsync(string terminalId, byte[] newPinKey, byte[] newMacKey, CancellationToken cancellationToken)
@@ -300,13 +303,15 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var terminal = await ReadTerminalAsync(connection, terminalId, forUpdate: true, cancellationToken)
             ?? throw new ArgumentException($"Terminal {terminalId} is not registered.", nameof(terminalId));
-        var changed = terminal with
+        if (terminal.HasWorkingKeys(newPinKey, newMacKey))
         {
-            PinKey = newPinKey,
-            MacKey = newMacKey,
-            PreviousKeys = new PreviousWorkingKeys(terminal.PinKey, terminal.MacKey, _time.GetUtcNow() + _options.KeyOverlap),
-        };
-        await UpsertTerminalAsync(connection, changed, cancellationToken);
+            // The attempt before this one committed and only its answer was lost: these keys must not become their own
+            // "previous" ones, or the keys they replaced would stop being accepted at once instead of after the overlap.
+            return terminal;
+        }
+
+        var changed = terminal.WithExchangedKeys(newPinKey, newMacKey, _time.GetUtcNow() + _options.KeyOverlap);
+        changed = changed with { KeyVersion = await UpsertTerminalAsync(connection, changed, cancellationToken) };
         await transaction.CommitAsync(cancellationToken);
         return changed;
     }
@@ -576,41 +581,21 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
     private async Task<TerminalRecord?> ReadTerminalAsync(NpgsqlConnection connection, string terminalId, bool forUpdate, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, previous_keys_valid_until "
-            + "FROM terminals WHERE terminal_id = $1" + (forUpdate ? " FOR UPDATE" : string.Empty),
-            connection);
+            $"SELECT {TerminalRow.Columns} FROM terminals WHERE terminal_id = $1" + (forUpdate ? " FOR UPDATE" : string.Empty), connection);
         command.Parameters.Add(new NpgsqlParameter { Value = terminalId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new TerminalRecord
-        {
-            TerminalId = terminalId,
-            Enabled = reader.GetBoolean(0),
-            RequiresMac = reader.GetBoolean(1),
-            MasterKey = _protector.Unprotect(reader.GetString(2), KeyProtector.TerminalKeyPurpose(terminalId, "TMK")),
-            PinKey = _protector.Unprotect(reader.GetString(3), KeyProtector.TerminalKeyPurpose(terminalId, "TPK")),
-            MacKey = _protector.Unprotect(reader.GetString(4), KeyProtector.TerminalKeyPurpose(terminalId, "TAK")),
-            PreviousKeys = reader.IsDBNull(5)
-                ? null
-                : new PreviousWorkingKeys(
-                    _protector.Unprotect(reader.GetString(5), KeyProtector.TerminalKeyPurpose(terminalId, "previous TPK")),
-                    _protector.Unprotect(reader.GetString(6), KeyProtector.TerminalKeyPurpose(terminalId, "previous TAK")),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))),
-        };
+        return await reader.ReadAsync(cancellationToken) ? TerminalRow.Read(reader).Decrypt(_protector) : null;
     }
 
-    private async Task UpsertTerminalAsync(NpgsqlConnection connection, TerminalRecord terminal, CancellationToken cancellationToken)
+    /// <summary>Stores the terminal; returns its key version, which every write of the row advances.</summary>
+    private async Task<long> UpsertTerminalAsync(NpgsqlConnection connection, TerminalRecord terminal, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "INSERT INTO terminals (terminal_id, enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, "
             + "previous_keys_valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (terminal_id) DO UPDATE SET "
             + "enabled = excluded.enabled, requires_mac = excluded.requires_mac, master_key = excluded.master_key, pin_key = excluded.pin_key, "
             + "mac_key = excluded.mac_key, previous_pin_key = excluded.previous_pin_key, previous_mac_key = excluded.previous_mac_key, "
-            + "previous_keys_valid_until = excluded.previous_keys_valid_until",
+            + "previous_keys_valid_until = excluded.previous_keys_valid_until, key_version = terminals.key_version + 1 RETURNING key_version",
             connection);
         var id = terminal.TerminalId;
         var previous = terminal.PreviousKeys;
@@ -630,7 +615,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private async Task SavePinVerificationKeyAsync(NpgsqlConnection connection, PinVerificationKey key, CancellationToken cancellationToken)

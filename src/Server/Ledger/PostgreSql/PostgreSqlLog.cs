@@ -14,6 +14,9 @@ internal static partial class PostgreSqlLog
     [LoggerMessage(3102, LogLevel.Warning, "PostgreSQL ledger batch of {Count} requests runs again (attempt {Attempt} failed: {Failure} {SqlState})")]
     public static partial void BatchRetried(ILogger logger, int count, int attempt, string failure, string? sqlState);
 
+    [LoggerMessage(3104, LogLevel.Warning, "PostgreSQL ledger ended backend {Pid}, whose batch was cut off during its commit, before looking up whether it committed")]
+    public static partial void InDoubtBackendEnded(ILogger logger, int pid);
+
     [LoggerMessage(3103, LogLevel.Information, "PostgreSQL ledger batch of {Count} requests committed at attempt {Attempt}")]
     public static partial void BatchCommittedAfterRetry(ILogger logger, int count, int attempt);
 }

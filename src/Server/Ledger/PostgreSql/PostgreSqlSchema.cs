@@ -117,5 +117,9 @@ internal static class PostgreSqlSchema
         END
         $$;
         """,
+        // Counts each change of a terminal's keys, so that a host tells its cached keys from newer ones (see TerminalRecord.KeyVersion).
+        """
+        ALTER TABLE terminals ADD COLUMN key_version bigint NOT NULL DEFAULT 1;
+        """,
     ];
 }

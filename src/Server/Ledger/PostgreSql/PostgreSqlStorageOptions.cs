@@ -14,4 +14,7 @@ internal sealed class PostgreSqlStorageOptions
 
     /// <summary>How long a batch is run again after transient failures (deadlock, lost connection) before the ledger gives up.</summary>
     public TimeSpan RetryWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After how many batches the writer deletes old batch tokens (not a setting: tests prune after every batch).</summary>
+    internal int PruneCommittedBatchesEvery { get; init; } = 1000;
 }

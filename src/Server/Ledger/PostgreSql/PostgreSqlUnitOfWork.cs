@@ -11,8 +11,9 @@ namespace SocketAtm.Server.Ledger.PostgreSql;
 /// the batch loaded every row its requests can reach (the cards by PAN digest, their accounts and today's usage, and
 /// the stored keys of the requests and of the originals their reversals name).
 /// </summary>
-internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences) : ILedgerUnitOfWork
+internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtector protector) : ILedgerUnitOfWork
 {
+    private readonly Dictionary<string, TerminalRow> _terminals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CardRecord> _cardsByPan = new(StringComparer.Ordinal);
     private readonly Dictionary<long, CardRecord> _changedCards = [];
     private readonly Dictionary<long, AccountRecord> _accounts = [];
@@ -46,6 +47,8 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences) : ILedgerU
     public IEnumerable<string> UnusedClaims => ClaimedKeys.Where(key => !_changedKeys.Contains(key) && !_newMarkers.Contains(key));
 
     public IReadOnlyList<JournalRecord> Journal => _journal;
+
+    public void LoadTerminal(TerminalRow terminal) => _terminals[terminal.TerminalId] = terminal;
 
     public void LoadCard(CardRecord card) => _cardsByPan[card.Pan] = card;
 
@@ -115,4 +118,9 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences) : ILedgerU
     }
 
     public void AddJournal(JournalRecord entry) => _journal.Add(entry);
+
+    /// <remarks>The terminals of the batch's PIN requests, as read in its transaction.</remarks>
+    public long? FindTerminalKeyVersion(string terminalId) => _terminals.GetValueOrDefault(terminalId)?.KeyVersion;
+
+    public TerminalRecord? FindTerminal(string terminalId) => _terminals.GetValueOrDefault(terminalId)?.Decrypt(protector);
 }

@@ -95,6 +95,7 @@ internal static class LedgerBson
             ["PinKey"] = protector.Protect(terminal.PinKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "TPK")),
             ["MacKey"] = protector.Protect(terminal.MacKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "TAK")),
             ["RequiresMac"] = terminal.RequiresMac,
+            ["KeyVersion"] = terminal.KeyVersion,
         };
         if (terminal.PreviousKeys is { } previous)
         {
@@ -105,6 +106,9 @@ internal static class LedgerBson
 
         return document;
     }
+
+    /// <summary>A terminal stored before key versions were is at its first.</summary>
+    public static long KeyVersionOf(BsonDocument document) => document.TryGetValue("KeyVersion", out var version) ? version.AsInt64 : 1;
 
     public static TerminalRecord ToTerminal(BsonDocument document, KeyProtector protector)
     {
@@ -117,6 +121,7 @@ internal static class LedgerBson
             PinKey = protector.Unprotect(document["PinKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "TPK")),
             MacKey = protector.Unprotect(document["MacKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "TAK")),
             RequiresMac = document["RequiresMac"].AsBoolean,
+            KeyVersion = KeyVersionOf(document),
             PreviousKeys = document.ContainsKey("PreviousPinKey")
                 ? new PreviousWorkingKeys(
                     protector.Unprotect(document["PreviousPinKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "previous TPK")),

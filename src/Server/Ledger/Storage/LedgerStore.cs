@@ -27,6 +27,7 @@ internal sealed class LedgerStore
     private readonly RecordCache<string, CardRecord> _cardsByDigest;
     private readonly RecordCache<long, AccountRecord> _accountsById;
     private readonly RecordCache<string, DailyUsageRecord> _usageById;
+    private readonly RecordCache<string, TerminalRecord> _terminalsById;
     private HashSet<string>? _markerKeys;
 
     /// <param name="database">The open database; the store is used from the writer thread only.</param>
@@ -39,6 +40,7 @@ internal sealed class LedgerStore
         _cardsByDigest = new RecordCache<string, CardRecord>(cachedRecords);
         _accountsById = new RecordCache<long, AccountRecord>(cachedRecords);
         _usageById = new RecordCache<string, DailyUsageRecord>(cachedRecords);
+        _terminalsById = new RecordCache<string, TerminalRecord>(cachedRecords);
         _accounts = database.GetCollection("accounts", BsonAutoId.Int64);
         _cards = database.GetCollection("cards", BsonAutoId.Int64);
         _dailyUsage = database.GetCollection("daily_usage");
@@ -66,6 +68,7 @@ internal sealed class LedgerStore
         _cardsByDigest.Clear();
         _accountsById.Clear();
         _usageById.Clear();
+        _terminalsById.Clear();
     }
 
     public CardRecord? FindCardByPan(string pan)
@@ -118,12 +121,20 @@ internal sealed class LedgerStore
         _usageById.Put(usage.Id, usage);
     }
 
+    /// <remarks>Cached: the writer checks a terminal's key version for every PIN it is given.</remarks>
     public TerminalRecord? FindTerminal(string terminalId) =>
-        _terminals.FindById(terminalId) is { } document ? LedgerBson.ToTerminal(document, _protector) : null;
+        _terminalsById.GetOrLoad(
+            terminalId, this, static (store, id) => store._terminals.FindById(id) is { } document ? LedgerBson.ToTerminal(document, store._protector) : null);
+
+    public long? FindTerminalKeyVersion(string terminalId) => FindTerminal(terminalId)?.KeyVersion;
 
     public IEnumerable<TerminalRecord> AllTerminals() => _terminals.FindAll().Select(document => LedgerBson.ToTerminal(document, _protector));
 
-    public void UpsertTerminal(TerminalRecord terminal) => _terminals.Upsert(LedgerBson.ToBson(terminal, _protector));
+    public void UpsertTerminal(TerminalRecord terminal)
+    {
+        _terminals.Upsert(LedgerBson.ToBson(terminal, _protector));
+        _terminalsById.Put(terminal.TerminalId, terminal);
+    }
 
     public PinVerificationKey? FindPinVerificationKey() =>
         _hostKeys.FindById("PVK") is { } document ? LedgerBson.ToPinVerificationKey(document, _protector) : null;

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace SocketAtm.Server.Ledger.Storage;
 
 /// <summary>
-/// Records the writer has read or written, kept so that the next batch touching the same card, account or day finds
+/// Records the writer has read or written, kept so that the next batch touching the same card, account, day or terminal finds
 /// them without a LiteDB lookup (the lookups were the largest share of the writer's time). Write-through: only the
 /// writer thread changes the ledger and it puts every record it stores here, so an entry is never stale; after a
 /// rollback the store forgets everything. Misses are not kept, so a record inserted later is found.

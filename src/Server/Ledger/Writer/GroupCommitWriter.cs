@@ -6,6 +6,7 @@ using LiteDB;
 using LiteDB.Engine;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger.Writer;
 
@@ -32,6 +33,7 @@ internal sealed class GroupCommitWriter
     private readonly ILogger _logger;
     private readonly Action<Exception> _onStorageFailure;
     private readonly RequestProcessor _processor;
+    private readonly PinVerifier _pins = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource<LedgerStartState> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -63,7 +65,7 @@ internal sealed class GroupCommitWriter
         _metrics = metrics;
         _logger = logger;
         _onStorageFailure = onStorageFailure;
-        _processor = new RequestProcessor(options.PinTryLimit, logger);
+        _processor = new RequestProcessor(options.PinTryLimit, _pins, logger);
         _thread = new Thread(Run) { Name = "SocketAtm ledger writer", IsBackground = true };
     }
 
@@ -170,6 +172,7 @@ internal sealed class GroupCommitWriter
             var pinVerificationKey = _store.FindPinVerificationKey()
                 ?? throw new LedgerStartupException($"The ledger at '{_options.DataFilePath}' holds no PIN verification key.");
             var terminals = _store.AllTerminals().ToList();
+            _pins.Load(pinVerificationKey);
             LedgerLog.Opened(_logger, _options.DataFilePath, report.AccountsChecked, report.JournalRows);
             return new LedgerStartState(terminals, pinVerificationKey);
         }

@@ -37,4 +37,10 @@ internal interface ILedgerUnitOfWork
     void AddReversalMarker(ReversalMarker marker);
 
     void AddJournal(JournalRecord entry);
+
+    /// <summary>The <see cref="TerminalRecord.KeyVersion"/> stored for the terminal now, or null when it is not registered.</summary>
+    long? FindTerminalKeyVersion(string terminalId);
+
+    /// <summary>The terminal with the keys stored now (decrypted only when asked for), or null when it is not registered.</summary>
+    TerminalRecord? FindTerminal(string terminalId);
 }

@@ -123,6 +123,11 @@ internal sealed class LedgerUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
 
     public void AddJournal(JournalRecord entry) => _journal.Add(entry);
 
+    /// <remarks>Key updates run on this writer between batches, so the store holds the current keys.</remarks>
+    public long? FindTerminalKeyVersion(string terminalId) => store.FindTerminalKeyVersion(terminalId);
+
+    public TerminalRecord? FindTerminal(string terminalId) => store.FindTerminal(terminalId);
+
     /// <summary>Writes every change of the batch; the caller commits the transaction around it.</summary>
     public void SaveChanges()
     {

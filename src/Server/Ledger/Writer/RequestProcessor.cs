@@ -1,7 +1,11 @@
+using System.Buffers.Binary;
+using System.Text;
 using Microsoft.Extensions.Logging;
+using SocketAtm.Protocol.Security;
 using SocketAtm.Protocol.Masking;
 using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Ledger.Rules;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger.Writer;
 
@@ -9,7 +13,8 @@ namespace SocketAtm.Server.Ledger.Writer;
 /// Takes one request through idempotency, the rules and the unit of work: looks up what the rules need, asks them for
 /// a decision, applies it, journals it and stores the outcome under the request's key. Runs on the writer thread.
 /// </summary>
-internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
+/// <param name="pins">Verifies a PIN again when the session verified it under keys the ledger has since replaced.</param>
+internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, ILogger logger)
 {
     public LedgerOutcome Process(LedgerRequest request, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
@@ -43,11 +48,13 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
                     decision = LedgerDecision.Declined(ResponseCodes.DuplicateTransmission);
                     break;
                 case TransactionKind.Withdrawal:
+                    request = UnderCurrentKeys(request, unit);
                     card = unit.FindCardByPan(request.Pan);
                     decision = WithdrawalRules.Decide(
                         card, AccountsOf(card, unit), UsageOf(card, now, unit), request, now, pinTryLimit);
                     break;
                 case TransactionKind.BalanceInquiry:
+                    request = UnderCurrentKeys(request, unit);
                     card = unit.FindCardByPan(request.Pan);
                     decision = BalanceInquiryRules.Decide(card, AccountsOf(card, unit), request, now, pinTryLimit);
                     break;
@@ -65,6 +72,29 @@ internal sealed class RequestProcessor(int pinTryLimit, ILogger logger)
         }
 
         return Apply(request, key, decision, card, original, unit, now);
+    }
+
+    /// <summary>
+    /// The request with its PIN verified under the terminal's keys as this batch reads them. The session verified it
+    /// under the keys of its cached terminal record; when another host (or a concurrent exchange) has replaced them since,
+    /// a correct PIN under the new keys failed there and must not be counted wrong, nor a PIN under keys no longer valid
+    /// pass: so a PIN try is only ever counted against keys that are current in the ledger.
+    /// </summary>
+    private LedgerRequest UnderCurrentKeys(LedgerRequest request, ILedgerUnitOfWork unit)
+    {
+        if (request.EncryptedPinBlock is not { } encrypted
+            || unit.FindTerminalKeyVersion(request.Key.TerminalId) is not { } version
+            || version == request.PinKeyVersion
+            || unit.FindTerminal(request.Key.TerminalId) is not { } current)
+        {
+            return request;
+        }
+
+        Span<byte> pinBlock = stackalloc byte[PinBlock.Length];
+        BinaryPrimitives.WriteUInt64BigEndian(pinBlock, encrypted);
+        LedgerLog.PinVerifiedUnderNewerKeys(logger, request.Key.TerminalId, request.PinKeyVersion, current.KeyVersion);
+        // The previous keys as valid when the session received the request, as it judged them.
+        return request.WithPin(pins.Verify(current, Encoding.ASCII.GetBytes(request.Pan), pinBlock, request.ReceivedAt));
     }
 
     private static LedgerDecision DecideReversal(LedgerRequest request, IdempotencyRecord? original, ILedgerUnitOfWork unit)

@@ -162,6 +162,31 @@ public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAs
     }
 
     [StorageFact]
+    public async Task Pin_under_keys_exchanged_on_another_host_is_not_counted_wrong()
+    {
+        // Host C serves terminals from its cache for an hour: it still holds ATM00009's keys from before the exchange.
+        var hostC = await OpenAsync(TimeSpan.FromHours(1));
+        _ledgers.Add(hostC);
+        var cachedOnC = (await hostC.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
+        var newPinKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
+        await HostA.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newPinKey, newPinKey, CancellationToken.None);
+        Assert.Equal(DemoData.TerminalPinKey, (await hostC.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!.PinKey);
+
+        // As many correct PINs as it takes wrong ones to block the card.
+        var outcomes = new List<LedgerOutcome>();
+        for (var attempt = 0; attempt < Context.Options.PinTryLimit; attempt++)
+        {
+            outcomes.Add(await hostC.ExecuteAsync(
+                Context.WithdrawalThroughSession(cachedOnC, newPinKey, DemoCards.Active, DemoCards.ActivePin, 1_000), CancellationToken.None));
+        }
+
+        Assert.All(outcomes, outcome => Assert.Equal(ResponseCodes.Approved, outcome.ResponseCode));
+        var card = await HostB.GetCardBalanceAsync(DemoCards.Active, CancellationToken.None);
+        Assert.Equal(0, card!.PinTries);
+        Assert.Equal(CardStatus.Active, card.Status);
+    }
+
+    [StorageFact]
     public async Task A_host_with_another_key_encryption_key_refuses_to_open()
     {
         var options = new LedgerOptions { DataDirectory = Context.Directory, KeyEncryptionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) };
@@ -202,10 +227,10 @@ public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAs
         Assert.True((await HostA.VerifyInvariantsAsync(CancellationToken.None)).Holds);
     }
 
-    private Task<PostgreSqlLedger> OpenAsync() =>
+    private Task<PostgreSqlLedger> OpenAsync(TimeSpan terminalCacheDuration = default) =>
         PostgreSqlLedger.OpenAsync(
             Context.Options,
-            new PostgreSqlStorageOptions { ConnectionString = _connectionString, TerminalCacheDuration = TimeSpan.Zero },
+            new PostgreSqlStorageOptions { ConnectionString = _connectionString, TerminalCacheDuration = terminalCacheDuration },
             Context.Time,
             Context.FatalErrors.Add);
 }

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using SocketAtm.Server.Ledger.Storage;
+
+namespace SocketAtm.Server.Ledger.PostgreSql;
+
+/// <summary>
+/// A <c>terminals</c> row as read (<see cref="Columns"/>), its keys still under the KEK: a batch reads the rows of all its
+/// terminals but decrypts only those whose keys changed since the session read them.
+/// </summary>
+internal sealed record TerminalRow(
+    string TerminalId,
+    long KeyVersion,
+    bool Enabled,
+    bool RequiresMac,
+    string MasterKey,
+    string PinKey,
+    string MacKey,
+    string? PreviousPinKey,
+    string? PreviousMacKey,
+    long? PreviousKeysValidUntil)
+{
+    public const string Columns =
+        "terminal_id, key_version, enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, previous_keys_valid_until";
+
+    public static TerminalRow Read(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt64(1),
+        reader.GetBoolean(2),
+        reader.GetBoolean(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetInt64(9));
+
+    public TerminalRecord Decrypt(KeyProtector protector) => new()
+    {
+        TerminalId = TerminalId,
+        KeyVersion = KeyVersion,
+        Enabled = Enabled,
+        RequiresMac = RequiresMac,
+        MasterKey = protector.Unprotect(MasterKey, KeyProtector.TerminalKeyPurpose(TerminalId, "TMK")),
+        PinKey = protector.Unprotect(PinKey, KeyProtector.TerminalKeyPurpose(TerminalId, "TPK")),
+        MacKey = protector.Unprotect(MacKey, KeyProtector.TerminalKeyPurpose(TerminalId, "TAK")),
+        PreviousKeys = PreviousPinKey is null || PreviousMacKey is null || PreviousKeysValidUntil is not { } validUntil
+            ? null
+            : new PreviousWorkingKeys(
+                protector.Unprotect(PreviousPinKey, KeyProtector.TerminalKeyPurpose(TerminalId, "previous TPK")),
+                protector.Unprotect(PreviousMacKey, KeyProtector.TerminalKeyPurpose(TerminalId, "previous TAK")),
+                DateTimeOffset.FromUnixTimeMilliseconds(validUntil)),
+    };
+}

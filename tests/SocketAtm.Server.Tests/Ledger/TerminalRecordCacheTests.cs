@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using SocketAtm.Server.Ledger;
+
+namespace SocketAtm.Server.Tests.Ledger;
+
+/// <summary>Reads and key updates of one terminal race; whatever order they finish in, the cache never goes back to replaced keys.</summary>
+public sealed class TerminalRecordCacheTests
+{
+    private static readonly TerminalRecord Registered = DemoData.Terminals().First();
+
+    private static readonly TerminalRecord Exchanged =
+        Registered.WithExchangedKeys(Convert.FromHexString("00112233445566778899AABBCCDDEEFF"), Registered.MacKey, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void A_read_that_started_before_a_key_update_does_not_replace_the_keys_the_update_stored()
+    {
+        var cache = new TerminalRecordCache(TimeSpan.FromHours(1));
+        var readStarted = Stopwatch.GetTimestamp();
+        cache.Offer(Registered.TerminalId, Exchanged, Stopwatch.GetTimestamp());
+
+        var served = cache.Offer(Registered.TerminalId, Registered, readStarted);
+
+        Assert.Same(Exchanged, served);
+        Assert.True(cache.TryGetFresh(Registered.TerminalId, Stopwatch.GetTimestamp(), out var cached));
+        Assert.Same(Exchanged, cached);
+    }
+
+    [Fact]
+    public void Two_key_updates_finishing_in_reverse_order_leave_the_later_keys()
+    {
+        var cache = new TerminalRecordCache(Timeout.InfiniteTimeSpan);
+        var later = Exchanged.WithExchangedKeys(Convert.FromHexString("FFEEDDCCBBAA99887766554433221100"), Registered.MacKey, DateTimeOffset.UnixEpoch);
+
+        cache.Offer(Registered.TerminalId, later, Stopwatch.GetTimestamp());
+        cache.Offer(Registered.TerminalId, Exchanged, Stopwatch.GetTimestamp());
+
+        Assert.Same(later, cache.Find(Registered.TerminalId));
+    }
+
+    [Fact]
+    public void A_newer_read_of_the_same_keys_refreshes_the_entry_and_an_expired_one_is_not_served()
+    {
+        var cache = new TerminalRecordCache(TimeSpan.FromSeconds(1));
+        var start = Stopwatch.GetTimestamp();
+        cache.Offer(Registered.TerminalId, Registered, start);
+        var twoSecondsLater = start + (2 * Stopwatch.Frequency);
+
+        Assert.False(cache.TryGetFresh(Registered.TerminalId, twoSecondsLater, out _));
+        cache.Offer(Registered.TerminalId, Registered, twoSecondsLater);
+        Assert.True(cache.TryGetFresh(Registered.TerminalId, twoSecondsLater, out var refreshed));
+        Assert.Same(Registered, refreshed);
+    }
+}
