@@ -416,6 +416,9 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
                 new NpgsqlBatchCommand(
                     $"SELECT format('key %s has a stored outcome but no journal row', key) FROM (SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided} "
                     + "EXCEPT SELECT key FROM journal WHERE disposition = 'Decided') missing LIMIT 100"),
+                new NpgsqlBatchCommand(
+                    "SELECT format('key %s was decided in the journal but has no stored outcome', key) FROM (SELECT key FROM journal WHERE disposition = 'Decided' "
+                    + $"EXCEPT SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided}) missing LIMIT 100"),
             },
         };
         await using var reader = await check.ExecuteReaderAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.PostgreSql;
 using SocketAtm.Testing;
 
@@ -56,6 +57,28 @@ public sealed class InvariantCheckPlanTests(PostgreSqlServerFixture postgres) : 
         Assert.True(report.Holds, string.Join("; ", report.Violations));
         Assert.True(report.JournalRows >= Rows);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the invariant check took {watch.Elapsed.TotalSeconds:F1} s over {Rows:N0} rows");
+    }
+
+    [StorageFact]
+    public async Task Ledger_with_a_decision_whose_stored_outcome_is_missing_is_refused_at_open_in_one_line()
+    {
+        var key = Context.NextKey();
+        await using (var ledger = await OpenAsync())
+        {
+            Assert.True((await ledger.ExecuteAsync(Context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 2_000, key), CancellationToken.None)).IsApproved);
+        }
+
+        await using (var connection = new NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var delete = new NpgsqlCommand("DELETE FROM idempotency_keys WHERE key = $1", connection) { Parameters = { new() { Value = key.ToString() } } };
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        var failure = await Assert.ThrowsAsync<LedgerStartupException>(OpenAsync);
+
+        Assert.Contains($"key {key} was decided in the journal but has no stored outcome", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', failure.Message);
     }
 
     private Task<PostgreSqlLedger> OpenAsync() =>
