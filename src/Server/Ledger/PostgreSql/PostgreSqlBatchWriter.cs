@@ -504,13 +504,16 @@ internal sealed class PostgreSqlBatchWriter
     private void Fail(Exception exception)
     {
         LedgerLog.StorageFailed(_logger, exception);
+
+        // The host hears of it before any caller does (as on LiteDB): whoever sees a request fail can rely on the failure
+        // having been reported.
+        _onStorageFailure(exception);
         var unavailable = new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", exception);
         foreach (var work in _batch)
         {
             work.Fail(unavailable);
         }
 
-        _onStorageFailure(exception);
         while (_queue.TryRead(out var queued))
         {
             queued.Fail(unavailable);
