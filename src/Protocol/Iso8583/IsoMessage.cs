@@ -21,9 +21,21 @@ public sealed class IsoMessage
     private int _used;
     private ulong _presentLow;   // bit (n-1) set when DE n (1..64) is present
     private ulong _presentHigh;  // bit (n-65) set when DE n (65..128) is present
+    private int _mti = -1;
+
+    // Length of the payload the parser read, while the message is exactly what was received; -1 once anything changed.
+    private int _receivedLength = -1;
 
     /// <summary>Message type indicator as a number (0200 is 200); -1 when not set or unreadable.</summary>
-    public int Mti { get; set; } = -1;
+    public int Mti
+    {
+        get => _mti;
+        set
+        {
+            _mti = value;
+            _receivedLength = -1;
+        }
+    }
 
     /// <summary>True when any of DE 65–128 is present, so the secondary bitmap is sent.</summary>
     public bool HasSecondaryBitmap => _presentHigh != 0;
@@ -41,6 +53,19 @@ public sealed class IsoMessage
         _presentHigh = 0;
         Mti = -1;
     }
+
+    /// <summary>
+    /// The bytes the message was parsed from, while it is unchanged since: what travelled, which need not be what the
+    /// message re-encodes to (a sender may include a secondary bitmap with no bit set). False for a built or changed message.
+    /// </summary>
+    public bool TryGetReceivedBytes(out ReadOnlySpan<byte> received)
+    {
+        received = _receivedLength >= 0 ? _data.AsSpan(0, _receivedLength) : default;
+        return _receivedLength >= 0;
+    }
+
+    /// <summary>Marks the loaded payload as the whole, unchanged message; used by the parser after a successful parse.</summary>
+    internal void MarkReceivedAsParsed() => _receivedLength = _used;
 
     /// <summary>True when data element <paramref name="field"/> is present.</summary>
     public bool Has(int field) => field switch
@@ -190,6 +215,7 @@ public sealed class IsoMessage
     /// <summary>Removes a field if present.</summary>
     public void Remove(int field)
     {
+        _receivedLength = -1;
         if (field is >= 1 and <= 64)
         {
             _presentLow &= ~(1UL << (field - 1));
@@ -238,6 +264,7 @@ public sealed class IsoMessage
 
     private Span<byte> Reserve(int field, int size)
     {
+        _receivedLength = -1;
         EnsureCapacity(_used + size);
         _start[field] = _used;
         _length[field] = size;

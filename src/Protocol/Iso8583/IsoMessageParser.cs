@@ -95,9 +95,13 @@ public static class IsoMessageParser
             return fieldError;
         }
 
-        return offset == data.Length
-            ? default
-            : new ParseError(ParseErrorKind.TrailingBytes, 0, offset, Declared: data.Length - offset);
+        if (offset != data.Length)
+        {
+            return new ParseError(ParseErrorKind.TrailingBytes, 0, offset, Declared: data.Length - offset);
+        }
+
+        message.MarkReceivedAsParsed();
+        return default;
     }
 
     /// <param name="bits">One bitmap; its most significant bit stands for <paramref name="firstField"/>.</param>

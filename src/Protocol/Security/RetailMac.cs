@@ -91,9 +91,10 @@ public static class RetailMac
     }
 
     /// <summary>
-    /// Checks a parsed message: its MAC must be in the field <see cref="FieldFor"/> names, the other MAC field must be
-    /// absent, and the value must match the MAC of the message's encoding. A parsed message re-encodes to the bytes
-    /// that were received, so this is the check of what travelled.
+    /// Checks a message: its MAC must be in the field <see cref="FieldFor"/> names, the other MAC field must be absent,
+    /// and the value must match the MAC of the bytes that travelled — for a message as received, the received bytes
+    /// themselves (another stack may send what SocketAtm would not, e.g. a secondary bitmap with no bit set); for one
+    /// built here, its encoding.
     /// </summary>
     public static bool Verify(ReadOnlySpan<byte> key, IsoMessage message)
     {
@@ -103,6 +104,12 @@ public static class RetailMac
         if (!message.Has(field) || message.Has(OtherMacField(field)) || message.Mti is < 0 or > 9999)
         {
             return false;
+        }
+
+        if (message.TryGetReceivedBytes(out var received))
+        {
+            // The MAC field is the last present element, so the MAC is the received bytes' last 8.
+            return Verify(key, received);
         }
 
         var length = IsoMessageWriter.GetEncodedLength(message);

@@ -4,6 +4,7 @@ using System.Text;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Security;
+using SocketAtm.Protocol.Tests.Support;
 
 namespace SocketAtm.Protocol.Tests.Security;
 
@@ -283,5 +284,57 @@ public class RetailMacTests
 
         state = right.DecryptEcb(state, PaddingMode.None);
         return left.EncryptEcb(state, PaddingMode.None);
+    }
+
+    [Fact]
+    public void Mac_is_checked_over_the_bytes_received_even_when_they_carry_an_empty_secondary_bitmap()
+    {
+        // Some stacks always send a secondary bitmap; with no DE 65-128 it is all zeros, and SocketAtm would not send it.
+        var body = new RawMessageBuilder()
+            .Ascii("0200").PrimaryBitmapOnly(1, 3, 11, 41, 64).Bytes(new byte[8])
+            .Ascii("310000").Ascii("000042").Ascii("ATM00001")
+            .ToPayload();
+        var mac = new byte[RetailMac.Length];
+        RetailMac.Compute(DemoMacKey, body, mac);
+        byte[] received = [.. body, .. mac];
+        var message = new IsoMessage();
+        Assert.True(IsoMessageParser.TryParse(received, message, out var error), error.ToString());
+
+        Assert.True(RetailMac.Verify(DemoMacKey, message));
+    }
+
+    [Fact]
+    public void Mac_over_bytes_that_never_travelled_fails_the_check()
+    {
+        // The MAC of the message without its empty secondary bitmap is not the MAC of what was sent.
+        var reencoded = new RawMessageBuilder()
+            .Ascii("0200").PrimaryBitmapOnly(3, 11, 41, 64)
+            .Ascii("310000").Ascii("000042").Ascii("ATM00001")
+            .ToPayload();
+        var mac = new byte[RetailMac.Length];
+        RetailMac.Compute(DemoMacKey, reencoded, mac);
+        var sent = new RawMessageBuilder()
+            .Ascii("0200").PrimaryBitmapOnly(1, 3, 11, 41, 64).Bytes(new byte[8])
+            .Ascii("310000").Ascii("000042").Ascii("ATM00001").Bytes(mac)
+            .ToPayload();
+        var message = new IsoMessage();
+        Assert.True(IsoMessageParser.TryParse(sent, message, out var error), error.ToString());
+
+        Assert.False(RetailMac.Verify(DemoMacKey, message));
+    }
+
+    [Fact]
+    public void Changed_message_is_checked_over_its_new_encoding_not_the_bytes_it_came_from()
+    {
+        var original = new IsoMessage { Mti = 200 };
+        original.Set(11, "000042");
+        original.Set(41, "ATM00001");
+        RetailMac.Sign(original, DemoMacKey);
+        var message = new IsoMessage();
+        Assert.True(IsoMessageParser.TryParse(IsoMessageWriter.ToArray(original), message, out _));
+
+        message.Set(11, "000043");
+
+        Assert.False(RetailMac.Verify(DemoMacKey, message));
     }
 }
