@@ -7,7 +7,7 @@ namespace SocketAtm.Server.Ledger;
 /// Holds the full PAN (to find the card) but never the PIN: the session turns the PIN block into a candidate
 /// PIN verification value, which the ledger compares with the card's PVV.
 /// </summary>
-internal sealed class LedgerRequest
+internal sealed record LedgerRequest
 {
     /// <summary>What to do.</summary>
     public required TransactionKind Kind { get; init; }
@@ -73,24 +73,15 @@ internal sealed class LedgerRequest
     /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
-    /// <summary>This request with its PIN verified again (under other keys).</summary>
-    public LedgerRequest WithPin(PinCandidates pin) => new()
+    /// <summary>This request with its PIN verified again (under other keys); everything else as it was.</summary>
+    public LedgerRequest WithPin(PinCandidates pin) => this with
     {
-        Kind = Kind,
-        Key = Key,
-        Mti = Mti,
-        Pan = Pan,
-        AccountType = AccountType,
-        Amount = Amount,
-        Currency = Currency,
         CandidatePvv = pin.CandidatePvv,
         PreviousKeyCandidatePvv = pin.PreviousKeyCandidatePvv,
-        HasPinBlock = HasPinBlock,
         EncryptedPinBlock = pin.EncryptedPinBlock,
         PinKeyVersion = pin.KeyVersion,
-        OriginalKey = OriginalKey,
-        DispensedAmount = DispensedAmount,
-        IsSecurityViolation = IsSecurityViolation,
-        ReceivedAt = ReceivedAt,
     };
+
+    /// <summary>Names the request by its key only: the generated record text would print the PAN and PIN data.</summary>
+    public override string ToString() => $"{Kind} {Key}";
 }
