@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -49,7 +50,12 @@ internal sealed class CommittedBatches(NpgsqlDataSource dataSource, TimeSpan kee
             },
         };
         await using var connection = await dataSource.OpenConnectionAsync();
+        // Read committed whatever the database's default: under repeatable read the whole batch would read one snapshot,
+        // taken before the termination wait, and miss a commit the ended backend finished during that wait (Npgsql sends
+        // the BEGIN with the batch, so this costs no round trip; the transaction reads only and is rolled back on dispose).
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
         settle.Connection = connection;
+        settle.Transaction = transaction;
         await using var reader = await settle.ExecuteReaderAsync();
         await reader.ReadAsync();
         var signalled = reader.GetInt32(0) > 0;

@@ -62,6 +62,46 @@ public sealed class CommitInDoubtTests(PostgreSqlServerFixture postgres)
     }
 
     [StorageFact]
+    public async Task Commit_that_finishes_while_its_backend_is_ended_is_seen_on_a_repeatable_read_database()
+    {
+        // A server of its own: making every commit wait for a standby that never comes is a server-wide setting.
+        await using var server = await PostgreSqlServer.StartAsync();
+        await using var context = new LedgerTestContext(options => options.KeyEncryptionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+        var direct = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync());
+        await using var test = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Pooling = false }.ConnectionString);
+        await test.OpenAsync();
+        await ExecuteAsync(test, $"ALTER DATABASE {direct.Database} SET default_transaction_isolation = 'repeatable read'");
+        await using var proxy = new CommitCuttingProxy(direct.Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = proxy.Port };
+        await using var ledger = await PostgreSqlLedger.OpenAsync(
+            context.Options, new PostgreSqlStorageOptions { ConnectionString = throughProxy.ConnectionString }, context.Time, context.FatalErrors.Add);
+        // The writer's first batch takes a block of journal ids (a commit of its own); the batch under test then needs none.
+        await ledger.ExecuteAsync(context.Withdrawal(DemoCards.Rich, DemoCards.RichPin, 1_000), CancellationToken.None);
+        // Every commit now waits for a synchronous standby. A backend ended in that wait has committed locally: its commit
+        // becomes visible while pg_terminate_backend waits for it to go, after the settling statement took its snapshot.
+        await ExecuteAsync(test, "ALTER SYSTEM SET synchronous_standby_names = 'absent_standby'");
+        await ExecuteAsync(test, "SELECT pg_reload_conf()");
+        await WaitForAsync<bool>(test, "SELECT true WHERE current_setting('synchronous_standby_names') = 'absent_standby'");
+
+        proxy.ArmOnce(afterServerHasIt: true);
+        var outcome = ledger.ExecuteAsync(context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 2_000), CancellationToken.None).AsTask();
+        var firstBackend = await WaitForAsync<int>(
+            test, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'SyncRep'");
+        await WaitForAsync<bool>(test, $"SELECT true WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = {firstBackend})");
+        // Whatever the writer commits from here on (a batch run again, its housekeeping) need not wait any more.
+        await ExecuteAsync(test, "ALTER SYSTEM RESET synchronous_standby_names");
+        await ExecuteAsync(test, "SELECT pg_reload_conf()");
+
+        var answer = await outcome;
+        Assert.Equal(1, proxy.Cuts);
+        Assert.Empty(context.FatalErrors);
+        Assert.Equal(ResponseCodes.Approved, answer.ResponseCode);
+        Assert.False(answer.IsReplay);
+        Assert.Equal(98_000, (await ledger.GetCardBalanceAsync(DemoCards.Active, CancellationToken.None))!.LedgerBalance);
+        Assert.True((await ledger.VerifyInvariantsAsync(CancellationToken.None)).Holds);
+    }
+
+    [StorageFact]
     public async Task Batch_tokens_are_kept_and_pruned_by_the_database_clock_not_a_host_clock()
     {
         await using var context = new LedgerTestContext(options => options.KeyEncryptionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
