@@ -11,7 +11,7 @@ namespace SocketAtm.Protocol.Security;
 /// keys per terminal, so the host keeps the transforms. Transforms are not thread-safe: each use rents one from the
 /// key's pool and returns it. The cache is bounded; past its size it starts again.
 /// </summary>
-public static class KeyedCiphers
+internal static class KeyedCiphers
 {
     private const int MaxKeys = 8192;
     private const int ScratchLength = 256;

@@ -27,7 +27,7 @@ public static class PinBlock
 
     /// <summary>Builds the clear (unencrypted) format 0 block of <paramref name="pin"/> for <paramref name="pan"/>.</summary>
     /// <exception cref="ArgumentException">The PIN is not 4–12 digits, the PAN not 13–19 digits, or the destination is short.</exception>
-    public static void FormatClear(ReadOnlySpan<byte> pin, ReadOnlySpan<byte> pan, Span<byte> destination)
+    internal static void FormatClear(ReadOnlySpan<byte> pin, ReadOnlySpan<byte> pan, Span<byte> destination)
     {
         if (!IsDigits(pin, MinPinLength, MaxPinLength))
         {
@@ -118,7 +118,7 @@ public static class PinBlock
     /// every nibble after the PIN. Anything else (or a PAN that is not 13–19 digits) gives false.
     /// </summary>
     /// <param name="pin">Receives the PIN digits as ASCII; must hold <see cref="MaxPinLength"/> bytes. Cleared on failure.</param>
-    public static bool TryExtractPin(ReadOnlySpan<byte> clearBlock, ReadOnlySpan<byte> pan, Span<byte> pin, out int pinLength)
+    internal static bool TryExtractPin(ReadOnlySpan<byte> clearBlock, ReadOnlySpan<byte> pan, Span<byte> pin, out int pinLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pin.Length, MaxPinLength, nameof(pin));
         pinLength = 0;

@@ -30,7 +30,7 @@ public static class RetailMac
 
     /// <summary>Computes the MAC of <paramref name="data"/> (zero-padded to whole blocks) under <paramref name="key"/>.</summary>
     /// <exception cref="ArgumentException">The key is not double-length, the data is empty or the destination is short.</exception>
-    public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination)
+    internal static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination)
     {
         DoubleLengthKey.Validate(key, nameof(key));
         if (data.IsEmpty)

@@ -34,7 +34,7 @@ internal static class HaproxyCheckCommand
             }
 
             await output.WriteLineAsync("    tcp-check send-binary " + SignOnFrameHex(id));
-            await output.WriteLineAsync("    tcp-check expect binary " + Convert.ToHexString(System.Text.Encoding.ASCII.GetBytes("00" + id)));
+            await output.WriteLineAsync("    tcp-check expect binary " + Convert.ToHexString(System.Text.Encoding.ASCII.GetBytes(ResponseCodes.Approved + id)));
             return 0;
         });
         return command;
@@ -43,11 +43,11 @@ internal static class HaproxyCheckCommand
     /// <summary>The framed 0800 sign-on of <paramref name="terminalId"/>, in upper-case hex.</summary>
     public static string SignOnFrameHex(string terminalId)
     {
-        var signOn = new IsoMessage { Mti = 800 };
-        signOn.Set(7, TransmissionDateTime);
-        signOn.Set(11, Stan);
-        signOn.Set(41, terminalId);
-        signOn.Set(70, "001");
+        var signOn = new IsoMessage { Mti = MessageTypes.NetworkManagementRequest };
+        signOn.Set(DataElements.TransmissionDateTime, TransmissionDateTime);
+        signOn.Set(DataElements.Stan, Stan);
+        signOn.Set(DataElements.TerminalId, terminalId);
+        signOn.SetNumber(DataElements.NetworkManagementCode, NetworkManagementCodes.SignOn);
         var frame = new ArrayBufferWriter<byte>();
         FrameWriter.WriteFrame(frame, signOn);
         return Convert.ToHexString(frame.WrittenSpan);

@@ -11,9 +11,9 @@ namespace SocketAtm.Server.Handlers;
 /// </summary>
 internal sealed class CardTransactionHandler : IMessageHandler
 {
-    private static readonly int[] WithdrawalMandatory = [3, 4, 7, 11, 41, 49, 52];
-    private static readonly int[] BalanceMandatory = [3, 7, 11, 41, 52];
-    private static readonly int[] Echoed = [2, 3, 4, 7, 11, 12, 13, 32, 41, 49];
+    private static readonly int[] WithdrawalMandatory = [DataElements.ProcessingCode, DataElements.Amount, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.Currency, DataElements.PinBlock];
+    private static readonly int[] BalanceMandatory = [DataElements.ProcessingCode, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.PinBlock];
+    private static readonly int[] Echoed = [DataElements.PrimaryAccountNumber, DataElements.ProcessingCode, DataElements.Amount, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.LocalTime, DataElements.LocalDate, DataElements.AcquirerId, DataElements.TerminalId, DataElements.Currency];
 
     private readonly TransactionKind _kind;
     private readonly ILedger _ledger;
@@ -50,10 +50,10 @@ internal sealed class CardTransactionHandler : IMessageHandler
             return;
         }
 
-        request.TryGetNumber(4, out var amount);
-        request.TryGetNumber(49, out var currency);
+        request.TryGetNumber(DataElements.Amount, out var amount);
+        request.TryGetNumber(DataElements.Currency, out var currency);
         var panText = System.Text.Encoding.ASCII.GetString(pan);
-        var pin = _pins.Verify(context.Terminal!, pan, request.Get(52), _time.GetUtcNow());
+        var pin = _pins.Verify(context.Terminal!, pan, request.Get(DataElements.PinBlock), _time.GetUtcNow());
         var ledgerRequest = new LedgerRequest
         {
             Kind = _kind,

@@ -15,14 +15,14 @@ internal static class HostRoutes
         var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time);
         var reversal = new ReversalHandler(ledger, time);
         return new RouteTable.Builder()
-            .Map(800, new NetworkManagementHandler(ledger, loggers.CreateLogger<NetworkManagementHandler>()))
-            .Map(100, TransactionTypes.BalanceInquiry, balance)
-            .Map(100, TransactionTypes.BalanceInquiryAlternate, balance)
-            .Map(200, TransactionTypes.BalanceInquiry, balance)
-            .Map(200, TransactionTypes.BalanceInquiryAlternate, balance)
-            .Map(200, TransactionTypes.CashWithdrawal, withdrawal)
-            .Map(400, TransactionTypes.CashWithdrawal, reversal)
-            .Map(420, TransactionTypes.CashWithdrawal, reversal)
+            .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, loggers.CreateLogger<NetworkManagementHandler>()))
+            .Map(MessageTypes.AuthorizationRequest, TransactionTypes.BalanceInquiry, balance)
+            .Map(MessageTypes.AuthorizationRequest, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(MessageTypes.FinancialRequest, TransactionTypes.BalanceInquiry, balance)
+            .Map(MessageTypes.FinancialRequest, TransactionTypes.BalanceInquiryAlternate, balance)
+            .Map(MessageTypes.FinancialRequest, TransactionTypes.CashWithdrawal, withdrawal)
+            .Map(MessageTypes.ReversalRequest, TransactionTypes.CashWithdrawal, reversal)
+            .Map(MessageTypes.ReversalAdvice, TransactionTypes.CashWithdrawal, reversal)
             .Build();
     }
 }

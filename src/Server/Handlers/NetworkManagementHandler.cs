@@ -14,8 +14,8 @@ namespace SocketAtm.Server.Handlers;
 internal sealed class NetworkManagementHandler : IMessageHandler
 {
     private const int KeyExchangeDataLength = 82;
-    private static readonly int[] Mandatory = [7, 11, 41, 70];
-    private static readonly int[] Echoed = [7, 11, 41, 70];
+    private static readonly int[] Mandatory = [DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.NetworkManagementCode];
+    private static readonly int[] Echoed = [DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.NetworkManagementCode];
 
     private readonly ILedger _ledger;
     private readonly ILogger _logger;
@@ -36,7 +36,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
     {
         var request = context.Request;
         var terminal = context.Terminal!;
-        request.TryGetNumber(70, out var code);
+        request.TryGetNumber(DataElements.NetworkManagementCode, out var code);
         string responseCode;
         switch (code)
         {
@@ -52,7 +52,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
                 responseCode = ResponseCodes.Approved;
                 break;
             case NetworkManagementCodes.KeyExchange:
-                responseCode = context.Terminals.TryFind(request.Get(41), out _, out _)
+                responseCode = context.Terminals.TryFind(request.Get(DataElements.TerminalId), out _, out _)
                     ? await ExchangeKeysAsync(context, terminal, cancellationToken)
                     : ResponseCodes.NotPermittedToTerminal;
                 break;
@@ -76,7 +76,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
 
         var data = new byte[KeyExchangeDataLength];
         KeyExchangeData.Write(terminal.MasterKey, pinKey, macKey, data);
-        context.Response.Set(48, data);
+        context.Response.Set(DataElements.AdditionalData, data);
         CryptographicOperations.ZeroMemory(data);
         return ResponseCodes.Approved;
     }

@@ -11,8 +11,8 @@ namespace SocketAtm.Server.Handlers;
 /// </summary>
 internal sealed class ReversalHandler : IMessageHandler
 {
-    private static readonly int[] Mandatory = [3, 4, 7, 11, 41, 90];
-    private static readonly int[] Echoed = [2, 3, 4, 7, 11, 32, 41, 49, 90, 95];
+    private static readonly int[] Mandatory = [DataElements.ProcessingCode, DataElements.Amount, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.OriginalDataElements];
+    private static readonly int[] Echoed = [DataElements.PrimaryAccountNumber, DataElements.ProcessingCode, DataElements.Amount, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.AcquirerId, DataElements.TerminalId, DataElements.Currency, DataElements.OriginalDataElements, DataElements.ReplacementAmounts];
 
     private readonly ILedger _ledger;
     private readonly TimeProvider _time;
@@ -38,8 +38,8 @@ internal sealed class ReversalHandler : IMessageHandler
             return;
         }
 
-        request.TryGetNumber(4, out var amount);
-        request.TryGetNumber(49, out var currency);
+        request.TryGetNumber(DataElements.Amount, out var amount);
+        request.TryGetNumber(DataElements.Currency, out var currency);
         var ledgerRequest = new LedgerRequest
         {
             Kind = TransactionKind.Reversal,

@@ -30,7 +30,7 @@ internal sealed class SecurityViolationHandler : IMessageHandler
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        request.TryGetNumber(4, out var amount);
+        request.TryGetNumber(DataElements.Amount, out var amount);
         var pan = CardFields.Pan(request);
         var violation = new LedgerRequest
         {
@@ -50,13 +50,13 @@ internal sealed class SecurityViolationHandler : IMessageHandler
 
     private static TransactionKind KindOf(IsoMessage request)
     {
-        var mtiClass = RouteTable.ClassOf(request.Mti);
-        if (mtiClass is 400 or 420)
+        var mtiClass = MessageTypes.ClassOf(request.Mti);
+        if (mtiClass is MessageTypes.ReversalRequest or MessageTypes.ReversalAdvice)
         {
             return TransactionKind.Reversal;
         }
 
-        var processingCode = request.Get(3);
+        var processingCode = request.Get(DataElements.ProcessingCode);
         return processingCode.Length >= 2 && processingCode[0] == (byte)'0' && processingCode[1] == (byte)'1'
             ? TransactionKind.Withdrawal
             : TransactionKind.BalanceInquiry;

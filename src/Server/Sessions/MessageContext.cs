@@ -53,5 +53,5 @@ internal sealed class MessageContext
     }
 
     /// <summary>Sets DE 39 on the response.</summary>
-    public void Answer(string responseCode) => Response.Set(39, responseCode);
+    public void Answer(string responseCode) => Response.Set(DataElements.ResponseCode, responseCode);
 }

@@ -18,7 +18,7 @@ namespace SocketAtm.Server.Sessions;
 internal sealed class MessageDispatcher
 {
     /// <summary>Data elements echoed when the MTI has no route (PROTOCOL.md §6.6); a route knows its own.</summary>
-    private static readonly int[] EchoedWithoutRoute = [7, 11, 41];
+    private static readonly int[] EchoedWithoutRoute = [DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId];
 
     private static readonly string[] ResponseCodeStrings = Enumerable.Range(0, 100)
         .Select(n => n.ToString("D2", CultureInfo.InvariantCulture))
@@ -54,8 +54,7 @@ internal sealed class MessageDispatcher
             return ValueTask.FromResult(DispatchDecision.Close);
         }
 
-        var function = (request.Mti / 10) % 10;
-        if (function % 2 == 1)
+        if (MessageTypes.IsResponse(request.Mti))
         {
             Log.IgnoredResponseMessage(_logger, FormatMti(request.Mti));
             if (parsed)
@@ -67,7 +66,7 @@ internal sealed class MessageDispatcher
         }
 
         var response = context.Response;
-        response.Mti = ((request.Mti / 10) * 10) + 10;
+        response.Mti = MessageTypes.ResponseOf(request.Mti);
         var route = _routes.Find(request.Mti);
         context.EchoedFields = route?.EchoedFields ?? EchoedWithoutRoute;
         Echo(context);
@@ -82,7 +81,7 @@ internal sealed class MessageDispatcher
             return ValueTask.FromResult(Refuse(context, ResponseCodes.InvalidTransaction, "no route for this MTI"));
         }
 
-        if (!request.Has(41))
+        if (!request.Has(DataElements.TerminalId))
         {
             return ValueTask.FromResult(Refuse(context, ResponseCodes.FormatError, "DE 41 is missing"));
         }
@@ -97,19 +96,19 @@ internal sealed class MessageDispatcher
     public void Completed(MessageContext context)
     {
         var request = context.Request;
-        var responseCode = context.Response.Get(39);
+        var responseCode = context.Response.Get(DataElements.ResponseCode);
         var rc = responseCode.Length == 2 && char.IsAsciiDigit((char)responseCode[0]) && char.IsAsciiDigit((char)responseCode[1])
             ? ResponseCodeStrings[((responseCode[0] - '0') * 10) + (responseCode[1] - '0')]
             : "--";
         var elapsed = _time.GetElapsedTime(context.StartedAt).TotalMilliseconds;
         _metrics.MessageAnswered(request.Mti, rc, elapsed);
-        if (RouteTable.ClassOf(request.Mti) != 800 && _logger.IsEnabled(LogLevel.Information))
+        if (MessageTypes.ClassOf(request.Mti) != MessageTypes.NetworkManagementRequest && _logger.IsEnabled(LogLevel.Information))
         {
-            request.TryGetNumber(4, out var amount);
+            request.TryGetNumber(DataElements.Amount, out var amount);
             Log.Transaction(
                 _logger,
                 FormatMti(request.Mti),
-                request.GetString(3) ?? "------",
+                request.GetString(DataElements.ProcessingCode) ?? "------",
                 SensitiveData.MaskPan(CardFields.Pan(request)),
                 amount,
                 rc,
@@ -136,7 +135,7 @@ internal sealed class MessageDispatcher
         }
     }
 
-    public static string FormatMti(int mti) => mti < 0 ? "????" : mti.ToString("D4", CultureInfo.InvariantCulture);
+    public static string FormatMti(int mti) => MessageTypes.Format(mti);
 
     private DispatchDecision CheckTerminalAndRoute(MessageContext context, MessageRoute route, TerminalRecord? terminal)
     {
@@ -165,7 +164,7 @@ internal sealed class MessageDispatcher
                 context.ResponseMacKey = verifiedMacKey ?? terminal.MacKey;
             }
 
-            if (!context.Terminals.TryFind(request.Get(41), out _, out _))
+            if (!context.Terminals.TryFind(request.Get(DataElements.TerminalId), out _, out _))
             {
                 return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not signed on over this connection");
             }
@@ -228,7 +227,7 @@ internal sealed class MessageDispatcher
     private async ValueTask<DispatchDecision> RefuseMalformedAsync(MessageContext context, MessageRoute? route, CancellationToken cancellationToken)
     {
         context.Answer(ResponseCodes.FormatError);
-        if (route is { Representative.IsFinancial: true } && context.Request.Has(41))
+        if (route is { Representative.IsFinancial: true } && context.Request.Has(DataElements.TerminalId))
         {
             var terminal = await FindTerminalAsync(context, cancellationToken);
             if (terminal is { Enabled: true, RequiresMac: true })
@@ -243,7 +242,7 @@ internal sealed class MessageDispatcher
     private ValueTask<TerminalRecord?> FindTerminalAsync(MessageContext context, CancellationToken cancellationToken)
     {
         // A signed-on terminal's id string already exists; only a first contact allocates one.
-        var field = context.Request.Get(41);
+        var field = context.Request.Get(DataElements.TerminalId);
         var terminalId = context.Terminals.TryFind(field, out var signedOnId, out _)
             ? signedOnId
             : Encoding.ASCII.GetString(field).TrimEnd(' ');

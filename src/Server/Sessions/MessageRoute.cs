@@ -46,13 +46,8 @@ internal sealed class MessageRoute
             return Representative;
         }
 
-        var code = request.Get(3);
-        if (code.Length != 6 || code[4] != (byte)'0' || code[5] != (byte)'0')
-        {
-            return null;
-        }
-
-        var transactionType = ((code[0] - '0') * 10) + (code[1] - '0');
-        return _byTransaction.GetValueOrDefault(transactionType);
+        return ProcessingCodes.TryReadTransactionType(request.Get(DataElements.ProcessingCode), out var transactionType)
+            ? _byTransaction.GetValueOrDefault(transactionType)
+            : null;
     }
 }

@@ -15,11 +15,8 @@ internal sealed class RouteTable
 
     private RouteTable(FrozenDictionary<int, MessageRoute> byMti) => _byMti = byMti;
 
-    /// <summary>The MTI class of a request: the repeat bit (last digit 1) cleared, so 0201 routes like 0200.</summary>
-    public static int ClassOf(int mti) => mti - (mti % 2);
-
     /// <summary>The route for the request's MTI class, or null when the host does not handle the MTI.</summary>
-    public MessageRoute? Find(int mti) => _byMti.GetValueOrDefault(ClassOf(mti));
+    public MessageRoute? Find(int mti) => _byMti.GetValueOrDefault(MessageTypes.ClassOf(mti));
 
     /// <summary>Collects routes and freezes them into a table.</summary>
     public sealed class Builder
@@ -30,7 +27,7 @@ internal sealed class RouteTable
         /// <summary>Routes every request of MTI class <paramref name="mti"/> to <paramref name="handler"/>.</summary>
         public Builder Map(int mti, IMessageHandler handler)
         {
-            _byMti.Add(ClassOf(mti), handler);
+            _byMti.Add(MessageTypes.ClassOf(mti), handler);
             return this;
         }
 
@@ -38,9 +35,9 @@ internal sealed class RouteTable
         public Builder Map(int mti, int transactionType, IMessageHandler handler)
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThan(transactionType, 99);
-            if (!_byTransaction.TryGetValue(ClassOf(mti), out var handlers))
+            if (!_byTransaction.TryGetValue(MessageTypes.ClassOf(mti), out var handlers))
             {
-                _byTransaction[ClassOf(mti)] = handlers = [];
+                _byTransaction[MessageTypes.ClassOf(mti)] = handlers = [];
             }
 
             handlers.Add(transactionType, handler);

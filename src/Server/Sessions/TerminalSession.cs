@@ -244,7 +244,7 @@ internal sealed class TerminalSession : IDisposable
         }
 
         // Every line logged while this request is handled, including after its awaits, names the terminal.
-        var terminalScope = _terminals.LogScopeFor(context.Request.Get(41));
+        var terminalScope = _terminals.LogScopeFor(context.Request.Get(DataElements.TerminalId));
         using var scope = terminalScope is null ? null : _logger.BeginScope(terminalScope);
         var preparing = _services.Dispatcher.PrepareAsync(context, parsed, error, _abort.Token);
         if (!preparing.IsCompletedSuccessfully)

@@ -1,3 +1,5 @@
+using SocketAtm.Protocol.Vocabulary;
+
 namespace SocketAtm.Client;
 
 /// <summary>The answer to a network management request (0800): sign-on, sign-off, echo or key exchange.</summary>
@@ -7,5 +9,5 @@ namespace SocketAtm.Client;
 public sealed record NetworkResult(string? ResponseCode, TimeSpan RoundTrip, string? Problem = null)
 {
     /// <summary>True when the host answered 00 and the terminal had nothing to object.</summary>
-    public bool IsApproved => ResponseCode == "00" && Problem is null;
+    public bool IsApproved => ResponseCode == ResponseCodes.Approved && Problem is null;
 }

@@ -1,3 +1,4 @@
+using SocketAtm.Protocol.Vocabulary;
 namespace SocketAtm.Client;
 
 /// <summary>The meaning of every response code (DE 39) of PROTOCOL.md §10, in a few words.</summary>
@@ -5,29 +6,29 @@ public static class ResponseCodeText
 {
     private static readonly Dictionary<string, string> Meanings = new(StringComparer.Ordinal)
     {
-        ["00"] = "Approved",
-        ["12"] = "Invalid transaction",
-        ["13"] = "Invalid amount",
-        ["14"] = "Invalid card number",
-        ["25"] = "Unable to locate original",
-        ["30"] = "Format error",
-        ["39"] = "No credit account",
-        ["41"] = "Lost card",
-        ["43"] = "Stolen card",
-        ["51"] = "Insufficient funds",
-        ["52"] = "No checking account",
-        ["53"] = "No savings account",
-        ["54"] = "Expired card",
-        ["55"] = "Incorrect PIN",
-        ["58"] = "Transaction not permitted to terminal",
-        ["61"] = "Exceeds amount limit",
-        ["62"] = "Restricted card",
-        ["63"] = "Security violation",
-        ["65"] = "Exceeds frequency limit",
-        ["75"] = "PIN tries exceeded",
-        ["91"] = "Issuer unavailable",
-        ["94"] = "Duplicate transmission",
-        ["96"] = "System malfunction",
+        [ResponseCodes.Approved] = "Approved",
+        [ResponseCodes.InvalidTransaction] = "Invalid transaction",
+        [ResponseCodes.InvalidAmount] = "Invalid amount",
+        [ResponseCodes.InvalidCardNumber] = "Invalid card number",
+        [ResponseCodes.UnableToLocateOriginal] = "Unable to locate original",
+        [ResponseCodes.FormatError] = "Format error",
+        [ResponseCodes.NoCreditAccount] = "No credit account",
+        [ResponseCodes.LostCard] = "Lost card",
+        [ResponseCodes.StolenCard] = "Stolen card",
+        [ResponseCodes.InsufficientFunds] = "Insufficient funds",
+        [ResponseCodes.NoCheckingAccount] = "No checking account",
+        [ResponseCodes.NoSavingsAccount] = "No savings account",
+        [ResponseCodes.ExpiredCard] = "Expired card",
+        [ResponseCodes.IncorrectPin] = "Incorrect PIN",
+        [ResponseCodes.NotPermittedToTerminal] = "Transaction not permitted to terminal",
+        [ResponseCodes.ExceedsAmountLimit] = "Exceeds amount limit",
+        [ResponseCodes.RestrictedCard] = "Restricted card",
+        [ResponseCodes.SecurityViolation] = "Security violation",
+        [ResponseCodes.ExceedsFrequencyLimit] = "Exceeds frequency limit",
+        [ResponseCodes.PinTriesExceeded] = "PIN tries exceeded",
+        [ResponseCodes.IssuerUnavailable] = "Issuer unavailable",
+        [ResponseCodes.DuplicateTransmission] = "Duplicate transmission",
+        [ResponseCodes.SystemMalfunction] = "System malfunction",
     };
 
     /// <summary>The response codes PROTOCOL.md defines.</summary>

@@ -1,3 +1,5 @@
+using SocketAtm.Protocol.Vocabulary;
+
 namespace SocketAtm.Client;
 
 /// <summary>The end of a reversal (0400, repeated as 0401 until an 0410 arrives).</summary>
@@ -9,5 +11,5 @@ namespace SocketAtm.Client;
 public sealed record ReversalResult(ReversalOutcome Outcome, string? ResponseCode, long DispensedAmount, int Attempts, RequestTrace? Trace)
 {
     /// <summary>True when the host acknowledged the reversal with 00.</summary>
-    public bool IsReversed => Outcome == ReversalOutcome.Acknowledged && ResponseCode == "00";
+    public bool IsReversed => Outcome == ReversalOutcome.Acknowledged && ResponseCode == ResponseCodes.Approved;
 }

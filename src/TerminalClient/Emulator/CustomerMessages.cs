@@ -1,4 +1,5 @@
 using SocketAtm.Client;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.TerminalClient.Emulator;
 
@@ -9,28 +10,28 @@ internal static class CustomerMessages
 
     private static readonly Dictionary<string, string> Declines = new(StringComparer.Ordinal)
     {
-        ["12"] = "This transaction is not available for your card.",
-        ["13"] = "That amount cannot be dispensed. Please choose another amount.",
-        ["14"] = "Your card number is not recognised. Please contact your bank.",
-        ["25"] = "Your bank could not find the original transaction.",
-        ["30"] = "Your bank could not read the request. Please try again.",
-        ["39"] = "Your card has no credit account.",
-        ["41"] = "This card has been reported lost and cannot be used. Please contact your bank.",
-        ["43"] = "This card has been reported stolen and cannot be used. Please contact your bank.",
-        ["51"] = "There are not enough funds in your account for this withdrawal.",
-        ["52"] = "Your card has no checking account.",
-        ["53"] = "Your card has no savings account.",
-        ["54"] = "Your card has expired. Please contact your bank for a new one.",
-        ["55"] = "The PIN you entered is incorrect.",
-        ["58"] = "This ATM cannot carry out transactions at the moment. Please use another ATM.",
-        ["61"] = "This withdrawal would exceed your daily withdrawal limit.",
-        ["62"] = "Your card is restricted. Please contact your bank.",
-        ["63"] = "A security check failed. " + NoMoneyTaken,
-        ["65"] = "You have reached the number of withdrawals allowed today.",
-        ["75"] = "You have entered an incorrect PIN too many times. Your card is blocked; please contact your bank.",
-        ["91"] = "Your bank is not available at the moment. Please try again later.",
-        ["94"] = "This transaction has already been processed.",
-        ["96"] = "Your bank had a technical problem. " + NoMoneyTaken,
+        [ResponseCodes.InvalidTransaction] = "This transaction is not available for your card.",
+        [ResponseCodes.InvalidAmount] = "That amount cannot be dispensed. Please choose another amount.",
+        [ResponseCodes.InvalidCardNumber] = "Your card number is not recognised. Please contact your bank.",
+        [ResponseCodes.UnableToLocateOriginal] = "Your bank could not find the original transaction.",
+        [ResponseCodes.FormatError] = "Your bank could not read the request. Please try again.",
+        [ResponseCodes.NoCreditAccount] = "Your card has no credit account.",
+        [ResponseCodes.LostCard] = "This card has been reported lost and cannot be used. Please contact your bank.",
+        [ResponseCodes.StolenCard] = "This card has been reported stolen and cannot be used. Please contact your bank.",
+        [ResponseCodes.InsufficientFunds] = "There are not enough funds in your account for this withdrawal.",
+        [ResponseCodes.NoCheckingAccount] = "Your card has no checking account.",
+        [ResponseCodes.NoSavingsAccount] = "Your card has no savings account.",
+        [ResponseCodes.ExpiredCard] = "Your card has expired. Please contact your bank for a new one.",
+        [ResponseCodes.IncorrectPin] = "The PIN you entered is incorrect.",
+        [ResponseCodes.NotPermittedToTerminal] = "This ATM cannot carry out transactions at the moment. Please use another ATM.",
+        [ResponseCodes.ExceedsAmountLimit] = "This withdrawal would exceed your daily withdrawal limit.",
+        [ResponseCodes.RestrictedCard] = "Your card is restricted. Please contact your bank.",
+        [ResponseCodes.SecurityViolation] = "A security check failed. " + NoMoneyTaken,
+        [ResponseCodes.ExceedsFrequencyLimit] = "You have reached the number of withdrawals allowed today.",
+        [ResponseCodes.PinTriesExceeded] = "You have entered an incorrect PIN too many times. Your card is blocked; please contact your bank.",
+        [ResponseCodes.IssuerUnavailable] = "Your bank is not available at the moment. Please try again later.",
+        [ResponseCodes.DuplicateTransmission] = "This transaction has already been processed.",
+        [ResponseCodes.SystemMalfunction] = "Your bank had a technical problem. " + NoMoneyTaken,
     };
 
     /// <summary>The sentence for a decline with response code <paramref name="responseCode"/>.</summary>

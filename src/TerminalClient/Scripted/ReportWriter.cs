@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SocketAtm.Client;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.TerminalClient.Scripted;
 
@@ -47,8 +48,8 @@ internal sealed class ReportWriter
                 switch (result)
                 {
                     case TransactionApproved approved:
-                        writer.WriteString("responseCode", "00");
-                        writer.WriteString("meaning", ResponseCodeText.Meaning("00"));
+                        writer.WriteString("responseCode", ResponseCodes.Approved);
+                        writer.WriteString("meaning", ResponseCodeText.Meaning(ResponseCodes.Approved));
                         writer.WriteString("authorizationId", approved.AuthorizationId);
                         writer.WriteString("retrievalReferenceNumber", approved.RetrievalReferenceNumber);
                         writer.WriteString("card", approved.MaskedPan);

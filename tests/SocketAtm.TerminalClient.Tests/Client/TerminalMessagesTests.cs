@@ -1,5 +1,6 @@
 using SocketAtm.Client;
 using SocketAtm.Client.Messages;
+using SocketAtm.Protocol.Composites;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
 
@@ -29,7 +30,7 @@ public sealed class TerminalMessagesTests
 
         Assert.Equal("020000012303140935120000012345600000000000", TerminalMessages.OriginalDataElements(original));
         Assert.Equal("020000012303140935120000000000000000000000", TerminalMessages.OriginalDataElements(original with { AcquirerId = null }));
-        Assert.Equal("000000004000000000000000000000000000000000", TerminalMessages.ReplacementAmounts(4000));
+        Assert.Equal("000000004000000000000000000000000000000000", ReplacementAmounts.Format(4000));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using SocketAtm.Protocol.Composites;
 using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Protocol.Vocabulary;
 using SocketAtm.Protocol.Security;
 
 namespace SocketAtm.Client.Messages;
@@ -8,19 +10,19 @@ namespace SocketAtm.Client.Messages;
 /// <summary>The requests a terminal sends and the parts of responses it reads, laid out as PROTOCOL.md §6 and §9 say.</summary>
 internal static class TerminalMessages
 {
-    public const int NetworkManagement = 800;
-    public const int Authorization = 100;
-    public const int Financial = 200;
-    public const int Reversal = 400;
-    public const int ReversalRepeat = 401;
+    public const int NetworkManagement = MessageTypes.NetworkManagementRequest;
+    public const int Authorization = MessageTypes.AuthorizationRequest;
+    public const int Financial = MessageTypes.FinancialRequest;
+    public const int Reversal = MessageTypes.ReversalRequest;
+    public const int ReversalRepeat = MessageTypes.ReversalRequestRepeat;
 
-    public const int SignOn = 1;
-    public const int SignOff = 2;
-    public const int Echo = 301;
-    public const int KeyExchange = 161;
+    public const int SignOn = NetworkManagementCodes.SignOn;
+    public const int SignOff = NetworkManagementCodes.SignOff;
+    public const int Echo = NetworkManagementCodes.Echo;
+    public const int KeyExchange = NetworkManagementCodes.KeyExchange;
 
     /// <summary>The response MTI of a request: third digit up by one, last digit 0 (0401 → 0410).</summary>
-    public static int ResponseMti(int requestMti) => (requestMti / 10 * 10) + 10;
+    public static int ResponseMti(int requestMti) => MessageTypes.ResponseOf(requestMti);
 
     /// <summary>DE 7: MMDDhhmmss in GMT.</summary>
     public static string TransmissionDateTime(DateTimeOffset now) =>
@@ -33,10 +35,10 @@ internal static class TerminalMessages
     public static void SetNetworkManagement(IsoMessage message, string terminalId, int stan, string transmissionDateTime, int code)
     {
         message.Mti = NetworkManagement;
-        message.Set(7, transmissionDateTime);
-        message.SetNumber(11, stan);
-        message.Set(41, terminalId);
-        message.SetNumber(70, code);
+        message.Set(DataElements.TransmissionDateTime, transmissionDateTime);
+        message.SetNumber(DataElements.Stan, stan);
+        message.Set(DataElements.TerminalId, terminalId);
+        message.SetNumber(DataElements.NetworkManagementCode, code);
     }
 
     /// <summary>A balance inquiry (0100) or withdrawal (0200): card, amount, trace, terminal and the PIN block under <paramref name="pinKey"/>.</summary>
@@ -52,19 +54,19 @@ internal static class TerminalMessages
         ReadOnlySpan<byte> pinKey)
     {
         message.Mti = mti;
-        message.Set(2, pan);
-        message.Set(3, processingCode);
+        message.Set(DataElements.PrimaryAccountNumber, pan);
+        message.Set(DataElements.ProcessingCode, processingCode);
         if (amount is { } value)
         {
-            message.SetNumber(4, value);
+            message.SetNumber(DataElements.Amount, value);
         }
 
         SetTrace(message, identity);
-        message.Set(12, identity.LocalTime.ToString("HHmmss", CultureInfo.InvariantCulture));
-        message.Set(13, identity.LocalTime.ToString("MMdd", CultureInfo.InvariantCulture));
+        message.Set(DataElements.LocalTime, identity.LocalTime.ToString("HHmmss", CultureInfo.InvariantCulture));
+        message.Set(DataElements.LocalDate, identity.LocalTime.ToString("MMdd", CultureInfo.InvariantCulture));
         if (currencyCode is { } currency)
         {
-            message.SetNumber(49, currency);
+            message.SetNumber(DataElements.Currency, currency);
         }
 
         Span<byte> pinDigits = stackalloc byte[PinBlock.MaxPinLength];
@@ -75,7 +77,7 @@ internal static class TerminalMessages
             var pinLength = ToAscii(pin, pinDigits);
             var panLength = ToAscii(pan, panDigits);
             PinBlock.Encrypt(pinKey, pinDigits[..pinLength], panDigits[..panLength], block);
-            message.Set(52, block);
+            message.Set(DataElements.PinBlock, block);
         }
         finally
         {
@@ -89,55 +91,49 @@ internal static class TerminalMessages
     public static void SetReversal(IsoMessage message, int mti, RequestIdentity identity, OriginalRequest original, long? dispensed)
     {
         message.Mti = mti;
-        message.Set(3, original.ProcessingCode);
-        message.SetNumber(4, original.Amount);
+        message.Set(DataElements.ProcessingCode, original.ProcessingCode);
+        message.SetNumber(DataElements.Amount, original.Amount);
         SetTrace(message, identity);
-        message.Set(90, OriginalDataElements(original));
+        message.Set(DataElements.OriginalDataElements, OriginalDataElements(original));
         if (dispensed is { } amount)
         {
-            message.Set(95, ReplacementAmounts(amount));
+            message.Set(DataElements.ReplacementAmounts, ReplacementAmounts.Format(amount));
         }
     }
 
-    /// <summary>DE 90: original MTI, STAN, DE 7, acquirer id (11 digits), forwarding institution (11 zeros).</summary>
-    public static string OriginalDataElements(OriginalRequest original) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{original.Mti:D4}{original.Stan:D6}{original.TransmissionDateTime}{(original.AcquirerId ?? string.Empty).PadLeft(11, '0')}00000000000");
-
-    /// <summary>DE 95: the amount actually dispensed (12 digits), then an unused settlement amount and two unused fees.</summary>
-    public static string ReplacementAmounts(long dispensed) =>
-        string.Create(CultureInfo.InvariantCulture, $"{dispensed:D12}{new string('0', 30)}");
+    /// <summary>DE 90 naming <paramref name="original"/> (<see cref="Protocol.Composites.OriginalDataElements"/>).</summary>
+    public static string OriginalDataElements(OriginalRequest original) =>
+        new OriginalDataElements(original.Mti, original.Stan, original.TransmissionDateTime, original.AcquirerId ?? string.Empty).Format();
 
     /// <summary>The response code (DE 39), or "--" when the response has none.</summary>
-    public static string ResponseCode(IsoMessage response) => response.GetString(39) ?? "--";
+    public static string ResponseCode(IsoMessage response) => response.GetString(DataElements.ResponseCode) ?? "--";
 
-    /// <summary>The ledger (01) and available (02) balances of DE 54 for <paramref name="account"/>, or null.</summary>
+    /// <summary>
+    /// The ledger and available balances of DE 54 for <paramref name="account"/> (for the default account, of the first
+    /// block's account), or null. Blocks that are not well formed are skipped.
+    /// </summary>
     public static AccountBalance? ReadBalance(IsoMessage response, AccountType account)
     {
-        var text = response.Get(54);
+        var field = response.Get(DataElements.AdditionalAmounts);
         long? ledger = null;
         long? available = null;
         var currency = 0;
-        string? accountCode = account == AccountType.Default ? null : ((int)account).ToString("D2", CultureInfo.InvariantCulture);
-        for (var offset = 0; offset + 20 <= text.Length; offset += 20)
+        int? accountCode = account == AccountType.Default ? null : (int)account;
+        for (var index = 0; index < AdditionalAmounts.BlockCount(field); index++)
         {
-            var block = text.Slice(offset, 20);
-            var blockAccount = System.Text.Encoding.ASCII.GetString(block[..2]);
-            accountCode ??= blockAccount;
-            if (blockAccount != accountCode || !TryDigits(block.Slice(4, 3), out var blockCurrency) || !TryDigits(block.Slice(8, 12), out var amount))
+            if (!AdditionalAmounts.TryReadBlock(field, index, out var block) || block.AccountType != (accountCode ??= block.AccountType))
             {
                 continue;
             }
 
-            var signed = block[7] == (byte)'D' ? -amount : amount;
-            currency = (int)blockCurrency;
-            if (block[2] == (byte)'0' && block[3] == (byte)'1')
+            currency = block.Currency;
+            if (block.AmountType == AdditionalAmounts.LedgerBalance)
             {
-                ledger = signed;
+                ledger = block.Amount;
             }
-            else if (block[2] == (byte)'0' && block[3] == (byte)'2')
+            else if (block.AmountType == AdditionalAmounts.AvailableBalance)
             {
-                available = signed;
+                available = block.Amount;
             }
         }
 
@@ -154,14 +150,14 @@ internal static class TerminalMessages
 
     private static void SetTrace(IsoMessage message, RequestIdentity identity)
     {
-        message.Set(7, identity.TransmissionDateTime);
-        message.SetNumber(11, identity.Stan);
+        message.Set(DataElements.TransmissionDateTime, identity.TransmissionDateTime);
+        message.SetNumber(DataElements.Stan, identity.Stan);
         if (identity.AcquirerId is not null)
         {
-            message.Set(32, identity.AcquirerId);
+            message.Set(DataElements.AcquirerId, identity.AcquirerId);
         }
 
-        message.Set(41, identity.TerminalId);
+        message.Set(DataElements.TerminalId, identity.TerminalId);
     }
 
     private static int ToAscii(string digits, Span<byte> destination)
@@ -172,21 +168,5 @@ internal static class TerminalMessages
         }
 
         return digits.Length;
-    }
-
-    private static bool TryDigits(ReadOnlySpan<byte> digits, out long value)
-    {
-        value = 0;
-        foreach (var b in digits)
-        {
-            if (b is < (byte)'0' or > (byte)'9')
-            {
-                return false;
-            }
-
-            value = (value * 10) + (b - '0');
-        }
-
-        return true;
     }
 }

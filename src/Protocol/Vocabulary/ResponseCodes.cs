@@ -1,7 +1,7 @@
-namespace SocketAtm.Server;
+namespace SocketAtm.Protocol.Vocabulary;
 
-/// <summary>The ISO 8583:1987 response codes (DE 39) SocketAtm answers with; PROTOCOL.md says when each is used.</summary>
-internal static class ResponseCodes
+/// <summary>The ISO 8583:1987 response codes (DE 39) SocketAtm answers with; PROTOCOL.md §8 says when each is used.</summary>
+public static class ResponseCodes
 {
     public const string Approved = "00";
     public const string InvalidTransaction = "12";

@@ -1,9 +1,0 @@
-namespace SocketAtm.Server.Handlers;
-
-/// <summary>Transaction types: the first two digits of the processing code (DE 3).</summary>
-internal static class TransactionTypes
-{
-    public const int CashWithdrawal = 1;
-    public const int BalanceInquiry = 30;
-    public const int BalanceInquiryAlternate = 31;
-}
