@@ -40,7 +40,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly ulong _packedTerminalId;
     private readonly KeyExchangeGate _gate = new();
     private readonly CancellationTokenSource _closing = new();
-    private readonly OutstandingReversals _reversals = new();
+    private readonly Reversals.OutstandingReversals _reversals = new();
     private readonly WorkingKeys _keys;
     private volatile LinkSession? _signedOnSession;
     private volatile string? _lastSignOnCode;

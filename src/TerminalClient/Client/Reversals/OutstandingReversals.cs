@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace SocketAtm.Client;
+namespace SocketAtm.Client.Reversals;
 
 /// <summary>
 /// The reversals a terminal has started and the host has not acknowledged yet, one per original withdrawal: a second
