@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
+using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
 using SocketAtm.Client.Messages;
 using SocketAtm.Client.Security;
@@ -36,12 +37,11 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly TerminalClientOptions _options;
     private readonly bool _ownsConnection;
     private readonly ILogger _logger;
-    private readonly StanGenerator _stans;
-    private readonly ulong _packedTerminalId;
     private readonly KeyExchangeGate _gate = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly Reversals.OutstandingReversals _reversals = new();
     private readonly WorkingKeys _keys;
+    private readonly TerminalExchange _exchange;
     private volatile LinkSession? _signedOnSession;
     private volatile string? _lastSignOnCode;
     private int _disposed;
@@ -54,9 +54,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         _logger = connection.Logger;
         TerminalId = options.TerminalId;
         UsesMac = options.ResolveUseMac();
-        _stans = new StanGenerator(options.InitialStan ?? StanGenerator.RandomFirst());
-        _packedTerminalId = RequestKey.PackTerminalId(options.TerminalId);
         _keys = new WorkingKeys(options.Keys);
+        _exchange = new TerminalExchange(connection, options, UsesMac, _keys);
     }
 
     /// <summary>DE 41 of every request.</summary>
@@ -123,7 +122,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
                 return NotSignedOn();
             }
 
-            var identity = NextIdentity(session);
+            var identity = _exchange.NextIdentity(session);
             var trace = new RequestTrace(TerminalMessages.Authorization, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("31", account);
             var request = MessagePool.Rent();
@@ -131,7 +130,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             try
             {
                 TerminalMessages.SetCardRequest(request, TerminalMessages.Authorization, processingCode, null, identity, null, pan, pin, _keys.PinKey);
-                reply = await ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
+                reply = await _exchange.ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
             }
             finally
             {
@@ -186,7 +185,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
                 return NotSignedOn();
             }
 
-            var identity = NextIdentity(session);
+            var identity = _exchange.NextIdentity(session);
             var trace = new RequestTrace(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("01", account);
             var original = new OriginalRequest(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime, _options.AcquirerId, processingCode, amount);
@@ -195,7 +194,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             try
             {
                 TerminalMessages.SetCardRequest(request, TerminalMessages.Financial, processingCode, amount, identity, _options.CurrencyCode, pan, pin, _keys.PinKey);
-                reply = await ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
+                reply = await _exchange.ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
             }
             finally
             {
@@ -325,7 +324,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
 
     internal async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken = default)
     {
-        var (code, reason, roundTrip) = await NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
+        var (code, reason, roundTrip) = await _exchange.NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
         _lastSignOnCode = code;
         if (code is null)
         {
@@ -366,13 +365,13 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     {
         Interlocked.CompareExchange(ref _signedOnSession, null, session);
         using var timeout = new CancellationTokenSource(_connection.Options.SignOffTimeout, _connection.Options.TimeProvider);
-        var (code, _, _) = await NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
+        var (code, _, _) = await _exchange.NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
         Log.SignedOff(_logger, TerminalId, code ?? "no answer");
     }
 
     internal async Task<NetworkResult> EchoOverAsync(LinkSession session, bool dropLinkIfUnanswered, CancellationToken cancellationToken = default)
     {
-        var (code, reason, roundTrip) = await NetworkRequestAsync(session, TerminalMessages.Echo, cancellationToken);
+        var (code, reason, roundTrip) = await _exchange.NetworkRequestAsync(session, TerminalMessages.Echo, cancellationToken);
         if (code is null && dropLinkIfUnanswered && reason != NoResponseReason.Cancelled && !session.IsClosed)
         {
             Log.EchoUnanswered(_logger, TerminalId, reason, session.Id);
@@ -461,67 +460,6 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         };
     }
 
-    private RequestIdentity NextIdentity(LinkSession session)
-    {
-        int stan;
-        do
-        {
-            stan = _stans.Next();
-        }
-        while (session.IsInFlight(new RequestKey(_packedTerminalId, stan)));
-
-        var time = _connection.Options.TimeProvider;
-        return new RequestIdentity(TerminalId, _options.AcquirerId, stan, TerminalMessages.TransmissionDateTime(time.GetUtcNow()), time.GetLocalNow());
-    }
-
-    /// <summary>Sends a financial request (MACed when the terminal uses MACs) and checks the MAC of its answer.</summary>
-    private async Task<Reply> ExchangeFinancialAsync(LinkSession session, IsoMessage request, int stan, CancellationToken waitToken)
-    {
-        var macKey = UsesMac ? _keys.MacKey : null;
-        var responseMti = TerminalMessages.ResponseMti(request.Mti);
-        var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, stan), responseMti, _options.RequestTimeout, macKey, waitToken);
-        if (reply.Message is { } response && macKey is not null && !RetailMac.Verify(macKey, response))
-        {
-            Log.ResponseMacInvalid(_logger, response.Mti, stan, TerminalId);
-            MessagePool.Return(response);
-            return Reply.None(NoResponseReason.MacInvalid);
-        }
-
-        return reply;
-    }
-
-    private async Task<(string? Code, NoResponseReason Reason, TimeSpan RoundTrip)> NetworkRequestAsync(LinkSession session, int code, CancellationToken waitToken)
-    {
-        var (reply, roundTrip) = await NetworkExchangeAsync(session, code, waitToken);
-        if (reply.Message is not { } response)
-        {
-            return (null, reply.Reason, roundTrip);
-        }
-
-        var responseCode = TerminalMessages.ResponseCode(response);
-        MessagePool.Return(response);
-        return (responseCode, default, roundTrip);
-    }
-
-    /// <summary>Sends an 0800 with DE 70 = <paramref name="code"/>; the caller owns (and returns) the answer.</summary>
-    private async Task<(Reply Reply, TimeSpan RoundTrip)> NetworkExchangeAsync(LinkSession session, int code, CancellationToken waitToken)
-    {
-        var time = _connection.Options.TimeProvider;
-        var identity = NextIdentity(session);
-        var request = MessagePool.Rent();
-        var started = time.GetTimestamp();
-        try
-        {
-            TerminalMessages.SetNetworkManagement(request, TerminalId, identity.Stan, identity.TransmissionDateTime, code);
-            var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, identity.Stan), 810, _options.RequestTimeout, null, waitToken);
-            return (reply, time.GetElapsedTime(started));
-        }
-        finally
-        {
-            MessagePool.Return(request);
-        }
-    }
-
     /// <summary>
     /// PROTOCOL.md §11.3: until an 0810 with valid keys comes back, the host may already use keys this terminal does not
     /// have. So an attempt without one (lost, timed out, garbled, a wrong KCV) is repeated, with a doubling pause, up to
@@ -573,7 +511,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <summary>One 0800 with DE 70 = 161; a refusal (an 0810 other than 00) leaves the keys as they were.</summary>
     private async Task<(NetworkResult Result, bool Refused)> ExchangeKeysOnceAsync(LinkSession session, int attempt, CancellationToken cancellationToken)
     {
-        var (reply, roundTrip) = await NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
+        var (reply, roundTrip) = await _exchange.NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
         if (reply.Message is not { } response)
         {
             // The request went out, so the host may have answered it and switched keys.
@@ -710,7 +648,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
                 // A repeat keeps the original reversal's DE 7 and DE 11, so the host recognises it (PROTOCOL.md §6.4).
                 if (attempts == 0)
                 {
-                    identity = NextIdentity(session);
+                    identity = _exchange.NextIdentity(session);
                     trace = new RequestTrace(TerminalMessages.Reversal, identity.Stan, identity.TransmissionDateTime);
                 }
 
@@ -721,7 +659,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
                 {
                     TerminalMessages.SetReversal(request, mti, identity, original, dispensed);
                     attempts++;
-                    reply = await ExchangeFinancialAsync(session, request, identity.Stan, CancellationToken.None);
+                    reply = await _exchange.ExchangeFinancialAsync(session, request, identity.Stan, CancellationToken.None);
                 }
                 finally
                 {
