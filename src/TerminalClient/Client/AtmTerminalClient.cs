@@ -4,6 +4,7 @@ using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
 using SocketAtm.Client.Messages;
 using SocketAtm.Client.Security;
+using SocketAtm.Client.SignOn;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
 using SocketAtm.Protocol.Security;
@@ -42,8 +43,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly Reversals.OutstandingReversals _reversals = new();
     private readonly WorkingKeys _keys;
     private readonly TerminalExchange _exchange;
-    private volatile LinkSession? _signedOnSession;
-    private volatile string? _lastSignOnCode;
+    private readonly SignOnState _signOn;
     private int _disposed;
 
     internal AtmTerminalClient(TerminalConnection connection, TerminalClientOptions options, bool ownsConnection)
@@ -56,6 +56,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         UsesMac = options.ResolveUseMac();
         _keys = new WorkingKeys(options.Keys);
         _exchange = new TerminalExchange(connection, options, UsesMac, _keys);
+        _signOn = new SignOnState(connection, options, _keys, _closing);
     }
 
     /// <summary>DE 41 of every request.</summary>
@@ -68,10 +69,10 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     public TerminalConnection Connection => _connection;
 
     /// <summary>True while the terminal is signed on over the current link.</summary>
-    public bool IsSignedOn => _signedOnSession is { IsClosed: false };
+    public bool IsSignedOn => _signOn.IsSignedOn;
 
     /// <summary>DE 39 of the last sign-on answer (null before the first, or when it went unanswered).</summary>
-    public string? LastSignOnResponseCode => _lastSignOnCode;
+    public string? LastSignOnResponseCode => _signOn.LastSignOnResponseCode;
 
     /// <summary>Reversals sent but not yet acknowledged by the host.</summary>
     public int OutstandingReversals => _reversals.Count;
@@ -108,7 +109,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     public async Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account = AccountType.Default, CancellationToken cancellationToken = default)
     {
         ValidateCard(pan, pin);
-        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
         if (session is null)
         {
             return NotSignedOn();
@@ -117,7 +118,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         await _gate.EnterAsync(cancellationToken);
         try
         {
-            if (!MaySendOver(session))
+            if (!_signOn.MaySendOver(session))
             {
                 return NotSignedOn();
             }
@@ -171,7 +172,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         ValidateCard(pan, pin);
         ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(amount, MinorUnits.MaxAmount);
-        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
         if (session is null)
         {
             return NotSignedOn();
@@ -180,7 +181,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         await _gate.EnterAsync(cancellationToken);
         try
         {
-            if (!MaySendOver(session))
+            if (!_signOn.MaySendOver(session))
             {
                 return NotSignedOn();
             }
@@ -257,7 +258,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <summary>An echo test (0800, DE 70 = 301) over the current link.</summary>
     public async Task<NetworkResult> EchoAsync(CancellationToken cancellationToken = default)
     {
-        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
         return session is null
             ? new NetworkResult(null, TimeSpan.Zero, "not signed on")
             : await EchoOverAsync(session, dropLinkIfUnanswered: false, cancellationToken);
@@ -271,7 +272,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// </summary>
     public async Task<NetworkResult> ExchangeKeysAsync(CancellationToken cancellationToken = default)
     {
-        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
         return session is null ? new NetworkResult(null, TimeSpan.Zero, "not signed on") : await ExchangeKeysOverAsync(session, cancellationToken);
     }
 
@@ -302,7 +303,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
 
         await DrainReversalsAsync();
-        var session = _signedOnSession;
+        var session = _signOn.Session;
         if (session is not null)
         {
             await SignOffOverAsync(session);
@@ -312,20 +313,14 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         await CloseAsync();
     }
 
-    internal bool IsSignedOnOver(LinkSession session) => ReferenceEquals(_signedOnSession, session) && !session.IsClosed;
+    internal bool IsSignedOnOver(LinkSession session) => _signOn.IsSignedOnOver(session);
 
-    internal void LinkClosed(LinkSession session)
-    {
-        if (Interlocked.CompareExchange(ref _signedOnSession, null, session) == session)
-        {
-            _connection.Changed.Pulse();
-        }
-    }
+    internal void LinkClosed(LinkSession session) => _signOn.LinkClosed(session);
 
     internal async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken = default)
     {
         var (code, reason, roundTrip) = await _exchange.NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
-        _lastSignOnCode = code;
+        _signOn.LastSignOnResponseCode = code;
         if (code is null)
         {
             Log.SignOnUnanswered(_logger, TerminalId, reason);
@@ -355,15 +350,13 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             }
         }
 
-        _signedOnSession = session;
-        Log.SignedOn(_logger, TerminalId, session.Id);
-        _connection.Changed.Pulse();
+        _signOn.SignedOn(session);
         return new NetworkResult(code, roundTrip);
     }
 
     internal async Task SignOffOverAsync(LinkSession session)
     {
-        Interlocked.CompareExchange(ref _signedOnSession, null, session);
+        _signOn.SigningOff(session);
         using var timeout = new CancellationTokenSource(_connection.Options.SignOffTimeout, _connection.Options.TimeProvider);
         var (code, _, _) = await _exchange.NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
         Log.SignedOff(_logger, TerminalId, code ?? "no answer");
@@ -429,7 +422,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
 
     private TransactionNotSent NotSignedOn() => new(
         TerminalId,
-        _lastSignOnCode is { } code and not "00"
+        _signOn.LastSignOnResponseCode is { } code and not "00"
             ? $"Terminal {TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
             : _keys.InDoubt
                 ? $"Terminal {TerminalId} is not signed on: a key exchange got no valid answer, so it signs on and exchanges keys again (link {_connection.State})."
@@ -553,52 +546,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private void GoOfflineWithKeysInDoubt(LinkSession session, int attempts)
     {
         Log.KeysInDoubt(_logger, TerminalId, attempts, session.Id);
-        if (Interlocked.Exchange(ref _signedOnSession, null) is not null)
-        {
-            _connection.Changed.Pulse();
-        }
-
+        _signOn.TakeOffline();
         session.Abort();
-    }
-
-    /// <summary>
-    /// Inside the gate, just before a financial request goes out: a key exchange that ran while it waited for the gate may
-    /// have left the keys in doubt and taken the terminal off this link.
-    /// </summary>
-    private bool MaySendOver(LinkSession session) => IsSignedOnOver(session) && !_keys.InDoubt;
-
-    private async Task<LinkSession?> WaitUntilSignedOnAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var time = _connection.Options.TimeProvider;
-        var started = time.GetTimestamp();
-        while (true)
-        {
-            var changed = _connection.Changed.Next;
-            if (_signedOnSession is { IsClosed: false } session)
-            {
-                return session;
-            }
-
-            if (_closing.IsCancellationRequested)
-            {
-                return null;
-            }
-
-            var remaining = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - time.GetElapsedTime(started);
-            if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
-            {
-                return null;
-            }
-
-            try
-            {
-                await changed.WaitAsync(remaining, time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                return null;
-            }
-        }
     }
 
     private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed) =>
@@ -621,7 +570,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             LinkSession? session;
             try
             {
-                session = await WaitUntilSignedOnAsync(Timeout.InfiniteTimeSpan, closing);
+                session = await _signOn.WaitUntilSignedOnAsync(Timeout.InfiniteTimeSpan, closing);
                 if (session is null)
                 {
                     break;
@@ -634,7 +583,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
                 break;
             }
 
-            if (!MaySendOver(session))
+            if (!_signOn.MaySendOver(session))
             {
                 // A key exchange took the terminal off line while this waited for the gate: wait for the next sign-on.
                 _gate.Exit();
