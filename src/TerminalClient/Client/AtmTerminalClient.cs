@@ -32,8 +32,6 @@ namespace SocketAtm.Client;
 /// </example>
 public sealed class AtmTerminalClient : IAsyncDisposable
 {
-    private const int MaxKeyExchangeAttempts = 3;
-
     private readonly TerminalConnection _connection;
     private readonly TerminalClientOptions _options;
     private readonly bool _ownsConnection;
@@ -44,6 +42,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly WorkingKeys _keys;
     private readonly TerminalExchange _exchange;
     private readonly SignOnState _signOn;
+    private readonly KeyExchanger _keyExchanger;
     private int _disposed;
 
     internal AtmTerminalClient(TerminalConnection connection, TerminalClientOptions options, bool ownsConnection)
@@ -57,6 +56,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         _keys = new WorkingKeys(options.Keys);
         _exchange = new TerminalExchange(connection, options, UsesMac, _keys);
         _signOn = new SignOnState(connection, options, _keys, _closing);
+        _keyExchanger = new KeyExchanger(connection, options, _gate, _keys, _exchange, _signOn);
     }
 
     /// <summary>DE 41 of every request.</summary>
@@ -273,7 +273,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     public async Task<NetworkResult> ExchangeKeysAsync(CancellationToken cancellationToken = default)
     {
         var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
-        return session is null ? new NetworkResult(null, TimeSpan.Zero, "not signed on") : await ExchangeKeysOverAsync(session, cancellationToken);
+        return session is null ? new NetworkResult(null, TimeSpan.Zero, "not signed on") : await _keyExchanger.ExchangeOverAsync(session, cancellationToken);
     }
 
     /// <summary>Signs on again over the current link (a terminal is signed on automatically after every connect).</summary>
@@ -342,7 +342,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         {
             // Still signed off for financial requests: none can be in flight while the keys change. Keys left in doubt
             // by an earlier exchange are settled here, whatever the options say, before anything is sent under them.
-            var exchange = await ExchangeKeysOverAsync(session, cancellationToken);
+            var exchange = await _keyExchanger.ExchangeOverAsync(session, cancellationToken);
             if (_keys.InDoubt)
             {
                 // The exchange dropped the link; the reconnect signs on and tries again.
@@ -451,103 +451,6 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             AcquirerId = _options.AcquirerId,
             ProcessingCode = processingCode,
         };
-    }
-
-    /// <summary>
-    /// PROTOCOL.md §11.3: until an 0810 with valid keys comes back, the host may already use keys this terminal does not
-    /// have. So an attempt without one (lost, timed out, garbled, a wrong KCV) is repeated, with a doubling pause, up to
-    /// <see cref="MaxKeyExchangeAttempts"/> times; if none succeeds, the terminal goes off line and drops the link, and the
-    /// reconnect signs on and exchanges keys again before any financial request. Nothing is sent under keys in doubt.
-    /// </summary>
-    private async Task<NetworkResult> ExchangeKeysOverAsync(LinkSession session, CancellationToken cancellationToken)
-    {
-        await _gate.EnterExclusiveAsync(cancellationToken);
-        try
-        {
-            var time = _connection.Options.TimeProvider;
-            var pause = _options.KeyExchangeRetryInterval;
-            for (var attempt = 1; ; attempt++)
-            {
-                var (result, refused) = await ExchangeKeysOnceAsync(session, attempt, cancellationToken);
-                if (!_keys.InDoubt)
-                {
-                    return result;
-                }
-
-                // A refusal will not change on this link soon, nor will a dead link or a caller who stopped waiting.
-                if (refused || attempt == MaxKeyExchangeAttempts || session.IsClosed || cancellationToken.IsCancellationRequested)
-                {
-                    GoOfflineWithKeysInDoubt(session, attempt);
-                    return result;
-                }
-
-                Log.KeyExchangeRepeating(_logger, TerminalId, attempt, result.Problem ?? result.ResponseCode ?? string.Empty, pause);
-                try
-                {
-                    await Task.Delay(pause, time, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    GoOfflineWithKeysInDoubt(session, attempt);
-                    return result;
-                }
-
-                pause *= 2;
-            }
-        }
-        finally
-        {
-            _gate.ExitExclusive();
-        }
-    }
-
-    /// <summary>One 0800 with DE 70 = 161; a refusal (an 0810 other than 00) leaves the keys as they were.</summary>
-    private async Task<(NetworkResult Result, bool Refused)> ExchangeKeysOnceAsync(LinkSession session, int attempt, CancellationToken cancellationToken)
-    {
-        var (reply, roundTrip) = await _exchange.NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
-        if (reply.Message is not { } response)
-        {
-            // The request went out, so the host may have answered it and switched keys.
-            _keys.MarkInDoubt();
-            Log.KeyExchangeUnanswered(_logger, TerminalId, attempt, reply.Reason);
-            return (new NetworkResult(null, roundTrip, reply.Reason.ToString()), false);
-        }
-
-        var code = TerminalMessages.ResponseCode(response);
-        try
-        {
-            if (code != "00")
-            {
-                Log.KeyExchangeRefused(_logger, TerminalId, code);
-                return (new NetworkResult(code, roundTrip), true);
-            }
-
-            if (_keys.TryInstall(response.Get(48)))
-            {
-                var (pinCheck, macCheck) = KeyCheckValues;
-                Log.KeysExchanged(_logger, TerminalId, pinCheck, macCheck);
-                return (new NetworkResult(code, roundTrip), false);
-            }
-        }
-        finally
-        {
-            MessagePool.Return(response);
-        }
-
-        // The host already uses keys this terminal could not verify: only a new exchange can fix that.
-        Log.KeyExchangeRejected(_logger, TerminalId, attempt);
-        return (new NetworkResult(code, roundTrip, "key check value mismatch"), false);
-    }
-
-    /// <summary>
-    /// Called holding the gate alone, so requests waiting for it find the terminal off line. Dropping the link (for every
-    /// terminal on it, as an unanswered sign-on does) is what brings the next sign-on, and with it the next key exchange.
-    /// </summary>
-    private void GoOfflineWithKeysInDoubt(LinkSession session, int attempts)
-    {
-        Log.KeysInDoubt(_logger, TerminalId, attempts, session.Id);
-        _signOn.TakeOffline();
-        session.Abort();
     }
 
     private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed) =>
