@@ -43,6 +43,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly TerminalExchange _exchange;
     private readonly SignOnState _signOn;
     private readonly KeyExchanger _keyExchanger;
+    private readonly SignOnSequence _signOnSequence;
     private int _disposed;
 
     internal AtmTerminalClient(TerminalConnection connection, TerminalClientOptions options, bool ownsConnection)
@@ -57,6 +58,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         _exchange = new TerminalExchange(connection, options, UsesMac, _keys);
         _signOn = new SignOnState(connection, options, _keys, _closing);
         _keyExchanger = new KeyExchanger(connection, options, _gate, _keys, _exchange, _signOn);
+        _signOnSequence = new SignOnSequence(connection, options, _keys, _exchange, _keyExchanger, _signOn);
     }
 
     /// <summary>DE 41 of every request.</summary>
@@ -317,50 +319,10 @@ public sealed class AtmTerminalClient : IAsyncDisposable
 
     internal void LinkClosed(LinkSession session) => _signOn.LinkClosed(session);
 
-    internal async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken = default)
-    {
-        var (code, reason, roundTrip) = await _exchange.NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
-        _signOn.LastSignOnResponseCode = code;
-        if (code is null)
-        {
-            Log.SignOnUnanswered(_logger, TerminalId, reason);
-            if (reason != NoResponseReason.Cancelled)
-            {
-                session.Abort();
-            }
+    internal Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken = default) =>
+        _signOnSequence.SignOnOverAsync(session, cancellationToken);
 
-            return new NetworkResult(null, roundTrip);
-        }
-
-        if (code != "00")
-        {
-            Log.SignOnRefused(_logger, TerminalId, code);
-            return new NetworkResult(code, roundTrip);
-        }
-
-        if (_options.ExchangeKeysAtSignOn || _keys.InDoubt)
-        {
-            // Still signed off for financial requests: none can be in flight while the keys change. Keys left in doubt
-            // by an earlier exchange are settled here, whatever the options say, before anything is sent under them.
-            var exchange = await _keyExchanger.ExchangeOverAsync(session, cancellationToken);
-            if (_keys.InDoubt)
-            {
-                // The exchange dropped the link; the reconnect signs on and tries again.
-                return exchange;
-            }
-        }
-
-        _signOn.SignedOn(session);
-        return new NetworkResult(code, roundTrip);
-    }
-
-    internal async Task SignOffOverAsync(LinkSession session)
-    {
-        _signOn.SigningOff(session);
-        using var timeout = new CancellationTokenSource(_connection.Options.SignOffTimeout, _connection.Options.TimeProvider);
-        var (code, _, _) = await _exchange.NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
-        Log.SignedOff(_logger, TerminalId, code ?? "no answer");
-    }
+    internal Task SignOffOverAsync(LinkSession session) => _signOnSequence.SignOffOverAsync(session);
 
     internal async Task<NetworkResult> EchoOverAsync(LinkSession session, bool dropLinkIfUnanswered, CancellationToken cancellationToken = default)
     {
