@@ -3,6 +3,7 @@ using SocketAtm.Client.Diagnostics;
 using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
 using SocketAtm.Client.Messages;
+using SocketAtm.Client.Reversals;
 using SocketAtm.Client.Security;
 using SocketAtm.Client.SignOn;
 using SocketAtm.Protocol.Iso8583;
@@ -38,12 +39,12 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly KeyExchangeGate _gate = new();
     private readonly CancellationTokenSource _closing = new();
-    private readonly Reversals.OutstandingReversals _reversals = new();
     private readonly WorkingKeys _keys;
     private readonly TerminalExchange _exchange;
     private readonly SignOnState _signOn;
     private readonly KeyExchanger _keyExchanger;
     private readonly SignOnSequence _signOnSequence;
+    private readonly ReversalEngine _reversals;
     private int _disposed;
 
     internal AtmTerminalClient(TerminalConnection connection, TerminalClientOptions options, bool ownsConnection)
@@ -59,6 +60,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         _signOn = new SignOnState(connection, options, _keys, _closing);
         _keyExchanger = new KeyExchanger(connection, options, _gate, _keys, _exchange, _signOn);
         _signOnSequence = new SignOnSequence(connection, options, _keys, _exchange, _keyExchanger, _signOn);
+        _reversals = new ReversalEngine(connection, options, _closing, _gate, _signOn, _exchange);
     }
 
     /// <summary>DE 41 of every request.</summary>
@@ -207,7 +209,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             if (reply.Message is not { } response)
             {
                 Log.WithdrawalUnanswered(_logger, TerminalId, identity.Stan, reply.Reason);
-                return new TransactionTimedOut(TerminalId, trace, reply.Reason) { Reversal = StartReversal(original, dispensed: null) };
+                return new TransactionTimedOut(TerminalId, trace, reply.Reason) { Reversal = _reversals.Start(original, dispensed: null) };
             }
 
             try
@@ -217,7 +219,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
                 // request that the network duplicated and the host may have approved. Neither says what happened to
                 // the money, so the withdrawal is reversed, as when no answer came.
                 return result is TransactionDeclined { ResponseCode: "96" or "94" }
-                    ? result with { Reversal = StartReversal(original, dispensed: null) }
+                    ? result with { Reversal = _reversals.Start(original, dispensed: null) }
                     : result;
             }
             finally
@@ -254,7 +256,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
 
         var original = new OriginalRequest(approval.Trace.Mti, approval.Trace.Stan, approval.Trace.TransmissionDateTime, approval.AcquirerId, approval.ProcessingCode, approval.Amount);
-        return StartReversal(original, dispensedAmount == 0 ? null : dispensedAmount).WaitAsync(cancellationToken);
+        return _reversals.Start(original, dispensedAmount == 0 ? null : dispensedAmount).WaitAsync(cancellationToken);
     }
 
     /// <summary>An echo test (0800, DE 70 = 301) over the current link.</summary>
@@ -336,24 +338,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         return new NetworkResult(code, roundTrip, code is null ? reason.ToString() : null);
     }
 
-    internal async Task DrainReversalsAsync()
-    {
-        var outstanding = _reversals.Snapshot();
-        if (outstanding.Length == 0)
-        {
-            return;
-        }
-
-        var bound = _connection.Options.SignOffTimeout + _options.RequestTimeout;
-        try
-        {
-            await Task.WhenAll(outstanding).WaitAsync(bound, _connection.Options.TimeProvider);
-        }
-        catch (TimeoutException)
-        {
-            // Closing abandons them; each logs what it leaves behind.
-        }
-    }
+    internal Task DrainReversalsAsync() => _reversals.DrainAsync();
 
     internal async Task CloseAsync()
     {
@@ -363,7 +348,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
 
         await _closing.CancelAsync();
-        await Task.WhenAll(_reversals.Snapshot());
+        await _reversals.WhenAllEnded();
         _closing.Dispose();
     }
 
@@ -379,8 +364,6 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             throw new ArgumentException("A PIN is 4–12 digits.", nameof(pin));
         }
     }
-
-    private static bool IsFinalReversalAnswer(string code) => code is not ("91" or "96" or "58" or "63");
 
     private TransactionNotSent NotSignedOn() => new(
         TerminalId,
@@ -413,107 +396,5 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             AcquirerId = _options.AcquirerId,
             ProcessingCode = processingCode,
         };
-    }
-
-    private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed) =>
-        _reversals.StartOrJoin(
-            new RequestTrace(original.Mti, original.Stan, original.TransmissionDateTime),
-            () => ReverseUntilAcknowledgedAsync(original, dispensed));
-
-    private async Task<ReversalResult> ReverseUntilAcknowledgedAsync(OriginalRequest original, long? dispensed)
-    {
-        // Never inline in the caller: the caller may hold the gate and must return its result first.
-        await Task.Yield();
-        var closing = _closing.Token;
-        var time = _connection.Options.TimeProvider;
-        var pause = _options.ReversalRetryInterval;
-        var attempts = 0;
-        RequestIdentity identity = default;
-        RequestTrace? trace = null;
-        while (!closing.IsCancellationRequested)
-        {
-            LinkSession? session;
-            try
-            {
-                session = await _signOn.WaitUntilSignedOnAsync(Timeout.InfiniteTimeSpan, closing);
-                if (session is null)
-                {
-                    break;
-                }
-
-                await _gate.EnterAsync(closing);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            if (!_signOn.MaySendOver(session))
-            {
-                // A key exchange took the terminal off line while this waited for the gate: wait for the next sign-on.
-                _gate.Exit();
-                continue;
-            }
-
-            string? code = null;
-            var reason = NoResponseReason.Timeout;
-            try
-            {
-                // A repeat keeps the original reversal's DE 7 and DE 11, so the host recognises it (PROTOCOL.md §6.4).
-                if (attempts == 0)
-                {
-                    identity = _exchange.NextIdentity(session);
-                    trace = new RequestTrace(TerminalMessages.Reversal, identity.Stan, identity.TransmissionDateTime);
-                }
-
-                var mti = attempts == 0 ? TerminalMessages.Reversal : TerminalMessages.ReversalRepeat;
-                var request = MessagePool.Rent();
-                Reply reply;
-                try
-                {
-                    TerminalMessages.SetReversal(request, mti, identity, original, dispensed);
-                    attempts++;
-                    reply = await _exchange.ExchangeFinancialAsync(session, request, identity.Stan, CancellationToken.None);
-                }
-                finally
-                {
-                    MessagePool.Return(request);
-                }
-
-                if (reply.Message is { } response)
-                {
-                    code = TerminalMessages.ResponseCode(response);
-                    MessagePool.Return(response);
-                    Log.ReversalAnswered(_logger, TerminalId, mti, identity.Stan, original.Stan, dispensed ?? 0, code);
-                    if (IsFinalReversalAnswer(code))
-                    {
-                        return new ReversalResult(ReversalOutcome.Acknowledged, code, dispensed ?? 0, attempts, trace);
-                    }
-                }
-                else
-                {
-                    reason = reply.Reason;
-                }
-            }
-            finally
-            {
-                _gate.Exit();
-            }
-
-            Log.ReversalRepeating(_logger, TerminalId, identity.Stan, code ?? reason.ToString(), pause);
-            try
-            {
-                await Task.Delay(pause, time, closing);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, _options.ReversalRetryInterval.Ticks * 8));
-        }
-
-        Log.ReversalAbandoned(_logger, TerminalId, original.Stan, attempts);
-        return new ReversalResult(ReversalOutcome.Abandoned, null, dispensed ?? 0, attempts, trace);
     }
 }
