@@ -6,9 +6,7 @@ using SocketAtm.Client.Messages;
 using SocketAtm.Client.Reversals;
 using SocketAtm.Client.Security;
 using SocketAtm.Client.SignOn;
-using SocketAtm.Protocol.Iso8583;
-using SocketAtm.Protocol.Masking;
-using SocketAtm.Protocol.Security;
+using SocketAtm.Client.Transactions;
 
 namespace SocketAtm.Client;
 
@@ -45,6 +43,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     private readonly KeyExchanger _keyExchanger;
     private readonly SignOnSequence _signOnSequence;
     private readonly ReversalEngine _reversals;
+    private readonly CardTransactions _cards;
     private int _disposed;
 
     internal AtmTerminalClient(TerminalConnection connection, TerminalClientOptions options, bool ownsConnection)
@@ -61,6 +60,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         _keyExchanger = new KeyExchanger(connection, options, _gate, _keys, _exchange, _signOn);
         _signOnSequence = new SignOnSequence(connection, options, _keys, _exchange, _keyExchanger, _signOn);
         _reversals = new ReversalEngine(connection, options, _closing, _gate, _signOn, _exchange);
+        _cards = new CardTransactions(connection, options, _keys, _gate, _signOn, _exchange, _reversals);
     }
 
     /// <summary>DE 41 of every request.</summary>
@@ -110,57 +110,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <summary>A balance inquiry (0100, processing code 31xx00).</summary>
     /// <exception cref="ArgumentException">The PAN is not 13–19 digits or the PIN not 4–12 digits.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
-    public async Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account = AccountType.Default, CancellationToken cancellationToken = default)
-    {
-        ValidateCard(pan, pin);
-        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
-        if (session is null)
-        {
-            return NotSignedOn();
-        }
-
-        await _gate.EnterAsync(cancellationToken);
-        try
-        {
-            if (!_signOn.MaySendOver(session))
-            {
-                return NotSignedOn();
-            }
-
-            var identity = _exchange.NextIdentity(session);
-            var trace = new RequestTrace(TerminalMessages.Authorization, identity.Stan, identity.TransmissionDateTime);
-            var processingCode = TerminalMessages.ProcessingCode("31", account);
-            var request = MessagePool.Rent();
-            Reply reply;
-            try
-            {
-                TerminalMessages.SetCardRequest(request, TerminalMessages.Authorization, processingCode, null, identity, null, pan, pin, _keys.PinKey);
-                reply = await _exchange.ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
-            }
-            finally
-            {
-                MessagePool.Return(request);
-            }
-
-            if (reply.Message is not { } response)
-            {
-                return new TransactionTimedOut(TerminalId, trace, reply.Reason);
-            }
-
-            try
-            {
-                return ReadCardResponse(response, trace, 0, account, pan, processingCode);
-            }
-            finally
-            {
-                MessagePool.Return(response);
-            }
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
+    public Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account = AccountType.Default, CancellationToken cancellationToken = default) =>
+        _cards.BalanceAsync(pan, pin, account, cancellationToken);
 
     /// <summary>
     /// A cash withdrawal (0200, processing code 01xx00) of <paramref name="amount"/> minor units. Without a valid answer
@@ -171,67 +122,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <exception cref="ArgumentException">The PAN is not 13–19 digits or the PIN not 4–12 digits.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The amount is not 1 … 999999999999.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
-    public async Task<TransactionResult> WithdrawAsync(string pan, string pin, long amount, AccountType account = AccountType.Default, CancellationToken cancellationToken = default)
-    {
-        ValidateCard(pan, pin);
-        ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(amount, MinorUnits.MaxAmount);
-        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
-        if (session is null)
-        {
-            return NotSignedOn();
-        }
-
-        await _gate.EnterAsync(cancellationToken);
-        try
-        {
-            if (!_signOn.MaySendOver(session))
-            {
-                return NotSignedOn();
-            }
-
-            var identity = _exchange.NextIdentity(session);
-            var trace = new RequestTrace(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime);
-            var processingCode = TerminalMessages.ProcessingCode("01", account);
-            var original = new OriginalRequest(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime, _options.AcquirerId, processingCode, amount);
-            var request = MessagePool.Rent();
-            Reply reply;
-            try
-            {
-                TerminalMessages.SetCardRequest(request, TerminalMessages.Financial, processingCode, amount, identity, _options.CurrencyCode, pan, pin, _keys.PinKey);
-                reply = await _exchange.ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
-            }
-            finally
-            {
-                MessagePool.Return(request);
-            }
-
-            if (reply.Message is not { } response)
-            {
-                Log.WithdrawalUnanswered(_logger, TerminalId, identity.Stan, reply.Reason);
-                return new TransactionTimedOut(TerminalId, trace, reply.Reason) { Reversal = _reversals.Start(original, dispensed: null) };
-            }
-
-            try
-            {
-                var result = ReadCardResponse(response, trace, amount, account, pan, processingCode);
-                // 96: the host failed mid-way. 94: the key was used before — almost always by a copy of this very
-                // request that the network duplicated and the host may have approved. Neither says what happened to
-                // the money, so the withdrawal is reversed, as when no answer came.
-                return result is TransactionDeclined { ResponseCode: "96" or "94" }
-                    ? result with { Reversal = _reversals.Start(original, dispensed: null) }
-                    : result;
-            }
-            finally
-            {
-                MessagePool.Return(response);
-            }
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
+    public Task<TransactionResult> WithdrawAsync(string pan, string pin, long amount, AccountType account = AccountType.Default, CancellationToken cancellationToken = default) =>
+        _cards.WithdrawAsync(pan, pin, amount, account, cancellationToken);
 
     /// <summary>
     /// Tells the host how much of an approved withdrawal was actually dispensed. All of it: nothing is sent. None (a jam):
@@ -317,6 +209,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         await CloseAsync();
     }
 
+    // What the connection does with each of its terminals: signs it on after every connect, echoes over an idle link,
+    // tells it when a link closed, and at dispose drains its reversals, signs it off and closes it.
     internal bool IsSignedOnOver(LinkSession session) => _signOn.IsSignedOnOver(session);
 
     internal void LinkClosed(LinkSession session) => _signOn.LinkClosed(session);
@@ -350,51 +244,5 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         await _closing.CancelAsync();
         await _reversals.WhenAllEnded();
         _closing.Dispose();
-    }
-
-    private static void ValidateCard(string pan, string pin)
-    {
-        if (!TerminalMessages.IsValidPan(pan))
-        {
-            throw new ArgumentException("A PAN is 13–19 digits.", nameof(pan));
-        }
-
-        if (!TerminalMessages.IsValidPin(pin))
-        {
-            throw new ArgumentException("A PIN is 4–12 digits.", nameof(pin));
-        }
-    }
-
-    private TransactionNotSent NotSignedOn() => new(
-        TerminalId,
-        _signOn.LastSignOnResponseCode is { } code and not "00"
-            ? $"Terminal {TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
-            : _keys.InDoubt
-                ? $"Terminal {TerminalId} is not signed on: a key exchange got no valid answer, so it signs on and exchanges keys again (link {_connection.State})."
-                : $"Terminal {TerminalId} is not signed on (link {_connection.State}).");
-
-    private TransactionResult ReadCardResponse(IsoMessage response, RequestTrace trace, long amount, AccountType account, string pan, string processingCode)
-    {
-        var code = TerminalMessages.ResponseCode(response);
-        Log.Answered(_logger, TerminalId, amount > 0 ? "withdrawal" : "balance inquiry", trace.Stan, code);
-        var balance = TerminalMessages.ReadBalance(response, account);
-        if (code != "00")
-        {
-            return new TransactionDeclined(TerminalId, trace, code, ResponseCodeText.Meaning(code), balance);
-        }
-
-        return new TransactionApproved(
-            TerminalId,
-            trace,
-            response.GetString(38)?.Trim() ?? string.Empty,
-            response.GetString(37)?.Trim() ?? string.Empty,
-            amount,
-            balance,
-            account,
-            SensitiveData.MaskPan(pan))
-        {
-            AcquirerId = _options.AcquirerId,
-            ProcessingCode = processingCode,
-        };
     }
 }
