@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
 using SocketAtm.Client.Link;
 using SocketAtm.Client.Messages;
@@ -13,30 +12,17 @@ namespace SocketAtm.Client.Exchange;
 /// (with the DE 7 of now), is matched to its answer on DE 41 and DE 11, and a financial one is MACed when the terminal
 /// uses MACs, its answer then counting as none without a correct MAC. Callers decide what to send and when.
 /// </summary>
-internal sealed class TerminalExchange
+internal sealed class TerminalExchange(
+    TerminalConnection connection,
+    TerminalClientOptions options,
+    bool usesMac,
+    WorkingKeys keys)
 {
-    private readonly TerminalConnection _connection;
-    private readonly TerminalClientOptions _options;
-    private readonly WorkingKeys _keys;
-    private readonly ILogger _logger;
-    private readonly StanGenerator _stans;
-    private readonly ulong _packedTerminalId;
-
-    public TerminalExchange(TerminalConnection connection, TerminalClientOptions options, bool usesMac, WorkingKeys keys)
-    {
-        _connection = connection;
-        _options = options;
-        _keys = keys;
-        _logger = connection.Logger;
-        UsesMac = usesMac;
-        _stans = new StanGenerator(options.InitialStan ?? StanGenerator.RandomFirst());
-        _packedTerminalId = RequestKey.PackTerminalId(options.TerminalId);
-    }
+    private readonly StanGenerator _stans = new(options.InitialStan ?? StanGenerator.RandomFirst());
+    private readonly ulong _packedTerminalId = RequestKey.PackTerminalId(options.TerminalId);
 
     /// <summary>Whether financial requests are MACed and their answers must carry a correct MAC.</summary>
-    public bool UsesMac { get; }
-
-    private string TerminalId => _options.TerminalId;
+    public bool UsesMac { get; } = usesMac;
 
     public RequestIdentity NextIdentity(LinkSession session)
     {
@@ -47,19 +33,19 @@ internal sealed class TerminalExchange
         }
         while (session.IsInFlight(new RequestKey(_packedTerminalId, stan)));
 
-        var time = _connection.Options.TimeProvider;
-        return new RequestIdentity(TerminalId, _options.AcquirerId, stan, TerminalMessages.TransmissionDateTime(time.GetUtcNow()), time.GetLocalNow());
+        var time = connection.Options.TimeProvider;
+        return new RequestIdentity(options.TerminalId, options.AcquirerId, stan, TerminalMessages.TransmissionDateTime(time.GetUtcNow()), time.GetLocalNow());
     }
 
     /// <summary>Sends a financial request (MACed when the terminal uses MACs) and checks the MAC of its answer.</summary>
     public async Task<Reply> ExchangeFinancialAsync(LinkSession session, IsoMessage request, int stan, CancellationToken waitToken)
     {
-        var macKey = UsesMac ? _keys.MacKey : null;
+        var macKey = UsesMac ? keys.MacKey : null;
         var responseMti = TerminalMessages.ResponseMti(request.Mti);
-        var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, stan), responseMti, _options.RequestTimeout, macKey, waitToken);
+        var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, stan), responseMti, options.RequestTimeout, macKey, waitToken);
         if (reply.Message is { } response && macKey is not null && !RetailMac.Verify(macKey, response))
         {
-            Log.ResponseMacInvalid(_logger, response.Mti, stan, TerminalId);
+            Log.ResponseMacInvalid(connection.Logger, response.Mti, stan, options.TerminalId);
             MessagePool.Return(response);
             return Reply.None(NoResponseReason.MacInvalid);
         }
@@ -84,14 +70,14 @@ internal sealed class TerminalExchange
     /// <summary>Sends an 0800 with DE 70 = <paramref name="code"/>; the caller owns (and returns) the answer.</summary>
     public async Task<(Reply Reply, TimeSpan RoundTrip)> NetworkExchangeAsync(LinkSession session, int code, CancellationToken waitToken)
     {
-        var time = _connection.Options.TimeProvider;
+        var time = connection.Options.TimeProvider;
         var identity = NextIdentity(session);
         var request = MessagePool.Rent();
         var started = time.GetTimestamp();
         try
         {
-            TerminalMessages.SetNetworkManagement(request, TerminalId, identity.Stan, identity.TransmissionDateTime, code);
-            var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, identity.Stan), 810, _options.RequestTimeout, null, waitToken);
+            TerminalMessages.SetNetworkManagement(request, options.TerminalId, identity.Stan, identity.TransmissionDateTime, code);
+            var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, identity.Stan), 810, options.RequestTimeout, null, waitToken);
             return (reply, time.GetElapsedTime(started));
         }
         finally

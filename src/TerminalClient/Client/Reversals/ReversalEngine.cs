@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
 using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
@@ -12,39 +11,19 @@ namespace SocketAtm.Client.Reversals;
 /// One terminal's reversals (PROTOCOL.md §6.4): each is sent as an 0400 once the terminal is signed on, repeated as 0401
 /// with a doubling pause until the host gives a final answer, and abandoned only when the terminal closes.
 /// </summary>
-internal sealed class ReversalEngine
+/// <param name="terminalClosing">Cancelled when the terminal closes: every reversal still running is abandoned then.</param>
+internal sealed class ReversalEngine(
+    TerminalConnection connection,
+    TerminalClientOptions options,
+    CancellationTokenSource terminalClosing,
+    KeyExchangeGate gate,
+    SignOnState signOn,
+    TerminalExchange exchange)
 {
-    private readonly TerminalConnection _connection;
-    private readonly TerminalClientOptions _options;
-    private readonly ILogger _logger;
-    private readonly CancellationTokenSource _closing;
-    private readonly KeyExchangeGate _gate;
-    private readonly SignOnState _signOn;
-    private readonly TerminalExchange _exchange;
     private readonly OutstandingReversals _outstanding = new();
-
-    /// <param name="closing">Cancelled when the terminal closes: every reversal still running is abandoned then.</param>
-    public ReversalEngine(
-        TerminalConnection connection,
-        TerminalClientOptions options,
-        CancellationTokenSource closing,
-        KeyExchangeGate gate,
-        SignOnState signOn,
-        TerminalExchange exchange)
-    {
-        _connection = connection;
-        _options = options;
-        _logger = connection.Logger;
-        _closing = closing;
-        _gate = gate;
-        _signOn = signOn;
-        _exchange = exchange;
-    }
 
     /// <summary>Reversals sent but not yet acknowledged by the host.</summary>
     public int Count => _outstanding.Count;
-
-    private string TerminalId => _options.TerminalId;
 
     /// <summary>
     /// Reverses <paramref name="original"/> — in full, or down to <paramref name="dispensed"/> (DE 95) — until the host
@@ -67,10 +46,10 @@ internal sealed class ReversalEngine
             return;
         }
 
-        var bound = _connection.Options.SignOffTimeout + _options.RequestTimeout;
+        var bound = connection.Options.SignOffTimeout + options.RequestTimeout;
         try
         {
-            await Task.WhenAll(outstanding).WaitAsync(bound, _connection.Options.TimeProvider);
+            await Task.WhenAll(outstanding).WaitAsync(bound, connection.Options.TimeProvider);
         }
         catch (TimeoutException)
         {
@@ -89,9 +68,9 @@ internal sealed class ReversalEngine
     {
         // Never inline in the caller: the caller may hold the gate and must return its result first.
         await Task.Yield();
-        var closing = _closing.Token;
-        var time = _connection.Options.TimeProvider;
-        var pause = _options.ReversalRetryInterval;
+        var closing = terminalClosing.Token;
+        var time = connection.Options.TimeProvider;
+        var pause = options.ReversalRetryInterval;
         var attempts = 0;
         RequestIdentity identity = default;
         RequestTrace? trace = null;
@@ -100,23 +79,23 @@ internal sealed class ReversalEngine
             LinkSession? session;
             try
             {
-                session = await _signOn.WaitUntilSignedOnAsync(Timeout.InfiniteTimeSpan, closing);
+                session = await signOn.WaitUntilSignedOnAsync(Timeout.InfiniteTimeSpan, closing);
                 if (session is null)
                 {
                     break;
                 }
 
-                await _gate.EnterAsync(closing);
+                await gate.EnterAsync(closing);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
 
-            if (!_signOn.MaySendOver(session))
+            if (!signOn.MaySendOver(session))
             {
                 // A key exchange took the terminal off line while this waited for the gate: wait for the next sign-on.
-                _gate.Exit();
+                gate.Exit();
                 continue;
             }
 
@@ -127,7 +106,7 @@ internal sealed class ReversalEngine
                 // A repeat keeps the original reversal's DE 7 and DE 11, so the host recognises it (PROTOCOL.md §6.4).
                 if (attempts == 0)
                 {
-                    identity = _exchange.NextIdentity(session);
+                    identity = exchange.NextIdentity(session);
                     trace = new RequestTrace(TerminalMessages.Reversal, identity.Stan, identity.TransmissionDateTime);
                 }
 
@@ -138,7 +117,7 @@ internal sealed class ReversalEngine
                 {
                     TerminalMessages.SetReversal(request, mti, identity, original, dispensed);
                     attempts++;
-                    reply = await _exchange.ExchangeFinancialAsync(session, request, identity.Stan, CancellationToken.None);
+                    reply = await exchange.ExchangeFinancialAsync(session, request, identity.Stan, CancellationToken.None);
                 }
                 finally
                 {
@@ -149,7 +128,7 @@ internal sealed class ReversalEngine
                 {
                     code = TerminalMessages.ResponseCode(response);
                     MessagePool.Return(response);
-                    Log.ReversalAnswered(_logger, TerminalId, mti, identity.Stan, original.Stan, dispensed ?? 0, code);
+                    Log.ReversalAnswered(connection.Logger, options.TerminalId, mti, identity.Stan, original.Stan, dispensed ?? 0, code);
                     if (IsFinalReversalAnswer(code))
                     {
                         return new ReversalResult(ReversalOutcome.Acknowledged, code, dispensed ?? 0, attempts, trace);
@@ -162,10 +141,10 @@ internal sealed class ReversalEngine
             }
             finally
             {
-                _gate.Exit();
+                gate.Exit();
             }
 
-            Log.ReversalRepeating(_logger, TerminalId, identity.Stan, code ?? reason.ToString(), pause);
+            Log.ReversalRepeating(connection.Logger, options.TerminalId, identity.Stan, code ?? reason.ToString(), pause);
             try
             {
                 await Task.Delay(pause, time, closing);
@@ -175,10 +154,10 @@ internal sealed class ReversalEngine
                 break;
             }
 
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, _options.ReversalRetryInterval.Ticks * 8));
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, options.ReversalRetryInterval.Ticks * 8));
         }
 
-        Log.ReversalAbandoned(_logger, TerminalId, original.Stan, attempts);
+        Log.ReversalAbandoned(connection.Logger, options.TerminalId, original.Stan, attempts);
         return new ReversalResult(ReversalOutcome.Abandoned, null, dispensed ?? 0, attempts, trace);
     }
 }

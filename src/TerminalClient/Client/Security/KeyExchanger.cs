@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
 using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
@@ -11,30 +10,15 @@ namespace SocketAtm.Client.Security;
 /// Asks the host for new working keys (0800, DE 70 = 161) for one terminal, alone in its <see cref="KeyExchangeGate"/>,
 /// installs them when both KCVs match, and takes the terminal off line when no attempt got a valid answer.
 /// </summary>
-internal sealed class KeyExchanger
+internal sealed class KeyExchanger(
+    TerminalConnection connection,
+    TerminalClientOptions options,
+    KeyExchangeGate gate,
+    WorkingKeys keys,
+    TerminalExchange exchange,
+    SignOnState signOn)
 {
     private const int MaxAttempts = 3;
-
-    private readonly TerminalConnection _connection;
-    private readonly TerminalClientOptions _options;
-    private readonly ILogger _logger;
-    private readonly KeyExchangeGate _gate;
-    private readonly WorkingKeys _keys;
-    private readonly TerminalExchange _exchange;
-    private readonly SignOnState _signOn;
-
-    public KeyExchanger(TerminalConnection connection, TerminalClientOptions options, KeyExchangeGate gate, WorkingKeys keys, TerminalExchange exchange, SignOnState signOn)
-    {
-        _connection = connection;
-        _options = options;
-        _logger = connection.Logger;
-        _gate = gate;
-        _keys = keys;
-        _exchange = exchange;
-        _signOn = signOn;
-    }
-
-    private string TerminalId => _options.TerminalId;
 
     /// <summary>
     /// PROTOCOL.md §11.3: until an 0810 with valid keys comes back, the host may already use keys this terminal does not
@@ -44,15 +28,15 @@ internal sealed class KeyExchanger
     /// </summary>
     public async Task<NetworkResult> ExchangeOverAsync(LinkSession session, CancellationToken cancellationToken)
     {
-        await _gate.EnterExclusiveAsync(cancellationToken);
+        await gate.EnterExclusiveAsync(cancellationToken);
         try
         {
-            var time = _connection.Options.TimeProvider;
-            var pause = _options.KeyExchangeRetryInterval;
+            var time = connection.Options.TimeProvider;
+            var pause = options.KeyExchangeRetryInterval;
             for (var attempt = 1; ; attempt++)
             {
                 var (result, refused) = await ExchangeOnceAsync(session, attempt, cancellationToken);
-                if (!_keys.InDoubt)
+                if (!keys.InDoubt)
                 {
                     return result;
                 }
@@ -64,7 +48,7 @@ internal sealed class KeyExchanger
                     return result;
                 }
 
-                Log.KeyExchangeRepeating(_logger, TerminalId, attempt, result.Problem ?? result.ResponseCode ?? string.Empty, pause);
+                Log.KeyExchangeRepeating(connection.Logger, options.TerminalId, attempt, result.Problem ?? result.ResponseCode ?? string.Empty, pause);
                 try
                 {
                     await Task.Delay(pause, time, cancellationToken);
@@ -80,19 +64,19 @@ internal sealed class KeyExchanger
         }
         finally
         {
-            _gate.ExitExclusive();
+            gate.ExitExclusive();
         }
     }
 
     /// <summary>One 0800 with DE 70 = 161; a refusal (an 0810 other than 00) leaves the keys as they were.</summary>
     private async Task<(NetworkResult Result, bool Refused)> ExchangeOnceAsync(LinkSession session, int attempt, CancellationToken cancellationToken)
     {
-        var (reply, roundTrip) = await _exchange.NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
+        var (reply, roundTrip) = await exchange.NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
         if (reply.Message is not { } response)
         {
             // The request went out, so the host may have answered it and switched keys.
-            _keys.MarkInDoubt();
-            Log.KeyExchangeUnanswered(_logger, TerminalId, attempt, reply.Reason);
+            keys.MarkInDoubt();
+            Log.KeyExchangeUnanswered(connection.Logger, options.TerminalId, attempt, reply.Reason);
             return (new NetworkResult(null, roundTrip, reply.Reason.ToString()), false);
         }
 
@@ -101,14 +85,14 @@ internal sealed class KeyExchanger
         {
             if (code != "00")
             {
-                Log.KeyExchangeRefused(_logger, TerminalId, code);
+                Log.KeyExchangeRefused(connection.Logger, options.TerminalId, code);
                 return (new NetworkResult(code, roundTrip), true);
             }
 
-            if (_keys.TryInstall(response.Get(48)))
+            if (keys.TryInstall(response.Get(48)))
             {
-                var (pinCheck, macCheck) = _keys.CheckValues;
-                Log.KeysExchanged(_logger, TerminalId, pinCheck, macCheck);
+                var (pinCheck, macCheck) = keys.CheckValues;
+                Log.KeysExchanged(connection.Logger, options.TerminalId, pinCheck, macCheck);
                 return (new NetworkResult(code, roundTrip), false);
             }
         }
@@ -118,7 +102,7 @@ internal sealed class KeyExchanger
         }
 
         // The host already uses keys this terminal could not verify: only a new exchange can fix that.
-        Log.KeyExchangeRejected(_logger, TerminalId, attempt);
+        Log.KeyExchangeRejected(connection.Logger, options.TerminalId, attempt);
         return (new NetworkResult(code, roundTrip, "key check value mismatch"), false);
     }
 
@@ -128,8 +112,8 @@ internal sealed class KeyExchanger
     /// </summary>
     private void GoOfflineWithKeysInDoubt(LinkSession session, int attempts)
     {
-        Log.KeysInDoubt(_logger, TerminalId, attempts, session.Id);
-        _signOn.TakeOffline();
+        Log.KeysInDoubt(connection.Logger, options.TerminalId, attempts, session.Id);
+        signOn.TakeOffline();
         session.Abort();
     }
 }

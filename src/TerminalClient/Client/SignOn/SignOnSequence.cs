@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
 using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
@@ -11,29 +10,14 @@ namespace SocketAtm.Client.SignOn;
 /// One terminal's sign-on over a link — the 0800, then a key exchange when one is due, and only then signed on — and its
 /// sign-off. What it leads to is kept in <see cref="SignOnState"/>.
 /// </summary>
-internal sealed class SignOnSequence
+internal sealed class SignOnSequence(
+    TerminalConnection connection,
+    TerminalClientOptions options,
+    WorkingKeys keys,
+    TerminalExchange exchange,
+    KeyExchanger keyExchanger,
+    SignOnState signOn)
 {
-    private readonly TerminalConnection _connection;
-    private readonly TerminalClientOptions _options;
-    private readonly ILogger _logger;
-    private readonly WorkingKeys _keys;
-    private readonly TerminalExchange _exchange;
-    private readonly KeyExchanger _keyExchanger;
-    private readonly SignOnState _signOn;
-
-    public SignOnSequence(TerminalConnection connection, TerminalClientOptions options, WorkingKeys keys, TerminalExchange exchange, KeyExchanger keyExchanger, SignOnState signOn)
-    {
-        _connection = connection;
-        _options = options;
-        _logger = connection.Logger;
-        _keys = keys;
-        _exchange = exchange;
-        _keyExchanger = keyExchanger;
-        _signOn = signOn;
-    }
-
-    private string TerminalId => _options.TerminalId;
-
     /// <summary>
     /// 0800 with DE 70 = 001. Unanswered (and not because the caller stopped waiting), the link is dropped for every
     /// terminal on it, and the reconnect signs them all on again; approved, the terminal first exchanges keys when the
@@ -41,11 +25,11 @@ internal sealed class SignOnSequence
     /// </summary>
     public async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken)
     {
-        var (code, reason, roundTrip) = await _exchange.NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
-        _signOn.LastSignOnResponseCode = code;
+        var (code, reason, roundTrip) = await exchange.NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
+        signOn.LastSignOnResponseCode = code;
         if (code is null)
         {
-            Log.SignOnUnanswered(_logger, TerminalId, reason);
+            Log.SignOnUnanswered(connection.Logger, options.TerminalId, reason);
             if (reason != NoResponseReason.Cancelled)
             {
                 session.Abort();
@@ -56,32 +40,32 @@ internal sealed class SignOnSequence
 
         if (code != "00")
         {
-            Log.SignOnRefused(_logger, TerminalId, code);
+            Log.SignOnRefused(connection.Logger, options.TerminalId, code);
             return new NetworkResult(code, roundTrip);
         }
 
-        if (_options.ExchangeKeysAtSignOn || _keys.InDoubt)
+        if (options.ExchangeKeysAtSignOn || keys.InDoubt)
         {
             // Still signed off for financial requests: none can be in flight while the keys change. Keys left in doubt
             // by an earlier exchange are settled here, whatever the options say, before anything is sent under them.
-            var exchange = await _keyExchanger.ExchangeOverAsync(session, cancellationToken);
-            if (_keys.InDoubt)
+            var keyExchange = await keyExchanger.ExchangeOverAsync(session, cancellationToken);
+            if (keys.InDoubt)
             {
                 // The exchange dropped the link; the reconnect signs on and tries again.
-                return exchange;
+                return keyExchange;
             }
         }
 
-        _signOn.SignedOn(session);
+        signOn.SignedOn(session);
         return new NetworkResult(code, roundTrip);
     }
 
     /// <summary>0800 with DE 70 = 002, waited for at most <see cref="TerminalConnectionOptions.SignOffTimeout"/>.</summary>
     public async Task SignOffOverAsync(LinkSession session)
     {
-        _signOn.SigningOff(session);
-        using var timeout = new CancellationTokenSource(_connection.Options.SignOffTimeout, _connection.Options.TimeProvider);
-        var (code, _, _) = await _exchange.NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
-        Log.SignedOff(_logger, TerminalId, code ?? "no answer");
+        signOn.SigningOff(session);
+        using var timeout = new CancellationTokenSource(connection.Options.SignOffTimeout, connection.Options.TimeProvider);
+        var (code, _, _) = await exchange.NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
+        Log.SignedOff(connection.Logger, options.TerminalId, code ?? "no answer");
     }
 }

@@ -9,23 +9,15 @@ namespace SocketAtm.Client.SignOn;
 /// closed, or while a key exchange left its keys in doubt — and the host's last answer to its sign-on. Requests wait here
 /// until it is signed on; every change pulses the connection's signal, which is what wakes them.
 /// </summary>
-internal sealed class SignOnState
+/// <param name="terminalClosing">Cancelled when the terminal closes: nobody waits for a sign-on after that.</param>
+internal sealed class SignOnState(
+    TerminalConnection connection,
+    TerminalClientOptions options,
+    WorkingKeys keys,
+    CancellationTokenSource terminalClosing)
 {
-    private readonly TerminalConnection _connection;
-    private readonly TerminalClientOptions _options;
-    private readonly WorkingKeys _keys;
-    private readonly CancellationTokenSource _closing;
     private volatile LinkSession? _signedOnSession;
     private volatile string? _lastSignOnCode;
-
-    /// <param name="closing">Cancelled when the terminal closes: nobody waits for a sign-on after that.</param>
-    public SignOnState(TerminalConnection connection, TerminalClientOptions options, WorkingKeys keys, CancellationTokenSource closing)
-    {
-        _connection = connection;
-        _options = options;
-        _keys = keys;
-        _closing = closing;
-    }
 
     /// <summary>True while the terminal is signed on over a link that is still open.</summary>
     public bool IsSignedOn => _signedOnSession is { IsClosed: false };
@@ -46,14 +38,14 @@ internal sealed class SignOnState
     /// Inside the gate, just before a financial request goes out: a key exchange that ran while it waited for the gate may
     /// have left the keys in doubt and taken the terminal off this link.
     /// </summary>
-    public bool MaySendOver(LinkSession session) => IsSignedOnOver(session) && !_keys.InDoubt;
+    public bool MaySendOver(LinkSession session) => IsSignedOnOver(session) && !keys.InDoubt;
 
     /// <summary>The host approved the sign-on over <paramref name="session"/>: requests waiting for it may go.</summary>
     public void SignedOn(LinkSession session)
     {
         _signedOnSession = session;
-        Log.SignedOn(_connection.Logger, _options.TerminalId, session.Id);
-        _connection.Changed.Pulse();
+        Log.SignedOn(connection.Logger, options.TerminalId, session.Id);
+        connection.Changed.Pulse();
     }
 
     /// <summary>The terminal signs off over <paramref name="session"/>; nothing new is sent over it (nobody is woken: nothing became possible).</summary>
@@ -64,7 +56,7 @@ internal sealed class SignOnState
     {
         if (Interlocked.CompareExchange(ref _signedOnSession, null, session) == session)
         {
-            _connection.Changed.Pulse();
+            connection.Changed.Pulse();
         }
     }
 
@@ -73,24 +65,24 @@ internal sealed class SignOnState
     {
         if (Interlocked.Exchange(ref _signedOnSession, null) is not null)
         {
-            _connection.Changed.Pulse();
+            connection.Changed.Pulse();
         }
     }
 
     /// <summary>The link the terminal is signed on over once it is; null when that takes longer than <paramref name="timeout"/> or the terminal closes.</summary>
     public async Task<LinkSession?> WaitUntilSignedOnAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var time = _connection.Options.TimeProvider;
+        var time = connection.Options.TimeProvider;
         var started = time.GetTimestamp();
         while (true)
         {
-            var changed = _connection.Changed.Next;
+            var changed = connection.Changed.Next;
             if (_signedOnSession is { IsClosed: false } session)
             {
                 return session;
             }
 
-            if (_closing.IsCancellationRequested)
+            if (terminalClosing.IsCancellationRequested)
             {
                 return null;
             }

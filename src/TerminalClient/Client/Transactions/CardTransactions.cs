@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
 using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
@@ -16,38 +15,15 @@ namespace SocketAtm.Client.Transactions;
 /// signed on with keys the host holds, inside the key exchange gate, and read into a typed result. A withdrawal whose
 /// outcome is unknown is handed to the <see cref="ReversalEngine"/>.
 /// </summary>
-internal sealed class CardTransactions
+internal sealed class CardTransactions(
+    TerminalConnection connection,
+    TerminalClientOptions options,
+    WorkingKeys keys,
+    KeyExchangeGate gate,
+    SignOnState signOn,
+    TerminalExchange exchange,
+    ReversalEngine reversals)
 {
-    private readonly TerminalConnection _connection;
-    private readonly TerminalClientOptions _options;
-    private readonly ILogger _logger;
-    private readonly WorkingKeys _keys;
-    private readonly KeyExchangeGate _gate;
-    private readonly SignOnState _signOn;
-    private readonly TerminalExchange _exchange;
-    private readonly ReversalEngine _reversals;
-
-    public CardTransactions(
-        TerminalConnection connection,
-        TerminalClientOptions options,
-        WorkingKeys keys,
-        KeyExchangeGate gate,
-        SignOnState signOn,
-        TerminalExchange exchange,
-        ReversalEngine reversals)
-    {
-        _connection = connection;
-        _options = options;
-        _logger = connection.Logger;
-        _keys = keys;
-        _gate = gate;
-        _signOn = signOn;
-        _exchange = exchange;
-        _reversals = reversals;
-    }
-
-    private string TerminalId => _options.TerminalId;
-
     /// <summary>See <see cref="AtmTerminalClient.BalanceAsync"/>.</summary>
     public async Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account, CancellationToken cancellationToken)
     {
@@ -60,13 +36,13 @@ internal sealed class CardTransactions
 
         try
         {
-            var identity = _exchange.NextIdentity(session);
+            var identity = exchange.NextIdentity(session);
             var trace = new RequestTrace(TerminalMessages.Authorization, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("31", account);
             var reply = await SendCardRequestAsync(session, TerminalMessages.Authorization, processingCode, null, null, identity, pan, pin, cancellationToken);
             if (reply.Message is not { } response)
             {
-                return new TransactionTimedOut(TerminalId, trace, reply.Reason);
+                return new TransactionTimedOut(options.TerminalId, trace, reply.Reason);
             }
 
             try
@@ -80,7 +56,7 @@ internal sealed class CardTransactions
         }
         finally
         {
-            _gate.Exit();
+            gate.Exit();
         }
     }
 
@@ -98,15 +74,15 @@ internal sealed class CardTransactions
 
         try
         {
-            var identity = _exchange.NextIdentity(session);
+            var identity = exchange.NextIdentity(session);
             var trace = new RequestTrace(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("01", account);
-            var original = new OriginalRequest(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime, _options.AcquirerId, processingCode, amount);
-            var reply = await SendCardRequestAsync(session, TerminalMessages.Financial, processingCode, amount, _options.CurrencyCode, identity, pan, pin, cancellationToken);
+            var original = new OriginalRequest(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime, options.AcquirerId, processingCode, amount);
+            var reply = await SendCardRequestAsync(session, TerminalMessages.Financial, processingCode, amount, options.CurrencyCode, identity, pan, pin, cancellationToken);
             if (reply.Message is not { } response)
             {
-                Log.WithdrawalUnanswered(_logger, TerminalId, identity.Stan, reply.Reason);
-                return new TransactionTimedOut(TerminalId, trace, reply.Reason) { Reversal = _reversals.Start(original, dispensed: null) };
+                Log.WithdrawalUnanswered(connection.Logger, options.TerminalId, identity.Stan, reply.Reason);
+                return new TransactionTimedOut(options.TerminalId, trace, reply.Reason) { Reversal = reversals.Start(original, dispensed: null) };
             }
 
             try
@@ -116,7 +92,7 @@ internal sealed class CardTransactions
                 // request that the network duplicated and the host may have approved. Neither says what happened to
                 // the money, so the withdrawal is reversed, as when no answer came.
                 return result is TransactionDeclined { ResponseCode: "96" or "94" }
-                    ? result with { Reversal = _reversals.Start(original, dispensed: null) }
+                    ? result with { Reversal = reversals.Start(original, dispensed: null) }
                     : result;
             }
             finally
@@ -126,7 +102,7 @@ internal sealed class CardTransactions
         }
         finally
         {
-            _gate.Exit();
+            gate.Exit();
         }
     }
 
@@ -151,14 +127,14 @@ internal sealed class CardTransactions
     /// </summary>
     private async ValueTask<(LinkSession? Session, TransactionNotSent? NotSent)> EnterSignedOnAsync(CancellationToken cancellationToken)
     {
-        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        var session = await signOn.WaitUntilSignedOnAsync(options.RequestTimeout, cancellationToken);
         if (session is null)
         {
             return (null, NotSignedOn());
         }
 
-        await _gate.EnterAsync(cancellationToken);
-        if (_signOn.MaySendOver(session))
+        await gate.EnterAsync(cancellationToken);
+        if (signOn.MaySendOver(session))
         {
             return (session, null);
         }
@@ -169,7 +145,7 @@ internal sealed class CardTransactions
         }
         finally
         {
-            _gate.Exit();
+            gate.Exit();
         }
     }
 
@@ -188,8 +164,8 @@ internal sealed class CardTransactions
         var request = MessagePool.Rent();
         try
         {
-            TerminalMessages.SetCardRequest(request, mti, processingCode, amount, identity, currencyCode, pan, pin, _keys.PinKey);
-            return await _exchange.ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
+            TerminalMessages.SetCardRequest(request, mti, processingCode, amount, identity, currencyCode, pan, pin, keys.PinKey);
+            return await exchange.ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
         }
         finally
         {
@@ -198,25 +174,25 @@ internal sealed class CardTransactions
     }
 
     private TransactionNotSent NotSignedOn() => new(
-        TerminalId,
-        _signOn.LastSignOnResponseCode is { } code and not "00"
-            ? $"Terminal {TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
-            : _keys.InDoubt
-                ? $"Terminal {TerminalId} is not signed on: a key exchange got no valid answer, so it signs on and exchanges keys again (link {_connection.State})."
-                : $"Terminal {TerminalId} is not signed on (link {_connection.State}).");
+        options.TerminalId,
+        signOn.LastSignOnResponseCode is { } code and not "00"
+            ? $"Terminal {options.TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
+            : keys.InDoubt
+                ? $"Terminal {options.TerminalId} is not signed on: a key exchange got no valid answer, so it signs on and exchanges keys again (link {connection.State})."
+                : $"Terminal {options.TerminalId} is not signed on (link {connection.State}).");
 
     private TransactionResult ReadCardResponse(IsoMessage response, RequestTrace trace, long amount, AccountType account, string pan, string processingCode)
     {
         var code = TerminalMessages.ResponseCode(response);
-        Log.Answered(_logger, TerminalId, amount > 0 ? "withdrawal" : "balance inquiry", trace.Stan, code);
+        Log.Answered(connection.Logger, options.TerminalId, amount > 0 ? "withdrawal" : "balance inquiry", trace.Stan, code);
         var balance = TerminalMessages.ReadBalance(response, account);
         if (code != "00")
         {
-            return new TransactionDeclined(TerminalId, trace, code, ResponseCodeText.Meaning(code), balance);
+            return new TransactionDeclined(options.TerminalId, trace, code, ResponseCodeText.Meaning(code), balance);
         }
 
         return new TransactionApproved(
-            TerminalId,
+            options.TerminalId,
             trace,
             response.GetString(38)?.Trim() ?? string.Empty,
             response.GetString(37)?.Trim() ?? string.Empty,
@@ -225,7 +201,7 @@ internal sealed class CardTransactions
             account,
             SensitiveData.MaskPan(pan))
         {
-            AcquirerId = _options.AcquirerId,
+            AcquirerId = options.AcquirerId,
             ProcessingCode = processingCode,
         };
     }
