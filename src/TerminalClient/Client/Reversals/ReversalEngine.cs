@@ -60,8 +60,9 @@ internal sealed class ReversalEngine(
     /// <summary>Completes when every reversal running now has ended (acknowledged, or abandoned once closing began).</summary>
     public Task WhenAllEnded() => Task.WhenAll(_outstanding.Snapshot());
 
-    // 91, 58 and 63 come before the host records anything (saturated, terminal not signed on or not enabled, MAC not accepted)
-    // and 96 says it failed: the reversal did not take, and may on a repeat. Any other answer is the host's decision on it.
+    // 91, 58 and 63 come before the host records anything (saturated; terminal not signed on or not enabled; MAC not
+    // accepted) and 96 says it failed: the reversal did not take, and may on a repeat. Any other answer is the host's
+    // decision on it.
     private static bool IsFinalReversalAnswer(string code) => code is not ("91" or "96" or "58" or "63");
 
     private async Task<ReversalResult> ReverseUntilAcknowledgedAsync(OriginalRequest original, long? dispensed)
