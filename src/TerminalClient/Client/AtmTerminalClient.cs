@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using SocketAtm.Client.Diagnostics;
+using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
 using SocketAtm.Client.Messages;
+using SocketAtm.Client.Reversals;
 using SocketAtm.Client.Security;
-using SocketAtm.Protocol.Iso8583;
-using SocketAtm.Protocol.Masking;
-using SocketAtm.Protocol.Security;
+using SocketAtm.Client.SignOn;
+using SocketAtm.Client.Transactions;
 
 namespace SocketAtm.Client;
 
@@ -30,20 +31,19 @@ namespace SocketAtm.Client;
 /// </example>
 public sealed class AtmTerminalClient : IAsyncDisposable
 {
-    private const int MaxKeyExchangeAttempts = 3;
-
     private readonly TerminalConnection _connection;
     private readonly TerminalClientOptions _options;
     private readonly bool _ownsConnection;
     private readonly ILogger _logger;
-    private readonly StanGenerator _stans;
-    private readonly ulong _packedTerminalId;
     private readonly KeyExchangeGate _gate = new();
     private readonly CancellationTokenSource _closing = new();
-    private readonly OutstandingReversals _reversals = new();
     private readonly WorkingKeys _keys;
-    private volatile LinkSession? _signedOnSession;
-    private volatile string? _lastSignOnCode;
+    private readonly TerminalExchange _exchange;
+    private readonly SignOnState _signOn;
+    private readonly KeyExchanger _keyExchanger;
+    private readonly SignOnSequence _signOnSequence;
+    private readonly ReversalEngine _reversals;
+    private readonly CardTransactions _cards;
     private int _disposed;
 
     internal AtmTerminalClient(TerminalConnection connection, TerminalClientOptions options, bool ownsConnection)
@@ -54,9 +54,13 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         _logger = connection.Logger;
         TerminalId = options.TerminalId;
         UsesMac = options.ResolveUseMac();
-        _stans = new StanGenerator(options.InitialStan ?? StanGenerator.RandomFirst());
-        _packedTerminalId = RequestKey.PackTerminalId(options.TerminalId);
         _keys = new WorkingKeys(options.Keys);
+        _exchange = new TerminalExchange(connection, options, UsesMac, _keys);
+        _signOn = new SignOnState(connection, options, _keys, _closing);
+        _keyExchanger = new KeyExchanger(connection, options, _gate, _keys, _exchange, _signOn);
+        _signOnSequence = new SignOnSequence(connection, options, _keys, _exchange, _keyExchanger, _signOn);
+        _reversals = new ReversalEngine(connection, options, _closing, _gate, _signOn, _exchange);
+        _cards = new CardTransactions(connection, options, _keys, _gate, _signOn, _exchange, _reversals);
     }
 
     /// <summary>DE 41 of every request.</summary>
@@ -69,10 +73,10 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     public TerminalConnection Connection => _connection;
 
     /// <summary>True while the terminal is signed on over the current link.</summary>
-    public bool IsSignedOn => _signedOnSession is { IsClosed: false };
+    public bool IsSignedOn => _signOn.IsSignedOn;
 
     /// <summary>DE 39 of the last sign-on answer (null before the first, or when it went unanswered).</summary>
-    public string? LastSignOnResponseCode => _lastSignOnCode;
+    public string? LastSignOnResponseCode => _signOn.LastSignOnResponseCode;
 
     /// <summary>Reversals sent but not yet acknowledged by the host.</summary>
     public int OutstandingReversals => _reversals.Count;
@@ -106,57 +110,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <summary>A balance inquiry (0100, processing code 31xx00).</summary>
     /// <exception cref="ArgumentException">The PAN is not 13–19 digits or the PIN not 4–12 digits.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
-    public async Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account = AccountType.Default, CancellationToken cancellationToken = default)
-    {
-        ValidateCard(pan, pin);
-        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
-        if (session is null)
-        {
-            return NotSignedOn();
-        }
-
-        await _gate.EnterAsync(cancellationToken);
-        try
-        {
-            if (!MaySendOver(session))
-            {
-                return NotSignedOn();
-            }
-
-            var identity = NextIdentity(session);
-            var trace = new RequestTrace(TerminalMessages.Authorization, identity.Stan, identity.TransmissionDateTime);
-            var processingCode = TerminalMessages.ProcessingCode("31", account);
-            var request = MessagePool.Rent();
-            Reply reply;
-            try
-            {
-                TerminalMessages.SetCardRequest(request, TerminalMessages.Authorization, processingCode, null, identity, null, pan, pin, _keys.PinKey);
-                reply = await ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
-            }
-            finally
-            {
-                MessagePool.Return(request);
-            }
-
-            if (reply.Message is not { } response)
-            {
-                return new TransactionTimedOut(TerminalId, trace, reply.Reason);
-            }
-
-            try
-            {
-                return ReadCardResponse(response, trace, 0, account, pan, processingCode);
-            }
-            finally
-            {
-                MessagePool.Return(response);
-            }
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
+    public Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account = AccountType.Default, CancellationToken cancellationToken = default) =>
+        _cards.BalanceAsync(pan, pin, account, cancellationToken);
 
     /// <summary>
     /// A cash withdrawal (0200, processing code 01xx00) of <paramref name="amount"/> minor units. Without a valid answer
@@ -167,67 +122,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <exception cref="ArgumentException">The PAN is not 13–19 digits or the PIN not 4–12 digits.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The amount is not 1 … 999999999999.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
-    public async Task<TransactionResult> WithdrawAsync(string pan, string pin, long amount, AccountType account = AccountType.Default, CancellationToken cancellationToken = default)
-    {
-        ValidateCard(pan, pin);
-        ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(amount, MinorUnits.MaxAmount);
-        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
-        if (session is null)
-        {
-            return NotSignedOn();
-        }
-
-        await _gate.EnterAsync(cancellationToken);
-        try
-        {
-            if (!MaySendOver(session))
-            {
-                return NotSignedOn();
-            }
-
-            var identity = NextIdentity(session);
-            var trace = new RequestTrace(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime);
-            var processingCode = TerminalMessages.ProcessingCode("01", account);
-            var original = new OriginalRequest(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime, _options.AcquirerId, processingCode, amount);
-            var request = MessagePool.Rent();
-            Reply reply;
-            try
-            {
-                TerminalMessages.SetCardRequest(request, TerminalMessages.Financial, processingCode, amount, identity, _options.CurrencyCode, pan, pin, _keys.PinKey);
-                reply = await ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
-            }
-            finally
-            {
-                MessagePool.Return(request);
-            }
-
-            if (reply.Message is not { } response)
-            {
-                Log.WithdrawalUnanswered(_logger, TerminalId, identity.Stan, reply.Reason);
-                return new TransactionTimedOut(TerminalId, trace, reply.Reason) { Reversal = StartReversal(original, dispensed: null) };
-            }
-
-            try
-            {
-                var result = ReadCardResponse(response, trace, amount, account, pan, processingCode);
-                // 96: the host failed mid-way. 94: the key was used before — almost always by a copy of this very
-                // request that the network duplicated and the host may have approved. Neither says what happened to
-                // the money, so the withdrawal is reversed, as when no answer came.
-                return result is TransactionDeclined { ResponseCode: "96" or "94" }
-                    ? result with { Reversal = StartReversal(original, dispensed: null) }
-                    : result;
-            }
-            finally
-            {
-                MessagePool.Return(response);
-            }
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
+    public Task<TransactionResult> WithdrawAsync(string pan, string pin, long amount, AccountType account = AccountType.Default, CancellationToken cancellationToken = default) =>
+        _cards.WithdrawAsync(pan, pin, amount, account, cancellationToken);
 
     /// <summary>
     /// Tells the host how much of an approved withdrawal was actually dispensed. All of it: nothing is sent. None (a jam):
@@ -252,13 +148,13 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
 
         var original = new OriginalRequest(approval.Trace.Mti, approval.Trace.Stan, approval.Trace.TransmissionDateTime, approval.AcquirerId, approval.ProcessingCode, approval.Amount);
-        return StartReversal(original, dispensedAmount == 0 ? null : dispensedAmount).WaitAsync(cancellationToken);
+        return _reversals.Start(original, dispensedAmount == 0 ? null : dispensedAmount).WaitAsync(cancellationToken);
     }
 
     /// <summary>An echo test (0800, DE 70 = 301) over the current link.</summary>
     public async Task<NetworkResult> EchoAsync(CancellationToken cancellationToken = default)
     {
-        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
         return session is null
             ? new NetworkResult(null, TimeSpan.Zero, "not signed on")
             : await EchoOverAsync(session, dropLinkIfUnanswered: false, cancellationToken);
@@ -272,8 +168,8 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// </summary>
     public async Task<NetworkResult> ExchangeKeysAsync(CancellationToken cancellationToken = default)
     {
-        var session = await WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
-        return session is null ? new NetworkResult(null, TimeSpan.Zero, "not signed on") : await ExchangeKeysOverAsync(session, cancellationToken);
+        var session = await _signOn.WaitUntilSignedOnAsync(_options.RequestTimeout, cancellationToken);
+        return session is null ? new NetworkResult(null, TimeSpan.Zero, "not signed on") : await _keyExchanger.ExchangeOverAsync(session, cancellationToken);
     }
 
     /// <summary>Signs on again over the current link (a terminal is signed on automatically after every connect).</summary>
@@ -303,7 +199,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
 
         await DrainReversalsAsync();
-        var session = _signedOnSession;
+        var session = _signOn.Session;
         if (session is not null)
         {
             await SignOffOverAsync(session);
@@ -313,66 +209,20 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         await CloseAsync();
     }
 
-    internal bool IsSignedOnOver(LinkSession session) => ReferenceEquals(_signedOnSession, session) && !session.IsClosed;
+    // What the connection does with each of its terminals: signs it on after every connect, echoes over an idle link,
+    // tells it when a link closed, and at dispose drains its reversals, signs it off and closes it.
+    internal bool IsSignedOnOver(LinkSession session) => _signOn.IsSignedOnOver(session);
 
-    internal void LinkClosed(LinkSession session)
-    {
-        if (Interlocked.CompareExchange(ref _signedOnSession, null, session) == session)
-        {
-            _connection.Changed.Pulse();
-        }
-    }
+    internal void LinkClosed(LinkSession session) => _signOn.LinkClosed(session);
 
-    internal async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken = default)
-    {
-        var (code, reason, roundTrip) = await NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
-        _lastSignOnCode = code;
-        if (code is null)
-        {
-            Log.SignOnUnanswered(_logger, TerminalId, reason);
-            if (reason != NoResponseReason.Cancelled)
-            {
-                session.Abort();
-            }
+    internal Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken = default) =>
+        _signOnSequence.SignOnOverAsync(session, cancellationToken);
 
-            return new NetworkResult(null, roundTrip);
-        }
-
-        if (code != "00")
-        {
-            Log.SignOnRefused(_logger, TerminalId, code);
-            return new NetworkResult(code, roundTrip);
-        }
-
-        if (_options.ExchangeKeysAtSignOn || _keys.InDoubt)
-        {
-            // Still signed off for financial requests: none can be in flight while the keys change. Keys left in doubt
-            // by an earlier exchange are settled here, whatever the options say, before anything is sent under them.
-            var exchange = await ExchangeKeysOverAsync(session, cancellationToken);
-            if (_keys.InDoubt)
-            {
-                // The exchange dropped the link; the reconnect signs on and tries again.
-                return exchange;
-            }
-        }
-
-        _signedOnSession = session;
-        Log.SignedOn(_logger, TerminalId, session.Id);
-        _connection.Changed.Pulse();
-        return new NetworkResult(code, roundTrip);
-    }
-
-    internal async Task SignOffOverAsync(LinkSession session)
-    {
-        Interlocked.CompareExchange(ref _signedOnSession, null, session);
-        using var timeout = new CancellationTokenSource(_connection.Options.SignOffTimeout, _connection.Options.TimeProvider);
-        var (code, _, _) = await NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
-        Log.SignedOff(_logger, TerminalId, code ?? "no answer");
-    }
+    internal Task SignOffOverAsync(LinkSession session) => _signOnSequence.SignOffOverAsync(session);
 
     internal async Task<NetworkResult> EchoOverAsync(LinkSession session, bool dropLinkIfUnanswered, CancellationToken cancellationToken = default)
     {
-        var (code, reason, roundTrip) = await NetworkRequestAsync(session, TerminalMessages.Echo, cancellationToken);
+        var (code, reason, roundTrip) = await _exchange.NetworkRequestAsync(session, TerminalMessages.Echo, cancellationToken);
         if (code is null && dropLinkIfUnanswered && reason != NoResponseReason.Cancelled && !session.IsClosed)
         {
             Log.EchoUnanswered(_logger, TerminalId, reason, session.Id);
@@ -382,24 +232,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         return new NetworkResult(code, roundTrip, code is null ? reason.ToString() : null);
     }
 
-    internal async Task DrainReversalsAsync()
-    {
-        var outstanding = _reversals.Snapshot();
-        if (outstanding.Length == 0)
-        {
-            return;
-        }
-
-        var bound = _connection.Options.SignOffTimeout + _options.RequestTimeout;
-        try
-        {
-            await Task.WhenAll(outstanding).WaitAsync(bound, _connection.Options.TimeProvider);
-        }
-        catch (TimeoutException)
-        {
-            // Closing abandons them; each logs what it leaves behind.
-        }
-    }
+    internal Task DrainReversalsAsync() => _reversals.DrainAsync();
 
     internal async Task CloseAsync()
     {
@@ -409,359 +242,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         }
 
         await _closing.CancelAsync();
-        await Task.WhenAll(_reversals.Snapshot());
+        await _reversals.WhenAllEnded();
         _closing.Dispose();
-    }
-
-    private static void ValidateCard(string pan, string pin)
-    {
-        if (!TerminalMessages.IsValidPan(pan))
-        {
-            throw new ArgumentException("A PAN is 13–19 digits.", nameof(pan));
-        }
-
-        if (!TerminalMessages.IsValidPin(pin))
-        {
-            throw new ArgumentException("A PIN is 4–12 digits.", nameof(pin));
-        }
-    }
-
-    private static bool IsFinalReversalAnswer(string code) => code is not ("91" or "96" or "58" or "63");
-
-    private TransactionNotSent NotSignedOn() => new(
-        TerminalId,
-        _lastSignOnCode is { } code and not "00"
-            ? $"Terminal {TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
-            : _keys.InDoubt
-                ? $"Terminal {TerminalId} is not signed on: a key exchange got no valid answer, so it signs on and exchanges keys again (link {_connection.State})."
-                : $"Terminal {TerminalId} is not signed on (link {_connection.State}).");
-
-    private TransactionResult ReadCardResponse(IsoMessage response, RequestTrace trace, long amount, AccountType account, string pan, string processingCode)
-    {
-        var code = TerminalMessages.ResponseCode(response);
-        Log.Answered(_logger, TerminalId, amount > 0 ? "withdrawal" : "balance inquiry", trace.Stan, code);
-        var balance = TerminalMessages.ReadBalance(response, account);
-        if (code != "00")
-        {
-            return new TransactionDeclined(TerminalId, trace, code, ResponseCodeText.Meaning(code), balance);
-        }
-
-        return new TransactionApproved(
-            TerminalId,
-            trace,
-            response.GetString(38)?.Trim() ?? string.Empty,
-            response.GetString(37)?.Trim() ?? string.Empty,
-            amount,
-            balance,
-            account,
-            SensitiveData.MaskPan(pan))
-        {
-            AcquirerId = _options.AcquirerId,
-            ProcessingCode = processingCode,
-        };
-    }
-
-    private RequestIdentity NextIdentity(LinkSession session)
-    {
-        int stan;
-        do
-        {
-            stan = _stans.Next();
-        }
-        while (session.IsInFlight(new RequestKey(_packedTerminalId, stan)));
-
-        var time = _connection.Options.TimeProvider;
-        return new RequestIdentity(TerminalId, _options.AcquirerId, stan, TerminalMessages.TransmissionDateTime(time.GetUtcNow()), time.GetLocalNow());
-    }
-
-    /// <summary>Sends a financial request (MACed when the terminal uses MACs) and checks the MAC of its answer.</summary>
-    private async Task<Reply> ExchangeFinancialAsync(LinkSession session, IsoMessage request, int stan, CancellationToken waitToken)
-    {
-        var macKey = UsesMac ? _keys.MacKey : null;
-        var responseMti = TerminalMessages.ResponseMti(request.Mti);
-        var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, stan), responseMti, _options.RequestTimeout, macKey, waitToken);
-        if (reply.Message is { } response && macKey is not null && !RetailMac.Verify(macKey, response))
-        {
-            Log.ResponseMacInvalid(_logger, response.Mti, stan, TerminalId);
-            MessagePool.Return(response);
-            return Reply.None(NoResponseReason.MacInvalid);
-        }
-
-        return reply;
-    }
-
-    private async Task<(string? Code, NoResponseReason Reason, TimeSpan RoundTrip)> NetworkRequestAsync(LinkSession session, int code, CancellationToken waitToken)
-    {
-        var (reply, roundTrip) = await NetworkExchangeAsync(session, code, waitToken);
-        if (reply.Message is not { } response)
-        {
-            return (null, reply.Reason, roundTrip);
-        }
-
-        var responseCode = TerminalMessages.ResponseCode(response);
-        MessagePool.Return(response);
-        return (responseCode, default, roundTrip);
-    }
-
-    /// <summary>Sends an 0800 with DE 70 = <paramref name="code"/>; the caller owns (and returns) the answer.</summary>
-    private async Task<(Reply Reply, TimeSpan RoundTrip)> NetworkExchangeAsync(LinkSession session, int code, CancellationToken waitToken)
-    {
-        var time = _connection.Options.TimeProvider;
-        var identity = NextIdentity(session);
-        var request = MessagePool.Rent();
-        var started = time.GetTimestamp();
-        try
-        {
-            TerminalMessages.SetNetworkManagement(request, TerminalId, identity.Stan, identity.TransmissionDateTime, code);
-            var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, identity.Stan), 810, _options.RequestTimeout, null, waitToken);
-            return (reply, time.GetElapsedTime(started));
-        }
-        finally
-        {
-            MessagePool.Return(request);
-        }
-    }
-
-    /// <summary>
-    /// PROTOCOL.md §11.3: until an 0810 with valid keys comes back, the host may already use keys this terminal does not
-    /// have. So an attempt without one (lost, timed out, garbled, a wrong KCV) is repeated, with a doubling pause, up to
-    /// <see cref="MaxKeyExchangeAttempts"/> times; if none succeeds, the terminal goes off line and drops the link, and the
-    /// reconnect signs on and exchanges keys again before any financial request. Nothing is sent under keys in doubt.
-    /// </summary>
-    private async Task<NetworkResult> ExchangeKeysOverAsync(LinkSession session, CancellationToken cancellationToken)
-    {
-        await _gate.EnterExclusiveAsync(cancellationToken);
-        try
-        {
-            var time = _connection.Options.TimeProvider;
-            var pause = _options.KeyExchangeRetryInterval;
-            for (var attempt = 1; ; attempt++)
-            {
-                var (result, refused) = await ExchangeKeysOnceAsync(session, attempt, cancellationToken);
-                if (!_keys.InDoubt)
-                {
-                    return result;
-                }
-
-                // A refusal will not change on this link soon, nor will a dead link or a caller who stopped waiting.
-                if (refused || attempt == MaxKeyExchangeAttempts || session.IsClosed || cancellationToken.IsCancellationRequested)
-                {
-                    GoOfflineWithKeysInDoubt(session, attempt);
-                    return result;
-                }
-
-                Log.KeyExchangeRepeating(_logger, TerminalId, attempt, result.Problem ?? result.ResponseCode ?? string.Empty, pause);
-                try
-                {
-                    await Task.Delay(pause, time, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    GoOfflineWithKeysInDoubt(session, attempt);
-                    return result;
-                }
-
-                pause *= 2;
-            }
-        }
-        finally
-        {
-            _gate.ExitExclusive();
-        }
-    }
-
-    /// <summary>One 0800 with DE 70 = 161; a refusal (an 0810 other than 00) leaves the keys as they were.</summary>
-    private async Task<(NetworkResult Result, bool Refused)> ExchangeKeysOnceAsync(LinkSession session, int attempt, CancellationToken cancellationToken)
-    {
-        var (reply, roundTrip) = await NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
-        if (reply.Message is not { } response)
-        {
-            // The request went out, so the host may have answered it and switched keys.
-            _keys.MarkInDoubt();
-            Log.KeyExchangeUnanswered(_logger, TerminalId, attempt, reply.Reason);
-            return (new NetworkResult(null, roundTrip, reply.Reason.ToString()), false);
-        }
-
-        var code = TerminalMessages.ResponseCode(response);
-        try
-        {
-            if (code != "00")
-            {
-                Log.KeyExchangeRefused(_logger, TerminalId, code);
-                return (new NetworkResult(code, roundTrip), true);
-            }
-
-            if (_keys.TryInstall(response.Get(48)))
-            {
-                var (pinCheck, macCheck) = KeyCheckValues;
-                Log.KeysExchanged(_logger, TerminalId, pinCheck, macCheck);
-                return (new NetworkResult(code, roundTrip), false);
-            }
-        }
-        finally
-        {
-            MessagePool.Return(response);
-        }
-
-        // The host already uses keys this terminal could not verify: only a new exchange can fix that.
-        Log.KeyExchangeRejected(_logger, TerminalId, attempt);
-        return (new NetworkResult(code, roundTrip, "key check value mismatch"), false);
-    }
-
-    /// <summary>
-    /// Called holding the gate alone, so requests waiting for it find the terminal off line. Dropping the link (for every
-    /// terminal on it, as an unanswered sign-on does) is what brings the next sign-on, and with it the next key exchange.
-    /// </summary>
-    private void GoOfflineWithKeysInDoubt(LinkSession session, int attempts)
-    {
-        Log.KeysInDoubt(_logger, TerminalId, attempts, session.Id);
-        if (Interlocked.Exchange(ref _signedOnSession, null) is not null)
-        {
-            _connection.Changed.Pulse();
-        }
-
-        session.Abort();
-    }
-
-    /// <summary>
-    /// Inside the gate, just before a financial request goes out: a key exchange that ran while it waited for the gate may
-    /// have left the keys in doubt and taken the terminal off this link.
-    /// </summary>
-    private bool MaySendOver(LinkSession session) => IsSignedOnOver(session) && !_keys.InDoubt;
-
-    private async Task<LinkSession?> WaitUntilSignedOnAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var time = _connection.Options.TimeProvider;
-        var started = time.GetTimestamp();
-        while (true)
-        {
-            var changed = _connection.Changed.Next;
-            if (_signedOnSession is { IsClosed: false } session)
-            {
-                return session;
-            }
-
-            if (_closing.IsCancellationRequested)
-            {
-                return null;
-            }
-
-            var remaining = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - time.GetElapsedTime(started);
-            if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
-            {
-                return null;
-            }
-
-            try
-            {
-                await changed.WaitAsync(remaining, time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                return null;
-            }
-        }
-    }
-
-    private Task<ReversalResult> StartReversal(OriginalRequest original, long? dispensed) =>
-        _reversals.StartOrJoin(
-            new RequestTrace(original.Mti, original.Stan, original.TransmissionDateTime),
-            () => ReverseUntilAcknowledgedAsync(original, dispensed));
-
-    private async Task<ReversalResult> ReverseUntilAcknowledgedAsync(OriginalRequest original, long? dispensed)
-    {
-        // Never inline in the caller: the caller may hold the gate and must return its result first.
-        await Task.Yield();
-        var closing = _closing.Token;
-        var time = _connection.Options.TimeProvider;
-        var pause = _options.ReversalRetryInterval;
-        var attempts = 0;
-        RequestIdentity identity = default;
-        RequestTrace? trace = null;
-        while (!closing.IsCancellationRequested)
-        {
-            LinkSession? session;
-            try
-            {
-                session = await WaitUntilSignedOnAsync(Timeout.InfiniteTimeSpan, closing);
-                if (session is null)
-                {
-                    break;
-                }
-
-                await _gate.EnterAsync(closing);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            if (!MaySendOver(session))
-            {
-                // A key exchange took the terminal off line while this waited for the gate: wait for the next sign-on.
-                _gate.Exit();
-                continue;
-            }
-
-            string? code = null;
-            var reason = NoResponseReason.Timeout;
-            try
-            {
-                // A repeat keeps the original reversal's DE 7 and DE 11, so the host recognises it (PROTOCOL.md §6.4).
-                if (attempts == 0)
-                {
-                    identity = NextIdentity(session);
-                    trace = new RequestTrace(TerminalMessages.Reversal, identity.Stan, identity.TransmissionDateTime);
-                }
-
-                var mti = attempts == 0 ? TerminalMessages.Reversal : TerminalMessages.ReversalRepeat;
-                var request = MessagePool.Rent();
-                Reply reply;
-                try
-                {
-                    TerminalMessages.SetReversal(request, mti, identity, original, dispensed);
-                    attempts++;
-                    reply = await ExchangeFinancialAsync(session, request, identity.Stan, CancellationToken.None);
-                }
-                finally
-                {
-                    MessagePool.Return(request);
-                }
-
-                if (reply.Message is { } response)
-                {
-                    code = TerminalMessages.ResponseCode(response);
-                    MessagePool.Return(response);
-                    Log.ReversalAnswered(_logger, TerminalId, mti, identity.Stan, original.Stan, dispensed ?? 0, code);
-                    if (IsFinalReversalAnswer(code))
-                    {
-                        return new ReversalResult(ReversalOutcome.Acknowledged, code, dispensed ?? 0, attempts, trace);
-                    }
-                }
-                else
-                {
-                    reason = reply.Reason;
-                }
-            }
-            finally
-            {
-                _gate.Exit();
-            }
-
-            Log.ReversalRepeating(_logger, TerminalId, identity.Stan, code ?? reason.ToString(), pause);
-            try
-            {
-                await Task.Delay(pause, time, closing);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, _options.ReversalRetryInterval.Ticks * 8));
-        }
-
-        Log.ReversalAbandoned(_logger, TerminalId, original.Stan, attempts);
-        return new ReversalResult(ReversalOutcome.Abandoned, null, dispensed ?? 0, attempts, trace);
     }
 }

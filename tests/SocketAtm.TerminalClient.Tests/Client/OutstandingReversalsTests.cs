@@ -1,4 +1,5 @@
 using SocketAtm.Client;
+using SocketAtm.Client.Reversals;
 
 namespace SocketAtm.TerminalClient.Tests.Client;
 

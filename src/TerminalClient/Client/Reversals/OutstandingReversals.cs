@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace SocketAtm.Client;
+namespace SocketAtm.Client.Reversals;
 
 /// <summary>
 /// The reversals a terminal has started and the host has not acknowledged yet, one per original withdrawal: a second
@@ -18,6 +18,8 @@ internal sealed class OutstandingReversals
     /// <summary>The reversal running for <paramref name="original"/>, or a new one from <paramref name="start"/>.</summary>
     public Task<ReversalResult> StartOrJoin(RequestTrace original, Func<Task<ReversalResult>> start)
     {
+        // Known and kept for now: GetOrAdd may run start for both of two reports of one original that race, so both
+        // reversals go out, and the one not stored is neither counted, joined nor drained on close.
         var reversal = _running.GetOrAdd(original, _ => start());
 
         // Every caller that joined registers a removal, and a late one may run when a newer reversal of the same original

@@ -1,0 +1,71 @@
+using SocketAtm.Client.Diagnostics;
+using SocketAtm.Client.Exchange;
+using SocketAtm.Client.Link;
+using SocketAtm.Client.Messages;
+using SocketAtm.Client.Security;
+
+namespace SocketAtm.Client.SignOn;
+
+/// <summary>
+/// One terminal's sign-on over a link — the 0800, then a key exchange when one is due, and only then signed on — and its
+/// sign-off. What it leads to is kept in <see cref="SignOnState"/>.
+/// </summary>
+internal sealed class SignOnSequence(
+    TerminalConnection connection,
+    TerminalClientOptions options,
+    WorkingKeys keys,
+    TerminalExchange exchange,
+    KeyExchanger keyExchanger,
+    SignOnState signOn)
+{
+    /// <summary>
+    /// 0800 with DE 70 = 001. Unanswered (and not because the caller stopped waiting), the link is dropped for every
+    /// terminal on it, and the reconnect signs them all on again; approved, the terminal first exchanges keys when the
+    /// options ask for it or its keys are in doubt.
+    /// </summary>
+    public async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken)
+    {
+        var (code, reason, roundTrip) = await exchange.NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
+        signOn.LastSignOnResponseCode = code;
+        if (code is null)
+        {
+            Log.SignOnUnanswered(connection.Logger, options.TerminalId, reason);
+            if (reason != NoResponseReason.Cancelled)
+            {
+                session.Abort();
+            }
+
+            return new NetworkResult(null, roundTrip);
+        }
+
+        if (code != "00")
+        {
+            Log.SignOnRefused(connection.Logger, options.TerminalId, code);
+            return new NetworkResult(code, roundTrip);
+        }
+
+        if (options.ExchangeKeysAtSignOn || keys.InDoubt)
+        {
+            // Still signed off for financial requests: none can be in flight while the keys change. Keys left in doubt
+            // by an earlier exchange are settled here, whatever the options say, before anything is sent under them.
+            var keyExchange = await keyExchanger.ExchangeOverAsync(session, cancellationToken);
+            if (keys.InDoubt)
+            {
+                // The exchange dropped the link; the reconnect signs on and tries again.
+                return keyExchange;
+            }
+        }
+
+        signOn.SignedOn(session);
+        return new NetworkResult(code, roundTrip);
+    }
+
+    /// <summary>0800 with DE 70 = 002, waited for at most <see cref="TerminalConnectionOptions.SignOffTimeout"/>.</summary>
+    public async Task SignOffOverAsync(LinkSession session)
+    {
+        signOn.SigningOff(session);
+        using var timeout = new CancellationTokenSource(connection.Options.SignOffTimeout, connection.Options.TimeProvider);
+        var (code, _, _) = await exchange.NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
+        Log.SignedOff(connection.Logger, options.TerminalId, code ?? "no answer");
+    }
+}
