@@ -7,6 +7,7 @@ using SocketAtm.Client.Reversals;
 using SocketAtm.Client.Security;
 using SocketAtm.Client.SignOn;
 using SocketAtm.Client.Transactions;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.Client;
 
@@ -135,7 +136,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     public Task<ReversalResult> ReportDispenseAsync(TransactionApproved approval, long dispensedAmount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        if (approval.TerminalId != TerminalId || approval.Trace.Mti != TerminalMessages.Financial || approval.Amount <= 0)
+        if (approval.TerminalId != TerminalId || approval.Trace.Mti != MessageTypes.FinancialRequest || approval.Amount <= 0)
         {
             throw new ArgumentException("Only a withdrawal approved for this terminal can be dispensed.", nameof(approval));
         }
@@ -222,7 +223,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
 
     internal async Task<NetworkResult> EchoOverAsync(LinkSession session, bool dropLinkIfUnanswered, CancellationToken cancellationToken = default)
     {
-        var (code, reason, roundTrip) = await _exchange.NetworkRequestAsync(session, TerminalMessages.Echo, cancellationToken);
+        var (code, reason, roundTrip) = await _exchange.NetworkRequestAsync(session, NetworkManagementCodes.Echo, cancellationToken);
         if (code is null && dropLinkIfUnanswered && reason != NoResponseReason.Cancelled && !session.IsClosed)
         {
             Log.EchoUnanswered(_logger, TerminalId, reason, session.Id);

@@ -3,6 +3,7 @@ using SocketAtm.Client.Messages;
 using SocketAtm.Protocol.Composites;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.TerminalClient.Tests.Client;
 
@@ -57,6 +58,6 @@ public sealed class TerminalMessagesTests
     [InlineData(800, 810)]
     public void The_response_mti_is_the_request_class_plus_10(int request, int response)
     {
-        Assert.Equal(response, TerminalMessages.ResponseMti(request));
+        Assert.Equal(response, MessageTypes.ResponseOf(request));
     }
 }

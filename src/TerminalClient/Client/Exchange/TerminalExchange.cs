@@ -4,6 +4,7 @@ using SocketAtm.Client.Messages;
 using SocketAtm.Client.Security;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Security;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.Client.Exchange;
 
@@ -41,7 +42,7 @@ internal sealed class TerminalExchange(
     public async Task<Reply> ExchangeFinancialAsync(LinkSession session, IsoMessage request, int stan, CancellationToken waitToken)
     {
         var macKey = UsesMac ? keys.MacKey : null;
-        var responseMti = TerminalMessages.ResponseMti(request.Mti);
+        var responseMti = MessageTypes.ResponseOf(request.Mti);
         var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, stan), responseMti, options.RequestTimeout, macKey, waitToken);
         if (reply.Message is { } response && macKey is not null && !RetailMac.Verify(macKey, response))
         {
@@ -77,7 +78,7 @@ internal sealed class TerminalExchange(
         try
         {
             TerminalMessages.SetNetworkManagement(request, options.TerminalId, identity.Stan, identity.TransmissionDateTime, code);
-            var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, identity.Stan), 810, options.RequestTimeout, null, waitToken);
+            var reply = await session.ExchangeAsync(request, new RequestKey(_packedTerminalId, identity.Stan), MessageTypes.NetworkManagementResponse, options.RequestTimeout, null, waitToken);
             return (reply, time.GetElapsedTime(started));
         }
         finally

@@ -6,6 +6,7 @@ using SocketAtm.Client.Messages;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Security;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.Client.Link;
 
@@ -288,8 +289,8 @@ internal sealed class LinkSession : IAsyncDisposable
             return;
         }
 
-        if (message.TryGetNumber(11, out var stan)
-            && _pending.TryGetValue(new RequestKey(RequestKey.PackTerminalId(message.Get(41)), (int)stan), out var pending)
+        if (message.TryGetNumber(DataElements.Stan, out var stan)
+            && _pending.TryGetValue(new RequestKey(RequestKey.PackTerminalId(message.Get(DataElements.TerminalId)), (int)stan), out var pending)
             && pending.ResponseMti == message.Mti
             && Complete(pending, Reply.Of(message)))
         {
@@ -297,7 +298,7 @@ internal sealed class LinkSession : IAsyncDisposable
         }
 
         // A late answer to a request that already timed out, or one that is not ours: dropped, never guessed at.
-        Log.UnmatchedResponse(_logger, message.Mti, message.GetString(41) ?? "?", message.GetString(11) ?? "?");
+        Log.UnmatchedResponse(_logger, message.Mti, message.GetString(DataElements.TerminalId) ?? "?", message.GetString(DataElements.Stan) ?? "?");
         MessagePool.Return(message);
     }
 }

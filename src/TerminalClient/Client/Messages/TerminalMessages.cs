@@ -10,20 +10,6 @@ namespace SocketAtm.Client.Messages;
 /// <summary>The requests a terminal sends and the parts of responses it reads, laid out as PROTOCOL.md §6 and §9 say.</summary>
 internal static class TerminalMessages
 {
-    public const int NetworkManagement = MessageTypes.NetworkManagementRequest;
-    public const int Authorization = MessageTypes.AuthorizationRequest;
-    public const int Financial = MessageTypes.FinancialRequest;
-    public const int Reversal = MessageTypes.ReversalRequest;
-    public const int ReversalRepeat = MessageTypes.ReversalRequestRepeat;
-
-    public const int SignOn = NetworkManagementCodes.SignOn;
-    public const int SignOff = NetworkManagementCodes.SignOff;
-    public const int Echo = NetworkManagementCodes.Echo;
-    public const int KeyExchange = NetworkManagementCodes.KeyExchange;
-
-    /// <summary>The response MTI of a request: third digit up by one, last digit 0 (0401 → 0410).</summary>
-    public static int ResponseMti(int requestMti) => MessageTypes.ResponseOf(requestMti);
-
     /// <summary>DE 7: MMDDhhmmss in GMT.</summary>
     public static string TransmissionDateTime(DateTimeOffset now) =>
         now.UtcDateTime.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
@@ -34,7 +20,7 @@ internal static class TerminalMessages
 
     public static void SetNetworkManagement(IsoMessage message, string terminalId, int stan, string transmissionDateTime, int code)
     {
-        message.Mti = NetworkManagement;
+        message.Mti = MessageTypes.NetworkManagementRequest;
         message.Set(DataElements.TransmissionDateTime, transmissionDateTime);
         message.SetNumber(DataElements.Stan, stan);
         message.Set(DataElements.TerminalId, terminalId);

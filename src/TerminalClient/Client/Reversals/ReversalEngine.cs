@@ -4,6 +4,7 @@ using SocketAtm.Client.Link;
 using SocketAtm.Client.Messages;
 using SocketAtm.Client.Security;
 using SocketAtm.Client.SignOn;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.Client.Reversals;
 
@@ -63,7 +64,7 @@ internal sealed class ReversalEngine(
     // 91, 58 and 63 come before the host records anything (saturated; terminal not signed on or not enabled; MAC not
     // accepted) and 96 says it failed: the reversal did not take, and may on a repeat. Any other answer is the host's
     // decision on it.
-    private static bool IsFinalReversalAnswer(string code) => code is not ("91" or "96" or "58" or "63");
+    private static bool IsFinalReversalAnswer(string code) => code is not (ResponseCodes.IssuerUnavailable or ResponseCodes.SystemMalfunction or ResponseCodes.NotPermittedToTerminal or ResponseCodes.SecurityViolation);
 
     private async Task<ReversalResult> ReverseUntilAcknowledgedAsync(OriginalRequest original, long? dispensed)
     {
@@ -108,10 +109,10 @@ internal sealed class ReversalEngine(
                 if (attempts == 0)
                 {
                     identity = exchange.NextIdentity(session);
-                    trace = new RequestTrace(TerminalMessages.Reversal, identity.Stan, identity.TransmissionDateTime);
+                    trace = new RequestTrace(MessageTypes.ReversalRequest, identity.Stan, identity.TransmissionDateTime);
                 }
 
-                var mti = attempts == 0 ? TerminalMessages.Reversal : TerminalMessages.ReversalRepeat;
+                var mti = attempts == 0 ? MessageTypes.ReversalRequest : MessageTypes.ReversalRequestRepeat;
                 var request = MessagePool.Rent();
                 Reply reply;
                 try

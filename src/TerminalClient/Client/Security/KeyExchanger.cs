@@ -3,6 +3,7 @@ using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
 using SocketAtm.Client.Messages;
 using SocketAtm.Client.SignOn;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.Client.Security;
 
@@ -71,7 +72,7 @@ internal sealed class KeyExchanger(
     /// <summary>One 0800 with DE 70 = 161; a refusal (an 0810 other than 00) leaves the keys as they were.</summary>
     private async Task<(NetworkResult Result, bool Refused)> ExchangeOnceAsync(LinkSession session, int attempt, CancellationToken cancellationToken)
     {
-        var (reply, roundTrip) = await exchange.NetworkExchangeAsync(session, TerminalMessages.KeyExchange, cancellationToken);
+        var (reply, roundTrip) = await exchange.NetworkExchangeAsync(session, NetworkManagementCodes.KeyExchange, cancellationToken);
         if (reply.Message is not { } response)
         {
             // The request went out, so the host may have answered it and switched keys.
@@ -83,13 +84,13 @@ internal sealed class KeyExchanger(
         var code = TerminalMessages.ResponseCode(response);
         try
         {
-            if (code != "00")
+            if (code != ResponseCodes.Approved)
             {
                 Log.KeyExchangeRefused(connection.Logger, options.TerminalId, code);
                 return (new NetworkResult(code, roundTrip), true);
             }
 
-            if (keys.TryInstall(response.Get(48)))
+            if (keys.TryInstall(response.Get(DataElements.AdditionalData)))
             {
                 var (pinCheck, macCheck) = keys.CheckValues;
                 Log.KeysExchanged(connection.Logger, options.TerminalId, pinCheck, macCheck);

@@ -3,6 +3,7 @@ using SocketAtm.Client.Exchange;
 using SocketAtm.Client.Link;
 using SocketAtm.Client.Messages;
 using SocketAtm.Client.Security;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.Client.SignOn;
 
@@ -25,7 +26,7 @@ internal sealed class SignOnSequence(
     /// </summary>
     public async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken)
     {
-        var (code, reason, roundTrip) = await exchange.NetworkRequestAsync(session, TerminalMessages.SignOn, cancellationToken);
+        var (code, reason, roundTrip) = await exchange.NetworkRequestAsync(session, NetworkManagementCodes.SignOn, cancellationToken);
         signOn.LastSignOnResponseCode = code;
         if (code is null)
         {
@@ -38,7 +39,7 @@ internal sealed class SignOnSequence(
             return new NetworkResult(null, roundTrip);
         }
 
-        if (code != "00")
+        if (code != ResponseCodes.Approved)
         {
             Log.SignOnRefused(connection.Logger, options.TerminalId, code);
             return new NetworkResult(code, roundTrip);
@@ -65,7 +66,7 @@ internal sealed class SignOnSequence(
     {
         signOn.SigningOff(session);
         using var timeout = new CancellationTokenSource(connection.Options.SignOffTimeout, connection.Options.TimeProvider);
-        var (code, _, _) = await exchange.NetworkRequestAsync(session, TerminalMessages.SignOff, timeout.Token);
+        var (code, _, _) = await exchange.NetworkRequestAsync(session, NetworkManagementCodes.SignOff, timeout.Token);
         Log.SignedOff(connection.Logger, options.TerminalId, code ?? "no answer");
     }
 }

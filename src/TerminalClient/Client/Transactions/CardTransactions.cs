@@ -7,6 +7,7 @@ using SocketAtm.Client.Security;
 using SocketAtm.Client.SignOn;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.Client.Transactions;
 
@@ -37,9 +38,9 @@ internal sealed class CardTransactions(
         try
         {
             var identity = exchange.NextIdentity(session);
-            var trace = new RequestTrace(TerminalMessages.Authorization, identity.Stan, identity.TransmissionDateTime);
+            var trace = new RequestTrace(MessageTypes.AuthorizationRequest, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("31", account);
-            var reply = await SendCardRequestAsync(session, TerminalMessages.Authorization, processingCode, null, null, identity, pan, pin, cancellationToken);
+            var reply = await SendCardRequestAsync(session, MessageTypes.AuthorizationRequest, processingCode, null, null, identity, pan, pin, cancellationToken);
             if (reply.Message is not { } response)
             {
                 return new TransactionTimedOut(options.TerminalId, trace, reply.Reason);
@@ -75,10 +76,10 @@ internal sealed class CardTransactions(
         try
         {
             var identity = exchange.NextIdentity(session);
-            var trace = new RequestTrace(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime);
+            var trace = new RequestTrace(MessageTypes.FinancialRequest, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("01", account);
-            var original = new OriginalRequest(TerminalMessages.Financial, identity.Stan, identity.TransmissionDateTime, options.AcquirerId, processingCode, amount);
-            var reply = await SendCardRequestAsync(session, TerminalMessages.Financial, processingCode, amount, options.CurrencyCode, identity, pan, pin, cancellationToken);
+            var original = new OriginalRequest(MessageTypes.FinancialRequest, identity.Stan, identity.TransmissionDateTime, options.AcquirerId, processingCode, amount);
+            var reply = await SendCardRequestAsync(session, MessageTypes.FinancialRequest, processingCode, amount, options.CurrencyCode, identity, pan, pin, cancellationToken);
             if (reply.Message is not { } response)
             {
                 Log.WithdrawalUnanswered(connection.Logger, options.TerminalId, identity.Stan, reply.Reason);
@@ -91,7 +92,7 @@ internal sealed class CardTransactions(
                 // 96: the host failed mid-way. 94: the key was used before — almost always by a copy of this very
                 // request that the network duplicated and the host may have approved. Neither says what happened to
                 // the money, so the withdrawal is reversed, as when no answer came.
-                return result is TransactionDeclined { ResponseCode: "96" or "94" }
+                return result is TransactionDeclined { ResponseCode: ResponseCodes.SystemMalfunction or ResponseCodes.DuplicateTransmission }
                     ? result with { Reversal = reversals.Start(original, dispensed: null) }
                     : result;
             }
@@ -175,7 +176,7 @@ internal sealed class CardTransactions(
 
     private TransactionNotSent NotSignedOn() => new(
         options.TerminalId,
-        signOn.LastSignOnResponseCode is { } code and not "00"
+        signOn.LastSignOnResponseCode is { } code and not ResponseCodes.Approved
             ? $"Terminal {options.TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
             : keys.InDoubt
                 ? $"Terminal {options.TerminalId} is not signed on: a key exchange got no valid answer, so it signs on and exchanges keys again (link {connection.State})."
@@ -186,7 +187,7 @@ internal sealed class CardTransactions(
         var code = TerminalMessages.ResponseCode(response);
         Log.Answered(connection.Logger, options.TerminalId, amount > 0 ? "withdrawal" : "balance inquiry", trace.Stan, code);
         var balance = TerminalMessages.ReadBalance(response, account);
-        if (code != "00")
+        if (code != ResponseCodes.Approved)
         {
             return new TransactionDeclined(options.TerminalId, trace, code, ResponseCodeText.Meaning(code), balance);
         }
@@ -194,8 +195,8 @@ internal sealed class CardTransactions(
         return new TransactionApproved(
             options.TerminalId,
             trace,
-            response.GetString(38)?.Trim() ?? string.Empty,
-            response.GetString(37)?.Trim() ?? string.Empty,
+            response.GetString(DataElements.AuthorizationId)?.Trim() ?? string.Empty,
+            response.GetString(DataElements.RetrievalReference)?.Trim() ?? string.Empty,
             amount,
             balance,
             account,
