@@ -45,4 +45,57 @@ public sealed class OutstandingReversalsTests
         newer.SetResult(Acknowledged);
         Assert.Equal(0, reversals.Count);
     }
+
+    [Fact]
+    public async Task A_report_racing_one_whose_reversal_is_still_starting_joins_it_instead_of_starting_another()
+    {
+        var reversals = new OutstandingReversals();
+        var running = new TaskCompletionSource<ReversalResult>();
+        using var starting = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        Task<ReversalResult>? first = null;
+        // The first report's reversal is still being started (on a thread of its own) when the second report comes.
+        var firstReport = new Thread(() => first = reversals.StartOrJoin(Original, () =>
+        {
+            starting.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return running.Task;
+        }));
+        firstReport.Start();
+        Assert.True(starting.Wait(TimeSpan.FromSeconds(30)), "the first reversal never started");
+
+        var second = reversals.StartOrJoin(Original, () => throw new InvalidOperationException("a second reversal was started"));
+
+        release.Set();
+        Assert.True(firstReport.Join(TimeSpan.FromSeconds(30)), "the first report never returned");
+        Assert.Same(running.Task, first);
+        Assert.Equal([running.Task], reversals.Snapshot());
+        Assert.False(second.IsCompleted);
+        running.SetResult(Acknowledged);
+        Assert.Equal(Acknowledged, await second.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, reversals.Count);
+    }
+
+    [Fact]
+    public void A_reversal_that_fails_to_start_is_not_left_outstanding()
+    {
+        var reversals = new OutstandingReversals();
+
+        // StartOrJoin throws synchronously here (the start throws before any task exists), as GetOrAdd's factory did.
+        InvalidOperationException? thrown = null;
+        try
+        {
+            _ = reversals.StartOrJoin(Original, () => throw new InvalidOperationException("no link"));
+        }
+        catch (InvalidOperationException exception)
+        {
+            thrown = exception;
+        }
+
+        Assert.Equal("no link", thrown?.Message);
+
+        Assert.Equal(0, reversals.Count);
+        var running = new TaskCompletionSource<ReversalResult>();
+        Assert.Same(running.Task, reversals.StartOrJoin(Original, () => running.Task));
+    }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace SocketAtm.Client.Reversals;
 
 /// <summary>
@@ -8,29 +6,100 @@ namespace SocketAtm.Client.Reversals;
 /// </summary>
 internal sealed class OutstandingReversals
 {
-    private readonly ConcurrentDictionary<RequestTrace, Task<ReversalResult>> _running = new();
+    private readonly Dictionary<RequestTrace, Task<ReversalResult>> _running = [];
+    private readonly Lock _lock = new();
 
-    public int Count => _running.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _running.Count;
+            }
+        }
+    }
 
     /// <summary>The reversals running now.</summary>
-    public Task<ReversalResult>[] Snapshot() => [.. _running.Values];
+    public Task<ReversalResult>[] Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _running.Values];
+        }
+    }
 
     /// <summary>The reversal running for <paramref name="original"/>, or a new one from <paramref name="start"/>.</summary>
     public Task<ReversalResult> StartOrJoin(RequestTrace original, Func<Task<ReversalResult>> start)
     {
-        // Known and kept for now: GetOrAdd may run start for both of two reports of one original that race, so both
-        // reversals go out, and the one not stored is neither counted, joined nor drained on close.
-        var reversal = _running.GetOrAdd(original, _ => start());
+        // The original is claimed before start runs (outside the lock: it may take time), so that a report racing this
+        // one joins it instead of starting a second reversal that nothing would count, join or drain on close.
+        var starting = new TaskCompletionSource<ReversalResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_running.TryGetValue(original, out var running))
+            {
+                return running;
+            }
 
-        // Every caller that joined registers a removal, and a late one may run when a newer reversal of the same original
-        // already holds the key: removing by key alone would drop that one from the drain on close, so only the entry
-        // that ended goes (this overload compares the value too).
-        var entry = KeyValuePair.Create(original, reversal);
+            _running.Add(original, starting.Task);
+        }
+
+        Task<ReversalResult> reversal;
+        try
+        {
+            reversal = start();
+        }
+        catch (Exception exception)
+        {
+            Remove(original, starting.Task);
+            starting.SetException(exception);
+            throw;
+        }
+
+        lock (_lock)
+        {
+            _running[original] = reversal;
+        }
+
+        // Whoever joined while it was starting waits on the claim; it ends as the reversal does.
         _ = reversal.ContinueWith(
-            _ => _running.TryRemove(entry),
+            ended =>
+            {
+                Remove(original, ended);
+                Complete(starting, ended);
+            },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
         return reversal;
+    }
+
+    private static void Complete(TaskCompletionSource<ReversalResult> claim, Task<ReversalResult> ended)
+    {
+        if (ended.IsCompletedSuccessfully)
+        {
+            claim.SetResult(ended.Result);
+        }
+        else if (ended.IsCanceled)
+        {
+            claim.SetCanceled();
+        }
+        else
+        {
+            claim.SetException(ended.Exception!.InnerExceptions);
+        }
+    }
+
+    // A newer reversal of the same original may hold the key by the time an older one ends: only the entry that ended goes.
+    private void Remove(RequestTrace original, Task<ReversalResult> ended)
+    {
+        lock (_lock)
+        {
+            if (_running.TryGetValue(original, out var current) && current == ended)
+            {
+                _running.Remove(original);
+            }
+        }
     }
 }
