@@ -2,12 +2,13 @@ using System.Buffers;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 
-namespace SocketAtm.Bench.Micro;
+namespace SocketAtm.Fixtures;
 
 /// <summary>
 /// The reference messages every benchmark and the codec's allocation tests measure: one cash withdrawal of
 /// 20.00 USD from the checking account of demo card 4761739001010119 at ATM00001, and its approval.
-/// Depends on SocketAtm.Protocol only, because tests/SocketAtm.Protocol.Tests compiles this file too.
+/// Fixed to the byte, with a ready-made PIN block, because the allocation budgets and the npm peer comparison
+/// (bench/peers/npm-iso8583/pack-unpack.js) are measured on exactly these messages.
 /// </summary>
 public static class ReferenceMessages
 {
