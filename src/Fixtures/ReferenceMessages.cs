@@ -12,8 +12,8 @@ namespace SocketAtm.Fixtures;
 /// </summary>
 public static class ReferenceMessages
 {
-    /// <summary>Demo card 1 (PIN 1234, expiry 2812); never a real card.</summary>
-    public const string DemoPan = "4761739001010119";
+    /// <summary>The card of the reference withdrawal (PIN 1234, expiry 2812).</summary>
+    public const string DemoPan = DemoCards.Active;
 
     /// <summary>Terminal that sends the reference withdrawal.</summary>
     public const string TerminalId = "ATM00001";
