@@ -17,4 +17,7 @@ public static class DemoKeys
     public static byte[] PinKey => Convert.FromHexString(PinKeyHex);
 
     public static byte[] MacKey => Convert.FromHexString(MacKeyHex);
+
+    /// <summary>The PVK the host derives PIN verification values with (index 1).</summary>
+    public static byte[] PinVerificationKey => Convert.FromHexString(PinVerificationKeyHex);
 }
