@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SocketAtm.CrashTest;
-using SocketAtm.Testing;
+using SocketAtm.Fixtures;
 
 var rounds = new Option<int>("--rounds") { Description = "Kill-and-restart rounds.", DefaultValueFactory = _ => 20 };
 var terminals = new Option<int>("--terminals") { Description = "Terminals, each on its own connection.", DefaultValueFactory = _ => 24 };

@@ -2,18 +2,16 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
-using SocketAtm.Protocol.Security;
 
 namespace SocketAtm.EndToEnd.Tests;
 
-/// <summary>A minimal terminal over a real TCP socket, built only from PROTOCOL.md's rules and the codec.</summary>
+/// <summary>A minimal terminal over a real TCP socket, built only from PROTOCOL.md's rules, the codec and the demo requests.</summary>
 internal sealed class TestTerminal : IAsyncDisposable
 {
-    public const string DemoPan = "4761739001010119";
-    public static readonly byte[] DemoPinKey = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
+    public const string DemoPan = DemoCards.Active;
+    public static readonly byte[] DemoPinKey = DemoKeys.PinKey;
 
     private readonly IDisposable _connection;
     private readonly PipeReader _input;
@@ -57,45 +55,17 @@ internal sealed class TestTerminal : IAsyncDisposable
     /// <summary>A transmission date-time unique per test run, so keys never collide across runs on one data directory.</summary>
     public static string TransmissionDateTime { get; } = DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
-    public IsoMessage NetworkManagement(int stan, string code)
-    {
-        var message = new IsoMessage { Mti = 800 };
-        message.Set(7, TransmissionDateTime);
-        message.SetNumber(11, stan);
-        message.Set(41, TerminalId);
-        message.Set(70, code);
-        return message;
-    }
+    // The requests are src/Fixtures' DemoRequests from this terminal, with this run's DE 7.
+    public IsoMessage NetworkManagement(int stan, string code) => DemoRequests.NetworkManagement(TerminalId, stan, code, TransmissionDateTime);
 
-    public IsoMessage Withdrawal(long amount, int stan, string pan = DemoPan, string pin = "1234", int mti = 200)
-    {
-        var message = CardRequest(mti, "012000", pan, pin, stan);
-        message.SetNumber(4, amount);
-        message.Set(49, "840");
-        return message;
-    }
+    public IsoMessage Withdrawal(long amount, int stan, string pan = DemoPan, string pin = DemoCards.ActivePin, int mti = 200) =>
+        DemoRequests.Withdrawal(amount, stan, pan, pin, TerminalId, mti, TransmissionDateTime);
 
-    public IsoMessage Balance(int stan, string pan = DemoPan, string pin = "1234") => CardRequest(200, "302000", pan, pin, stan);
+    public IsoMessage Balance(int stan, string pan = DemoPan, string pin = DemoCards.ActivePin) =>
+        DemoRequests.BalanceInquiry(stan, pan, pin, TerminalId, transmissionDateTime: TransmissionDateTime);
 
-    public IsoMessage Reversal(long amount, int stan, int originalStan, long? dispensed = null, int mti = 400)
-    {
-        var message = new IsoMessage { Mti = mti };
-        message.Set(2, DemoPan);
-        message.Set(3, "012000");
-        message.SetNumber(4, amount);
-        message.Set(7, TransmissionDateTime);
-        message.SetNumber(11, stan);
-        message.Set(32, "12345");
-        message.Set(41, TerminalId);
-        message.Set(49, "840");
-        message.Set(90, "0200" + originalStan.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + TransmissionDateTime + "00000012345" + "00000000000");
-        if (dispensed is { } actual)
-        {
-            message.Set(95, actual.ToString("D12", System.Globalization.CultureInfo.InvariantCulture) + new string('0', 12) + new string(' ', 18));
-        }
-
-        return message;
-    }
+    public IsoMessage Reversal(long amount, int stan, int originalStan, long? dispensed = null, int mti = 400) =>
+        DemoRequests.Reversal(amount, stan, originalStan, dispensed, TerminalId, mti, TransmissionDateTime);
 
     public async Task SendAsync(IsoMessage message)
     {
@@ -147,22 +117,5 @@ internal sealed class TestTerminal : IAsyncDisposable
         await _output.CompleteAsync();
         _connection.Dispose();
         _writeLock.Dispose();
-    }
-
-    private IsoMessage CardRequest(int mti, string processingCode, string pan, string pin, int stan)
-    {
-        var message = new IsoMessage { Mti = mti };
-        message.Set(2, pan);
-        message.Set(3, processingCode);
-        message.Set(7, TransmissionDateTime);
-        message.SetNumber(11, stan);
-        message.Set(14, "2812");
-        message.Set(22, "051");
-        message.Set(32, "12345");
-        message.Set(41, TerminalId);
-        var block = new byte[8];
-        PinBlock.Encrypt(DemoPinKey, Encoding.ASCII.GetBytes(pin), Encoding.ASCII.GetBytes(pan), block);
-        message.Set(52, block);
-        return message;
     }
 }

@@ -25,8 +25,14 @@ public static class RequiredTools
         return missing switch
         {
             null => new XunitTestCase(diagnosticMessageSink, display, displayOptions, testMethod),
-            _ when requireAll => new ExecutionErrorTestCase(diagnosticMessageSink, display, displayOptions, testMethod, missing.FailureMessage),
-            _ => new SkippedTestCase(diagnosticMessageSink, display, displayOptions, testMethod, missing.SkipReason),
+            _ when requireAll => new ExecutionErrorTestCase(diagnosticMessageSink, display, displayOptions, testMethod, FailureMessage(missing)),
+            _ => new SkippedTestCase(diagnosticMessageSink, display, displayOptions, testMethod, SkipReason(missing)),
         };
     }
+
+    /// <summary>The skip reason, also put in the test's name: the console's default "Skipped …" line shows names, not reasons.</summary>
+    private static string SkipReason(MissingTool missing) => $"{missing.Tool} tests SKIPPED: {missing.Why}";
+
+    private static string FailureMessage(MissingTool missing) =>
+        $"{missing.Tool} tests cannot run: {missing.Why} {RequireAllVariable}=1 (set by .ci/run) makes this a failure instead of a skip; install it (.ci/install-test-tools), or unset the variable to skip.";
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using SocketAtm.Fixtures;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using SocketAtm.Bench.Micro;
+using SocketAtm.Fixtures;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using SocketAtm.Bench.Micro;
+using SocketAtm.Fixtures;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 

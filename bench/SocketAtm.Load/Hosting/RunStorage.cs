@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Npgsql;
+using SocketAtm.Fixtures;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.Storage;
-using SocketAtm.Testing;
 
 namespace SocketAtm.Load.Hosting;
 

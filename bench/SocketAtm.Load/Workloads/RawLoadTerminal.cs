@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using SocketAtm.Fixtures;
 using SocketAtm.Load.Correctness;
 using SocketAtm.Load.Terminals;
 using SocketAtm.Protocol.Iso8583;
@@ -14,8 +15,8 @@ namespace SocketAtm.Load.Workloads;
 internal sealed class RawLoadTerminal : LoadTerminal
 {
     private static readonly ConcurrentQueue<IsoMessage> Messages = new();
-    private static readonly byte[] DemoPinKey = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
-    private static readonly byte[] DemoMacKey = Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
+    private static readonly byte[] DemoPinKey = DemoKeys.PinKey;
+    private static readonly byte[] DemoMacKey = DemoKeys.MacKey;
 
     private readonly RawLink _link;
     private readonly WorkloadContext _context;

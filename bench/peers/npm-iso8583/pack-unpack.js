@@ -11,7 +11,7 @@
 const Iso8583 = require('iso_8583');
 const { version } = require('iso_8583/package.json');
 
-// The same fields and values as bench/SocketAtm.Bench/Micro/ReferenceMessages.cs (a demo card, never a real one).
+// The same fields and values as src/Fixtures/ReferenceMessages.cs (a demo card, never a real one).
 // The package takes fixed fields at full length and fixed binary fields (DE 52) as hex.
 const withdrawal = Object.freeze({
   0: '0200',

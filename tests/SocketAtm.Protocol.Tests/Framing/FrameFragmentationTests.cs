@@ -1,5 +1,4 @@
 using System.Buffers;
-using SocketAtm.Bench.Micro;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Tests.Support;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using SocketAtm.Bench.Micro;
 using SocketAtm.Protocol.Tests.Support;
 
 namespace SocketAtm.Protocol.Tests.Interop;

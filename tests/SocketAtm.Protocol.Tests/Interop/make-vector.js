@@ -18,7 +18,7 @@
 
 const Iso8583 = require('iso_8583');
 
-// Same values as bench/SocketAtm.Bench/Micro/ReferenceMessages.cs (demo card, never a real one).
+// Same values as src/Fixtures/ReferenceMessages.cs (demo card, never a real one).
 const withdrawal = {
   0: '0200',
   2: '4761739001010119',

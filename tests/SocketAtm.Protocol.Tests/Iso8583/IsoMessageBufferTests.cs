@@ -1,4 +1,3 @@
-using SocketAtm.Bench.Micro;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Tests.Support;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using SocketAtm.Bench.Micro;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
 using SocketAtm.Protocol.Tests.Support;

@@ -1,4 +1,3 @@
-using SocketAtm.Bench.Micro;
 using SocketAtm.Protocol.Iso8583;
 
 namespace SocketAtm.Protocol.Tests.Support;

@@ -15,7 +15,7 @@ public class EchoRulesTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00009");
-        var bytes = IsoMessageWriter.ToArray(TerminalMessages.Withdrawal(4000, stan: 31));
+        var bytes = IsoMessageWriter.ToArray(DemoRequests.Withdrawal(4000, stan: 31));
         var amountAt = IndexOf(bytes, "000000004000");
         bytes[amountAt + 3] = (byte)'A';
         await host.SendRawAsync([(byte)(bytes.Length >> 8), (byte)bytes.Length, .. bytes]);
@@ -26,7 +26,7 @@ public class EchoRulesTests
         Assert.Equal("30", response.GetString(39));
         Assert.Equal("000031", response.GetString(11));
         Assert.Equal("ATM00009", response.GetString(41));
-        Assert.Equal(TerminalMessages.TransmissionDateTime, response.GetString(7));
+        Assert.Equal(DemoRequests.TransmissionDateTime, response.GetString(7));
         Assert.False(response.Has(4));
         Assert.Empty(host.Ledger.Requests);
     }
@@ -36,7 +36,7 @@ public class EchoRulesTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00009");
-        var request = TerminalMessages.Withdrawal(4000, stan: 32);
+        var request = DemoRequests.Withdrawal(4000, stan: 32);
         request.Set(3, "400000");
         await host.SendAsync(request);
 
@@ -50,7 +50,7 @@ public class EchoRulesTests
     public async Task Not_signed_on_answer_58_echoes_the_flows_elements()
     {
         await using var host = new SessionHarness();
-        var request = TerminalMessages.Withdrawal(4000, stan: 33);
+        var request = DemoRequests.Withdrawal(4000, stan: 33);
         await host.SendAsync(request);
 
         var response = await host.ReceiveAsync();
@@ -63,7 +63,7 @@ public class EchoRulesTests
     public async Task Network_management_answer_58_echoes_de70()
     {
         await using var host = new SessionHarness();
-        var request = TerminalMessages.NetworkManagement("ATM99999", 34, "001");
+        var request = DemoRequests.NetworkManagement("ATM99999", 34, "001");
         await host.SendAsync(request);
 
         var response = await host.ReceiveAsync();
@@ -77,7 +77,7 @@ public class EchoRulesTests
     public async Task Reversal_refused_58_echoes_de90_and_de95()
     {
         await using var host = new SessionHarness();
-        var request = TerminalMessages.Reversal(4000, stan: 35, originalStan: 30, dispensed: 1000);
+        var request = DemoRequests.Reversal(4000, stan: 35, originalStan: 30, dispensed: 1000);
         await host.SendAsync(request);
 
         var response = await host.ReceiveAsync();
@@ -91,7 +91,7 @@ public class EchoRulesTests
     public async Task Mac_terminal_not_signed_on_gets_58_with_a_mac_under_its_current_key()
     {
         await using var host = new SessionHarness();
-        var request = TerminalMessages.Withdrawal(4000, stan: 36, terminalId: "ATM00001");
+        var request = DemoRequests.Withdrawal(4000, stan: 36, terminalId: "ATM00001");
         RetailMac.Sign(request, FakeLedger.DemoMacKey);
         await host.SendAsync(request);
 
@@ -105,7 +105,7 @@ public class EchoRulesTests
     public async Task Unknown_terminal_gets_58_without_a_mac()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 37, terminalId: "ATM99999"));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 37, terminalId: "ATM99999"));
 
         var response = await host.ReceiveAsync();
 
@@ -121,7 +121,7 @@ public class EchoRulesTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00009");
-        var request = TerminalMessages.Reversal(4000, stan: 38, originalStan: 30);
+        var request = DemoRequests.Reversal(4000, stan: 38, originalStan: 30);
         request.Set(3, processingCode);
         await host.SendAsync(request);
 
@@ -138,7 +138,7 @@ public class EchoRulesTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00009");
-        var request = TerminalMessages.Reversal(4000, stan: 39, originalStan: 30, mti: 420);
+        var request = DemoRequests.Reversal(4000, stan: 39, originalStan: 30, mti: 420);
         request.Set(3, "302000");
         await host.SendAsync(request);
 
@@ -167,7 +167,7 @@ public class EchoRulesTests
 
     private static async Task SignOnAsync(SessionHarness host, string terminalId)
     {
-        await host.SendAsync(TerminalMessages.SignOn(terminalId));
+        await host.SendAsync(DemoRequests.SignOn(terminalId));
         Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
     }
 }

@@ -9,10 +9,10 @@ namespace SocketAtm.Server.Tests.Sessions;
 /// </summary>
 internal sealed class FakeLedger : ILedger
 {
-    public static readonly byte[] DemoMasterKey = Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD");
-    public static readonly byte[] DemoPinKey = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
-    public static readonly byte[] DemoMacKey = Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
-    public static readonly byte[] DemoPinVerificationKey = Convert.FromHexString("59FC8F97BFDFF32A1121A96AB0E1A0AD");
+    public static readonly byte[] DemoMasterKey = DemoKeys.MasterKey;
+    public static readonly byte[] DemoPinKey = DemoKeys.PinKey;
+    public static readonly byte[] DemoMacKey = DemoKeys.MacKey;
+    public static readonly byte[] DemoPinVerificationKey = DemoKeys.PinVerificationKey;
 
     private readonly ConcurrentDictionary<string, TerminalRecord> _terminals = new(StringComparer.Ordinal);
 

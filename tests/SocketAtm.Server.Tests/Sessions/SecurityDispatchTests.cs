@@ -13,7 +13,7 @@ public class SecurityDispatchTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00001");
-        var request = TerminalMessages.Withdrawal(4000, stan: 5, terminalId: "ATM00001");
+        var request = DemoRequests.Withdrawal(4000, stan: 5, terminalId: "ATM00001");
         RetailMac.Sign(request, FakeLedger.DemoMacKey);
         await host.SendAsync(request);
 
@@ -30,7 +30,7 @@ public class SecurityDispatchTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00001");
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 6, terminalId: "ATM00001"));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 6, terminalId: "ATM00001"));
 
         var response = await host.ReceiveAsync();
 
@@ -44,7 +44,7 @@ public class SecurityDispatchTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00001");
-        var request = TerminalMessages.Withdrawal(4000, stan: 7, terminalId: "ATM00001");
+        var request = DemoRequests.Withdrawal(4000, stan: 7, terminalId: "ATM00001");
         RetailMac.Sign(request, FakeLedger.DemoMacKey);
         request.SetNumber(4, 400000);
         await host.SendAsync(request);
@@ -57,7 +57,7 @@ public class SecurityDispatchTests
     public async Task Mac_terminal_sign_on_needs_no_mac_and_its_0810_carries_none()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.SignOn("ATM00001"));
+        await host.SendAsync(DemoRequests.SignOn("ATM00001"));
 
         var response = await host.ReceiveAsync();
 
@@ -70,7 +70,7 @@ public class SecurityDispatchTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00009");
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 8));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 8));
 
         Assert.False((await host.ReceiveAsync())!.Has(64));
     }
@@ -79,7 +79,7 @@ public class SecurityDispatchTests
     public async Task Unknown_terminal_is_answered_58_before_its_missing_elements_are_noticed()
     {
         await using var host = new SessionHarness();
-        var request = TerminalMessages.NetworkManagement("ATM77777", 9, "001");
+        var request = DemoRequests.NetworkManagement("ATM77777", 9, "001");
         request.Remove(70);
         await host.SendAsync(request);
 
@@ -91,7 +91,7 @@ public class SecurityDispatchTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00009");
-        var request = TerminalMessages.Withdrawal(4000, stan: 10);
+        var request = DemoRequests.Withdrawal(4000, stan: 10);
         request.Set(3, "012010");
         await host.SendAsync(request);
 
@@ -102,7 +102,7 @@ public class SecurityDispatchTests
     public async Task Key_exchange_needs_sign_on_over_this_connection()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.NetworkManagement("ATM00009", 11, "161"));
+        await host.SendAsync(DemoRequests.NetworkManagement("ATM00009", 11, "161"));
 
         var response = await host.ReceiveAsync();
 
@@ -115,7 +115,7 @@ public class SecurityDispatchTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00009");
-        await host.SendAsync(TerminalMessages.NetworkManagement("ATM00009", 12, "161"));
+        await host.SendAsync(DemoRequests.NetworkManagement("ATM00009", 12, "161"));
 
         var response = await host.ReceiveAsync();
 
@@ -128,13 +128,13 @@ public class SecurityDispatchTests
         Assert.Equal(macKey, host.Ledger.Terminal("ATM00009").MacKey);
 
         // A PIN block under the new TPK now verifies to the card's PVV; one under the old TPK does not.
-        var withNewKey = TerminalMessages.Withdrawal(4000, stan: 13);
+        var withNewKey = DemoRequests.Withdrawal(4000, stan: 13);
         var block = new byte[8];
-        PinBlock.Encrypt(pinKey, "1234"u8, Encoding.ASCII.GetBytes(TerminalMessages.DemoPan), block);
+        PinBlock.Encrypt(pinKey, "1234"u8, Encoding.ASCII.GetBytes(DemoCards.Active), block);
         withNewKey.Set(52, block);
         await host.SendAsync(withNewKey);
         await host.ReceiveAsync();
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 14));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 14));
         await host.ReceiveAsync();
 
         var requests = host.Ledger.Requests.ToArray();
@@ -148,11 +148,11 @@ public class SecurityDispatchTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00001");
-        await host.SendAsync(TerminalMessages.NetworkManagement("ATM00001", 20, "161"));
+        await host.SendAsync(DemoRequests.NetworkManagement("ATM00001", 20, "161"));
         Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
 
         // In flight during the exchange: PIN block and MAC still under the old (demo) keys.
-        var late = TerminalMessages.Withdrawal(4000, stan: 21, terminalId: "ATM00001");
+        var late = DemoRequests.Withdrawal(4000, stan: 21, terminalId: "ATM00001");
         RetailMac.Sign(late, FakeLedger.DemoMacKey);
         await host.SendAsync(late);
         var accepted = await host.ReceiveAsync();
@@ -162,7 +162,7 @@ public class SecurityDispatchTests
         Assert.Equal("4931", Assert.Single(host.Ledger.Requests).PreviousKeyCandidatePvv);
 
         host.Time.Advance(host.Ledger.KeyOverlap + TimeSpan.FromSeconds(1));
-        var tooLate = TerminalMessages.Withdrawal(4000, stan: 22, terminalId: "ATM00001");
+        var tooLate = DemoRequests.Withdrawal(4000, stan: 22, terminalId: "ATM00001");
         RetailMac.Sign(tooLate, FakeLedger.DemoMacKey);
         await host.SendAsync(tooLate);
 
@@ -173,7 +173,7 @@ public class SecurityDispatchTests
 
     private static async Task SignOnAsync(SessionHarness host, string terminalId)
     {
-        await host.SendAsync(TerminalMessages.SignOn(terminalId));
+        await host.SendAsync(DemoRequests.SignOn(terminalId));
         Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
     }
 }

@@ -12,7 +12,7 @@ public class TerminalSessionTests
     public async Task Sign_on_is_answered_0810_with_00_echoing_stan_terminal_and_code()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.SignOn(stan: 42));
+        await host.SendAsync(DemoRequests.SignOn(stan: 42));
 
         var response = await host.ReceiveAsync();
 
@@ -22,14 +22,14 @@ public class TerminalSessionTests
         Assert.Equal("000042", response.GetString(11));
         Assert.Equal("ATM00009", response.GetString(41));
         Assert.Equal("001", response.GetString(70));
-        Assert.Equal(TerminalMessages.TransmissionDateTime, response.GetString(7));
+        Assert.Equal(DemoRequests.TransmissionDateTime, response.GetString(7));
     }
 
     [Fact]
     public async Task Sign_on_of_an_unknown_terminal_is_answered_58()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.SignOn("ATM99999"));
+        await host.SendAsync(DemoRequests.SignOn("ATM99999"));
 
         Assert.Equal("58", (await host.ReceiveAsync())!.GetString(39));
     }
@@ -40,7 +40,7 @@ public class TerminalSessionTests
         var ledger = new FakeLedger();
         ledger.AddTerminal("ATM00005", enabled: false);
         await using var host = new SessionHarness(ledger);
-        await host.SendAsync(TerminalMessages.SignOn("ATM00005"));
+        await host.SendAsync(DemoRequests.SignOn("ATM00005"));
 
         Assert.Equal("58", (await host.ReceiveAsync())!.GetString(39));
     }
@@ -49,7 +49,7 @@ public class TerminalSessionTests
     public async Task Withdrawal_before_sign_on_is_answered_58_and_never_reaches_the_ledger()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 2));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 2));
 
         var response = await host.ReceiveAsync();
 
@@ -62,12 +62,12 @@ public class TerminalSessionTests
     public async Task Sign_off_ends_the_terminals_right_to_send_financial_messages()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.SignOn());
+        await host.SendAsync(DemoRequests.SignOn());
         await host.ReceiveAsync();
-        await host.SendAsync(TerminalMessages.NetworkManagement("ATM00009", 2, "002"));
+        await host.SendAsync(DemoRequests.NetworkManagement("ATM00009", 2, "002"));
         Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
 
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 3));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 3));
 
         Assert.Equal("58", (await host.ReceiveAsync())!.GetString(39));
     }
@@ -76,7 +76,7 @@ public class TerminalSessionTests
     public async Task Echo_from_a_registered_terminal_is_answered_00()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.NetworkManagement("ATM00009", 7, "301"));
+        await host.SendAsync(DemoRequests.NetworkManagement("ATM00009", 7, "301"));
 
         var response = await host.ReceiveAsync();
 
@@ -88,7 +88,7 @@ public class TerminalSessionTests
     public async Task Unknown_network_management_code_is_answered_12()
     {
         await using var host = new SessionHarness();
-        await host.SendAsync(TerminalMessages.NetworkManagement("ATM00009", 7, "999"));
+        await host.SendAsync(DemoRequests.NetworkManagement("ATM00009", 7, "999"));
 
         Assert.Equal("12", (await host.ReceiveAsync())!.GetString(39));
     }
@@ -114,7 +114,7 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host);
-        var request = TerminalMessages.Withdrawal(4000, stan: 2);
+        var request = DemoRequests.Withdrawal(4000, stan: 2);
         request.Set(3, "400000");
         await host.SendAsync(request);
 
@@ -127,7 +127,7 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host);
-        var request = TerminalMessages.Withdrawal(4000, stan: 77);
+        var request = DemoRequests.Withdrawal(4000, stan: 77);
         request.Remove(4);
         await host.SendAsync(request);
 
@@ -143,7 +143,7 @@ public class TerminalSessionTests
     public async Task Malformed_field_is_answered_30_with_the_readable_mti_stan_and_terminal()
     {
         await using var host = new SessionHarness();
-        var bytes = IsoMessageWriter.ToArray(TerminalMessages.Withdrawal(4000, stan: 12));
+        var bytes = IsoMessageWriter.ToArray(DemoRequests.Withdrawal(4000, stan: 12));
 
         // Corrupt DE 49 (after DE 11 and DE 41) with a letter: the message is unparsable from there on.
         var currencyAt = bytes.Length - 8 - 3;
@@ -183,7 +183,7 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await host.SendRawAsync([0x00, 0x00, 0x00, 0x00]);
-        await host.SendAsync(TerminalMessages.SignOn(stan: 9));
+        await host.SendAsync(DemoRequests.SignOn(stan: 9));
 
         var response = await host.ReceiveAsync();
 
@@ -194,10 +194,10 @@ public class TerminalSessionTests
     public async Task Response_messages_sent_by_a_terminal_are_ignored()
     {
         await using var host = new SessionHarness();
-        var stray = TerminalMessages.SignOn(stan: 1);
+        var stray = DemoRequests.SignOn(stan: 1);
         stray.Mti = 810;
         await host.SendAsync(stray);
-        await host.SendAsync(TerminalMessages.SignOn(stan: 2));
+        await host.SendAsync(DemoRequests.SignOn(stan: 2));
 
         Assert.Equal("000002", (await host.ReceiveAsync())!.GetString(11));
     }
@@ -213,8 +213,8 @@ public class TerminalSessionTests
         await using var host = new SessionHarness(ledger);
         await SignOnAsync(host);
 
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 10));
-        await host.SendAsync(TerminalMessages.Withdrawal(9000, stan: 11));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 10));
+        await host.SendAsync(DemoRequests.Withdrawal(9000, stan: 11));
         var second = await host.ReceiveAsync();
         first.SetResult(new LedgerOutcome { ResponseCode = "00", AuthorizationId = "654321", RetrievalReference = "000000000777", AccountType = AccountType.Checking, LedgerBalance = 1, AvailableBalance = 1, Currency = 840 });
         var firstResponse = await host.ReceiveAsync();
@@ -231,16 +231,16 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host);
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 21));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 21));
         await host.ReceiveAsync();
 
         var request = Assert.Single(host.Ledger.Requests);
         Assert.Equal(TransactionKind.Withdrawal, request.Kind);
-        Assert.Equal(new RequestKey("00000012345", "ATM00009", 21, TerminalMessages.TransmissionDateTime), request.Key);
+        Assert.Equal(new RequestKey("00000012345", "ATM00009", 21, DemoRequests.TransmissionDateTime), request.Key);
         Assert.Equal(4000, request.Amount);
         Assert.Equal(840, request.Currency);
         Assert.Equal(AccountType.Checking, request.AccountType);
-        Assert.Equal(ExpectedPvv(TerminalMessages.DemoPan, "1234"), request.CandidatePvv);
+        Assert.Equal(ExpectedPvv(DemoCards.Active, "1234"), request.CandidatePvv);
     }
 
     [Fact]
@@ -248,11 +248,11 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host);
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 21, pin: "9999"));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 21, pin: "9999"));
         await host.ReceiveAsync();
 
         var request = Assert.Single(host.Ledger.Requests);
-        Assert.NotEqual(ExpectedPvv(TerminalMessages.DemoPan, "1234"), request.CandidatePvv);
+        Assert.NotEqual(ExpectedPvv(DemoCards.Active, "1234"), request.CandidatePvv);
         Assert.True(request.HasPinBlock);
     }
 
@@ -261,7 +261,7 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host);
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 30));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 30));
 
         var response = await host.ReceiveAsync();
 
@@ -270,7 +270,7 @@ public class TerminalSessionTests
         Assert.Equal("000000000001", response.GetString(37));
         Assert.Equal("000000004000", response.GetString(4));
         Assert.Equal("2001840C0000000960002002840C000000096000", response.GetString(54));
-        Assert.Equal(TerminalMessages.DemoPan, response.GetString(2));
+        Assert.Equal(DemoCards.Active, response.GetString(2));
     }
 
     [Fact]
@@ -278,14 +278,14 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host);
-        await host.SendAsync(TerminalMessages.Reversal(6000, stan: 31, originalStan: 30, dispensed: 2000));
+        await host.SendAsync(DemoRequests.Reversal(6000, stan: 31, originalStan: 30, dispensed: 2000));
 
         var response = await host.ReceiveAsync();
 
         Assert.Equal(410, response!.Mti);
         var request = Assert.Single(host.Ledger.Requests);
         Assert.Equal(TransactionKind.Reversal, request.Kind);
-        Assert.Equal(new RequestKey("00000012345", "ATM00009", 30, TerminalMessages.TransmissionDateTime), request.OriginalKey);
+        Assert.Equal(new RequestKey("00000012345", "ATM00009", 30, DemoRequests.TransmissionDateTime), request.OriginalKey);
         Assert.Equal(2000, request.DispensedAmount);
         Assert.Equal(6000, request.Amount);
         Assert.Equal(request.Key with { Stan = 31 }, request.Key);
@@ -296,7 +296,7 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host);
-        await host.SendAsync(TerminalMessages.Reversal(6000, stan: 31, originalStan: 30, mti: 420));
+        await host.SendAsync(DemoRequests.Reversal(6000, stan: 31, originalStan: 30, mti: 420));
 
         Assert.Equal(430, (await host.ReceiveAsync())!.Mti);
     }
@@ -306,7 +306,7 @@ public class TerminalSessionTests
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host);
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 40, mti: 201));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 40, mti: 201));
 
         Assert.Equal(210, (await host.ReceiveAsync())!.Mti);
         Assert.True(Assert.Single(host.Ledger.Requests).IsRepeat);
@@ -318,7 +318,7 @@ public class TerminalSessionTests
         var ledger = new FakeLedger { Decide = _ => Task.FromException<LedgerOutcome>(new InvalidOperationException("disk on fire")) };
         await using var host = new SessionHarness(ledger);
         await SignOnAsync(host);
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 50));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 50));
 
         var response = await host.ReceiveAsync();
 
@@ -330,7 +330,7 @@ public class TerminalSessionTests
     public async Task Idle_connection_is_closed_after_the_idle_timeout()
     {
         await using var host = new SessionHarness(options: new ListenerOptions { IdleTimeout = TimeSpan.FromSeconds(60) });
-        await host.SendAsync(TerminalMessages.SignOn());
+        await host.SendAsync(DemoRequests.SignOn());
         await host.ReceiveAsync();
 
         host.Time.Advance(TimeSpan.FromSeconds(59));
@@ -356,7 +356,7 @@ public class TerminalSessionTests
     public async Task A_busy_terminal_whose_reads_end_mid_frame_is_not_taken_for_a_slow_sender()
     {
         await using var host = new SessionHarness(options: new ListenerOptions { PartialFrameTimeout = TimeSpan.FromSeconds(30) });
-        var frame = Frame(TerminalMessages.NetworkManagement("ATM00009", 1, "301"));
+        var frame = Frame(DemoRequests.NetworkManagement("ATM00009", 1, "301"));
         var half = frame.Length / 2;
         await host.SendRawAsync(frame[..half]);
         for (var i = 0; i < 6; i++)
@@ -380,7 +380,7 @@ public class TerminalSessionTests
 
         // One read now sees both the idle timer's cancellation and a complete echo request.
         host.Time.Advance(TimeSpan.FromSeconds(60));
-        host.WriteUnflushed(TerminalMessages.NetworkManagement("ATM00009", 77, "301"));
+        host.WriteUnflushed(DemoRequests.NetworkManagement("ATM00009", 77, "301"));
         await host.FlushAsync();
         scheduler.Release();
 
@@ -395,7 +395,7 @@ public class TerminalSessionTests
     {
         var scheduler = new HeldScheduler();
         await using var host = new SessionHarness(options: new ListenerOptions { PartialFrameTimeout = TimeSpan.FromSeconds(5) }, hostReadScheduler: scheduler);
-        var frame = Frame(TerminalMessages.NetworkManagement("ATM00009", 78, "301"));
+        var frame = Frame(DemoRequests.NetworkManagement("ATM00009", 78, "301"));
         var sent = await SendUntilTheSessionWaitsForBytesAsync(host, scheduler, frame[..^1].Select(b => new[] { b }));
 
         host.Time.Advance(TimeSpan.FromSeconds(5));
@@ -415,7 +415,7 @@ public class TerminalSessionTests
         ledger.Decide = _ => held.Task;
         await using var host = new SessionHarness(ledger);
         await SignOnAsync(host);
-        await host.SendAsync(TerminalMessages.Withdrawal(4000, stan: 60));
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 60));
         while (host.Ledger.Requests.IsEmpty)
         {
             await Task.Delay(5);
@@ -460,7 +460,7 @@ public class TerminalSessionTests
 
     private static async Task SignOnAsync(SessionHarness host)
     {
-        await host.SendAsync(TerminalMessages.SignOn());
+        await host.SendAsync(DemoRequests.SignOn());
         Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
     }
 

@@ -98,12 +98,12 @@ public sealed class ConnectionLimitTests
         var held = new TaskCompletionSource<LedgerOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         ledger.Decide = _ => held.Task;
         await using var host = new SessionHarness(ledger, new ListenerOptions { MaxInFlightPerConnection = 2 });
-        await host.SendAsync(TerminalMessages.SignOn());
+        await host.SendAsync(DemoRequests.SignOn());
         Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
 
         for (var stan = 10; stan < 13; stan++)
         {
-            await host.SendAsync(TerminalMessages.Withdrawal(1000, stan));
+            await host.SendAsync(DemoRequests.Withdrawal(1000, stan));
         }
 
         await WaitUntilAsync(() => ledger.Requests.Count == 2);

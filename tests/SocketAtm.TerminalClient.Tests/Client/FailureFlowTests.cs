@@ -21,7 +21,7 @@ public sealed class FailureFlowTests
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), Terminal());
         relay.DropResponse = seen => seen.Mti == 210;
 
-        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 4000);
+        var result = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 4000);
 
         var timedOut = Assert.IsType<TransactionTimedOut>(result);
         Assert.Equal(NoResponseReason.Timeout, timedOut.Reason);
@@ -31,7 +31,7 @@ public sealed class FailureFlowTests
         Assert.Equal($"0200{timedOut.Trace.Stan:D6}{timedOut.Trace.TransmissionDateTime}0000012345600000000000", sent.OriginalData);
         Assert.Null(sent.ReplacementAmounts);
         relay.DropResponse = null;
-        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin));
         Assert.Equal(100000, balance.Balance!.Available);
     }
 
@@ -41,7 +41,7 @@ public sealed class FailureFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), Terminal());
-        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 10000));
+        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 10000));
         var dropped = 0;
         relay.DropResponse = seen => seen.Mti == 410 && Interlocked.Increment(ref dropped) <= 2;
 
@@ -54,7 +54,7 @@ public sealed class FailureFlowTests
         Assert.Single(sent.Select(r => (r.Stan, r.TransmissionDateTime)).Distinct());
         Assert.Equal(reversal.Trace!.Stan.ToString("D6", System.Globalization.CultureInfo.InvariantCulture), sent[0].Stan);
         relay.DropResponse = null;
-        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin));
         Assert.Equal(100000, balance.Balance!.Available);
     }
 
@@ -64,7 +64,7 @@ public sealed class FailureFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), Terminal());
-        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 10000));
+        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 10000));
         var dropped = 0;
         relay.DropResponse = seen => seen.Mti == 410 && Interlocked.Increment(ref dropped) == 1;
 
@@ -73,7 +73,7 @@ public sealed class FailureFlowTests
         Assert.True(reversal.IsReversed);
         Assert.All(relay.Requests.Where(r => r.Mti is 400 or 401), r => Assert.Equal("000000006000" + new string('0', 30), r.ReplacementAmounts));
         relay.DropResponse = null;
-        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin));
         Assert.Equal(94000, balance.Balance!.Available);
     }
 
@@ -94,7 +94,7 @@ public sealed class FailureFlowTests
 
         relay.Sever();
         await Eventually.TrueAsync(() => atm.Connection.LinksOpened == 2 && atm.IsSignedOn);
-        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+        var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.IsType<TransactionApproved>(result);
         Assert.Equal(2, atm.Connection.LinksOpened);
@@ -122,7 +122,7 @@ public sealed class FailureFlowTests
             return true;
         };
 
-        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 4000);
+        var result = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 4000);
         relay.DropResponse = null;
 
         var timedOut = Assert.IsType<TransactionTimedOut>(result);
@@ -130,7 +130,7 @@ public sealed class FailureFlowTests
         var reversal = await timedOut.Reversal!.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(reversal.IsReversed);
         Assert.Equal(2, atm.Connection.LinksOpened);
-        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin));
         Assert.Equal(100000, balance.Balance!.Available);
     }
 
@@ -187,7 +187,7 @@ public sealed class FailureFlowTests
         using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.StartAsync(giveUp.Token));
 
-        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000);
+        var result = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 2000);
 
         var notSent = Assert.IsType<TransactionNotSent>(result);
         Assert.Contains("not signed on", notSent.Reason, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public sealed class TransactionFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal());
 
-        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+        var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.True(atm.IsSignedOn);
         Assert.Equal(LinkState.Online, atm.Connection.State);
@@ -32,7 +32,7 @@ public sealed class TransactionFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal());
 
-        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 4000);
+        var result = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 4000);
 
         var approved = Assert.IsType<TransactionApproved>(result);
         Assert.Matches("^[0-9]{6}$", approved.AuthorizationId);
@@ -45,12 +45,12 @@ public sealed class TransactionFlowTests
     }
 
     [Theory]
-    [InlineData(DemoCards.SmallPan, DemoCards.SmallPin, 6000, "51", "Insufficient funds")]
-    [InlineData(DemoCards.Pan, "9999", 2000, "55", "Incorrect PIN")]
-    [InlineData(DemoCards.ExpiredPan, "1111", 2000, "54", "Expired card")]
-    [InlineData(DemoCards.BlockedPan, "2222", 2000, "62", "Restricted card")]
+    [InlineData(DemoCards.Poor, DemoCards.PoorPin, 6000, "51", "Insufficient funds")]
+    [InlineData(DemoCards.Active, "9999", 2000, "55", "Incorrect PIN")]
+    [InlineData(DemoCards.Expired, "1111", 2000, "54", "Expired card")]
+    [InlineData(DemoCards.Restricted, "2222", 2000, "62", "Restricted card")]
     [InlineData("4761739001010200", "1234", 2000, "14", "Invalid card number")]
-    [InlineData(DemoCards.Pan, DemoCards.Pin, 60000, "61", "Exceeds amount limit")]
+    [InlineData(DemoCards.Active, DemoCards.ActivePin, 60000, "61", "Exceeds amount limit")]
     public async Task Declined_withdrawal_reports_the_code_and_its_meaning_and_is_not_reversed(string pan, string pin, long amount, string code, string meaning)
     {
         await using var host = await InProcessHost.StartAsync();
@@ -69,10 +69,10 @@ public sealed class TransactionFlowTests
     {
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal());
-        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 10000));
+        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 10000));
 
         var reversal = await atm.ReportDispenseAsync(approved, dispensedAmount: 0);
-        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin));
 
         Assert.True(reversal.IsReversed);
         Assert.Equal(400, reversal.Trace!.Mti);
@@ -85,10 +85,10 @@ public sealed class TransactionFlowTests
     {
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal());
-        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 10000));
+        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 10000));
 
         var reversal = await atm.ReportDispenseAsync(approved, dispensedAmount: 4000);
-        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin));
 
         Assert.True(reversal.IsReversed);
         Assert.Equal(4000, reversal.DispensedAmount);
@@ -101,7 +101,7 @@ public sealed class TransactionFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal("ATM99999"));
 
-        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+        var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.False(atm.IsSignedOn);
         Assert.Equal("58", atm.LastSignOnResponseCode);
@@ -129,9 +129,9 @@ public sealed class TransactionFlowTests
         // Two cards with different balances and PIN outcomes, interleaved: any mismatch shows as a wrong balance or code.
         var requests = Enumerable.Range(0, 40).Select(i => (i % 4) switch
         {
-            0 => atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin),
-            1 => atm.BalanceAsync(DemoCards.SmallPan, DemoCards.SmallPin),
-            2 => atm.BalanceAsync(DemoCards.ExpiredPan, "1111"),
+            0 => atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin),
+            1 => atm.BalanceAsync(DemoCards.Poor, DemoCards.PoorPin),
+            2 => atm.BalanceAsync(DemoCards.Expired, "1111"),
             _ => atm.EchoAsync().ContinueWith(_ => (TransactionResult)new TransactionNotSent("echo", "echo"), TaskScheduler.Default),
         }).ToArray();
         var results = await Task.WhenAll(requests);
@@ -166,8 +166,8 @@ public sealed class TransactionFlowTests
 
         // Same STANs on both terminals: only DE 41 + DE 11 tells the answers apart.
         var results = await Task.WhenAll(
-            first.WithdrawAsync(DemoCards.SmallPan, DemoCards.SmallPin, 1000),
-            second.WithdrawAsync(DemoCards.SmallPan, DemoCards.SmallPin, 6000));
+            first.WithdrawAsync(DemoCards.Poor, DemoCards.PoorPin, 1000),
+            second.WithdrawAsync(DemoCards.Poor, DemoCards.PoorPin, 6000));
 
         Assert.True(first.IsSignedOn);
         Assert.True(second.IsSignedOn);
@@ -183,9 +183,9 @@ public sealed class TransactionFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal());
 
-        await Assert.ThrowsAsync<ArgumentException>(() => atm.BalanceAsync("4761", DemoCards.Pin));
-        await Assert.ThrowsAsync<ArgumentException>(() => atm.BalanceAsync(DemoCards.Pan, "12"));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 0));
+        await Assert.ThrowsAsync<ArgumentException>(() => atm.BalanceAsync("4761", DemoCards.ActivePin));
+        await Assert.ThrowsAsync<ArgumentException>(() => atm.BalanceAsync(DemoCards.Active, "12"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 0));
     }
 
     [Fact]
@@ -194,9 +194,9 @@ public sealed class TransactionFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal("ATM00001") with { ExchangeKeysAtSignOn = true });
 
-        var withdrawal = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000);
+        var withdrawal = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 2000);
         var again = await atm.ExchangeKeysAsync();
-        var balance = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+        var balance = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.True(atm.UsesMac);
         Assert.NotEqual(("D486FD", "6DF8E6"), atm.KeyCheckValues);

@@ -30,7 +30,7 @@ public sealed class AtmFlowTests
             MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
         };
         await using var atm = await AtmTerminalClient.ConnectAsync(options, Terminal);
-        var customer = new ScriptedDisplay(DemoCards.Pan, DemoCards.Pin, MenuChoice.Balance, false);
+        var customer = new ScriptedDisplay(DemoCards.Active, DemoCards.ActivePin, MenuChoice.Balance, false);
 
         await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(CancellationToken.None);
 
@@ -43,7 +43,7 @@ public sealed class AtmFlowTests
     {
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(new TerminalConnectionOptions { Port = host.Port }, Terminal);
-        var customer = new ScriptedDisplay(DemoCards.Pan, DemoCards.Pin, MenuChoice.Balance, true, MenuChoice.FastCash(4000), 4000L, false);
+        var customer = new ScriptedDisplay(DemoCards.Active, DemoCards.ActivePin, MenuChoice.Balance, true, MenuChoice.FastCash(4000), 4000L, false);
 
         await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(CancellationToken.None);
 
@@ -66,7 +66,7 @@ public sealed class AtmFlowTests
     {
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(new TerminalConnectionOptions { Port = host.Port }, Terminal);
-        var customer = new ScriptedDisplay(DemoCards.Pan, DemoCards.Pin, MenuChoice.OtherAmount, (long?)10000, 4000L, false);
+        var customer = new ScriptedDisplay(DemoCards.Active, DemoCards.ActivePin, MenuChoice.OtherAmount, (long?)10000, 4000L, false);
 
         await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(CancellationToken.None);
 
@@ -74,7 +74,7 @@ public sealed class AtmFlowTests
         Assert.Equal((10000L, 4000L, (long?)96000), (receipt.AmountApproved, receipt.AmountDispensed, receipt.RemainingBalance));
         Assert.Equal("60.00 was not dispensed and has been returned to your account.", receipt.Note);
         Assert.Contains(("Approved", "100.00"), receipt.Lines());
-        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin));
         Assert.Equal(96000, balance.Balance!.Available);
     }
 
@@ -83,7 +83,7 @@ public sealed class AtmFlowTests
     {
         await using var host = await InProcessHost.StartAsync();
         await using var atm = await AtmTerminalClient.ConnectAsync(new TerminalConnectionOptions { Port = host.Port }, Terminal);
-        var customer = new ScriptedDisplay(DemoCards.Pan, DemoCards.Pin, MenuChoice.FastCash(6000), 0L, false);
+        var customer = new ScriptedDisplay(DemoCards.Active, DemoCards.ActivePin, MenuChoice.FastCash(6000), 0L, false);
 
         await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(CancellationToken.None);
 
@@ -93,9 +93,9 @@ public sealed class AtmFlowTests
     }
 
     [Theory]
-    [InlineData(DemoCards.SmallPan, DemoCards.SmallPin, "There are not enough funds in your account for this withdrawal.")]
-    [InlineData(DemoCards.Pan, "9999", "The PIN you entered is incorrect.")]
-    [InlineData(DemoCards.ExpiredPan, "1111", "Your card has expired. Please contact your bank for a new one.")]
+    [InlineData(DemoCards.Poor, DemoCards.PoorPin, "There are not enough funds in your account for this withdrawal.")]
+    [InlineData(DemoCards.Active, "9999", "The PIN you entered is incorrect.")]
+    [InlineData(DemoCards.Expired, "1111", "Your card has expired. Please contact your bank for a new one.")]
     public async Task A_decline_is_told_in_a_plain_sentence_and_the_card_comes_back(string pan, string pin, string sentence)
     {
         await using var host = await InProcessHost.StartAsync();
@@ -116,7 +116,7 @@ public sealed class AtmFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var relay = new ProtocolRelay(host.EndPoint) { DropResponse = seen => seen.Mti == 210 };
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), Terminal);
-        var customer = new ScriptedDisplay(DemoCards.Pan, DemoCards.Pin, MenuChoice.FastCash(2000));
+        var customer = new ScriptedDisplay(DemoCards.Active, DemoCards.ActivePin, MenuChoice.FastCash(2000));
 
         await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(CancellationToken.None);
 
@@ -130,7 +130,7 @@ public sealed class AtmFlowTests
         await using var host = await InProcessHost.StartAsync();
         await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), Terminal);
-        var customer = new ScriptedDisplay(DemoCards.Pan, null, DemoCards.Pan, DemoCards.Pin, MenuChoice.OtherAmount, null, MenuChoice.Cancel);
+        var customer = new ScriptedDisplay(DemoCards.Active, null, DemoCards.Active, DemoCards.ActivePin, MenuChoice.OtherAmount, null, MenuChoice.Cancel);
 
         await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(CancellationToken.None);
 
@@ -147,7 +147,7 @@ public sealed class AtmFlowTests
         using var ctrlC = new CancellationTokenSource();
         await ctrlC.CancelAsync();
 
-        var customer = new ScriptedDisplay(DemoCards.Pan);
+        var customer = new ScriptedDisplay(DemoCards.Active);
 
         await new AtmFlow(atm, customer, new FakeTimeProvider(Now)).RunAsync(ctrlC.Token);
 

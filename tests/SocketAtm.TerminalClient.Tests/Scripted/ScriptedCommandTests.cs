@@ -22,12 +22,12 @@ public sealed class ScriptedCommandTests
     {
         await using var host = await InProcessHost.StartAsync();
 
-        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{host.Port}");
+        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Active, "--pin", DemoCards.ActivePin, "--port", $"{host.Port}");
 
         Assert.Equal(ExitCodes.Approved, exitCode);
         Assert.StartsWith("Approved  balance inquiry  card 476173******0119  terminal ATM00009", output, StringComparison.Ordinal);
         Assert.Contains("available 1,000.00  ledger 1,000.00", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(DemoCards.Pan, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(DemoCards.Active, output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class ScriptedCommandTests
     {
         await using var host = await InProcessHost.StartAsync();
 
-        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--amount", "40.00", "--port", $"{host.Port}", "--json");
+        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.Active, "--pin", DemoCards.ActivePin, "--amount", "40.00", "--port", $"{host.Port}", "--json");
 
         Assert.Equal(ExitCodes.Approved, exitCode);
         var json = Json(output);
@@ -53,8 +53,8 @@ public sealed class ScriptedCommandTests
     {
         await using var host = await InProcessHost.StartAsync();
 
-        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--amount", "100", "--dispensed", "60.00", "--port", $"{host.Port}", "--json");
-        var (_, balance, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{host.Port}", "--json");
+        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.Active, "--pin", DemoCards.ActivePin, "--amount", "100", "--dispensed", "60.00", "--port", $"{host.Port}", "--json");
+        var (_, balance, _) = await RunAsync("balance", "--card", DemoCards.Active, "--pin", DemoCards.ActivePin, "--port", $"{host.Port}", "--json");
 
         Assert.Equal(ExitCodes.Approved, exitCode);
         var reversal = Json(output).GetProperty("reversal");
@@ -69,7 +69,7 @@ public sealed class ScriptedCommandTests
     {
         await using var host = await InProcessHost.StartAsync();
 
-        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.SmallPan, "--pin", DemoCards.SmallPin, "--amount", "60", "--port", $"{host.Port}");
+        var (exitCode, output, _) = await RunAsync("withdraw", "--card", DemoCards.Poor, "--pin", DemoCards.PoorPin, "--amount", "60", "--port", $"{host.Port}");
 
         Assert.Equal(ExitCodes.Declined, exitCode);
         Assert.Contains("Declined  withdrawal 60.00  terminal ATM00009  51 Insufficient funds", output, StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed class ScriptedCommandTests
     {
         var closedPort = ClosedPort.Take();
 
-        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{closedPort}", "--timeout", "1", "--json");
+        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Active, "--pin", DemoCards.ActivePin, "--port", $"{closedPort}", "--timeout", "1", "--json");
 
         Assert.Equal(ExitCodes.Failed, exitCode);
         Assert.Equal("failed", Json(output).GetProperty("outcome").GetString());
@@ -102,17 +102,17 @@ public sealed class ScriptedCommandTests
     {
         await using var host = await InProcessHost.StartAsync();
 
-        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Pan, "--pin", DemoCards.Pin, "--port", $"{host.Port}", "--terminal", "ATM77777", "--timeout", "2");
+        var (exitCode, output, _) = await RunAsync("balance", "--card", DemoCards.Active, "--pin", DemoCards.ActivePin, "--port", $"{host.Port}", "--terminal", "ATM77777", "--timeout", "2");
 
         Assert.Equal(ExitCodes.Failed, exitCode);
         Assert.Contains("the host answered 58", output, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("withdraw", "--card", DemoCards.Pan, "--pin", "1234", "--amount", "40.001")]
-    [InlineData("withdraw", "--card", DemoCards.Pan, "--pin", "1234", "--amount", "40", "--dispensed", "41")]
-    [InlineData("balance", "--card", DemoCards.Pan)]
-    [InlineData("balance", "--card", DemoCards.Pan, "--pin", "1234", "--mac", "sometimes")]
+    [InlineData("withdraw", "--card", DemoCards.Active, "--pin", "1234", "--amount", "40.001")]
+    [InlineData("withdraw", "--card", DemoCards.Active, "--pin", "1234", "--amount", "40", "--dispensed", "41")]
+    [InlineData("balance", "--card", DemoCards.Active)]
+    [InlineData("balance", "--card", DemoCards.Active, "--pin", "1234", "--mac", "sometimes")]
     [InlineData("transfer")]
     public async Task A_wrong_command_line_exits_64_and_explains_on_stderr(params string[] args)
     {

@@ -39,7 +39,7 @@ public sealed class MacAndKeyExchangeTests
         await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
 
-        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 10000));
+        var approved = Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 10000));
         var reversal = await atm.ReportDispenseAsync(approved, 4000);
 
         Assert.True(reversal.IsReversed);
@@ -60,14 +60,14 @@ public sealed class MacAndKeyExchangeTests
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
         relay.CorruptResponseMac = seen => seen.Mti == 210;
 
-        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 4000);
+        var result = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 4000);
 
         var timedOut = Assert.IsType<TransactionTimedOut>(result);
         Assert.Equal(NoResponseReason.MacInvalid, timedOut.Reason);
         var reversal = await timedOut.Reversal!.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(reversal.IsReversed);
         relay.CorruptResponseMac = null;
-        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin));
+        var balance = Assert.IsType<TransactionApproved>(await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin));
         Assert.Equal(100000, balance.Balance!.Available);
     }
 
@@ -78,7 +78,7 @@ public sealed class MacAndKeyExchangeTests
         await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal() with { TerminalId = "ATM00009" });
 
-        Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000));
+        Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 2000));
 
         Assert.Null(Assert.Single(relay.Requests, r => r.Mti == 200).MacField);
     }
@@ -90,7 +90,7 @@ public sealed class MacAndKeyExchangeTests
         await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal(exchangeKeys: true));
 
-        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000);
+        var result = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 2000);
 
         Assert.IsType<TransactionApproved>(result);
         Assert.NotEqual(("D486FD", "6DF8E6"), atm.KeyCheckValues);
@@ -107,7 +107,7 @@ public sealed class MacAndKeyExchangeTests
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
 
         var exchange = await atm.ExchangeKeysAsync();
-        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+        var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.True(exchange.IsApproved);
         Assert.Equal(2, relay.Requests.Count(r => r.NetworkCode == "161"));
@@ -122,9 +122,9 @@ public sealed class MacAndKeyExchangeTests
         await using var relay = new ProtocolRelay(host.EndPoint);
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
 
-        var before = Enumerable.Range(0, 5).Select(_ => atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin)).ToArray();
+        var before = Enumerable.Range(0, 5).Select(_ => atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin)).ToArray();
         var exchange = atm.ExchangeKeysAsync();
-        var after = Enumerable.Range(0, 5).Select(_ => atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin)).ToArray();
+        var after = Enumerable.Range(0, 5).Select(_ => atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin)).ToArray();
         var results = await Task.WhenAll(before.Concat(after));
 
         Assert.True((await exchange).IsApproved);
@@ -145,7 +145,7 @@ public sealed class MacAndKeyExchangeTests
 
         // The exchange holds the gate before it returns its task, so the inquiry waits behind it.
         var exchange = atm.ExchangeKeysAsync();
-        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+        var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.True((await exchange).IsApproved);
         Assert.IsType<TransactionApproved>(result);
@@ -164,7 +164,7 @@ public sealed class MacAndKeyExchangeTests
 
         var exchange = await atm.ExchangeKeysAsync();
         await Eventually.TrueAsync(() => atm.Connection.LinksOpened == 2 && atm.IsSignedOn, because: "the terminal did not sign on again");
-        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+        var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.False(exchange.IsApproved);
         Assert.IsType<TransactionApproved>(result);
@@ -180,7 +180,7 @@ public sealed class MacAndKeyExchangeTests
 
         // Online is reached on the second link only, after its sign-on got keys that check out.
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal(exchangeKeys: true));
-        var result = await atm.BalanceAsync(DemoCards.Pan, DemoCards.Pin);
+        var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.IsType<TransactionApproved>(result);
         Assert.Equal(2, atm.Connection.LinksOpened);
@@ -196,7 +196,7 @@ public sealed class MacAndKeyExchangeTests
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
 
         var exchange = atm.ExchangeKeysAsync();
-        var result = await atm.WithdrawAsync(DemoCards.Pan, DemoCards.Pin, 2000);
+        var result = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 2000);
 
         Assert.False((await exchange).IsApproved);
         var notSent = Assert.IsType<TransactionNotSent>(result);

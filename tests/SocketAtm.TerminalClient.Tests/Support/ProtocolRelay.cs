@@ -18,9 +18,9 @@ namespace SocketAtm.TerminalClient.Tests.Support;
 /// </summary>
 internal sealed class ProtocolRelay : IAsyncDisposable
 {
-    private static readonly byte[] DemoTmk = Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD");
-    private static readonly byte[] DemoTpk = Convert.FromHexString("A13F766224F292F868D54D2CFAB1683A");
-    private static readonly byte[] DemoTak = Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
+    private static readonly byte[] DemoTmk = DemoKeys.MasterKey;
+    private static readonly byte[] DemoTpk = DemoKeys.PinKey;
+    private static readonly byte[] DemoTak = DemoKeys.MacKey;
 
     /// <summary>Where DE 48 of a key exchange answer holds the first digit of the TPK's check value ("TPK" + 32 hex digits).</summary>
     private const int TpkCheckValueOffset = 35;

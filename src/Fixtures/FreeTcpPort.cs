@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SocketAtm.Testing;
+namespace SocketAtm.Fixtures;
 
 /// <summary>A loopback port nothing listens on at the moment of asking (the kernel's pick for port 0).</summary>
 public static class FreeTcpPort

@@ -2,17 +2,18 @@ using System.Buffers;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 
-namespace SocketAtm.Bench.Micro;
+namespace SocketAtm.Fixtures;
 
 /// <summary>
 /// The reference messages every benchmark and the codec's allocation tests measure: one cash withdrawal of
 /// 20.00 USD from the checking account of demo card 4761739001010119 at ATM00001, and its approval.
-/// Depends on SocketAtm.Protocol only, because tests/SocketAtm.Protocol.Tests compiles this file too.
+/// Fixed to the byte, with a ready-made PIN block, because the allocation budgets and the npm peer comparison
+/// (bench/peers/npm-iso8583/pack-unpack.js) are measured on exactly these messages.
 /// </summary>
 public static class ReferenceMessages
 {
-    /// <summary>Demo card 1 (PIN 1234, expiry 2812); never a real card.</summary>
-    public const string DemoPan = "4761739001010119";
+    /// <summary>The card of the reference withdrawal (PIN 1234, expiry 2812).</summary>
+    public const string DemoPan = DemoCards.Active;
 
     /// <summary>Terminal that sends the reference withdrawal.</summary>
     public const string TerminalId = "ATM00001";

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 
-namespace SocketAtm.Testing;
+namespace SocketAtm.Fixtures;
 
 /// <summary>
 /// A throw-away PostgreSQL server for tests: Debian's PostgreSQL 15 binaries, a cluster in a temporary directory with

@@ -1,0 +1,29 @@
+namespace SocketAtm.Fixtures;
+
+/// <summary>
+/// The demo cards the host seeds (src/Server/Ledger/DemoData.cs, PROTOCOL.md §13), each by what it is for, with its PIN.
+/// Constants, so that tests can name them in attributes and defaults; DemoDataFixturesTests (tests/SocketAtm.Server.Tests)
+/// holds them to the host's seed. Demo cards only: never a real card.
+/// </summary>
+public static class DemoCards
+{
+    /// <summary>Active, 1,000.00, default limits 500.00 / 10 a day.</summary>
+    public const string Active = "4761739001010119";
+    public const string ActivePin = "1234";
+
+    /// <summary>Active, 50.00: too poor for most withdrawals (51).</summary>
+    public const string Poor = "4761739001010127";
+    public const string PoorPin = "4321";
+
+    /// <summary>Expired 2023-12 (54).</summary>
+    public const string Expired = "4761739001010135";
+    public const string ExpiredPin = "1111";
+
+    /// <summary>Restricted by the issuer (62).</summary>
+    public const string Restricted = "4761739001010143";
+    public const string RestrictedPin = "2222";
+
+    /// <summary>Active, 1,000,000.00, limits 1,000,000.00 / 100,000 a day: the card for load and benchmarks.</summary>
+    public const string Rich = "4761739001010150";
+    public const string RichPin = "3333";
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Protocol.Security;
+
+namespace SocketAtm.Fixtures;
+
+/// <summary>
+/// Builds the requests a terminal speaking PROTOCOL.md sends, the PIN under the demo TPK: the one set of request
+/// builders that the host's tests, the end-to-end tests' terminal, the fuzzer's seed frames and the whole-path
+/// benchmarks share. Each call makes a new message. DE 12 and 13 (local time and date) are DE 7's, as from a terminal
+/// on GMT, so a caller that gives its own DE 7 gets a consistent request.
+/// </summary>
+public static class DemoRequests
+{
+    /// <summary>A demo terminal that needs no MAC.</summary>
+    public const string TerminalId = "ATM00009";
+
+    /// <summary>DE 7 unless a caller gives its own (MMDDhhmmss): 25 November, 10:00:00.</summary>
+    public const string TransmissionDateTime = "1125100000";
+
+    /// <summary>DE 32 of every request, and so the acquirer of DE 90's original.</summary>
+    public const string AcquirerId = "12345";
+
+    public static IsoMessage SignOn(string terminalId = TerminalId, int stan = 1, string transmissionDateTime = TransmissionDateTime) =>
+        NetworkManagement(terminalId, stan, "001", transmissionDateTime);
+
+    public static IsoMessage NetworkManagement(string terminalId, int stan, string code, string transmissionDateTime = TransmissionDateTime)
+    {
+        var message = new IsoMessage { Mti = 800 };
+        message.Set(7, transmissionDateTime);
+        message.SetNumber(11, stan);
+        message.Set(41, terminalId);
+        message.Set(70, code);
+        return message;
+    }
+
+    public static IsoMessage Withdrawal(
+        long amount,
+        int stan,
+        string pan = DemoCards.Active,
+        string pin = DemoCards.ActivePin,
+        string terminalId = TerminalId,
+        int mti = 200,
+        string transmissionDateTime = TransmissionDateTime)
+    {
+        var message = CardRequest(mti, "012000", pan, pin, terminalId, stan, transmissionDateTime);
+        message.SetNumber(4, amount);
+        message.Set(49, "840");
+        return message;
+    }
+
+    public static IsoMessage BalanceInquiry(
+        int stan,
+        string pan = DemoCards.Active,
+        string pin = DemoCards.ActivePin,
+        string terminalId = TerminalId,
+        int mti = 200,
+        string transmissionDateTime = TransmissionDateTime) =>
+        CardRequest(mti, "302000", pan, pin, terminalId, stan, transmissionDateTime);
+
+    /// <summary>
+    /// A reversal (or, with <paramref name="mti"/> 420, an advice) of the withdrawal of <paramref name="amount"/> from
+    /// <see cref="DemoCards.Active"/> sent with STAN <paramref name="originalStan"/> and the same DE 7; partial when
+    /// <paramref name="dispensed"/> says how much was handed out.
+    /// </summary>
+    public static IsoMessage Reversal(
+        long amount,
+        int stan,
+        int originalStan,
+        long? dispensed = null,
+        string terminalId = TerminalId,
+        int mti = 400,
+        string transmissionDateTime = TransmissionDateTime)
+    {
+        var message = new IsoMessage { Mti = mti };
+        message.Set(2, DemoCards.Active);
+        message.Set(3, "012000");
+        message.SetNumber(4, amount);
+        message.Set(7, transmissionDateTime);
+        message.SetNumber(11, stan);
+        message.Set(32, AcquirerId);
+        message.Set(41, terminalId);
+        message.Set(49, "840");
+        message.Set(90, string.Create(CultureInfo.InvariantCulture, $"0200{originalStan:D6}{transmissionDateTime}{AcquirerId.PadLeft(11, '0')}{0:D11}"));
+        if (dispensed is { } actual)
+        {
+            message.Set(95, string.Create(CultureInfo.InvariantCulture, $"{actual:D12}{0:D12}{new string(' ', 18)}"));
+        }
+
+        return message;
+    }
+
+    private static IsoMessage CardRequest(int mti, string processingCode, string pan, string pin, string terminalId, int stan, string transmissionDateTime)
+    {
+        var message = new IsoMessage { Mti = mti };
+        message.Set(2, pan);
+        message.Set(3, processingCode);
+        message.Set(7, transmissionDateTime);
+        message.SetNumber(11, stan);
+        message.Set(12, transmissionDateTime.AsSpan(4));
+        message.Set(13, transmissionDateTime.AsSpan(0, 4));
+        message.Set(14, "2812");
+        message.Set(22, "051");
+        message.Set(32, AcquirerId);
+        message.Set(41, terminalId);
+        Span<byte> block = stackalloc byte[PinBlock.Length];
+        PinBlock.Encrypt(DemoKeys.PinKey, Encoding.ASCII.GetBytes(pin), Encoding.ASCII.GetBytes(pan), block);
+        message.Set(52, block);
+        return message;
+    }
+}
