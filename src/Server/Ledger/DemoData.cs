@@ -1,6 +1,7 @@
 using System.Globalization;
 using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;
 

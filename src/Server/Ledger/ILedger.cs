@@ -1,3 +1,5 @@
+using SocketAtm.Server.Security;
+
 namespace SocketAtm.Server.Ledger;
 
 /// <summary>

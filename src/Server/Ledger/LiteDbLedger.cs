@@ -7,6 +7,7 @@ using SocketAtm.Protocol.Masking;
 using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Ledger.Writer;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;
 

@@ -1,5 +1,6 @@
 using LiteDB;
 using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger.Storage;
 

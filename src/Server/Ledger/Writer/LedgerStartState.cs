@@ -1,3 +1,5 @@
+using SocketAtm.Server.Security;
+
 namespace SocketAtm.Server.Ledger.Writer;
 
 /// <summary>What the writer read at open for the ledger to serve from memory: the terminals and the PVK.</summary>
