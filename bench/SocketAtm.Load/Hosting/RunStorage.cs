@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Npgsql;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.KeyProtection;
 using SocketAtm.Testing;
 
 namespace SocketAtm.Load.Hosting;

@@ -67,7 +67,7 @@ internal sealed class LedgerOptions
     public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Full path of the key-encryption key file.</summary>
-    public string KeyEncryptionKeyFilePath => Path.GetFullPath(KeyEncryptionKeyFile ?? Path.Combine(DataDirectory, Storage.KeyEncryptionKeySource.DefaultFileName));
+    public string KeyEncryptionKeyFilePath => Path.GetFullPath(KeyEncryptionKeyFile ?? Path.Combine(DataDirectory, KeyProtection.KeyEncryptionKeySource.DefaultFileName));
 
     /// <summary>Full path of the data file.</summary>
     public string DataFilePath => Path.Combine(Path.GetFullPath(DataDirectory), FileName);

@@ -3,8 +3,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using SocketAtm.Server.Ledger.KeyProtection;
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Ledger.Writer;
 using SocketAtm.Server.Security;
 
@@ -79,7 +79,7 @@ internal sealed class PostgreSqlBatchWriter
         _metrics = metrics;
         _logger = logger;
         _onStorageFailure = onStorageFailure;
-        _processor = new RequestProcessor(options.PinTryLimit, pins, logger);
+        _processor = new RequestProcessor(options.PinTryLimit, pins, PostgreSqlStorageFailure.Is, logger);
     }
 
     /// <summary>Completes when the queue is drained and closed, or after a storage failure.</summary>

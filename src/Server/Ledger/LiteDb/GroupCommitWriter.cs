@@ -5,10 +5,11 @@ using System.Threading.Channels;
 using LiteDB;
 using LiteDB.Engine;
 using Microsoft.Extensions.Logging;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.KeyProtection;
+using SocketAtm.Server.Ledger.Writer;
 using SocketAtm.Server.Security;
 
-namespace SocketAtm.Server.Ledger.Writer;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// The ledger's single writer: one dedicated thread that owns the LiteDB engine (its API is synchronous and its
@@ -65,7 +66,7 @@ internal sealed class GroupCommitWriter
         _metrics = metrics;
         _logger = logger;
         _onStorageFailure = onStorageFailure;
-        _processor = new RequestProcessor(options.PinTryLimit, _pins, logger);
+        _processor = new RequestProcessor(options.PinTryLimit, _pins, LiteDbStorageFailure.Is, logger);
         _thread = new Thread(Run) { Name = "SocketAtm ledger writer", IsBackground = true };
     }
 
@@ -190,7 +191,16 @@ internal sealed class GroupCommitWriter
         var sequences = store.LoadSequences();
         if (_options.SeedDemoData)
         {
-            DemoData.Seed(store, sequences, _options);
+            var pinVerificationKey = DemoData.PinVerificationKey;
+            store.SavePinVerificationKey(pinVerificationKey);
+            foreach (var terminal in DemoData.Terminals())
+            {
+                store.UpsertTerminal(terminal);
+            }
+
+            var issued = DemoData.Cards().Select(card => CardIssuer.Issue(card, pinVerificationKey, sequences, _options)).ToList();
+            store.InsertAccounts(issued.Select(pair => pair.Account));
+            store.InsertCards(issued.Select(pair => pair.Card));
             LedgerLog.SeededDemoData(_logger);
         }
         else
@@ -231,7 +241,7 @@ internal sealed class GroupCommitWriter
         var now = _time.GetUtcNow();
         var database = _database!;
         database.BeginTrans();
-        var unit = new LedgerUnitOfWork(_store!);
+        var unit = new LiteDbUnitOfWork(_store!);
         foreach (var work in _batch)
         {
             work.Outcome = _processor.Process(work.Request, unit, now);
@@ -264,7 +274,7 @@ internal sealed class GroupCommitWriter
         {
             work.Execute(_store!, now);
         }
-        catch (Exception exception) when (!StorageFailure.Is(exception))
+        catch (Exception exception) when (!LiteDbStorageFailure.Is(exception))
         {
             // Bad input, or a defect in this one operation: nothing of it is kept, and the ledger goes on.
             if (!work.IsReadOnly)

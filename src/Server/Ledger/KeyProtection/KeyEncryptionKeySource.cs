@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.KeyProtection;
 
 /// <summary>
 /// Finds the host's key-encryption key: <see cref="LedgerOptions.KeyEncryptionKey"/> (hex, from the environment or

@@ -5,11 +5,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.Protocol.Masking;
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Ledger.Writer;
 using SocketAtm.Server.Security;
 
-namespace SocketAtm.Server.Ledger;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// The embedded ledger on LiteDB. Sessions call <see cref="ExecuteAsync"/> from any thread; requests go through a
