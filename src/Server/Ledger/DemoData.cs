@@ -1,5 +1,4 @@
 using System.Globalization;
-using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 
 namespace SocketAtm.Server.Ledger.KeyProtection;
 
@@ -11,6 +12,24 @@ namespace SocketAtm.Server.Ledger.KeyProtection;
 internal static class KeyEncryptionKeySource
 {
     public const string DefaultFileName = "kek.key";
+
+    /// <summary>
+    /// The key protector under this host's KEK (see <see cref="Load"/>); the KEK itself is wiped once the protector has
+    /// derived its keys. A KEK generated here is logged as a warning (its path, never the key).
+    /// </summary>
+    /// <param name="databaseIsNew">True when the store holds no ledger yet.</param>
+    public static KeyProtector CreateProtector(LedgerOptions options, bool databaseIsNew, ILogger logger)
+    {
+        var keyEncryptionKey = Load(options, databaseIsNew, out var generatedKeyFile);
+        var protector = new KeyProtector(keyEncryptionKey);
+        CryptographicOperations.ZeroMemory(keyEncryptionKey);
+        if (generatedKeyFile is not null)
+        {
+            LedgerLog.GeneratedKeyEncryptionKey(logger, generatedKeyFile);
+        }
+
+        return protector;
+    }
 
     /// <param name="databaseIsNew">True when no ledger data file exists yet.</param>
     /// <param name="generated">Set when a new KEK file was written (the caller warns about it).</param>

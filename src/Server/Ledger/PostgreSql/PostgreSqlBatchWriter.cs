@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -38,12 +37,11 @@ internal sealed class PostgreSqlBatchWriter
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly LedgerOptions _options;
-    private readonly ChannelReader<RequestWork> _queue;
+    private readonly LedgerQueue _queue;
     private readonly TimeProvider _time;
     private readonly LedgerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly KeyProtector _protector;
-    private readonly Action<Exception> _onStorageFailure;
     private readonly RequestProcessor _processor;
     private readonly TimeSpan _retryWindow;
     private readonly int _pruneEveryBatches;
@@ -60,11 +58,10 @@ internal sealed class PostgreSqlBatchWriter
         PinVerifier pins,
         LedgerOptions options,
         PostgreSqlStorageOptions storage,
-        ChannelReader<RequestWork> queue,
+        LedgerQueue queue,
         TimeProvider time,
         LedgerMetrics metrics,
-        ILogger logger,
-        Action<Exception> onStorageFailure)
+        ILogger logger)
     {
         _dataSource = dataSource;
         _protector = protector;
@@ -78,7 +75,6 @@ internal sealed class PostgreSqlBatchWriter
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _onStorageFailure = onStorageFailure;
         _processor = new RequestProcessor(options.PinTryLimit, pins, PostgreSqlStorageFailure.Is, logger);
     }
 
@@ -91,12 +87,14 @@ internal sealed class PostgreSqlBatchWriter
     {
         try
         {
-            while (await _queue.WaitToReadAsync())
+            var queue = _queue.Reader;
+            while (await queue.WaitToReadAsync())
             {
                 _batch.Clear();
-                while (_batch.Count < Math.Min(_options.MaxBatchSize, (int)PostgreSqlSchema.IdBlockSize) && _queue.TryRead(out var work))
+                while (_batch.Count < Math.Min(_options.MaxBatchSize, (int)PostgreSqlSchema.IdBlockSize) && queue.TryRead(out var work))
                 {
-                    _batch.Add(work);
+                    // Only requests are queued here: the PostgreSQL ledger runs its admin operations on connections of their own.
+                    _batch.Add((RequestWork)work);
                 }
 
                 if (_batch.Count > 0)
@@ -501,22 +499,5 @@ internal sealed class PostgreSqlBatchWriter
         return command;
     }
 
-    private void Fail(Exception exception)
-    {
-        LedgerLog.StorageFailed(_logger, exception);
-
-        // The host hears of it before any caller does (as on LiteDB): whoever sees a request fail can rely on the failure
-        // having been reported.
-        _onStorageFailure(exception);
-        var unavailable = new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", exception);
-        foreach (var work in _batch)
-        {
-            work.Fail(unavailable);
-        }
-
-        while (_queue.TryRead(out var queued))
-        {
-            queued.Fail(unavailable);
-        }
-    }
+    private void Fail(Exception exception) => _queue.FailAll(exception, _batch);
 }

@@ -2,42 +2,28 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SocketAtm.Protocol.Masking;
 using SocketAtm.Server.Ledger.KeyProtection;
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Writer;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger.PostgreSql;
 
 /// <summary>
-/// The ledger on PostgreSQL, for several hosts on one database. Financial requests go through a bounded queue to this
-/// host's <see cref="PostgreSqlBatchWriter"/> (group commit, decided by the same rules as on LiteDB); a full queue
-/// answers 91 at once. Cards, PIN tries, balances, terminal keys and the journal live only in the database, so every
+/// The ledger on PostgreSQL, for several hosts on one database: the <see cref="QueuedLedger"/> shell over this host's
+/// <see cref="PostgreSqlBatchWriter"/> (group commit, decided by the same processor and rules as on LiteDB). Cards, PIN tries, balances, terminal keys and the journal live only in the database, so every
 /// host sees the same state; terminals are read through a short cache. Admin operations run in their own transactions
 /// and take the same row locks as the writer. Keys are stored under the KEK, which all hosts of one database share.
 /// </summary>
-internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
+internal sealed class PostgreSqlLedger : QueuedLedger
 {
-    private static readonly LedgerOutcome Saturated = new() { ResponseCode = ResponseCodes.IssuerUnavailable };
-
-    private readonly LedgerOptions _options;
-    private readonly TimeProvider _time;
     private readonly NpgsqlDataSource _dataSource;
     private readonly KeyProtector _protector;
-    private readonly Channel<RequestWork> _queue;
     private readonly PostgreSqlBatchWriter _writer;
-    private readonly LedgerMetrics _metrics;
-    private readonly ILogger _logger;
-    private readonly TerminalRecordCache _terminals;
     private readonly PinVerifier _pins = new();
-    private PinVerificationKey? _pinVerificationKey;
-    private readonly LedgerFailure _failure;
-    private int _closing;
 
     private PostgreSqlLedger(
         LedgerOptions options,
@@ -48,23 +34,14 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         Action<Exception>? onFatal,
         IMeterFactory? meterFactory,
         ILogger logger)
+        : base(options, time, storage.TerminalCacheDuration, onFatal, meterFactory, logger)
     {
-        _options = options;
-        _time = time;
         _dataSource = dataSource;
         _protector = protector;
-        _logger = logger;
-        _terminals = new TerminalRecordCache(storage.TerminalCacheDuration);
-        _failure = new LedgerFailure(onFatal, logger);
-        _metrics = new LedgerMetrics(meterFactory);
-        _queue = Channel.CreateBounded<RequestWork>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _writer = new PostgreSqlBatchWriter(
-            dataSource, protector, _pins, options, storage, _queue.Reader, time, _metrics, logger, OnStorageFailure);
+        _writer = new PostgreSqlBatchWriter(dataSource, protector, _pins, options, storage, Queue, time, Metrics, logger);
     }
+
+    protected override Task WriterStopped => _writer.Stopped;
 
     /// <summary>
     /// Connects, creates or migrates the schema and seeds an empty database (once, whichever host gets there first),
@@ -100,11 +77,9 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         try
         {
             var (version, isNew) = await MigrateAsync(dataSource, logger, cancellationToken);
-            byte[] keyEncryptionKey;
-            string? generatedKeyFile;
             try
             {
-                keyEncryptionKey = KeyEncryptionKeySource.Load(options, databaseIsNew: isNew, out generatedKeyFile);
+                protector = KeyEncryptionKeySource.CreateProtector(options, databaseIsNew: isNew, logger);
             }
             catch (LedgerStartupException) when (!isNew && string.IsNullOrWhiteSpace(options.KeyEncryptionKey))
             {
@@ -112,25 +87,16 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
                     $"The PostgreSQL ledger on {connection.Host}/{connection.Database} holds encrypted keys, and this host has no key-encryption key: give it the same Ledger:KeyEncryptionKey (or Ledger:KeyEncryptionKeyFile) as the other hosts of this database.");
             }
 
-            protector = new KeyProtector(keyEncryptionKey);
-            CryptographicOperations.ZeroMemory(keyEncryptionKey);
-            if (generatedKeyFile is not null)
-            {
-                LedgerLog.GeneratedKeyEncryptionKey(logger, generatedKeyFile);
-            }
-
             var ledger = new PostgreSqlLedger(options, storage, timeProvider, dataSource, protector, onFatal, meterFactory, logger);
             await ledger.SeedIfEmptyAsync(cancellationToken);
             var report = await ledger.VerifyInvariantsAsync(cancellationToken);
             if (!report.Holds)
             {
-                var more = report.Violations.Count > 3 ? $" (and {report.Violations.Count - 3} more)" : string.Empty;
-                throw new LedgerStartupException(
-                    $"The PostgreSQL ledger on {connection.Host}/{connection.Database} fails its invariant check and will not open: {string.Join("; ", report.Violations.Take(3))}{more}");
+                throw LedgerStartupException.FailedInvariants($"The PostgreSQL ledger on {connection.Host}/{connection.Database}", report);
             }
 
-            ledger._pinVerificationKey = await ledger.ReadPinVerificationKeyAsync(connection, cancellationToken);
-            ledger._pins.Load(ledger._pinVerificationKey);
+            ledger.PinVerificationKey = await ledger.ReadPinVerificationKeyAsync(connection, cancellationToken);
+            ledger._pins.Load(ledger.PinVerificationKey);
             ledger._writer.Start();
             PostgreSqlLog.Opened(logger, connection.Host, connection.Database, version, report.AccountsChecked, report.JournalRows);
             return ledger;
@@ -196,7 +162,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             }
         }
 
-        if (_options.SeedDemoData)
+        if (Options.SeedDemoData)
         {
             await SavePinVerificationKeyAsync(connection, DemoData.PinVerificationKey, cancellationToken);
             foreach (var terminal in DemoData.Terminals())
@@ -205,7 +171,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             }
 
             await InsertCardsAsync(connection, DemoData.Cards().ToList(), DemoData.PinVerificationKey, cancellationToken);
-            LedgerLog.SeededDemoData(_logger);
+            LedgerLog.SeededDemoData(Logger);
         }
         else
         {
@@ -215,39 +181,13 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <inheritdoc/>
-    /// <remarks>Cancelling stops the wait, not the work: a request already queued is still applied.</remarks>
-    public ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<LedgerOutcome>(cancellationToken);
-        }
-
-        var work = new RequestWork(request);
-        if (!_queue.Writer.TryWrite(work))
-        {
-            if (_failure.HasFailed || Volatile.Read(ref _closing) != 0)
-            {
-                return ValueTask.FromException<LedgerOutcome>(_failure.Unavailable());
-            }
-
-            _metrics.RecordSaturated();
-            return new ValueTask<LedgerOutcome>(Saturated);
-        }
-
-        return new ValueTask<LedgerOutcome>(
-            cancellationToken.CanBeCanceled ? work.Completion.WaitAsync(cancellationToken) : work.Completion);
-    }
-
     /// <remarks>Served from memory for <see cref="PostgreSqlStorageOptions.TerminalCacheDuration"/>, so a key exchange made on
     /// another host is seen here within that time (a PIN verified meanwhile under the replaced keys is verified again by
     /// the writer, under the keys it reads in its transaction).</remarks>
-    public async ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken)
+    public override async ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken)
     {
         var now = Stopwatch.GetTimestamp();
-        if (_terminals.TryGetFresh(terminalId, now, out var cached))
+        if (Terminals.TryGetFresh(terminalId, now, out var cached))
         {
             return cached;
         }
@@ -261,86 +201,63 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             cancellationToken);
 
         // Stamped with when the read started: a key update that committed meanwhile stored a newer version, which stays.
-        return _terminals.Offer(terminalId, terminal, now);
+        return Terminals.Offer(terminalId, terminal, now);
     }
 
-    public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_pinVerificationKey ?? throw new InvalidOperationException("The ledger is not open."));
-
-    public async Task AddTerminalAsync(TerminalRegistration terminal, CancellationToken cancellationToken)
+    protected override async Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(terminal);
-        if (terminal.TerminalId is not { Length: 8 })
-        {
-            throw new ArgumentException("A terminal id is 8 characters.", nameof(terminal));
-        }
-
-        var record = new TerminalRecord
-        {
-            TerminalId = terminal.TerminalId,
-            Enabled = terminal.Enabled,
-            RequiresMac = terminal.RequiresMac,
-            MasterKey = KeyMaterial.RequireDoubleLength(terminal.MasterKey ?? DemoData.TerminalMasterKey, nameof(terminal)),
-            PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
-            MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
-        };
         await using var connection = await OpenDurableConnectionAsync(cancellationToken);
-        var stored = record with { KeyVersion = await UpsertTerminalAsync(connection, record, cancellationToken) };
-        _terminals.Offer(stored.TerminalId, stored, Stopwatch.GetTimestamp());
+        return terminal with { KeyVersion = await UpsertTerminalAsync(connection, terminal, cancellationToken) };
     }
 
-    public async Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
-    {
-        var newPinKey = KeyMaterial.RequireDoubleLength(pinKey, nameof(pinKey));
-        var newMacKey = KeyMaterial.RequireDoubleLength(macKey, nameof(macKey));
-        var changed = await RetryingAsync(token => ReplaceTerminalKeysAsync(terminalId, newPinKey, newMacKey, token), cancellationToken);
-        _terminals.Offer(terminalId, changed, Stopwatch.GetTimestamp());
-    }
+    protected override Task<TerminalRecord> ExchangeTerminalKeysAsync(
+        string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken) =>
+        RetryingAsync(token => ReplaceTerminalKeysAsync(terminalId, exchange, token), cancellationToken);
 
-    private async Task<TerminalRecord> ReplaceTerminalKeysAsync(string terminalId, byte[] newPinKey, byte[] newMacKey, CancellationToken cancellationToken)
+    private async Task<TerminalRecord> ReplaceTerminalKeysAsync(
+        string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken)
     {
         await using var connection = await OpenDurableConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var terminal = await ReadTerminalAsync(connection, terminalId, forUpdate: true, cancellationToken)
-            ?? throw new ArgumentException($"Terminal {terminalId} is not registered.", nameof(terminalId));
-        if (terminal.HasWorkingKeys(newPinKey, newMacKey))
+            ?? throw TerminalNotRegistered(terminalId);
+        var changed = exchange(terminal);
+        if (ReferenceEquals(changed, terminal))
         {
-            // The attempt before this one committed and only its answer was lost: these keys must not become their own
-            // "previous" ones, or the keys they replaced would stop being accepted at once instead of after the overlap.
             return terminal;
         }
 
-        var changed = terminal.WithExchangedKeys(newPinKey, newMacKey, _time.GetUtcNow() + _options.KeyOverlap);
         changed = changed with { KeyVersion = await UpsertTerminalAsync(connection, changed, cancellationToken) };
         await transaction.CommitAsync(cancellationToken);
         return changed;
     }
 
-    public async Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken)
+    public override async Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cards);
-        var pinVerificationKey = _pinVerificationKey ?? throw new InvalidOperationException("The ledger is not open.");
+        var pinVerificationKey = PinVerificationKey;
         await using var connection = await OpenDurableConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await InsertCardsAsync(connection, cards, pinVerificationKey, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task SetCardStatusAsync(string pan, CardStatus status, CancellationToken cancellationToken)
+    protected override async Task StoreCardStatusAsync(string pan, CardStatus status, bool clearPinTries, CancellationToken cancellationToken)
     {
         await using var connection = await OpenDurableConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "UPDATE cards SET status = $1, pin_tries = CASE WHEN $1 = 'Active' THEN 0 ELSE pin_tries END WHERE pan_digest = $2",
+            "UPDATE cards SET status = $1, pin_tries = CASE WHEN $3 THEN 0 ELSE pin_tries END WHERE pan_digest = $2",
             connection);
         command.Parameters.Add(new NpgsqlParameter { Value = status.ToString() });
         command.Parameters.Add(new NpgsqlParameter { Value = _protector.PanDigest(pan) });
+        command.Parameters.Add(new NpgsqlParameter { Value = clearPinTries });
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            throw new ArgumentException($"Card {SensitiveData.MaskPan(pan)} is not on file.", nameof(pan));
+            throw CardNotOnFile(pan);
         }
     }
 
-    public Task<CardBalance?> GetCardBalanceAsync(string pan, CancellationToken cancellationToken) =>
+    public override Task<CardBalance?> GetCardBalanceAsync(string pan, CancellationToken cancellationToken) =>
         RetryingAsync(token => ReadCardBalanceAsync(pan, token), cancellationToken);
 
     private async Task<CardBalance?> ReadCardBalanceAsync(string pan, CancellationToken cancellationToken)
@@ -351,7 +268,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
             + "FROM cards c JOIN accounts a ON a.id = c.account_ids[1] "
             + "LEFT JOIN daily_usage u ON u.card_id = c.id AND u.day = $2 WHERE c.pan_digest = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = _protector.PanDigest(pan) });
-        command.Parameters.Add(new NpgsqlParameter { Value = DailyUsageRecord.BusinessDay(_time.GetUtcNow()) });
+        command.Parameters.Add(new NpgsqlParameter { Value = DailyUsageRecord.BusinessDay(Time.GetUtcNow()) });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -377,14 +294,14 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
     }
 
     /// <remarks>Ids come in per-host blocks, so "newest" is by the time the row was decided.</remarks>
-    public Task<IReadOnlyList<JournalRecord>> ListJournalForTerminalAsync(string terminalId, int limit, CancellationToken cancellationToken) =>
+    public override Task<IReadOnlyList<JournalRecord>> ListJournalForTerminalAsync(string terminalId, int limit, CancellationToken cancellationToken) =>
         ListJournalAsync("terminal_id = $1", terminalId, limit, cancellationToken);
 
-    public Task<IReadOnlyList<JournalRecord>> ListJournalForCardAsync(string pan, int limit, CancellationToken cancellationToken) =>
+    public override Task<IReadOnlyList<JournalRecord>> ListJournalForCardAsync(string pan, int limit, CancellationToken cancellationToken) =>
         ListJournalAsync("card_id = (SELECT id FROM cards WHERE pan_digest = $1)", _protector.PanDigest(pan), limit, cancellationToken);
 
     /// <remarks>Reads one consistent snapshot, so the check holds while other hosts keep writing.</remarks>
-    public Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
+    public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
         RetryingAsync(CheckInvariantsAsync, cancellationToken);
 
     private async Task<InvariantReport> CheckInvariantsAsync(CancellationToken cancellationToken)
@@ -458,21 +375,11 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         }
     }
 
-    /// <summary>Finishes what is queued, then closes the connections.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the connections and wipes the keys, once the writer has stopped.</summary>
+    protected override async ValueTask ReleaseStorageAsync()
     {
-        if (Interlocked.Exchange(ref _closing, 1) == 0)
-        {
-            _queue.Writer.TryComplete();
-            await _writer.Stopped;
-            await _dataSource.DisposeAsync();
-            _protector.Dispose();
-            _metrics.Dispose();
-        }
-        else
-        {
-            await _writer.Stopped;
-        }
+        await _dataSource.DisposeAsync();
+        _protector.Dispose();
     }
 
     private Task<IReadOnlyList<JournalRecord>> ListJournalAsync(string condition, string value, int limit, CancellationToken cancellationToken) =>
@@ -547,7 +454,7 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         }
 
         var issued = cards.Select((card, index) => CardIssuer.Issue(
-            card, pinVerificationKey, new LedgerSequences { Card = ids[index].Card - 1, Account = ids[index].Account - 1 }, _options)).ToList();
+            card, pinVerificationKey, new LedgerSequences { Card = ids[index].Card - 1, Account = ids[index].Account - 1 }, Options)).ToList();
         await using var insert = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -656,8 +563,5 @@ internal sealed class PostgreSqlLedger : ILedger, ILedgerAdmin
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-
-    private void OnStorageFailure(Exception exception) => _failure.Record(exception, () => _queue.Writer.TryComplete());
 
 }
