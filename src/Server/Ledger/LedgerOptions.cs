@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SocketAtm.Server.Ledger;
 
-/// <summary>Settings of the LiteDB ledger, bound from the configuration section <see cref="SectionName"/>.</summary>
+/// <summary>
+/// Settings of the ledger, whichever store holds it (the data file, its log, checkpoints and record cache are LiteDB's
+/// alone), bound from the configuration section <see cref="SectionName"/>.
+/// </summary>
 internal sealed class LedgerOptions
 {
     public const string SectionName = "Ledger";

@@ -31,7 +31,7 @@ internal static class KeyEncryptionKeySource
         return protector;
     }
 
-    /// <param name="databaseIsNew">True when no ledger data file exists yet.</param>
+    /// <param name="databaseIsNew">True when the store holds no ledger yet (no data file; no stored keys).</param>
     /// <param name="generated">Set when a new KEK file was written (the caller warns about it).</param>
     public static byte[] Load(LedgerOptions options, bool databaseIsNew, out string? generated)
     {

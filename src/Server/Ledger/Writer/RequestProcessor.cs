@@ -11,7 +11,8 @@ namespace SocketAtm.Server.Ledger.Writer;
 
 /// <summary>
 /// Takes one request through idempotency, the rules and the unit of work: looks up what the rules need, asks them for
-/// a decision, applies it, journals it and stores the outcome under the request's key. Runs on the writer thread.
+/// a decision, applies it, journals it and stores the outcome under the request's key. Runs on the store's single
+/// writer, one batch at a time; the rules decide, this applies what they decided.
 /// </summary>
 /// <param name="pins">Verifies a PIN again when the session verified it under keys the ledger has since replaced.</param>
 /// <param name="isStorageFailure">
