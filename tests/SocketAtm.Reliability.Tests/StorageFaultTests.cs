@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using SocketAtm.Client;
 using SocketAtm.Reliability.Tests.Support;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.LiteDb;
 
 namespace SocketAtm.Reliability.Tests;
 

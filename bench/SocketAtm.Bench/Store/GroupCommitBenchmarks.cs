@@ -4,6 +4,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using SocketAtm.Bench.WholePath;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.LiteDb;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Bench.Store;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Bench.WholePath;
 

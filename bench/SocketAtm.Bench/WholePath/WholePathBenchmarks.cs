@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.LiteDb;
 
 namespace SocketAtm.Bench.WholePath;
 

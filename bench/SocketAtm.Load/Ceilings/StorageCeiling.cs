@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using LiteDB;
 using LiteDB.Engine;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.LiteDb;
 
 namespace SocketAtm.Load.Ceilings;
 

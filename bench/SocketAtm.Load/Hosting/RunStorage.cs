@@ -3,7 +3,7 @@ using Npgsql;
 using SocketAtm.Fixtures;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.KeyProtection;
 
 namespace SocketAtm.Load.Hosting;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.LiteDb;
 using SocketAtm.Server.Ledger.PostgreSql;
-using SocketAtm.Server.Ledger.Storage;
 
 namespace SocketAtm.Server.Hosting;
 

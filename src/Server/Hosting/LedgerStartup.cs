@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.LiteDb;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Hosting;

@@ -1,6 +1,5 @@
 using System.Text;
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;

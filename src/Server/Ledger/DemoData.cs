@@ -1,6 +1,5 @@
 using System.Globalization;
-using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;
 
@@ -47,19 +46,4 @@ internal static class DemoData
             DailyCountLimit = 100_000,
         },
     ];
-
-    public static void Seed(LedgerStore store, LedgerSequences sequences, LedgerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var pinVerificationKey = PinVerificationKey;
-        store.SavePinVerificationKey(pinVerificationKey);
-        foreach (var terminal in Terminals())
-        {
-            store.UpsertTerminal(terminal);
-        }
-
-        var issued = Cards().Select(card => CardIssuer.Issue(card, pinVerificationKey, sequences, options)).ToList();
-        store.InsertAccounts(issued.Select(pair => pair.Account));
-        store.InsertCards(issued.Select(pair => pair.Card));
-    }
 }

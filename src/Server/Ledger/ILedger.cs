@@ -1,10 +1,13 @@
+using SocketAtm.Server.Security;
+
 namespace SocketAtm.Server.Ledger;
 
 /// <summary>
 /// The ledger contract: decide and apply financial requests atomically and durably, and look up terminals.
 /// An implementation completes <see cref="ExecuteAsync"/> only after the outcome and every change it implies
 /// are durable; a repeated key returns the stored outcome. When its work queue is full it answers 91 at once
-/// (nothing journaled) instead of queueing without bound. LiteDB is the embedded implementation.
+/// (nothing journaled) instead of queueing without bound. LiteDB (embedded, one host) and PostgreSQL (several hosts on
+/// one database) implement it, both on the <see cref="QueuedLedger"/> shell.
 /// </summary>
 internal interface ILedger : IAsyncDisposable
 {

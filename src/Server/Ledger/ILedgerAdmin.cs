@@ -3,9 +3,10 @@ using SocketAtm.Server.Ledger.Model;
 namespace SocketAtm.Server.Ledger;
 
 /// <summary>
-/// Administration of the ledger for the admin command line and the load harness. Every operation goes through the
-/// ledger's writer, so it is ordered with the financial requests and durable when its task completes. Bad input
-/// fails the task with <see cref="ArgumentException"/> and changes nothing.
+/// Administration of the ledger for the admin command line and the load harness. On LiteDB every operation goes through
+/// the ledger's writer, ordered with the financial requests; on PostgreSQL each runs in a transaction of its own, taking
+/// the same row locks as the writer. Either way it is durable when its task completes. Bad input fails the task with
+/// <see cref="ArgumentException"/> and changes nothing.
 /// </summary>
 internal interface ILedgerAdmin
 {

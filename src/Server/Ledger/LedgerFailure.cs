@@ -4,7 +4,7 @@ namespace SocketAtm.Server.Ledger;
 
 /// <summary>
 /// A ledger's storage failure, once it happens: every later request is refused with <see cref="LedgerUnavailableException"/>
-/// and the host is told (it stops itself). Shared by both ledger implementations.
+/// and the host is told (it stops itself). Kept by the <see cref="Writer.LedgerQueue"/> both stores' ledgers share.
 /// </summary>
 internal sealed class LedgerFailure(Action<Exception>? onFatal, ILogger logger)
 {

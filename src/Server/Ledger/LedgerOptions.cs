@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SocketAtm.Server.Ledger;
 
-/// <summary>Settings of the LiteDB ledger, bound from the configuration section <see cref="SectionName"/>.</summary>
+/// <summary>
+/// Settings of the ledger, whichever store holds it (the data file, its log, checkpoints and record cache are LiteDB's
+/// alone), bound from the configuration section <see cref="SectionName"/>.
+/// </summary>
 internal sealed class LedgerOptions
 {
     public const string SectionName = "Ledger";
@@ -67,7 +70,7 @@ internal sealed class LedgerOptions
     public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Full path of the key-encryption key file.</summary>
-    public string KeyEncryptionKeyFilePath => Path.GetFullPath(KeyEncryptionKeyFile ?? Path.Combine(DataDirectory, Storage.KeyEncryptionKeySource.DefaultFileName));
+    public string KeyEncryptionKeyFilePath => Path.GetFullPath(KeyEncryptionKeyFile ?? Path.Combine(DataDirectory, KeyProtection.KeyEncryptionKeySource.DefaultFileName));
 
     /// <summary>Full path of the data file.</summary>
     public string DataFilePath => Path.Combine(Path.GetFullPath(DataDirectory), FileName);

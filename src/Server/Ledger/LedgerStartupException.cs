@@ -18,6 +18,16 @@ internal sealed class LedgerStartupException : Exception
     {
     }
 
+    /// <summary>The refusal to open a ledger whose invariants do not hold, naming the first violations and counting the rest.</summary>
+    /// <param name="ledger">Which ledger, as the start of a sentence: "The ledger at '…'".</param>
+    public static LedgerStartupException FailedInvariants(string ledger, InvariantReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var more = report.Violations.Count > 3 ? $" (and {report.Violations.Count - 3} more)" : string.Empty;
+        return new LedgerStartupException(
+            $"{ledger} fails its invariant check and will not open: {string.Join("; ", report.Violations.Take(3))}{more}");
+    }
+
     /// <summary>
     /// True when trying again later may succeed (the database is not reachable yet), false when something must be fixed
     /// first (a key, the configuration, the data). A service manager restarts the host after the first, not the second.

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;
 
@@ -35,6 +36,9 @@ internal sealed record TerminalRecord
 
     /// <summary>The previous keys if they are still valid at <paramref name="now"/>.</summary>
     public PreviousWorkingKeys? PreviousKeysAt(DateTimeOffset now) => PreviousKeys is { } previous && now < previous.ValidUntil ? previous : null;
+
+    /// <summary>The PIN keys a PIN block received at <paramref name="now"/> may be encrypted under.</summary>
+    public TerminalPinKeys PinKeysAt(DateTimeOffset now) => new(PinKey, PreviousKeysAt(now)?.PinKey, KeyVersion);
 
     /// <summary>True when <paramref name="pinKey"/> and <paramref name="macKey"/> are this terminal's current working keys.</summary>
     public bool HasWorkingKeys(byte[] pinKey, byte[] macKey) =>

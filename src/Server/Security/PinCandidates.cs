@@ -8,5 +8,5 @@ namespace SocketAtm.Server.Security;
 /// <param name="CandidatePvv">Under the current PIN key; null when the block does not decrypt to a well-formed PIN.</param>
 /// <param name="PreviousKeyCandidatePvv">Under the previous PIN key while the overlap lasts; null otherwise.</param>
 /// <param name="EncryptedPinBlock">DE 52 as received, big-endian; null when it was not a PIN block's length.</param>
-/// <param name="KeyVersion">The <see cref="Ledger.TerminalRecord.KeyVersion"/> of the keys used.</param>
+/// <param name="KeyVersion">The <see cref="TerminalPinKeys.Version"/> of the keys used.</param>
 internal readonly record struct PinCandidates(string? CandidatePvv, string? PreviousKeyCandidatePvv, ulong? EncryptedPinBlock, long KeyVersion);

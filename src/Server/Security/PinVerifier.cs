@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using SocketAtm.Protocol.Security;
-using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Security;
 
@@ -18,19 +17,14 @@ internal sealed class PinVerifier
     public void Load(PinVerificationKey key) => _key = key;
 
     /// <summary>
-    /// The candidates of <paramref name="pinBlock"/> under <paramref name="terminal"/>'s PIN keys valid at
-    /// <paramref name="now"/>: the session's verification, and the writer's again when the keys have changed since.
+    /// The candidates of <paramref name="pinBlock"/> under the PIN keys a terminal's block may be encrypted under: the
+    /// session's verification, and the writer's again when the keys have changed since.
     /// </summary>
-    public PinCandidates Verify(TerminalRecord terminal, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> pinBlock, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(terminal);
-        var previousKeys = terminal.PreviousKeysAt(now);
-        return new PinCandidates(
-            CandidatePvv(terminal.PinKey, pan, pinBlock),
-            previousKeys is null ? null : CandidatePvv(previousKeys.PinKey, pan, pinBlock),
-            pinBlock.Length == PinBlock.Length ? BinaryPrimitives.ReadUInt64BigEndian(pinBlock) : null,
-            terminal.KeyVersion);
-    }
+    public PinCandidates Verify(TerminalPinKeys keys, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> pinBlock) => new(
+        CandidatePvv(keys.Current, pan, pinBlock),
+        keys.Previous is null ? null : CandidatePvv(keys.Previous, pan, pinBlock),
+        pinBlock.Length == PinBlock.Length ? BinaryPrimitives.ReadUInt64BigEndian(pinBlock) : null,
+        keys.Version);
 
     /// <summary>The candidate PVV (4 digits) under <paramref name="pinKey"/>, or null when the block does not decrypt to a well-formed PIN.</summary>
     public string? CandidatePvv(ReadOnlySpan<byte> pinKey, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> pinBlock)

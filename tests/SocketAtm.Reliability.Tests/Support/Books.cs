@@ -1,4 +1,5 @@
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.LiteDb;
 using SocketAtm.Server.Ledger.Model;
 
 namespace SocketAtm.Reliability.Tests.Support;

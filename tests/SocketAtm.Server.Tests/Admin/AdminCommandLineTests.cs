@@ -1,5 +1,6 @@
 using SocketAtm.Server.Admin;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.LiteDb;
 
 namespace SocketAtm.Server.Tests.Admin;
 

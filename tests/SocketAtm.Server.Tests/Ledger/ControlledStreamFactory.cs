@@ -1,4 +1,4 @@
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.LiteDb;
 
 namespace SocketAtm.Server.Tests.Ledger;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Ledger;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.LiteDb;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Tests.Ledger;

@@ -1,5 +1,6 @@
 using LiteDB;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.LiteDb;
 
 namespace SocketAtm.Server.Tests.Ledger;
 

@@ -22,7 +22,7 @@ internal sealed class CommittedBatches(NpgsqlDataSource dataSource, TimeSpan kee
 
     /// <summary>Inserts the batch's token ($1) inside the batch's transaction.</summary>
     public static NpgsqlBatchCommand Record(Guid token) =>
-        PostgreSqlBatchWriter.Command($"INSERT INTO committed_batches (token, at_ms) VALUES ($1, {DatabaseNowMilliseconds})", token);
+        BatchCommand.Of($"INSERT INTO committed_batches (token, at_ms) VALUES ($1, {DatabaseNowMilliseconds})", token);
 
     /// <summary>
     /// Whether the attempt that ran on <paramref name="backend"/> committed the batch of <paramref name="token"/>: ends that
@@ -38,15 +38,15 @@ internal sealed class CommittedBatches(NpgsqlDataSource dataSource, TimeSpan kee
         {
             BatchCommands =
             {
-                PostgreSqlBatchWriter.Command(
+                BatchCommand.Of(
                     "SELECT count(pg_terminate_backend(pid, $3))::integer FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2",
                     backend.Pid,
                     backend.StartedAt,
                     (long)terminationWait.TotalMilliseconds),
                 new NpgsqlBatchCommand("SELECT pg_stat_clear_snapshot()"),
-                PostgreSqlBatchWriter.Command(
+                BatchCommand.Of(
                     "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2)", backend.Pid, backend.StartedAt),
-                PostgreSqlBatchWriter.Command("SELECT EXISTS (SELECT 1 FROM committed_batches WHERE token = $1)", token),
+                BatchCommand.Of("SELECT EXISTS (SELECT 1 FROM committed_batches WHERE token = $1)", token),
             },
         };
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -87,7 +87,7 @@ internal sealed class CommittedBatches(NpgsqlDataSource dataSource, TimeSpan kee
             command.Parameters.Add(new NpgsqlParameter { Value = (long)keepFor.TotalMilliseconds });
             await command.ExecuteNonQueryAsync();
         }
-        catch (Exception exception) when (PostgreSqlBatchWriter.IsTransient(exception))
+        catch (Exception exception) when (PostgreSqlRetry.IsTransient(exception))
         {
             // The next prune deletes what this one could not.
         }

@@ -1,5 +1,5 @@
+using SocketAtm.Server.Ledger.KeyProtection;
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
 using SocketAtm.Server.Ledger.Writer;
 
 namespace SocketAtm.Server.Ledger.PostgreSql;

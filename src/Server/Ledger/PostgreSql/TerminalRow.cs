@@ -1,5 +1,5 @@
 using System.Data.Common;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.KeyProtection;
 
 namespace SocketAtm.Server.Ledger.PostgreSql;
 

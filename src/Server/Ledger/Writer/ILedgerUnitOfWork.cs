@@ -1,5 +1,4 @@
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
 
 namespace SocketAtm.Server.Ledger.Writer;
 

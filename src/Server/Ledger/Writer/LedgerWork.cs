@@ -1,6 +1,6 @@
 namespace SocketAtm.Server.Ledger.Writer;
 
-/// <summary>Something queued for the writer thread: a financial request, or an admin operation.</summary>
+/// <summary>Something queued for a store's writer: a financial request, or (on LiteDB) an admin operation.</summary>
 internal abstract class LedgerWork
 {
     /// <summary>Completes the caller's task with <paramref name="exception"/>; the work was not (durably) done.</summary>

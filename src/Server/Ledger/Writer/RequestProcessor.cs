@@ -11,10 +11,15 @@ namespace SocketAtm.Server.Ledger.Writer;
 
 /// <summary>
 /// Takes one request through idempotency, the rules and the unit of work: looks up what the rules need, asks them for
-/// a decision, applies it, journals it and stores the outcome under the request's key. Runs on the writer thread.
+/// a decision, applies it, journals it and stores the outcome under the request's key. Runs on the store's single
+/// writer, one batch at a time; the rules decide, this applies what they decided.
 /// </summary>
 /// <param name="pins">Verifies a PIN again when the session verified it under keys the ledger has since replaced.</param>
-internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, ILogger logger)
+/// <param name="isStorageFailure">
+/// The store's word on an exception thrown while deciding: true when it is the storage's (or the process's) failure,
+/// which must reach the writer and fail the batch; false when only this request is at fault, which is answered 96.
+/// </param>
+internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<Exception, bool> isStorageFailure, ILogger logger)
 {
     public LedgerOutcome Process(LedgerRequest request, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
@@ -63,7 +68,7 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, ILogge
                     break;
             }
         }
-        catch (Exception exception) when (!StorageFailure.Is(exception))
+        catch (Exception exception) when (!isStorageFailure(exception))
         {
             // A defect in deciding this one request must not take its batch down: answer 96, store nothing, so that a
             // repeat is decided afresh.

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.KeyProtection;
 
-namespace SocketAtm.Server.Tests.Ledger;
+namespace SocketAtm.Server.Tests.Ledger.KeyProtection;
 
 /// <summary>
 /// One key protector serves every thread of a host: on PostgreSQL, sessions read (and so decrypt) terminal keys

@@ -1,6 +1,6 @@
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.Writer;
 
-namespace SocketAtm.Server.Ledger.Writer;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// An admin operation run by the writer between batches, alone in its own transaction. It may throw

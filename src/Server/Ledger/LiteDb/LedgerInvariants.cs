@@ -1,8 +1,7 @@
 using System.Globalization;
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
 
-namespace SocketAtm.Server.Ledger;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// The ledger's invariants: every account's balance is its opening balance plus the journal's deltas for it, no

@@ -1,4 +1,6 @@
-namespace SocketAtm.Server.Ledger.Writer;
+using SocketAtm.Server.Security;
+
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>What the writer read at open for the ledger to serve from memory: the terminals and the PVK.</summary>
 internal sealed record LedgerStartState(IReadOnlyList<TerminalRecord> Terminals, PinVerificationKey PinVerificationKey);

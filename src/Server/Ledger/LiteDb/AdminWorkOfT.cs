@@ -1,6 +1,4 @@
-using SocketAtm.Server.Ledger.Storage;
-
-namespace SocketAtm.Server.Ledger.Writer;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>An admin operation with a result.</summary>
 internal sealed class AdminWork<T>(Func<LedgerStore, DateTimeOffset, T> operation, bool isReadOnly) : AdminWork

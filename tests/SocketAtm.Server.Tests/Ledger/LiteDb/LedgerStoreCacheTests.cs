@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using LiteDB;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.KeyProtection;
+using SocketAtm.Server.Ledger.LiteDb;
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
 
-namespace SocketAtm.Server.Tests.Ledger.Storage;
+namespace SocketAtm.Server.Tests.Ledger.LiteDb;
 
 /// <summary>
 /// The writer's record cache must never answer with something the database does not hold: what the store writes it

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using LiteDB;
 using LiteDB.Engine;
 using Microsoft.Extensions.Logging;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.KeyProtection;
+using SocketAtm.Server.Ledger.Writer;
 using SocketAtm.Server.Security;
 
-namespace SocketAtm.Server.Ledger.Writer;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// The ledger's single writer: one dedicated thread that owns the LiteDB engine (its API is synchronous and its
@@ -26,12 +26,11 @@ namespace SocketAtm.Server.Ledger.Writer;
 internal sealed class GroupCommitWriter
 {
     private readonly LedgerOptions _options;
-    private readonly ChannelReader<LedgerWork> _queue;
+    private readonly LedgerQueue _queue;
     private readonly TimeProvider _time;
     private readonly IDurableStreamFactory _streams;
     private readonly LedgerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Action<Exception> _onStorageFailure;
     private readonly RequestProcessor _processor;
     private readonly PinVerifier _pins = new();
     private readonly Thread _thread;
@@ -46,17 +45,14 @@ internal sealed class GroupCommitWriter
     private KeyProtector? _protector;
     private int _batchesSinceCheckpoint;
 
-    /// <param name="onStorageFailure">
-    /// Called on the writer thread when storage fails, before the queue is drained: must stop new work from being queued.
-    /// </param>
+    /// <param name="queue">The ledger's queue: this writer is its only reader, and fails what it holds when storage fails.</param>
     public GroupCommitWriter(
         LedgerOptions options,
-        ChannelReader<LedgerWork> queue,
+        LedgerQueue queue,
         TimeProvider time,
         IDurableStreamFactory streams,
         LedgerMetrics metrics,
-        ILogger logger,
-        Action<Exception> onStorageFailure)
+        ILogger logger)
     {
         _options = options;
         _queue = queue;
@@ -64,8 +60,7 @@ internal sealed class GroupCommitWriter
         _streams = streams;
         _metrics = metrics;
         _logger = logger;
-        _onStorageFailure = onStorageFailure;
-        _processor = new RequestProcessor(options.PinTryLimit, _pins, logger);
+        _processor = new RequestProcessor(options.PinTryLimit, _pins, LiteDbStorageFailure.Is, logger);
         _thread = new Thread(Run) { Name = "SocketAtm ledger writer", IsBackground = true };
     }
 
@@ -135,13 +130,7 @@ internal sealed class GroupCommitWriter
             throw new LedgerStartupException($"The ledger cannot use its data directory '{directory}': {exception.Message}", exception);
         }
 
-        var keyEncryptionKey = KeyEncryptionKeySource.Load(_options, databaseIsNew: _dataStream.Length == 0, out var generatedKeyFile);
-        _protector = new KeyProtector(keyEncryptionKey);
-        CryptographicOperations.ZeroMemory(keyEncryptionKey);
-        if (generatedKeyFile is not null)
-        {
-            LedgerLog.GeneratedKeyEncryptionKey(_logger, generatedKeyFile);
-        }
+        _protector = KeyEncryptionKeySource.CreateProtector(_options, databaseIsNew: _dataStream.Length == 0, _logger);
 
         // LiteDB recovers here: committed transactions still in the log are indexed and served from it.
         _database = new LiteDatabase(new LiteEngine(new EngineSettings { DataStream = _dataStream, LogStream = _logStream }));
@@ -161,9 +150,7 @@ internal sealed class GroupCommitWriter
         var report = LedgerInvariants.Check(_store);
         if (!report.Holds)
         {
-            var more = report.Violations.Count > 3 ? $" (and {report.Violations.Count - 3} more)" : string.Empty;
-            throw new LedgerStartupException(
-                $"The ledger at '{_options.DataFilePath}' fails its invariant check and will not open: {string.Join("; ", report.Violations.Take(3))}{more}");
+            throw LedgerStartupException.FailedInvariants($"The ledger at '{_options.DataFilePath}'", report);
         }
 
         Checkpoint();
@@ -190,7 +177,16 @@ internal sealed class GroupCommitWriter
         var sequences = store.LoadSequences();
         if (_options.SeedDemoData)
         {
-            DemoData.Seed(store, sequences, _options);
+            var pinVerificationKey = DemoData.PinVerificationKey;
+            store.SavePinVerificationKey(pinVerificationKey);
+            foreach (var terminal in DemoData.Terminals())
+            {
+                store.UpsertTerminal(terminal);
+            }
+
+            var issued = DemoData.Cards().Select(card => CardIssuer.Issue(card, pinVerificationKey, sequences, _options)).ToList();
+            store.InsertAccounts(issued.Select(pair => pair.Account));
+            store.InsertCards(issued.Select(pair => pair.Card));
             LedgerLog.SeededDemoData(_logger);
         }
         else
@@ -204,10 +200,11 @@ internal sealed class GroupCommitWriter
 
     private bool TryTakeNext(out LedgerWork work)
     {
-        while (!_queue.TryRead(out work!))
+        var queue = _queue.Reader;
+        while (!queue.TryRead(out work!))
         {
             // A dedicated thread may block: waiting here costs no pool thread.
-            if (!_queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            if (!queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 return false;
             }
@@ -220,7 +217,8 @@ internal sealed class GroupCommitWriter
     {
         _batch.Clear();
         _batch.Add(first);
-        while (_batch.Count < _options.MaxBatchSize && _queue.TryPeek(out var next) && next is RequestWork && _queue.TryRead(out next))
+        var queue = _queue.Reader;
+        while (_batch.Count < _options.MaxBatchSize && queue.TryPeek(out var next) && next is RequestWork && queue.TryRead(out next))
         {
             _batch.Add((RequestWork)next);
         }
@@ -231,7 +229,7 @@ internal sealed class GroupCommitWriter
         var now = _time.GetUtcNow();
         var database = _database!;
         database.BeginTrans();
-        var unit = new LedgerUnitOfWork(_store!);
+        var unit = new LiteDbUnitOfWork(_store!);
         foreach (var work in _batch)
         {
             work.Outcome = _processor.Process(work.Request, unit, now);
@@ -264,7 +262,7 @@ internal sealed class GroupCommitWriter
         {
             work.Execute(_store!, now);
         }
-        catch (Exception exception) when (!StorageFailure.Is(exception))
+        catch (Exception exception) when (!LiteDbStorageFailure.Is(exception))
         {
             // Bad input, or a defect in this one operation: nothing of it is kept, and the ledger goes on.
             if (!work.IsReadOnly)
@@ -322,23 +320,8 @@ internal sealed class GroupCommitWriter
 
     private void Fail(Exception exception)
     {
-        LedgerLog.StorageFailed(_logger, exception);
-
-        // The host hears of it before any caller does: by the time a terminal is answered 96, the host is already
-        // stopping, and whoever sees a request fail can rely on the failure having been reported.
-        _onStorageFailure(exception);
-        var unavailable = new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", exception);
-        foreach (var work in _inFlight)
-        {
-            work.Fail(unavailable);
-        }
-
+        _queue.FailAll(exception, _inFlight);
         _inFlight.Clear();
-        while (_queue.TryRead(out var queued))
-        {
-            queued.Fail(unavailable);
-        }
-
         CloseQuietly();
     }
 

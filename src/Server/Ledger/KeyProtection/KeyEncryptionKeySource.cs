@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.KeyProtection;
 
 /// <summary>
 /// Finds the host's key-encryption key: <see cref="LedgerOptions.KeyEncryptionKey"/> (hex, from the environment or
@@ -12,7 +13,25 @@ internal static class KeyEncryptionKeySource
 {
     public const string DefaultFileName = "kek.key";
 
-    /// <param name="databaseIsNew">True when no ledger data file exists yet.</param>
+    /// <summary>
+    /// The key protector under this host's KEK (see <see cref="Load"/>); the KEK itself is wiped once the protector has
+    /// derived its keys. A KEK generated here is logged as a warning (its path, never the key).
+    /// </summary>
+    /// <param name="databaseIsNew">True when the store holds no ledger yet.</param>
+    public static KeyProtector CreateProtector(LedgerOptions options, bool databaseIsNew, ILogger logger)
+    {
+        var keyEncryptionKey = Load(options, databaseIsNew, out var generatedKeyFile);
+        var protector = new KeyProtector(keyEncryptionKey);
+        CryptographicOperations.ZeroMemory(keyEncryptionKey);
+        if (generatedKeyFile is not null)
+        {
+            LedgerLog.GeneratedKeyEncryptionKey(logger, generatedKeyFile);
+        }
+
+        return protector;
+    }
+
+    /// <param name="databaseIsNew">True when the store holds no ledger yet (no data file; no stored keys).</param>
     /// <param name="generated">Set when a new KEK file was written (the caller warns about it).</param>
     public static byte[] Load(LedgerOptions options, bool databaseIsNew, out string? generated)
     {

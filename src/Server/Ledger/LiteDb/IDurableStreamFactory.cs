@@ -1,4 +1,4 @@
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>Opens the ledger's data and log files. Injectable so that tests can watch, and cut, what reaches the disk.</summary>
 internal interface IDurableStreamFactory

@@ -1,4 +1,4 @@
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>Opens real files as <see cref="DurableFileStream"/>s.</summary>
 internal sealed class DurableFileStreamFactory : IDurableStreamFactory

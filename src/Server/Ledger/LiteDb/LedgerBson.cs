@@ -1,7 +1,9 @@
 using LiteDB;
+using SocketAtm.Server.Ledger.KeyProtection;
 using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Security;
 
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// Maps the ledger's records to and from LiteDB documents by hand: the stored shape is spelled out here, in one

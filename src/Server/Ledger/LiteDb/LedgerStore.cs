@@ -1,7 +1,9 @@
 using LiteDB;
+using SocketAtm.Server.Ledger.KeyProtection;
 using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Security;
 
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// Typed access to the ledger's LiteDB collections. Used only from the writer thread, inside its transactions.

@@ -1,10 +1,12 @@
 using System.Globalization;
 
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.Model;
 
 /// <summary>
-/// The ledger's counters, stored in one document and saved in the same transaction as whatever used them, so an
-/// id or reference number is never handed out twice, across restarts included.
+/// The counters that hand out journal ids, RRNs and authorization ids within a batch, and card and account ids. The
+/// LiteDB ledger stores them in one document, saved in the same transaction as whatever used them; the PostgreSQL ledger
+/// starts them at each batch from the host's block of ids (and card and account ids from the database's sequences).
+/// Either way an id or reference number is never handed out twice, across restarts and hosts included.
 /// </summary>
 internal sealed class LedgerSequences
 {

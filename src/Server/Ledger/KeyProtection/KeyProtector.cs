@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.KeyProtection;
 
 /// <summary>
 /// The one place where secrets meet storage. Keys (terminal keys, the PVK) are stored encrypted with AES-256-GCM

@@ -1,14 +1,14 @@
 using SocketAtm.Server.Ledger.Model;
-using SocketAtm.Server.Ledger.Storage;
+using SocketAtm.Server.Ledger.Writer;
 
-namespace SocketAtm.Server.Ledger.Writer;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// The state one group-commit batch works on. Reads go to the store once and are then served from here, so a
 /// later request in the batch sees what an earlier one changed (two withdrawals on one account), and each changed
 /// record is written once, at <see cref="SaveChanges"/>, inside the batch's transaction.
 /// </summary>
-internal sealed class LedgerUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
+internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
 {
     private readonly Dictionary<string, CardRecord?> _cardsByPan = new(StringComparer.Ordinal);
     private readonly Dictionary<long, CardRecord> _changedCards = [];

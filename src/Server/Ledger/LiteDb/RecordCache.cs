@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// Records the writer has read or written, kept so that the next batch touching the same card, account, day or terminal finds

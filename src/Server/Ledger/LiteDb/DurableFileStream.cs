@@ -1,4 +1,4 @@
-namespace SocketAtm.Server.Ledger.Storage;
+namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// A file whose <see cref="Flush"/> reaches the disk (fsync), which LiteDB's own file handling does not promise for

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SocketAtm.Protocol.Masking;
+using SocketAtm.Server.Ledger.Model;
+
+namespace SocketAtm.Server.Ledger.LiteDb;
+
+/// <summary>
+/// The embedded ledger on LiteDB: the <see cref="QueuedLedger"/> shell over one <see cref="GroupCommitWriter"/>, which
+/// applies requests in group commits and completes each only once it is durable. Terminals and the PVK are served from
+/// memory. Admin operations are queued to the same writer, so they are ordered with the financial requests. After a
+/// storage failure the ledger never serves from the broken engine again.
+/// </summary>
+internal sealed class LiteDbLedger : QueuedLedger
+{
+    private readonly GroupCommitWriter _writer;
+
+    // Every terminal is loaded at open and every write offers what it stored: the cache is never stale, so never expires.
+    private LiteDbLedger(
+        LedgerOptions options,
+        TimeProvider time,
+        Action<Exception>? onFatal,
+        IMeterFactory? meterFactory,
+        ILogger? logger,
+        IDurableStreamFactory? streams)
+        : base(options, time, Timeout.InfiniteTimeSpan, onFatal, meterFactory, logger ?? NullLogger.Instance)
+    {
+        _writer = new GroupCommitWriter(options, Queue, time, streams ?? DurableFileStreamFactory.Instance, Metrics, Logger);
+    }
+
+    protected override Task WriterStopped => _writer.Stopped;
+
+    /// <summary>
+    /// Opens (creating, recovering and, when empty, seeding) the ledger in <see cref="LedgerOptions.DataDirectory"/>,
+    /// checks its invariants and starts its writer.
+    /// </summary>
+    /// <param name="onFatal">Called once, from the writer thread, when storage fails; the host should stop.</param>
+    /// <param name="meterFactory">Creates the "SocketAtm" meter; null for a meter of the ledger's own.</param>
+    /// <param name="streams">Opens the data and log files; null for real, synced files.</param>
+    /// <exception cref="LedgerStartupException">The ledger cannot be opened; the message is one printable line.</exception>
+    public static async Task<LiteDbLedger> OpenAsync(
+        LedgerOptions options,
+        TimeProvider timeProvider,
+        Action<Exception>? onFatal = null,
+        IMeterFactory? meterFactory = null,
+        ILogger? logger = null,
+        IDurableStreamFactory? streams = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var ledger = new LiteDbLedger(options, timeProvider, onFatal, meterFactory, logger, streams);
+        ledger._writer.Start();
+        try
+        {
+            var state = await ledger._writer.Opened;
+            foreach (var terminal in state.Terminals)
+            {
+                ledger.Terminals.Offer(terminal.TerminalId, terminal, Stopwatch.GetTimestamp());
+            }
+
+            ledger.PinVerificationKey = state.PinVerificationKey;
+            return ledger;
+        }
+        catch (LedgerStartupException)
+        {
+            ledger.Metrics.Dispose();
+            throw;
+        }
+    }
+
+    public override ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Terminals.Find(terminalId));
+
+    protected override Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) =>
+            {
+                var registered = terminal with { KeyVersion = (store.FindTerminalKeyVersion(terminal.TerminalId) ?? 0) + 1 };
+                store.UpsertTerminal(registered);
+                return registered;
+            },
+            isReadOnly: false,
+            cancellationToken);
+
+    protected override Task<TerminalRecord> ExchangeTerminalKeysAsync(
+        string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) =>
+            {
+                var terminal = store.FindTerminal(terminalId) ?? throw TerminalNotRegistered(terminalId);
+                var changed = exchange(terminal);
+                if (!ReferenceEquals(changed, terminal))
+                {
+                    store.UpsertTerminal(changed);
+                }
+
+                return changed;
+            },
+            isReadOnly: false,
+            cancellationToken);
+
+    public override Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cards);
+        return RunAdminAsync(
+            (store, _) =>
+            {
+                var pinVerificationKey = store.FindPinVerificationKey()
+                    ?? throw new InvalidOperationException("The ledger holds no PIN verification key.");
+                var sequences = store.LoadSequences();
+                var pans = new HashSet<string>(StringComparer.Ordinal);
+                var issued = new List<(CardRecord Card, AccountRecord Account)>(cards.Count);
+                foreach (var card in cards)
+                {
+                    ArgumentNullException.ThrowIfNull(card, nameof(cards));
+                    if (!pans.Add(card.Pan) || store.FindCardByPan(card.Pan) is not null)
+                    {
+                        throw new ArgumentException($"Card {SensitiveData.MaskPan(card.Pan)} is already on file.", nameof(cards));
+                    }
+
+                    issued.Add(CardIssuer.Issue(card, pinVerificationKey, sequences, Options));
+                }
+
+                store.InsertAccounts(issued.Select(pair => pair.Account));
+                store.InsertCards(issued.Select(pair => pair.Card));
+                store.SaveSequences(sequences);
+                return issued.Count;
+            },
+            isReadOnly: false,
+            cancellationToken);
+    }
+
+    protected override Task StoreCardStatusAsync(string pan, CardStatus status, bool clearPinTries, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) =>
+            {
+                var card = store.FindCardByPan(pan) ?? throw CardNotOnFile(pan);
+                store.UpdateCard(card with { Status = status, PinTries = clearPinTries ? 0 : card.PinTries });
+                return card.Id;
+            },
+            isReadOnly: false,
+            cancellationToken);
+
+    public override Task<CardBalance?> GetCardBalanceAsync(string pan, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, now) =>
+            {
+                if (store.FindCardByPan(pan) is not { Accounts.Count: > 0 } card || store.FindAccount(card.Accounts[0].AccountId) is not { } account)
+                {
+                    return null;
+                }
+
+                var usage = store.FindDailyUsage(card.Id, DailyUsageRecord.BusinessDay(now));
+                return new CardBalance
+                {
+                    MaskedPan = card.MaskedPan,
+                    Status = card.Status,
+                    PinTries = card.PinTries,
+                    Expiry = card.Expiry,
+                    AccountId = account.Id,
+                    AccountType = account.Type,
+                    Currency = account.Currency,
+                    LedgerBalance = account.Balance,
+                    AvailableBalance = account.Balance,
+                    UsedToday = usage?.Amount ?? 0,
+                    WithdrawalsToday = usage?.Count ?? 0,
+                    DailyAmountLimit = card.DailyAmountLimit,
+                    DailyCountLimit = card.DailyCountLimit,
+                };
+            },
+            isReadOnly: true,
+            cancellationToken);
+
+    public override Task<IReadOnlyList<JournalRecord>> ListJournalForTerminalAsync(string terminalId, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync((store, _) => store.LatestJournalForTerminal(terminalId, limit), isReadOnly: true, cancellationToken);
+
+    public override Task<IReadOnlyList<JournalRecord>> ListJournalForCardAsync(string pan, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) => store.FindCardByPan(pan) is { } card ? store.LatestJournalForCard(card.Id, limit) : [],
+            isReadOnly: true,
+            cancellationToken);
+
+    public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
+        RunAdminAsync((store, _) => LedgerInvariants.Check(store), isReadOnly: true, cancellationToken);
+
+    /// <summary>Runs <paramref name="operation"/> on the writer thread, between batches, alone in its own transaction.</summary>
+    private async Task<T> RunAdminAsync<T>(Func<LedgerStore, DateTimeOffset, T> operation, bool isReadOnly, CancellationToken cancellationToken)
+    {
+        var work = new AdminWork<T>(operation, isReadOnly);
+        await Queue.EnqueueAsync(work, cancellationToken);
+        return await work.Completion.WaitAsync(cancellationToken);
+    }
+}

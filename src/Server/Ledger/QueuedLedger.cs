@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using SocketAtm.Protocol.Masking;
+using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Ledger.Writer;
+using SocketAtm.Server.Security;
+
+namespace SocketAtm.Server.Ledger;
+
+/// <summary>
+/// What every store's ledger is beside its storage: financial requests go through one bounded <see cref="LedgerQueue"/>
+/// to the store's single writer (a full queue answers 91 at once; after a storage failure every call fails with
+/// <see cref="LedgerUnavailableException"/> and the host is told); terminals are checked before they are stored and
+/// served through a <see cref="TerminalRecordCache"/>; a key exchange keeps the replaced keys for the overlap; unblocking
+/// a card clears its PIN tries. A store derives from this and provides the storage: its writer, its reads and its
+/// admin writes.
+/// </summary>
+internal abstract class QueuedLedger : ILedger, ILedgerAdmin
+{
+    private PinVerificationKey? _pinVerificationKey;
+
+    /// <param name="terminalsFreshFor">How long a terminal read is served from memory (infinite for a store whose every write passes through this host).</param>
+    /// <param name="onFatal">Called once, from the writer, when storage fails; the host should stop.</param>
+    /// <param name="meterFactory">Creates the "SocketAtm" meter; null for a meter of the ledger's own.</param>
+    protected QueuedLedger(
+        LedgerOptions options, TimeProvider time, TimeSpan terminalsFreshFor, Action<Exception>? onFatal, IMeterFactory? meterFactory, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Time = time;
+        Logger = logger;
+        Metrics = new LedgerMetrics(meterFactory);
+        Queue = new LedgerQueue(options.QueueCapacity, Metrics, onFatal, logger);
+        Terminals = new TerminalRecordCache(terminalsFreshFor);
+    }
+
+    protected LedgerOptions Options { get; }
+
+    /// <summary>The time the ledger decides by.</summary>
+    protected TimeProvider Time { get; }
+
+    protected ILogger Logger { get; }
+
+    protected LedgerMetrics Metrics { get; }
+
+    /// <summary>The queue to the store's writer, which the writer is given.</summary>
+    protected LedgerQueue Queue { get; }
+
+    /// <summary>This host's terminal records; every terminal write offers what it stored.</summary>
+    protected TerminalRecordCache Terminals { get; }
+
+    /// <summary>The PVK read when the ledger opened.</summary>
+    /// <exception cref="InvalidOperationException">The ledger has not opened.</exception>
+    protected PinVerificationKey PinVerificationKey
+    {
+        get => _pinVerificationKey ?? throw new InvalidOperationException("The ledger is not open.");
+        set => _pinVerificationKey = value;
+    }
+
+    /// <summary>Completes when the store's writer has stopped: the queue drained after <see cref="DisposeAsync"/>, or storage failed.</summary>
+    protected abstract Task WriterStopped { get; }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Cancelling stops the wait, not the work: a request already queued is still applied, and its stored outcome is
+    /// what a repeat gets back.
+    /// </remarks>
+    public ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken) =>
+        Queue.SubmitAsync(request, cancellationToken);
+
+    public abstract ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken);
+
+    public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(PinVerificationKey);
+
+    public async Task AddTerminalAsync(TerminalRegistration terminal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terminal);
+        if (terminal.TerminalId is not { Length: 8 })
+        {
+            throw new ArgumentException("A terminal id is 8 characters.", nameof(terminal));
+        }
+
+        var record = new TerminalRecord
+        {
+            TerminalId = terminal.TerminalId,
+            Enabled = terminal.Enabled,
+            RequiresMac = terminal.RequiresMac,
+            MasterKey = KeyMaterial.RequireDoubleLength(terminal.MasterKey ?? DemoData.TerminalMasterKey, nameof(terminal)),
+            PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
+            MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
+        };
+        var stored = await StoreTerminalAsync(record, cancellationToken);
+        Terminals.Offer(stored.TerminalId, stored, Stopwatch.GetTimestamp());
+    }
+
+    public async Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    {
+        var newPinKey = KeyMaterial.RequireDoubleLength(pinKey, nameof(pinKey));
+        var newMacKey = KeyMaterial.RequireDoubleLength(macKey, nameof(macKey));
+        var updated = await ExchangeTerminalKeysAsync(
+            terminalId,
+            // A retry of an exchange already stored (only its answer was lost) finds these keys current: they must not
+            // become their own "previous" ones, or the keys they replaced would stop being accepted at once instead of
+            // after the overlap.
+            stored => stored.HasWorkingKeys(newPinKey, newMacKey)
+                ? stored
+                : stored.WithExchangedKeys(newPinKey, newMacKey, Time.GetUtcNow() + Options.KeyOverlap),
+            cancellationToken);
+        Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
+    }
+
+    public abstract Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken);
+
+    /// <remarks>Unblocking (to <see cref="CardStatus.Active"/>) gives the card its PIN tries back; any other status keeps the count.</remarks>
+    public Task SetCardStatusAsync(string pan, CardStatus status, CancellationToken cancellationToken) =>
+        StoreCardStatusAsync(pan, status, clearPinTries: status == CardStatus.Active, cancellationToken);
+
+    public abstract Task<CardBalance?> GetCardBalanceAsync(string pan, CancellationToken cancellationToken);
+
+    public abstract Task<IReadOnlyList<JournalRecord>> ListJournalForTerminalAsync(string terminalId, int limit, CancellationToken cancellationToken);
+
+    public abstract Task<IReadOnlyList<JournalRecord>> ListJournalForCardAsync(string pan, int limit, CancellationToken cancellationToken);
+
+    public abstract Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Finishes what is queued, lets the writer stop, then releases the storage.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Queue.Close())
+        {
+            await WriterStopped;
+            await ReleaseStorageAsync();
+            Metrics.Dispose();
+        }
+        else
+        {
+            await WriterStopped;
+        }
+    }
+
+    /// <summary>
+    /// Stores a checked, newly registered terminal, replacing one of its id; returns it as stored, with a key version one
+    /// above the replaced one's (a newer version, which no cached read outranks).
+    /// </summary>
+    protected abstract Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: reads the terminal as stored (<see cref="TerminalNotRegistered"/> when it is not), applies
+    /// <paramref name="exchange"/> to it, stores the result unless it is the record it was given, and returns what is stored.
+    /// </summary>
+    protected abstract Task<TerminalRecord> ExchangeTerminalKeysAsync(
+        string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken);
+
+    /// <summary>Sets the card's status, and its PIN tries to 0 when <paramref name="clearPinTries"/>; <see cref="CardNotOnFile"/> when there is no such card.</summary>
+    protected abstract Task StoreCardStatusAsync(string pan, CardStatus status, bool clearPinTries, CancellationToken cancellationToken);
+
+    /// <summary>Releases what the store holds once its writer has stopped.</summary>
+    protected virtual ValueTask ReleaseStorageAsync() => ValueTask.CompletedTask;
+
+    protected static ArgumentException TerminalNotRegistered(string terminalId) =>
+        new($"Terminal {terminalId} is not registered.", nameof(terminalId));
+
+    protected static ArgumentException CardNotOnFile(string pan) => new($"Card {SensitiveData.MaskPan(pan)} is not on file.", nameof(pan));
+}
