@@ -7,7 +7,6 @@ using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Hosting;
 
 namespace SocketAtm.Server.Sessions;
 
@@ -20,7 +19,7 @@ internal sealed class TerminalSession : IDisposable
 {
     private readonly IDuplexPipe _transport;
     private readonly SessionServices _services;
-    private readonly ListenerOptions _options;
+    private readonly SessionOptions _options;
     private readonly ILogger _logger;
     private readonly SessionTerminals _terminals;
     private readonly Channel<MessageContext> _outbox =
@@ -35,7 +34,7 @@ internal sealed class TerminalSession : IDisposable
     private string _closeReason = "closed by peer";
 
     /// <param name="mayServeTerminal">The terminal ids this connection may speak for (bound by a TLS client certificate); null for any.</param>
-    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, ListenerOptions options, ILogger logger, Func<string, bool>? mayServeTerminal = null)
+    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, SessionOptions options, ILogger logger, Func<string, bool>? mayServeTerminal = null)
     {
         ConnectionId = connectionId;
         _terminals = new SessionTerminals(mayServeTerminal);

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Sessions;
 
 namespace SocketAtm.Server.Transport;

@@ -8,10 +8,10 @@ using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Handlers;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Sessions;
 

@@ -4,8 +4,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Sessions;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Transport;
 

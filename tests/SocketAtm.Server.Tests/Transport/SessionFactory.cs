@@ -6,11 +6,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Handlers;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
 using SocketAtm.Server.Tests.Sessions;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Transport;
 
