@@ -5,18 +5,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Handlers;
+using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
-using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Bench.WholePath;
 
 /// <summary>
 /// One real <see cref="TerminalSession"/> (the host's read loop, dispatcher, handlers and write loop, as the listener runs
 /// them for a TCP connection) over a pair of in-memory pipes, with the benchmark as the terminal at the other end.
-/// Composed as ServerHost composes the host, with logging off: what is measured is the host's work per message,
+/// Composed by the host's own SessionPipeline, with logging off: what is measured is the host's work per message,
 /// without the network and without log sinks.
 /// </summary>
 internal sealed class InMemoryHost : IAsyncDisposable
@@ -38,10 +37,8 @@ internal sealed class InMemoryHost : IAsyncDisposable
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
         pins.Load(pinVerificationKey);
-        var routes = HostRoutes.Build(ledger, pins, time, NullLoggerFactory.Instance);
-        var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, NullLogger<MessageDispatcher>.Instance);
-        var services = new SessionServices(dispatcher, time, metrics);
-        _session = new TerminalSession(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, new ListenerOptions(), NullLogger.Instance);
+        _session = SessionPipeline.Compose(ledger, pins, new SessionOptions(), time, NullLoggerFactory.Instance, metrics)
+            .Open(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer));
         _running = Task.Run(_session.RunAsync);
     }
 

@@ -33,16 +33,17 @@ internal sealed class TerminalSession : IDisposable
     private volatile bool _timerFired;
     private string _closeReason = "closed by peer";
 
+    /// <summary>Opened by <see cref="SessionServices.Open"/>, which every host, test and benchmark goes through.</summary>
     /// <param name="mayServeTerminal">The terminal ids this connection may speak for (bound by a TLS client certificate); null for any.</param>
-    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, SessionOptions options, ILogger logger, Func<string, bool>? mayServeTerminal = null)
+    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, ILogger logger, Func<string, bool>? mayServeTerminal)
     {
         ConnectionId = connectionId;
         _terminals = new SessionTerminals(mayServeTerminal);
         _transport = transport;
         _services = services;
-        _options = options;
+        _options = services.Options;
         _logger = logger;
-        _inFlightSlots = new SemaphoreSlim(options.MaxInFlightPerConnection, options.MaxInFlightPerConnection);
+        _inFlightSlots = new SemaphoreSlim(_options.MaxInFlightPerConnection, _options.MaxInFlightPerConnection);
     }
 
     public long ConnectionId { get; }

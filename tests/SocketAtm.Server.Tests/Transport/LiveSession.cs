@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Sessions;
-using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Transport;
 
@@ -23,9 +21,9 @@ internal sealed class LiveSession : IAsyncDisposable
     private TaskCompletionSource<string>? _echoAnswer;
     private int _echoStan = -1;
 
-    public LiveSession(long id, SessionServices services, ListenerOptions options, ILogger logger)
+    public LiveSession(long id, SessionServices services)
     {
-        _session = new TerminalSession(id, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, options, logger);
+        _session = services.Open(id, new DuplexPipe(_toHost.Reader, _toTerminal.Writer));
         Running = Task.Run(_session.RunAsync);
         _draining = Task.Run(DrainResponsesAsync);
     }
