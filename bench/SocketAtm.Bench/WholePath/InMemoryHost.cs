@@ -1,9 +1,11 @@
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Protocol.Vocabulary;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
@@ -67,10 +69,10 @@ internal sealed class InMemoryHost : IAsyncDisposable
                     throw new InvalidOperationException("The host's response does not parse: " + error);
                 }
 
-                if (!response.Get(39).SequenceEqual("00"u8))
+                if (!Ascii.Equals(response.Get(DataElements.ResponseCode), ResponseCodes.Approved))
                 {
                     throw new InvalidOperationException(
-                        $"MTI {request.Mti:D4} was answered {response.GetString(39) ?? "without DE 39"}, not 00: the benchmark would time a refusal.");
+                        $"MTI {request.Mti:D4} was answered {response.GetString(DataElements.ResponseCode) ?? "without DE 39"}, not 00: the benchmark would time a refusal.");
                 }
 
                 return;

@@ -128,12 +128,13 @@ internal sealed class LiveSession : IAsyncDisposable
                     continue;
                 }
 
-                _answers.Writer.TryWrite((response.Mti, response.GetString(39)));
+                _answers.Writer.TryWrite((response.Mti, response.GetString(DataElements.ResponseCode)));
 
-                if (response.Mti == 810 && response.TryGetNumber(11, out var stan) && stan == Volatile.Read(ref _echoStan)
-                    && response.GetString(70) == "301")
+                if (response.Mti == MessageTypes.NetworkManagementResponse
+                    && response.TryGetNumber(DataElements.Stan, out var stan) && stan == Volatile.Read(ref _echoStan)
+                    && response.TryGetNumber(DataElements.NetworkManagementCode, out var code) && code == NetworkManagementCodes.Echo)
                 {
-                    Volatile.Read(ref _echoAnswer)?.TrySetResult(response.GetString(39) ?? "--");
+                    Volatile.Read(ref _echoAnswer)?.TrySetResult(response.GetString(DataElements.ResponseCode) ?? "--");
                 }
             }
 
