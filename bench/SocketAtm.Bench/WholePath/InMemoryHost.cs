@@ -1,11 +1,12 @@
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Protocol.Vocabulary;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
@@ -16,7 +17,7 @@ namespace SocketAtm.Bench.WholePath;
 /// <summary>
 /// One real <see cref="TerminalSession"/> (the host's read loop, dispatcher, handlers and write loop, as the listener runs
 /// them for a TCP connection) over a pair of in-memory pipes, with the benchmark as the terminal at the other end.
-/// Composed as ServerHost composes the host, with logging off: what is measured is the host's work per message,
+/// Composed by the host's own SessionPipeline, with logging off: what is measured is the host's work per message,
 /// without the network and without log sinks.
 /// </summary>
 internal sealed class InMemoryHost : IAsyncDisposable
@@ -38,10 +39,8 @@ internal sealed class InMemoryHost : IAsyncDisposable
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
         pins.Load(pinVerificationKey);
-        var routes = HostRoutes.Build(ledger, pins, time, NullLoggerFactory.Instance);
-        var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, NullLogger<MessageDispatcher>.Instance);
-        var services = new SessionServices(dispatcher, time, metrics);
-        _session = new TerminalSession(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, new ListenerOptions(), NullLogger.Instance);
+        _session = SessionPipeline.Compose(ledger, pins, new SessionOptions(), time, NullLoggerFactory.Instance, metrics)
+            .Open(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer));
         _running = Task.Run(_session.RunAsync);
     }
 
@@ -70,10 +69,10 @@ internal sealed class InMemoryHost : IAsyncDisposable
                     throw new InvalidOperationException("The host's response does not parse: " + error);
                 }
 
-                if (!response.Get(39).SequenceEqual("00"u8))
+                if (!Ascii.Equals(response.Get(DataElements.ResponseCode), ResponseCodes.Approved))
                 {
                     throw new InvalidOperationException(
-                        $"MTI {request.Mti:D4} was answered {response.GetString(39) ?? "without DE 39"}, not 00: the benchmark would time a refusal.");
+                        $"MTI {request.Mti:D4} was answered {response.GetString(DataElements.ResponseCode) ?? "without DE 39"}, not 00: the benchmark would time a refusal.");
                 }
 
                 return;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using SocketAtm.Server.Hosting;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Load.Hosting;
 

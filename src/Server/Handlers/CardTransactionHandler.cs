@@ -7,7 +7,7 @@ namespace SocketAtm.Server.Handlers;
 
 /// <summary>
 /// Balance inquiry (0100/0200, DE 3 30xxxx/31xxxx) and cash withdrawal (0200, DE 3 01xxxx): checks what the format
-/// alone can tell, turns the PIN block into a candidate PVV, and lets the ledger decide and apply.
+/// alone can tell, turns the PIN block into a candidate PVV, and lets the ledger's writer decide and apply.
 /// </summary>
 internal sealed class CardTransactionHandler : IMessageHandler
 {

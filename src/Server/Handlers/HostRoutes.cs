@@ -5,7 +5,10 @@ using SocketAtm.Server.Sessions;
 
 namespace SocketAtm.Server.Handlers;
 
-/// <summary>The host's route table — which MTI and processing code go to which handler — defined once, for the host, its tests and its benchmarks.</summary>
+/// <summary>
+/// The host's route table — which MTI and processing code go to which handler, and which handler answers a failed MAC —
+/// defined once, for the host, its tests and its benchmarks. Every handler the host runs is created here.
+/// </summary>
 internal static class HostRoutes
 {
     public static RouteTable Build(ILedger ledger, PinVerifier pins, TimeProvider time, ILoggerFactory loggers)
@@ -23,6 +26,7 @@ internal static class HostRoutes
             .Map(MessageTypes.FinancialRequest, TransactionTypes.CashWithdrawal, withdrawal)
             .Map(MessageTypes.ReversalRequest, TransactionTypes.CashWithdrawal, reversal)
             .Map(MessageTypes.ReversalAdvice, TransactionTypes.CashWithdrawal, reversal)
+            .MapMacFailure(new SecurityViolationHandler(ledger, time))
             .Build();
     }
 }

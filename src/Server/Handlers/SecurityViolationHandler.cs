@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Ledger;
@@ -11,6 +12,13 @@ namespace SocketAtm.Server.Handlers;
 /// </summary>
 internal sealed class SecurityViolationHandler : IMessageHandler
 {
+    /// <summary>
+    /// The first two digits of DE 3 for a withdrawal. Compared as bytes, not read with <see cref="ProcessingCodes"/>: the
+    /// MAC is checked before DE 3 is, so the processing code here may be malformed and only its start counts.
+    /// </summary>
+    private static readonly byte[] WithdrawalTransactionType =
+        Encoding.ASCII.GetBytes(TransactionTypes.CashWithdrawal.ToString("D2", CultureInfo.InvariantCulture));
+
     private readonly ILedger _ledger;
     private readonly TimeProvider _time;
 
@@ -56,8 +64,7 @@ internal sealed class SecurityViolationHandler : IMessageHandler
             return TransactionKind.Reversal;
         }
 
-        var processingCode = request.Get(DataElements.ProcessingCode);
-        return processingCode.Length >= 2 && processingCode[0] == (byte)'0' && processingCode[1] == (byte)'1'
+        return request.Get(DataElements.ProcessingCode).StartsWith(WithdrawalTransactionType)
             ? TransactionKind.Withdrawal
             : TransactionKind.BalanceInquiry;
     }

@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Serilog;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
@@ -12,7 +12,7 @@ using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Hosting;
 
-/// <summary>Composes the host: configuration sources, Serilog, options with validation, the ledger, routes and the listener.</summary>
+/// <summary>Composes the host: configuration sources, Serilog, options with validation, the ledger, the session pipeline and the listener.</summary>
 internal static class ServerHost
 {
     /// <summary>Environment variables with this prefix are settings: <c>SOCKETATM_Listener__Port=9000</c>.</summary>
@@ -76,9 +76,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Admin);
 
         builder.Services.AddSingleton<PinVerifier>();
-        builder.Services.AddSingleton(BuildRoutes);
-        builder.Services.AddSingleton<MessageDispatcher>();
-        builder.Services.AddSingleton<SessionServices>();
+        builder.Services.AddSingleton(ComposeSessions);
 
         // Hosted services start in this order and stop in reverse: the ledger is open and checked before the
         // first terminal is accepted, and the listener has drained before the ledger closes.
@@ -112,11 +110,14 @@ internal static class ServerHost
         }
     }
 
-    private static RouteTable BuildRoutes(IServiceProvider services) => HostRoutes.Build(
+    /// <summary>The session pipeline over the open ledger; resolved by the listener as it starts, after the ledger has opened.</summary>
+    private static SessionServices ComposeSessions(IServiceProvider services) => SessionPipeline.Compose(
         services.GetRequiredService<ILedger>(),
         services.GetRequiredService<PinVerifier>(),
+        services.GetRequiredService<IOptions<ListenerOptions>>().Value,
         services.GetRequiredService<TimeProvider>(),
-        services.GetRequiredService<ILoggerFactory>());
+        services.GetRequiredService<ILoggerFactory>(),
+        services.GetRequiredService<AtmMetrics>());
 
     /// <summary>
     /// The generic host logs a failed start with its stack trace; for failures <see cref="StartupFailure"/> words (bad

@@ -1,6 +1,10 @@
 namespace SocketAtm.Server.Sessions;
 
-/// <summary>Handles one kind of request. Handlers decide; the ledger applies; sessions only carry bytes.</summary>
+/// <summary>
+/// Handles one kind of request: checks what the message alone can tell and turns it into a ledger request; the
+/// ledger's writer decides and applies it, and answers only once it is durable; sessions only carry bytes. Handlers
+/// are created in one place, the route table (Handlers/HostRoutes).
+/// </summary>
 internal interface IMessageHandler
 {
     /// <summary>Data elements without which the request is a format error (30).</summary>

@@ -5,7 +5,6 @@ using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
 using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Sessions;
@@ -26,7 +25,6 @@ internal sealed class MessageDispatcher
 
     private readonly RouteTable _routes;
     private readonly ILedger _ledger;
-    private readonly SecurityViolationHandler _securityViolations;
     private readonly ILogger _logger;
     private readonly AtmMetrics _metrics;
     private readonly TimeProvider _time;
@@ -35,7 +33,6 @@ internal sealed class MessageDispatcher
     {
         _routes = routes;
         _ledger = ledger;
-        _securityViolations = new SecurityViolationHandler(ledger, time);
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -171,9 +168,9 @@ internal sealed class MessageDispatcher
 
             if (terminal.RequiresMac && verifiedMacKey is null)
             {
-                // Never processed; the handler journals it as a security event and answers 63.
+                // Never processed; the route table's MAC-failure handler journals it as a security event and answers 63.
                 Log.Refused(_logger, FormatMti(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
-                context.Handler = _securityViolations;
+                context.Handler = _routes.MacFailure;
                 return DispatchDecision.Handle;
             }
         }

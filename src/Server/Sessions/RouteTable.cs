@@ -7,13 +7,24 @@ namespace SocketAtm.Server.Sessions;
 /// Which handler answers which request, built once at start. A route is an MTI class (a repeat such as 0201 shares
 /// its original's class 0200) and, for financial classes, the transaction type: the first two digits of DE 3.
 /// The two levels are looked up separately because PROTOCOL.md checks the terminal, MAC and mandatory elements
-/// between them.
+/// between them. The table also names the handler that answers in place of a route's own when a financial request's
+/// MAC fails, so that every handler the dispatcher runs comes from here.
 /// </summary>
 internal sealed class RouteTable
 {
     private readonly FrozenDictionary<int, MessageRoute> _byMti;
 
-    private RouteTable(FrozenDictionary<int, MessageRoute> byMti) => _byMti = byMti;
+    private RouteTable(FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure)
+    {
+        _byMti = byMti;
+        MacFailure = macFailure;
+    }
+
+    /// <summary>
+    /// Answers a financial request whose MAC is missing or wrong, in place of the handler its route would choose: such a
+    /// request is never processed.
+    /// </summary>
+    public IMessageHandler MacFailure { get; }
 
     /// <summary>The route for the request's MTI class, or null when the host does not handle the MTI.</summary>
     public MessageRoute? Find(int mti) => _byMti.GetValueOrDefault(MessageTypes.ClassOf(mti));
@@ -23,6 +34,7 @@ internal sealed class RouteTable
     {
         private readonly Dictionary<int, IMessageHandler> _byMti = [];
         private readonly Dictionary<int, Dictionary<int, IMessageHandler>> _byTransaction = [];
+        private IMessageHandler? _macFailure;
 
         /// <summary>Routes every request of MTI class <paramref name="mti"/> to <paramref name="handler"/>.</summary>
         public Builder Map(int mti, IMessageHandler handler)
@@ -44,8 +56,17 @@ internal sealed class RouteTable
             return this;
         }
 
+        /// <summary>Answers financial requests whose MAC is missing or wrong with <paramref name="handler"/> (<see cref="MacFailure"/>).</summary>
+        public Builder MapMacFailure(IMessageHandler handler)
+        {
+            _macFailure = handler;
+            return this;
+        }
+
+        /// <exception cref="InvalidOperationException">No handler was given for MAC failures (<see cref="MapMacFailure"/>).</exception>
         public RouteTable Build()
         {
+            var macFailure = _macFailure ?? throw new InvalidOperationException("A route table needs a handler for requests whose MAC fails (MapMacFailure).");
             var routes = new Dictionary<int, MessageRoute>();
             foreach (var (mti, handler) in _byMti)
             {
@@ -58,7 +79,7 @@ internal sealed class RouteTable
                 routes.Add(mti, new MessageRoute(byType.Values.First(), byType));
             }
 
-            return new RouteTable(routes.ToFrozenDictionary());
+            return new RouteTable(routes.ToFrozenDictionary(), macFailure);
         }
     }
 }

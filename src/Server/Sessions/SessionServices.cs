@@ -1,16 +1,26 @@
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
 using SocketAtm.Server.Diagnostics;
 
 namespace SocketAtm.Server.Sessions;
 
-/// <summary>What every session shares: the dispatcher, the pool of request contexts, the clock and the metrics.</summary>
+/// <summary>
+/// What every session shares — the dispatcher, the pool of request contexts, the limits, the clock, the metrics and the
+/// sessions' logger — and the one way to open a session with them. The host composes it once (Hosting's
+/// SessionPipeline); the listener, the tests and the benchmarks all open their sessions here.
+/// </summary>
 internal sealed class SessionServices
 {
-    public SessionServices(MessageDispatcher dispatcher, TimeProvider time, AtmMetrics metrics)
+    private readonly ILogger _sessionLogger;
+
+    public SessionServices(MessageDispatcher dispatcher, SessionOptions options, TimeProvider time, AtmMetrics metrics, ILogger<TerminalSession> sessionLogger)
     {
         Dispatcher = dispatcher;
+        Options = options;
         Time = time;
         Metrics = metrics;
+        _sessionLogger = sessionLogger;
         Contexts = new DefaultObjectPool<MessageContext>(new MessageContextPoolPolicy(), maximumRetained: 4096);
     }
 
@@ -18,7 +28,14 @@ internal sealed class SessionServices
 
     public ObjectPool<MessageContext> Contexts { get; }
 
+    public SessionOptions Options { get; }
+
     public TimeProvider Time { get; }
 
     public AtmMetrics Metrics { get; }
+
+    /// <summary>A session over <paramref name="transport"/>, not yet running: the caller runs it, then disposes it.</summary>
+    /// <param name="mayServeTerminal">The terminal ids this connection may speak for (bound by a TLS client certificate); null for any.</param>
+    public TerminalSession Open(long connectionId, IDuplexPipe transport, Func<string, bool>? mayServeTerminal = null) =>
+        new(connectionId, transport, this, _sessionLogger, mayServeTerminal);
 }

@@ -7,43 +7,43 @@ using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Hosting;
 
 namespace SocketAtm.Server.Sessions;
 
 /// <summary>
 /// One terminal connection, over any <see cref="IDuplexPipe"/> (a socket, TLS, or an in-memory pipe in tests).
-/// The read loop takes every complete frame from what arrived, parses it and hands it to its handler; several
+/// The read loop takes every complete frame from what arrived, parses it and hands it to its handler, synchronously
+/// when the dispatcher and the handler complete at once (the fast paths) and asynchronously otherwise; several
 /// requests may be in flight and complete out of order; one write loop sends responses so frames never interleave.
+/// The read deadlines (<see cref="ReadDeadlines"/>) and the in-flight accounting (<see cref="InFlightRequests"/>)
+/// live apart.
 /// </summary>
 internal sealed class TerminalSession : IDisposable
 {
     private readonly IDuplexPipe _transport;
     private readonly SessionServices _services;
-    private readonly ListenerOptions _options;
+    private readonly SessionOptions _options;
     private readonly ILogger _logger;
     private readonly SessionTerminals _terminals;
     private readonly Channel<MessageContext> _outbox =
         Channel.CreateUnbounded<MessageContext>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
-    private readonly SemaphoreSlim _inFlightSlots;
-    private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly InFlightRequests _inFlight;
     private readonly CancellationTokenSource _abort = new();
-    private int _inFlight = 1; // one extra count for the read loop itself, released when reading ends
     private volatile bool _stopping;
-    private volatile bool _timerFired;
     private string _closeReason = "closed by peer";
 
+    /// <summary>Opened by <see cref="SessionServices.Open"/>, which every host, test and benchmark goes through.</summary>
     /// <param name="mayServeTerminal">The terminal ids this connection may speak for (bound by a TLS client certificate); null for any.</param>
-    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, ListenerOptions options, ILogger logger, Func<string, bool>? mayServeTerminal = null)
+    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, ILogger logger, Func<string, bool>? mayServeTerminal)
     {
         ConnectionId = connectionId;
         _terminals = new SessionTerminals(mayServeTerminal);
         _transport = transport;
         _services = services;
-        _options = options;
+        _options = services.Options;
         _logger = logger;
-        _inFlightSlots = new SemaphoreSlim(options.MaxInFlightPerConnection, options.MaxInFlightPerConnection);
+        _inFlight = new InFlightRequests(_options.MaxInFlightPerConnection);
     }
 
     public long ConnectionId { get; }
@@ -72,10 +72,10 @@ internal sealed class TerminalSession : IDisposable
         finally
         {
             await _transport.Input.CompleteAsync();
-            DecrementInFlight();
+            _inFlight.ReadingEnded();
             try
             {
-                await _allAnswered.Task.WaitAsync(_abort.Token);
+                await _inFlight.AllAnswered.WaitAsync(_abort.Token);
             }
             catch (OperationCanceledException)
             {
@@ -115,36 +115,19 @@ internal sealed class TerminalSession : IDisposable
     public void Dispose()
     {
         _abort.Dispose();
-        _inFlightSlots.Dispose();
+        _inFlight.Dispose();
     }
 
     private async Task ReadLoopAsync(CancellationToken abort)
     {
         var input = _transport.Input;
         var frames = new LengthPrefixedFrameReader(_options.MaxFrameLength);
-        var time = _services.Time;
-        var lastFrameAt = time.GetUtcNow();
-        DateTimeOffset? partialSince = null;
-        using var timer = time.CreateTimer(
-            static state =>
-            {
-                var session = (TerminalSession)state!;
-                session._timerFired = true;
-                session._transport.Input.CancelPendingRead();
-            },
-            this,
-            Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
-
+        using var deadlines = new ReadDeadlines(input, _services.Time, _options);
         while (!_stopping)
         {
-            var deadline = partialSince is { } since ? since + _options.PartialFrameTimeout : lastFrameAt + _options.IdleTimeout;
-            var due = deadline - time.GetUtcNow();
-            _timerFired = false;
-            timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-
+            deadlines.Arm();
             var result = await input.ReadAsync(abort);
-            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            deadlines.Disarm();
             var buffer = result.Buffer;
             if (result.IsCanceled && (_stopping || abort.IsCancellationRequested))
             {
@@ -154,7 +137,7 @@ internal sealed class TerminalSession : IDisposable
 
             // A read cancelled by the deadline timer may still carry bytes that arrived as it fired: they are parsed
             // like any others, and the deadline only closes the connection when they held no whole frame.
-            var deadlinePassed = result.IsCanceled && _timerFired && time.GetUtcNow() >= deadline;
+            var deadlinePassed = result.IsCanceled && deadlines.Passed;
             var close = false;
             var framesTaken = 0;
             while (!close)
@@ -174,14 +157,14 @@ internal sealed class TerminalSession : IDisposable
                     break;
                 }
 
-                lastFrameAt = time.GetUtcNow();
+                deadlines.FrameCompleted();
                 framesTaken++;
                 if (payload.IsEmpty)
                 {
                     continue; // keep-alive
                 }
 
-                await _inFlightSlots.WaitAsync(abort);
+                await _inFlight.WaitForSlotAsync(abort);
                 close = !Process(payload);
             }
 
@@ -193,17 +176,13 @@ internal sealed class TerminalSession : IDisposable
             }
 
             // Bytes that began a frame just as the idle deadline passed are a terminal at work, not an idle one.
-            if (deadlinePassed && framesTaken == 0 && (partialSince is not null || buffered == 0))
+            if (deadlinePassed && framesTaken == 0 && (deadlines.InsideFrame || buffered == 0))
             {
-                CloseOnDeadline(partialSince is null, buffered);
+                CloseOnDeadline(idle: !deadlines.InsideFrame, buffered);
                 return;
             }
 
-            // The partial-frame clock runs from the first byte of the frame still incomplete: a busy terminal whose
-            // reads keep ending mid-frame is not a slow sender.
-            partialSince = buffered == 0 ? null
-                : framesTaken > 0 ? time.GetUtcNow()
-                : partialSince ?? time.GetUtcNow();
+            deadlines.Buffered(buffered, framesTaken);
             if (result.IsCompleted)
             {
                 if (buffered > 0)
@@ -249,7 +228,7 @@ internal sealed class TerminalSession : IDisposable
         var preparing = _services.Dispatcher.PrepareAsync(context, parsed, error, _abort.Token);
         if (!preparing.IsCompletedSuccessfully)
         {
-            Interlocked.Increment(ref _inFlight);
+            _inFlight.Begin();
             _ = HandleAsync(preparing, context);
             return true;
         }
@@ -260,15 +239,15 @@ internal sealed class TerminalSession : IDisposable
             case DispatchDecision.Close:
                 _closeReason = "protocol violation";
                 Discard(context);
-                _inFlightSlots.Release();
+                _inFlight.ReleaseUnanswered();
                 return false;
             case DispatchDecision.Ignore:
                 Discard(context);
-                _inFlightSlots.Release();
+                _inFlight.ReleaseUnanswered();
                 return true;
         }
 
-        Interlocked.Increment(ref _inFlight);
+        _inFlight.Begin();
         if (decision == DispatchDecision.Respond)
         {
             Enqueue(context);
@@ -412,15 +391,6 @@ internal sealed class TerminalSession : IDisposable
     private void Finish(MessageContext context)
     {
         Discard(context);
-        _inFlightSlots.Release();
-        DecrementInFlight();
-    }
-
-    private void DecrementInFlight()
-    {
-        if (Interlocked.Decrement(ref _inFlight) == 0)
-        {
-            _allAnswered.TrySetResult();
-        }
+        _inFlight.Finish();
     }
 }

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Sessions;
 
 namespace SocketAtm.Server.Transport;
@@ -51,7 +50,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Resolved now, not in the constructor: the handlers need the ledger, which opens in an earlier hosted service.
+        // Resolved now, not in the constructor: the session pipeline needs the ledger, which opens in an earlier hosted service.
         _services = _provider.GetRequiredService<SessionServices>();
         if (_tlsOptions.Enabled)
         {
@@ -211,13 +210,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
                 transport = tls;
             }
 
-            using var session = new TerminalSession(
-                id,
-                transport,
-                _services,
-                _options,
-                _loggerFactory.CreateLogger<TerminalSession>(),
-                tls?.BoundTerminals is { } bound ? bound.Contains : null);
+            using var session = _services.Open(id, transport, tls?.BoundTerminals is { } bound ? bound.Contains : null);
             open.Attach(session);
             if (_stopping.IsCancellationRequested)
             {

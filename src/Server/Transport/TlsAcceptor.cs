@@ -5,7 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Hosting;
 
 namespace SocketAtm.Server.Transport;
 

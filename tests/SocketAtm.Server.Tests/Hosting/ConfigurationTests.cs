@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SocketAtm.Server.Hosting;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Hosting;
 

@@ -7,11 +7,11 @@ using Microsoft.Extensions.Time.Testing;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Sessions;
 
@@ -35,10 +35,8 @@ internal sealed class SessionHarness : IAsyncDisposable
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
-        var routes = HostRoutes.Build(Ledger, pins, Time, NullLoggerFactory.Instance);
-        var dispatcher = new MessageDispatcher(routes, Ledger, metrics, Time, NullLogger<MessageDispatcher>.Instance);
-        var services = new SessionServices(dispatcher, Time, metrics);
-        _session = new TerminalSession(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, Options, NullLogger.Instance);
+        _session = SessionPipeline.Compose(Ledger, pins, Options, Time, NullLoggerFactory.Instance, metrics)
+            .Open(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer));
         Running = Task.Run(_session.RunAsync);
     }
 

@@ -1,8 +1,8 @@
 using System.Text;
 using SocketAtm.Protocol.Iso8583;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Sessions;
 

@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Sessions;
 
 namespace SocketAtm.Server.Tests.Transport;
@@ -23,9 +21,9 @@ internal sealed class LiveSession : IAsyncDisposable
     private TaskCompletionSource<string>? _echoAnswer;
     private int _echoStan = -1;
 
-    public LiveSession(long id, SessionServices services, ListenerOptions options, ILogger logger)
+    public LiveSession(long id, SessionServices services)
     {
-        _session = new TerminalSession(id, new DuplexPipe(_toHost.Reader, _toTerminal.Writer), services, options, logger);
+        _session = services.Open(id, new DuplexPipe(_toHost.Reader, _toTerminal.Writer));
         Running = Task.Run(_session.RunAsync);
         _draining = Task.Run(DrainResponsesAsync);
     }
@@ -130,12 +128,13 @@ internal sealed class LiveSession : IAsyncDisposable
                     continue;
                 }
 
-                _answers.Writer.TryWrite((response.Mti, response.GetString(39)));
+                _answers.Writer.TryWrite((response.Mti, response.GetString(DataElements.ResponseCode)));
 
-                if (response.Mti == 810 && response.TryGetNumber(11, out var stan) && stan == Volatile.Read(ref _echoStan)
-                    && response.GetString(70) == "301")
+                if (response.Mti == MessageTypes.NetworkManagementResponse
+                    && response.TryGetNumber(DataElements.Stan, out var stan) && stan == Volatile.Read(ref _echoStan)
+                    && response.TryGetNumber(DataElements.NetworkManagementCode, out var code) && code == NetworkManagementCodes.Echo)
                 {
-                    Volatile.Read(ref _echoAnswer)?.TrySetResult(response.GetString(39) ?? "--");
+                    Volatile.Read(ref _echoAnswer)?.TrySetResult(response.GetString(DataElements.ResponseCode) ?? "--");
                 }
             }
 

@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Fuzz;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Tests.Sessions;
 using Xunit.Abstractions;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Transport;
 

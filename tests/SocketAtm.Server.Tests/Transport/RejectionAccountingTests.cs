@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Fuzz;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Tests.Sessions;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Transport;
 

@@ -1,22 +1,22 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SocketAtm.Server.Diagnostics;
-using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
 using SocketAtm.Server.Tests.Sessions;
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Tests.Transport;
 
 /// <summary>
-/// What the listener shares between connections (dispatcher, routes, context pool, metrics, clock), with a fake
-/// ledger and recording loggers, opening real <see cref="TerminalSession"/>s over in-memory pipes one after another.
+/// The session pipeline the listener shares between connections (routes, dispatcher, context pool, metrics, clock),
+/// composed as the host composes it but over a fake ledger and recording loggers, opening real
+/// <see cref="TerminalSession"/>s over in-memory pipes one after another.
 /// Its own instruments are measured (other tests' meters are not).
 /// </summary>
 internal sealed class SessionFactory : IAsyncDisposable
@@ -40,9 +40,7 @@ internal sealed class SessionFactory : IAsyncDisposable
         var metrics = new AtmMetrics(meterFactory);
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
-        var routes = HostRoutes.Build(Ledger, pins, Time, NullLoggerFactory.Instance);
-        var dispatcher = new MessageDispatcher(routes, Ledger, metrics, Time, _loggers.CreateLogger<MessageDispatcher>());
-        _services = new SessionServices(dispatcher, Time, metrics);
+        _services = SessionPipeline.Compose(Ledger, pins, options, Time, _loggers, metrics);
 
         _meters.InstrumentPublished = (instrument, listener) =>
         {
@@ -75,11 +73,7 @@ internal sealed class SessionFactory : IAsyncDisposable
     /// <summary>The total of counter measurements whose name and tags start with <paramref name="prefix"/>, e.g. "socketatm.frames.rejected/reason=frame_too_large".</summary>
     public long Count(string prefix) => _counts.Where(pair => pair.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(pair => pair.Value);
 
-    public LiveSession Open() => new(
-        Interlocked.Increment(ref _nextId),
-        _services,
-        Options,
-        _loggers.CreateLogger<TerminalSession>());
+    public LiveSession Open() => new(Interlocked.Increment(ref _nextId), _services);
 
     public async ValueTask DisposeAsync()
     {

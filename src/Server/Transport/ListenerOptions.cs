@@ -1,10 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using SocketAtm.Server.Sessions;
 
-namespace SocketAtm.Server.Hosting;
+namespace SocketAtm.Server.Transport;
 
-/// <summary>Where the host listens and the limits every terminal connection lives under (configuration section "Listener").</summary>
-internal sealed class ListenerOptions : IValidatableObject
+/// <summary>
+/// Where the host listens and the limits every terminal connection lives under (configuration section "Listener").
+/// The section also holds the limits of each session (<see cref="SessionOptions"/>, which this class extends), so that
+/// one section binds and validates as one, with one line per bad setting.
+/// </summary>
+internal sealed class ListenerOptions : SessionOptions
 {
     public const string SectionName = "Listener";
 
@@ -28,42 +33,27 @@ internal sealed class ListenerOptions : IValidatableObject
     [Range(1, 1_000_000, ErrorMessage = "Listener:MaxConnectionsPerAddress must be between 1 and 1000000.")]
     public int MaxConnectionsPerAddress { get; set; } = 1_000;
 
-    /// <summary>Largest message accepted, in bytes (the 2-byte header excluded); a larger declared length closes the connection.</summary>
-    [Range(64, 65535, ErrorMessage = "Listener:MaxFrameLength must be between 64 and 65535.")]
-    public int MaxFrameLength { get; set; } = 8192;
-
-    /// <summary>A connection that completes no frame for this long is closed. Terminals keep links alive with 0800/301 echoes.</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>A frame that has started must be complete within this time (slow-sender defence).</summary>
-    public TimeSpan PartialFrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Requests one connection may have in flight; reading pauses while the limit is reached.</summary>
-    [Range(1, 4096, ErrorMessage = "Listener:MaxInFlightPerConnection must be between 1 and 4096.")]
-    public int MaxInFlightPerConnection { get; set; } = 64;
-
     /// <summary>How long a graceful stop waits for in-flight requests before aborting connections.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The parsed <see cref="Address"/>; call only after validation.</summary>
     public IPAddress GetBindAddress() => IPAddress.Parse(Address);
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!IPAddress.TryParse(Address, out _))
         {
             yield return new ValidationResult($"Listener:Address '{Address}' is not an IP address.", [nameof(Address)]);
         }
 
-        foreach (var (name, value) in new[]
-                 {
-                     (nameof(IdleTimeout), IdleTimeout), (nameof(PartialFrameTimeout), PartialFrameTimeout), (nameof(DrainTimeout), DrainTimeout),
-                 })
+        foreach (var result in base.Validate(validationContext))
         {
-            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
-            {
-                yield return new ValidationResult($"Listener:{name} must be a positive time span of at most one day (e.g. 00:05:00).", [name]);
-            }
+            yield return result;
+        }
+
+        if (CheckTimeSpan(nameof(DrainTimeout), DrainTimeout) is { } drain)
+        {
+            yield return drain;
         }
     }
 }

@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
-using SocketAtm.Server.Transport;
 
-namespace SocketAtm.Server.Hosting;
+namespace SocketAtm.Server.Transport;
 
 /// <summary>
 /// TLS on the terminal listener (configuration section "Listener:Tls"). Off by default: the demo runs on loopback.

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
+using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
+using SocketAtm.Server.Sessions;
+
+namespace SocketAtm.Server.Hosting;
+
+/// <summary>
+/// The one composition of the session pipeline: the route table's handlers over the ledger and the PIN verifier, the
+/// dispatcher that runs PROTOCOL.md §6's checks before them, and the services every session shares, which open the
+/// sessions. The host composes its sessions here, and so do the tests' session harnesses and the benchmarks' in-memory
+/// host, so that what they run is what the host runs.
+/// </summary>
+internal static class SessionPipeline
+{
+    /// <param name="pins">Must have its key loaded before the first request arrives (the host loads it as the ledger opens).</param>
+    /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
+    public static SessionServices Compose(
+        ILedger ledger,
+        PinVerifier pins,
+        SessionOptions options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        AtmMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        var routes = HostRoutes.Build(ledger, pins, time, loggers);
+        var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>());
+        return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
+    }
+}
