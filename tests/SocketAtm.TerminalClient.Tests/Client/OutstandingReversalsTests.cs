@@ -98,4 +98,46 @@ public sealed class OutstandingReversalsTests
         var running = new TaskCompletionSource<ReversalResult>();
         Assert.Same(running.Task, reversals.StartOrJoin(Original, () => running.Task));
     }
+    [Fact]
+    public void A_reversal_that_fails_with_no_one_joined_leaves_no_unobserved_task_exception()
+    {
+        var marker = "reversal failed " + Guid.NewGuid().ToString("N");
+        var unobserved = 0;
+        EventHandler<UnobservedTaskExceptionEventArgs> count = (_, args) =>
+        {
+            if (args.Exception.Flatten().InnerExceptions.Any(inner => inner.Message == marker))
+            {
+                Interlocked.Increment(ref unobserved);
+            }
+        };
+        TaskScheduler.UnobservedTaskException += count;
+        try
+        {
+            var failed = StartAndFailAlone(new OutstandingReversals(), marker);
+
+            // Only the caller's task was observed; a claim nobody joined must not surface at finalization.
+            Assert.Equal(marker, failed.Exception!.InnerException!.Message);
+            for (var i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            Assert.Equal(0, Volatile.Read(ref unobserved));
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= count;
+        }
+    }
+
+    // Not inlined, so no local of the caller keeps the claim alive for the collector.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Task<ReversalResult> StartAndFailAlone(OutstandingReversals reversals, string marker)
+    {
+        var running = new TaskCompletionSource<ReversalResult>();
+        var reversal = reversals.StartOrJoin(Original, () => running.Task);
+        running.SetException(new InvalidOperationException(marker));
+        return reversal;
+    }
 }

@@ -53,7 +53,7 @@ internal sealed class OutstandingReversals
         catch (Exception exception)
         {
             Remove(original, starting.Task);
-            starting.SetException(exception);
+            Complete(starting, Task.FromException<ReversalResult>(exception));
             throw;
         }
 
@@ -88,6 +88,10 @@ internal sealed class OutstandingReversals
         else
         {
             claim.SetException(ended.Exception!.InnerExceptions);
+
+            // The claim is only awaited by reports that joined; when none did, its failure is the caller's to see on the
+            // reversal itself, and must not come back as an unobserved task exception when the claim is collected.
+            _ = claim.Task.Exception;
         }
     }
 
