@@ -10,8 +10,8 @@ namespace SocketAtm.Server.Ledger;
 
 /// <summary>
 /// What every store's ledger is beside its storage: financial requests go through one bounded <see cref="LedgerQueue"/>
-/// to the store's single writer (a full queue answers 91 at once; after a storage failure every call fails with
-/// <see cref="LedgerUnavailableException"/> and the host is told); terminals are checked before they are stored and
+/// to the store's single writer (a full queue answers 91 at once; after a storage failure every queued call fails with
+/// <see cref="LedgerUnavailableException"/> and the host is told, while terminal and PVK reads go on answering); terminals are checked before they are stored and
 /// served through a <see cref="TerminalRecordCache"/>; a key exchange keeps the replaced keys for the overlap; unblocking
 /// a card clears its PIN tries. A store derives from this and provides the storage: its writer, its reads and its
 /// admin writes.
