@@ -112,7 +112,7 @@ public sealed class TlsFlowTests : IDisposable
 
         await AssertRefusedAsync(host, clientCertificate: null);
 
-        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/rejected", 1));
+        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/reason=rejected", 1));
         Assert.Single(host.Logs.Containing("TLS handshake with"));
     }
 
@@ -124,7 +124,7 @@ public sealed class TlsFlowTests : IDisposable
 
         await AssertRefusedAsync(host, stranger);
 
-        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/rejected", 1));
+        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/reason=rejected", 1));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class TlsFlowTests : IDisposable
 
         await AssertRefusedAsync(host, anonymous);
 
-        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/no_terminal_in_certificate", 1));
+        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/reason=no_terminal_in_certificate", 1));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class TlsFlowTests : IDisposable
             Assert.True(await ClosedWithinAsync(plain.GetStream(), TimeSpan.FromSeconds(5)));
         }
 
-        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/rejected", 1));
+        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/reason=rejected", 1));
         var (client, tls) = await _certificates.ConnectAsync(host.EndPoint);
         await using var atm = await TestTerminal.AttachAsync(tls, client);
         Assert.Equal("00", (await atm.ExchangeAsync(atm.NetworkManagement(TestTerminal.NextStan(), "301"))).GetString(39));
@@ -170,7 +170,7 @@ public sealed class TlsFlowTests : IDisposable
         await silent.ConnectAsync(host.EndPoint);
 
         Assert.True(await ClosedWithinAsync(silent.GetStream(), TimeSpan.FromSeconds(10)));
-        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/timeout", 1));
+        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/reason=timeout", 1));
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class TlsFlowTests : IDisposable
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), stopping.Elapsed.ToString());
         await Assert.ThrowsAsync<IOException>(() => atm.ReceiveAsync());
         Assert.True(await ClosedWithinAsync(silent.GetStream(), TimeSpan.FromSeconds(5)));
-        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/host_stopping", 1));
+        Assert.Equal(1, await host.CountWhenAsync(HandshakesFailed + "/reason=host_stopping", 1));
     }
 
     private static IsoMessage Other(IsoMessage message, string terminalId)

@@ -2,11 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Serilog.Core;
 using Serilog.Events;
-using SocketAtm.Server.Hosting;
-using SocketAtm.Server.Transport;
 
 namespace SocketAtm.EndToEnd.Tests;
 
@@ -16,56 +13,30 @@ namespace SocketAtm.EndToEnd.Tests;
 /// </summary>
 internal sealed class TlsHost : IAsyncDisposable
 {
-    private readonly IHost _host;
-    private readonly string _dataDirectory;
-    private readonly MeterListener _meters = new();
-    private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly RunningHost _host;
+    private readonly CounterTotals _counters;
 
-    private TlsHost(IHost host, string dataDirectory, LogCapture logs)
+    private TlsHost(RunningHost host, LogCapture logs)
     {
         _host = host;
-        _dataDirectory = dataDirectory;
         Logs = logs;
-        var factory = host.Services.GetRequiredService<IMeterFactory>();
-        _meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (ReferenceEquals(instrument.Meter.Scope, factory))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var key = instrument.Name;
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "reason")
-                {
-                    key += "/" + tag.Value;
-                }
-            }
-
-            _counts.AddOrUpdate(key, value, (_, total) => total + value);
-        });
-        _meters.Start();
+        _counters = new CounterTotals(host.Services.GetRequiredService<IMeterFactory>());
     }
 
-    public IPEndPoint EndPoint => _host.Services.GetRequiredService<TerminalListener>().BoundEndPoint!;
+    public IPEndPoint EndPoint => _host.EndPoint;
 
     public LogCapture Logs { get; }
 
     public static async Task<TlsHost> StartAsync(params string[] settings)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N"));
         var logs = new LogCapture();
-        string[] args = ["--port", "0", "--data", dataDirectory, "--Serilog:MinimumLevel:Default=Information", .. settings];
-        var host = ServerHost.Build(args, builder => builder.Services.AddSingleton<ILogEventSink>(logs));
-        await host.StartAsync();
-        return new TlsHost(host, dataDirectory, logs);
+        var host = await RunningHost.StartWithServicesAsync(
+            services => services.AddSingleton<ILogEventSink>(logs), ["--Serilog:MinimumLevel:Default=Information", .. settings]);
+        return new TlsHost(host, logs);
     }
 
-    /// <summary>The total recorded on a counter, e.g. "socketatm.tls.handshakes.failed/timeout".</summary>
-    public long Count(string instrumentAndReason) => _counts.GetValueOrDefault(instrumentAndReason);
+    /// <summary>The total recorded on a counter, e.g. "socketatm.tls.handshakes.failed/reason=timeout".</summary>
+    public long Count(string instrumentAndReason) => _counters.Count(instrumentAndReason);
 
     /// <summary>Waits (bounded) until the counter reaches <paramref name="expected"/>: the host records a failure just after closing.</summary>
     public async Task<long> CountWhenAsync(string instrumentAndReason, long expected)
@@ -79,22 +50,13 @@ internal sealed class TlsHost : IAsyncDisposable
         return Count(instrumentAndReason);
     }
 
-    /// <summary>A graceful stop, as on Ctrl-C.</summary>
-    public Task StopAsync() => _host.StopAsync();
+    /// <summary>A graceful stop, as on Ctrl-C; the counters still see what the host records as it closes.</summary>
+    public Task StopAsync() => _host.StopGracefullyAsync();
 
     public async ValueTask DisposeAsync()
     {
-        _meters.Dispose();
-        await _host.StopAsync();
-        _host.Dispose();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp directory left behind is harmless.
-        }
+        _counters.Dispose();
+        await _host.DisposeAsync();
     }
 
     /// <summary>Every rendered log line with its properties.</summary>

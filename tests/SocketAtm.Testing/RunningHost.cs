@@ -51,6 +51,7 @@ public sealed class RunningHost : IAsyncDisposable
         }
     }
 
+    /// <param name="extraArgs">Command-line settings, after the defaults (port 0, the data directory, Warning logs), which they override.</param>
     public async Task StartAgainAsync(params string[] extraArgs)
     {
         string[] args = ["--port", "0", "--data", DataDirectory, "--Serilog:MinimumLevel:Default=Warning", .. extraArgs];
@@ -58,6 +59,12 @@ public sealed class RunningHost : IAsyncDisposable
         await _host.StartAsync();
         EndPoint = _host.Services.GetRequiredService<TerminalListener>().BoundEndPoint!;
     }
+
+    /// <summary>
+    /// A graceful stop, as on Ctrl-C, that keeps the stopped host's services (its meters among them) until
+    /// <see cref="StopAsync"/> or dispose: what the host records as it closes is still seen.
+    /// </summary>
+    public Task StopGracefullyAsync() => _host?.StopAsync() ?? Task.CompletedTask;
 
     public async Task StopAsync()
     {

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using SocketAtm.Fixtures;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Vocabulary;
@@ -25,8 +26,7 @@ internal sealed class InMemoryHost : IAsyncDisposable
     // Like a socket transport's pipes: no synchronization context, continuations on the thread pool.
     private static readonly PipeOptions Options = new(useSynchronizationContext: false);
 
-    private readonly Pipe _toHost = new(Options);
-    private readonly Pipe _toTerminal = new(Options);
+    private readonly DuplexPipePair _pipes = new(Options, Options);
     private readonly LengthPrefixedFrameReader _frames = new(LengthPrefixedFrameReader.DefaultMaxFrameLength);
     private readonly ServiceProvider _metricsProvider;
     private readonly TerminalSession _session;
@@ -40,7 +40,7 @@ internal sealed class InMemoryHost : IAsyncDisposable
         var pins = new PinVerifier();
         pins.Load(pinVerificationKey);
         _session = SessionPipeline.Compose(ledger, pins, new SessionOptions(), time, NullLoggerFactory.Instance, metrics)
-            .Open(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer));
+            .Open(1, _pipes.Host);
         _running = Task.Run(_session.RunAsync);
     }
 
@@ -53,9 +53,9 @@ internal sealed class InMemoryHost : IAsyncDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ExchangeAsync(IsoMessage request, IsoMessage response)
     {
-        FrameWriter.WriteFrame(_toHost.Writer, request);
-        await _toHost.Writer.FlushAsync();
-        var input = _toTerminal.Reader;
+        FrameWriter.WriteFrame(_pipes.Terminal.Output, request);
+        await _pipes.Terminal.Output.FlushAsync();
+        var input = _pipes.Terminal.Input;
         while (true)
         {
             var result = await input.ReadAsync();
@@ -88,16 +88,9 @@ internal sealed class InMemoryHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _toHost.Writer.CompleteAsync();
+        await _pipes.Terminal.Output.CompleteAsync();
         await _running.WaitAsync(TimeSpan.FromSeconds(30));
         _session.Dispose();
         await _metricsProvider.DisposeAsync();
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 }

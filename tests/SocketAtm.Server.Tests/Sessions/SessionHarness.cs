@@ -18,15 +18,14 @@ namespace SocketAtm.Server.Tests.Sessions;
 /// <summary>Runs one real <see cref="TerminalSession"/> over in-memory pipes, with the test playing the terminal.</summary>
 internal sealed class SessionHarness : IAsyncDisposable
 {
-    private readonly Pipe _toHost;
-    private readonly Pipe _toTerminal = new();
+    private readonly DuplexPipePair _pipes;
     private readonly ServiceProvider _metricsProvider;
     private readonly TerminalSession _session;
 
     /// <param name="hostReadScheduler">Where the session's read loop resumes after each read; a test holds it to choose what one read returns.</param>
     public SessionHarness(FakeLedger? ledger = null, ListenerOptions? options = null, PipeScheduler? hostReadScheduler = null)
     {
-        _toHost = new Pipe(new PipeOptions(readerScheduler: hostReadScheduler ?? PipeScheduler.ThreadPool, useSynchronizationContext: false));
+        _pipes = new DuplexPipePair(toHost: new PipeOptions(readerScheduler: hostReadScheduler ?? PipeScheduler.ThreadPool, useSynchronizationContext: false));
         Ledger = ledger ?? new FakeLedger();
         Options = options ?? new ListenerOptions();
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
@@ -36,7 +35,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
         _session = SessionPipeline.Compose(Ledger, pins, Options, Time, NullLoggerFactory.Instance, metrics)
-            .Open(1, new DuplexPipe(_toHost.Reader, _toTerminal.Writer));
+            .Open(1, _pipes.Host);
         Running = Task.Run(_session.RunAsync);
     }
 
@@ -53,21 +52,21 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public async Task SendAsync(IsoMessage message)
     {
-        FrameWriter.WriteFrame(_toHost.Writer, message);
-        await _toHost.Writer.FlushAsync();
+        FrameWriter.WriteFrame(_pipes.Terminal.Output, message);
+        await _pipes.Terminal.Output.FlushAsync();
     }
 
     public async Task SendRawAsync(byte[] bytes)
     {
-        await _toHost.Writer.WriteAsync(bytes);
+        await _pipes.Terminal.Output.WriteAsync(bytes);
     }
 
     /// <summary>Writes a message to the host's input without flushing it: the session cannot see it until <see cref="FlushAsync"/>.</summary>
-    public void WriteUnflushed(IsoMessage message) => FrameWriter.WriteFrame(_toHost.Writer, message);
+    public void WriteUnflushed(IsoMessage message) => FrameWriter.WriteFrame(_pipes.Terminal.Output, message);
 
-    public async Task FlushAsync() => await _toHost.Writer.FlushAsync();
+    public async Task FlushAsync() => await _pipes.Terminal.Output.FlushAsync();
 
-    public Task CloseTerminalSideAsync() => _toHost.Writer.CompleteAsync().AsTask();
+    public Task CloseTerminalSideAsync() => _pipes.Terminal.Output.CompleteAsync().AsTask();
 
     /// <summary>Reads the next response frame, or null when the host closed the connection.</summary>
     public async Task<IsoMessage?> ReceiveAsync(TimeSpan? timeout = null)
@@ -76,17 +75,17 @@ internal sealed class SessionHarness : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
         while (true)
         {
-            var result = await _toTerminal.Reader.ReadAsync(cts.Token);
+            var result = await _pipes.Terminal.Input.ReadAsync(cts.Token);
             var buffer = result.Buffer;
             if (reader.TryReadFrame(ref buffer, out var payload, out _) == FrameReadStatus.Frame)
             {
                 var message = new IsoMessage();
                 Assert.True(IsoMessageParser.TryParse(payload, message, out var error), error.ToString());
-                _toTerminal.Reader.AdvanceTo(buffer.Start);
+                _pipes.Terminal.Input.AdvanceTo(buffer.Start);
                 return message;
             }
 
-            _toTerminal.Reader.AdvanceTo(buffer.Start, buffer.End);
+            _pipes.Terminal.Input.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {
                 return null;
@@ -100,8 +99,8 @@ internal sealed class SessionHarness : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (true)
         {
-            var result = await _toTerminal.Reader.ReadAsync(cts.Token);
-            _toTerminal.Reader.AdvanceTo(result.Buffer.End);
+            var result = await _pipes.Terminal.Input.ReadAsync(cts.Token);
+            _pipes.Terminal.Input.AdvanceTo(result.Buffer.End);
             if (result.IsCompleted)
             {
                 return true;
@@ -112,16 +111,9 @@ internal sealed class SessionHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _session.Abort();
-        await _toHost.Writer.CompleteAsync();
+        await _pipes.Terminal.Output.CompleteAsync();
         await Running.WaitAsync(TimeSpan.FromSeconds(10));
         _session.Dispose();
         await _metricsProvider.DisposeAsync();
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Threading.Channels;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
@@ -13,8 +12,7 @@ namespace SocketAtm.Server.Tests.Transport;
 /// </summary>
 internal sealed class LiveSession : IAsyncDisposable
 {
-    private readonly Pipe _toHost = new();
-    private readonly Pipe _toTerminal = new();
+    private readonly DuplexPipePair _pipes = new();
     private readonly TerminalSession _session;
     private readonly Task _draining;
     private readonly Channel<(int Mti, string? ResponseCode)> _answers = Channel.CreateUnbounded<(int, string?)>();
@@ -23,7 +21,7 @@ internal sealed class LiveSession : IAsyncDisposable
 
     public LiveSession(long id, SessionServices services)
     {
-        _session = services.Open(id, new DuplexPipe(_toHost.Reader, _toTerminal.Writer));
+        _session = services.Open(id, _pipes.Host);
         Running = Task.Run(_session.RunAsync);
         _draining = Task.Run(DrainResponsesAsync);
     }
@@ -45,11 +43,11 @@ internal sealed class LiveSession : IAsyncDisposable
         for (var i = 0; i < cuts; i++)
         {
             var end = start + pieces!.Next(bytes.Length - start + 1);
-            await _toHost.Writer.WriteAsync(bytes[start..end]);
+            await _pipes.Terminal.Output.WriteAsync(bytes[start..end]);
             start = end;
         }
 
-        await _toHost.Writer.WriteAsync(bytes[start..]);
+        await _pipes.Terminal.Output.WriteAsync(bytes[start..]);
     }
 
     /// <summary>Sends an echo (0800/301) with <paramref name="stan"/> and waits for its 0810; the response code, or null if none came in time.</summary>
@@ -58,7 +56,7 @@ internal sealed class LiveSession : IAsyncDisposable
         var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _echoAnswer, answer);
         Volatile.Write(ref _echoStan, stan);
-        await _toHost.Writer.WriteAsync(Fuzz.SeedFrames.Echo(terminalId, stan));
+        await _pipes.Terminal.Output.WriteAsync(Fuzz.SeedFrames.Echo(terminalId, stan));
         try
         {
             return await answer.Task.WaitAsync(bound);
@@ -84,7 +82,7 @@ internal sealed class LiveSession : IAsyncDisposable
     }
 
     /// <summary>The terminal closes its sending side (TCP FIN).</summary>
-    public Task CloseTerminalSideAsync() => _toHost.Writer.CompleteAsync().AsTask();
+    public Task CloseTerminalSideAsync() => _pipes.Terminal.Output.CompleteAsync().AsTask();
 
     /// <summary>True when the session has ended within <paramref name="bound"/>.</summary>
     public async Task<bool> EndsWithinAsync(TimeSpan bound)
@@ -103,7 +101,7 @@ internal sealed class LiveSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _session.Abort();
-        await _toHost.Writer.CompleteAsync();
+        await _pipes.Terminal.Output.CompleteAsync();
         await Running.WaitAsync(TimeSpan.FromSeconds(10));
         await _draining.WaitAsync(TimeSpan.FromSeconds(10));
         _session.Dispose();
@@ -111,7 +109,7 @@ internal sealed class LiveSession : IAsyncDisposable
 
     private async Task DrainResponsesAsync()
     {
-        var input = _toTerminal.Reader;
+        var input = _pipes.Terminal.Input;
         var frames = new LengthPrefixedFrameReader(LengthPrefixedFrameReader.DefaultMaxFrameLength);
         var response = new IsoMessage();
         while (true)
@@ -145,12 +143,5 @@ internal sealed class LiveSession : IAsyncDisposable
                 return;
             }
         }
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 }

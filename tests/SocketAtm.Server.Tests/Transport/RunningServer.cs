@@ -4,12 +4,11 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Serilog.Core;
 using Serilog.Events;
 using SocketAtm.Protocol.Iso8583;
-using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Transport;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Transport;
 
@@ -19,35 +18,14 @@ namespace SocketAtm.Server.Tests.Transport;
 /// </summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
-    private readonly IHost _host;
-    private readonly string _dataDirectory;
-    private readonly MeterListener _meters = new();
-    private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly RunningHost _host;
+    private readonly CounterTotals _counters;
 
-    private RunningServer(IHost host, string dataDirectory, LineSink lines)
+    private RunningServer(RunningHost host, LineSink lines)
     {
         _host = host;
-        _dataDirectory = dataDirectory;
         Lines = lines.Lines;
-        var factory = host.Services.GetRequiredService<IMeterFactory>();
-        _meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (ReferenceEquals(instrument.Meter.Scope, factory))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var key = instrument.Name;
-            foreach (var tag in tags)
-            {
-                key += $"/{tag.Key}={tag.Value}";
-            }
-
-            _counts.AddOrUpdate(key, value, (_, total) => total + value);
-        });
-        _meters.Start();
+        _counters = new CounterTotals(host.Services.GetRequiredService<IMeterFactory>());
     }
 
     public IPEndPoint EndPoint => Listener.BoundEndPoint!;
@@ -58,16 +36,14 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public static async Task<RunningServer> StartAsync(params string[] settings)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "socketatm-transport-" + Guid.NewGuid().ToString("N"));
         var lines = new LineSink();
-        string[] args = ["--port", "0", "--data", dataDirectory, "--Serilog:MinimumLevel:Default=Information", .. settings];
-        var host = ServerHost.Build(args, builder => builder.Services.AddSingleton<ILogEventSink>(lines));
-        await host.StartAsync();
-        return new RunningServer(host, dataDirectory, lines);
+        var host = await RunningHost.StartWithServicesAsync(
+            services => services.AddSingleton<ILogEventSink>(lines), ["--Serilog:MinimumLevel:Default=Information", .. settings]);
+        return new RunningServer(host, lines);
     }
 
     /// <summary>The total recorded on counters whose name and tags start with <paramref name="prefix"/>.</summary>
-    public long Count(string prefix) => _counts.Where(pair => pair.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(pair => pair.Value);
+    public long Count(string prefix) => _counters.Count(prefix);
 
     /// <summary>A TCP connection to the host from <paramref name="localAddress"/> (any loopback address works on Linux).</summary>
     public async Task<TcpClient> ConnectAsync(string localAddress = "127.0.0.1")
@@ -135,17 +111,8 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _meters.Dispose();
-        await _host.StopAsync();
-        _host.Dispose();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp directory left behind is harmless.
-        }
+        _counters.Dispose();
+        await _host.DisposeAsync();
     }
 
     private sealed class LineSink : ILogEventSink

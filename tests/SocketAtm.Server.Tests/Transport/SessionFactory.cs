@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,6 +9,7 @@ using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
 using SocketAtm.Server.Tests.Sessions;
 using SocketAtm.Server.Transport;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Transport;
 
@@ -24,8 +24,7 @@ internal sealed class SessionFactory : IAsyncDisposable
     private readonly ServiceProvider _metricsProvider;
     private readonly ILoggerFactory _loggers;
     private readonly SessionServices _services;
-    private readonly MeterListener _meters = new();
-    private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly CounterTotals _counters;
     private long _nextId;
 
     public SessionFactory(ListenerOptions options, RecordingLoggerProvider logs)
@@ -41,25 +40,7 @@ internal sealed class SessionFactory : IAsyncDisposable
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
         _services = SessionPipeline.Compose(Ledger, pins, options, Time, _loggers, metrics);
-
-        _meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (ReferenceEquals(instrument.Meter.Scope, meterFactory))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var key = instrument.Name;
-            foreach (var tag in tags)
-            {
-                key += $"/{tag.Key}={tag.Value}";
-            }
-
-            _counts.AddOrUpdate(key, value, (_, total) => total + value);
-        });
-        _meters.Start();
+        _counters = new CounterTotals(meterFactory);
     }
 
     public ListenerOptions Options { get; }
@@ -71,13 +52,13 @@ internal sealed class SessionFactory : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     /// <summary>The total of counter measurements whose name and tags start with <paramref name="prefix"/>, e.g. "socketatm.frames.rejected/reason=frame_too_large".</summary>
-    public long Count(string prefix) => _counts.Where(pair => pair.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(pair => pair.Value);
+    public long Count(string prefix) => _counters.Count(prefix);
 
     public LiveSession Open() => new(Interlocked.Increment(ref _nextId), _services);
 
     public async ValueTask DisposeAsync()
     {
-        _meters.Dispose();
+        _counters.Dispose();
         _loggers.Dispose();
         await _metricsProvider.DisposeAsync();
     }

@@ -2,7 +2,7 @@ using LiteDB;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.LiteDb;
 
-namespace SocketAtm.Server.Tests.Ledger;
+namespace SocketAtm.Server.Tests.Ledger.LiteDb;
 
 public class RestartTests
 {

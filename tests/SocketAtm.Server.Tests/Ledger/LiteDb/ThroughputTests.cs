@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using SocketAtm.Server.Ledger;
 using Xunit.Abstractions;
 
-namespace SocketAtm.Server.Tests.Ledger;
+namespace SocketAtm.Server.Tests.Ledger.LiteDb;
 
 /// <summary>
 /// Withdrawals through <see cref="LiteDbLedger.ExecuteAsync"/> from many concurrent callers on one card, on real

@@ -4,7 +4,7 @@ using LiteDB;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.Model;
 
-namespace SocketAtm.Server.Tests.Ledger;
+namespace SocketAtm.Server.Tests.Ledger.LiteDb;
 
 public class GroupCommitTests
 {
