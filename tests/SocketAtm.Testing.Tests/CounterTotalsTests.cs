@@ -25,6 +25,23 @@ public sealed class CounterTotalsTests
     }
 
     [Fact]
+    public void A_tag_value_that_begins_another_is_not_counted_with_it()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var refused = factory.Create("test").CreateCounter<long>("refused");
+        var refusedLater = factory.Create("test").CreateCounter<long>("refused_later");
+        using var totals = new CounterTotals(factory);
+
+        refused.Add(1, new KeyValuePair<string, object?>("reason", "max_connections"));
+        refused.Add(2, new KeyValuePair<string, object?>("reason", "max_connections_per_address"));
+        refusedLater.Add(4);
+
+        Assert.Equal(1, totals.Count("refused/reason=max_connections"));
+        Assert.Equal(3, totals.Count("refused"));
+    }
+
+    [Fact]
     public void Instruments_of_another_meter_factory_are_not_counted()
     {
         using var ours = new ServiceCollection().AddMetrics().BuildServiceProvider();

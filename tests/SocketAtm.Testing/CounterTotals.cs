@@ -37,10 +37,14 @@ public sealed class CounterTotals : IDisposable
     }
 
     /// <summary>
-    /// The sum of the totals whose key starts with <paramref name="prefix"/>, e.g. "socketatm.connections.refused" for
-    /// every reason. A prefix: "…/reason=max_connections" takes in "…/reason=max_connections_per_address" too.
+    /// The sum of the totals whose key is <paramref name="prefix"/> or begins with it and then a further tag, e.g.
+    /// "socketatm.connections.refused" for every reason. Whole segments only: "…/reason=max_connections" does not take in
+    /// "…/reason=max_connections_per_address".
     /// </summary>
-    public long Count(string prefix) => _totals.Where(pair => pair.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(pair => pair.Value);
+    public long Count(string prefix) => _totals.Where(pair => StartsWithSegments(pair.Key, prefix)).Sum(pair => pair.Value);
+
+    private static bool StartsWithSegments(string key, string prefix) =>
+        key.StartsWith(prefix, StringComparison.Ordinal) && (key.Length == prefix.Length || key[prefix.Length] == '/');
 
     public void Dispose() => _listener.Dispose();
 }
