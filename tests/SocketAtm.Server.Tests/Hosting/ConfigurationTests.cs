@@ -11,7 +11,7 @@ public class ConfigurationTests
 {
     [Theory]
     [InlineData("--port", "70000", "Listener:Port must be between 0 and 65535.")]
-    [InlineData("--address", "not-an-ip", "Listener:Address 'not-an-ip' is not an IP address.")]
+    [InlineData("--address", "not-an-ip", "Listener:Address 'not-an-ip' is not an IP address")]
     [InlineData("--Listener:IdleTimeout", "-00:00:01", "Listener:IdleTimeout must be a positive time span")]
     public void A_bad_setting_fails_validation_with_one_readable_line(string key, string value, string expected)
     {
