@@ -24,6 +24,44 @@ public class ConfigurationTests
         Assert.DoesNotContain('\n', message);
     }
 
+    [Theory]
+    [InlineData("0.0.0.0", false, true)]
+    [InlineData("::", false, true)]
+    [InlineData("0.0.0.0", true, false)]
+    [InlineData("127.0.0.1", false, false)]
+    [InlineData("localhost", false, false)]
+    public void Off_loopback_plaintext_is_refused_unless_allowed(string address, bool allowPlaintext, bool refused)
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), "--address", address, "--Listener:AllowPlaintext=" + allowPlaintext]);
+
+        var read = () => host.Services.GetRequiredService<IOptions<TlsOptions>>().Value;
+
+        if (refused)
+        {
+            var failure = Assert.Throws<OptionsValidationException>(read);
+            Assert.True(StartupFailure.TryDescribe(failure, out var message));
+            Assert.Contains($"Listener:Address {address} is not loopback", message, StringComparison.Ordinal);
+            Assert.Contains("Listener:AllowPlaintext=true", message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', message);
+        }
+        else
+        {
+            Assert.False(read().Enabled);
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("0.0.0.0", false)]
+    public void Demo_data_is_seeded_only_on_loopback_unless_allowed(string address, bool seeded)
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), "--address", address, "--Listener:AllowPlaintext=true", "--Ledger:KeyEncryptionKey=" + new string('A', 64)]);
+        using var allowed = ServerHost.Build(["--data", Path.GetTempPath(), "--address", address, "--Listener:AllowPlaintext=true", "--Ledger:KeyEncryptionKey=" + new string('A', 64), "--Ledger:AllowDemoData=true"]);
+
+        Assert.Equal(seeded, host.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.SeedDemoData);
+        Assert.True(allowed.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.SeedDemoData);
+    }
+
     [Fact]
     public void Short_switches_and_prefixed_environment_variables_reach_the_options()
     {
