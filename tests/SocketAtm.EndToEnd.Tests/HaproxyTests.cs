@@ -9,12 +9,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace SocketAtm.EndToEnd.Tests;
 
 /// <summary>
-/// deploy/haproxy.cfg as shipped (only its ports and check interval changed) in front of two hosts on one PostgreSQL
+/// deploy/haproxy.cfg as shipped (its health-check placeholders filled with what <c>admin haproxy-check</c> prints for a
+/// terminal of the operator's own, its ports and check interval changed) in front of two hosts on one PostgreSQL
 /// database: its health check must recognise a healthy host and notice a stopped one, and terminals must be served
 /// through it before and after.
 /// </summary>
 public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : IClassFixture<PostgreSqlServerFixture>, IDisposable
 {
+    private const string HealthCheckTerminal = "HCHECK01";
+
     private readonly string _config = Path.Combine(Path.GetTempPath(), "socketatm-haproxy-" + Guid.NewGuid().ToString("N")[..12] + ".cfg");
 
     [HaproxyFact]
@@ -25,8 +28,21 @@ public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : ICl
         var hosts = await Task.WhenAll(RunningHost.StartAsync(null, args), RunningHost.StartAsync(null, args));
         await using var hostA = hosts[0];
         await using var hostB = hosts[1];
+        // As the shipped file tells an operator: a health-check terminal of one's own, and the lines haproxy-check prints for it.
+        await hostA.Services.GetRequiredService<Server.Ledger.ILedgerAdmin>().AddTerminalAsync(
+            new Server.Ledger.TerminalRegistration
+            {
+                TerminalId = HealthCheckTerminal,
+                MasterKey = RandomNumberGenerator.GetBytes(16),
+                PinKey = RandomNumberGenerator.GetBytes(16),
+                MacKey = RandomNumberGenerator.GetBytes(16),
+            },
+            CancellationToken.None);
+        using var checkLines = new StringWriter();
+        Assert.Equal(0, await Server.Admin.AdminCommandLine.RunAsync(["haproxy-check", "--terminal", HealthCheckTerminal], checkLines, TextWriter.Null));
         var frontend = FreeTcpPort.Take();
-        await File.WriteAllTextAsync(_config, Adapt(await File.ReadAllTextAsync(RepositoryFiles.PathOf("deploy", "haproxy.cfg")), frontend, hostA.EndPoint.Port, hostB.EndPoint.Port));
+        await File.WriteAllTextAsync(
+            _config, Adapt(await File.ReadAllTextAsync(RepositoryFiles.PathOf("deploy", "haproxy.cfg")), checkLines.ToString(), frontend, hostA.EndPoint.Port, hostB.EndPoint.Port));
         var log = new ConcurrentQueue<string>();
         using var haproxy = StartHaproxy(log);
         try
@@ -52,15 +68,23 @@ public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : ICl
 
     public void Dispose() => File.Delete(_config);
 
-    /// <summary>The shipped configuration on test ports, with a quicker check so the test need not wait 10 s for DOWN.</summary>
-    private static string Adapt(string shipped, int frontend, int hostA, int hostB)
+    /// <summary>
+    /// The shipped configuration with its two placeholder lines replaced by <paramref name="checkLines"/> (what
+    /// haproxy-check printed), on test ports, with a quicker check so the test need not wait 10 s for DOWN.
+    /// </summary>
+    private static string Adapt(string shipped, string checkLines, int frontend, int hostA, int hostB)
     {
+        var printed = checkLines.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var adapted = shipped
+            .Replace("tcp-check send-binary REPLACE-WITH-THE-SEND-BINARY-LINE-OF-admin-haproxy-check", printed[0], StringComparison.Ordinal)
+            .Replace("tcp-check expect binary REPLACE-WITH-THE-EXPECT-BINARY-LINE-OF-admin-haproxy-check", printed[1], StringComparison.Ordinal)
             .Replace("bind :8583", $"bind 127.0.0.1:{frontend}", StringComparison.Ordinal)
             .Replace("127.0.0.1:8584", $"127.0.0.1:{hostA}", StringComparison.Ordinal)
             .Replace("127.0.0.1:8585", $"127.0.0.1:{hostB}", StringComparison.Ordinal);
         adapted = CheckInterval().Replace(adapted, "inter 300ms");
-        Assert.Contains($"127.0.0.1:{hostB}", adapted, StringComparison.Ordinal); // the shipped file still has the lines this test edits
+        // The shipped file still has the lines this test edits.
+        Assert.Contains($"127.0.0.1:{hostB}", adapted, StringComparison.Ordinal);
+        Assert.DoesNotContain("REPLACE-WITH-", adapted, StringComparison.Ordinal);
         return adapted;
     }
 

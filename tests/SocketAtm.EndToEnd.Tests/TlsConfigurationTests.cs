@@ -58,6 +58,14 @@ public sealed class TlsConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Requiring_client_certificates_without_a_private_authority_bundle_stops_the_start()
+    {
+        var message = await StartFailureAsync([.. _certificates.ServerArguments, "--Listener:Tls:RequireClientCertificate=true"]);
+
+        Assert.Contains("Listener:Tls:ClientCertificateAuthorityPath is not set", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_client_authority_file_that_is_not_pem_stops_the_start()
     {
         var message = await StartFailureAsync([.. _certificates.ServerArguments, "--Listener:Tls:RequireClientCertificate=true", $"--Listener:Tls:ClientCertificateAuthorityPath={_certificates.ServerKeyPath}"]);

@@ -29,6 +29,7 @@ internal static class AdminCommandLine
         root.Subcommands.Add(Balance(data, output));
         root.Subcommands.Add(Journal(data, output));
         root.Subcommands.Add(Verify(data, output));
+        root.Subcommands.Add(RemoveDemoDataCommand.Create(data, output));
         root.Subcommands.Add(HaproxyCheckCommand.Create(output));
         var parsed = root.Parse(args);
         return parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
@@ -39,7 +40,7 @@ internal static class AdminCommandLine
         var id = new Option<string>("--id") { Description = "Terminal id (DE 41), 8 characters.", Required = true };
         var mac = new Option<bool>("--mac") { Description = "The terminal must MAC its financial messages." };
         var tmk = new Option<string?>("--tmk") { Description = "Terminal master key, 32 hex digits (required unless --demo-keys)." };
-        var demo = new Option<bool>("--demo-keys") { Description = "Use the published demo keys. Never in production." };
+        var demo = new Option<bool>("--demo-keys") { Description = "Use the published demo keys (a host off loopback then refuses to start). Never in production." };
         var command = new Command("add-terminal", "Register a terminal. Its PIN and MAC keys are generated; the terminal obtains them with a key exchange (0800/161).")
         {
             id, mac, tmk, demo,
@@ -57,9 +58,9 @@ internal static class AdminCommandLine
             {
                 TerminalId = result.GetRequiredValue(id),
                 RequiresMac = result.GetValue(mac),
-                MasterKey = masterKey,
-                PinKey = useDemo ? null : NewWorkingKey(),
-                MacKey = useDemo ? null : NewWorkingKey(),
+                MasterKey = useDemo ? DemoData.TerminalMasterKey : masterKey,
+                PinKey = useDemo ? DemoData.TerminalPinKey : NewWorkingKey(),
+                MacKey = useDemo ? DemoData.TerminalMacKey : NewWorkingKey(),
             };
             await ledger.AddTerminalAsync(registration, cancellation);
             await output.WriteLineAsync($"Terminal {registration.TerminalId} registered{(registration.RequiresMac ? " (MAC required)" : string.Empty)}.");
@@ -75,7 +76,7 @@ internal static class AdminCommandLine
         var first = new Option<int>("--first") { Description = "First sequence number.", DefaultValueFactory = _ => 1 };
         var mac = new Option<bool>("--mac") { Description = "The terminals must MAC their financial messages." };
         var tmk = new Option<string?>("--tmk") { Description = "Terminal master key of every terminal, 32 hex digits (required unless --demo-keys)." };
-        var demo = new Option<bool>("--demo-keys") { Description = "Use the published demo keys. Never in production." };
+        var demo = new Option<bool>("--demo-keys") { Description = "Use the published demo keys (a host off loopback then refuses to start). Never in production." };
         var command = new Command("add-terminals", "Register many terminals with ids prefix + sequence number (test fleets for load runs).")
         {
             count, prefix, first, mac, tmk, demo,
@@ -97,9 +98,9 @@ internal static class AdminCommandLine
                     {
                         TerminalId = id,
                         RequiresMac = result.GetValue(mac),
-                        MasterKey = masterKey,
-                        PinKey = useDemo ? null : NewWorkingKey(),
-                        MacKey = useDemo ? null : NewWorkingKey(),
+                        MasterKey = useDemo ? DemoData.TerminalMasterKey : masterKey,
+                        PinKey = useDemo ? DemoData.TerminalPinKey : NewWorkingKey(),
+                        MacKey = useDemo ? DemoData.TerminalMacKey : NewWorkingKey(),
                     },
                     cancellation);
             }
@@ -257,7 +258,7 @@ internal static class AdminCommandLine
     }
 
     /// <summary>Opens the ledger in the configured (or given) data directory, runs one admin action, closes it.</summary>
-    private static async Task<int> WithLedgerAsync(ParseResult result, Option<string?> data, TextWriter output, Func<ILedgerAdmin, Task<int>> action)
+    internal static async Task<int> WithLedgerAsync(ParseResult result, Option<string?> data, TextWriter output, Func<ILedgerAdmin, Task<int>> action)
     {
         var (options, storage) = LoadOptions(result.GetValue(data));
         try
@@ -278,7 +279,7 @@ internal static class AdminCommandLine
     /// The same configuration sources as the host: appsettings.json, SOCKETATM_ variables (e.g.
     /// SOCKETATM_Storage__Provider=PostgreSql and SOCKETATM_Storage__ConnectionString for a shared database), then --data.
     /// </summary>
-    private static (LedgerOptions Ledger, StorageOptions Storage) LoadOptions(string? dataDirectory)
+    internal static (LedgerOptions Ledger, StorageOptions Storage) LoadOptions(string? dataDirectory)
     {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
@@ -291,6 +292,11 @@ internal static class AdminCommandLine
         {
             options.DataDirectory = dataDirectory;
         }
+
+        // The same rule as the host's: a new ledger configured for a listener off loopback gets no demo data.
+        var listener = new Transport.ListenerOptions();
+        configuration.GetSection(Transport.ListenerOptions.SectionName).Bind(listener);
+        StartupSafety.LimitDemoSeeding(options, listener);
 
         var storage = new StorageOptions();
         configuration.GetSection(StorageOptions.SectionName).Bind(storage);

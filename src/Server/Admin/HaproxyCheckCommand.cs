@@ -20,8 +20,9 @@ internal static class HaproxyCheckCommand
     {
         var terminal = new Option<string>("--terminal")
         {
-            Description = "A registered, enabled terminal kept for the health check (add-terminal; no MAC needed for a sign-on).",
-            DefaultValueFactory = _ => "ATM00010",
+            // No default: the check must sign on a terminal of the operator's own, never a published demo terminal.
+            Description = "A registered, enabled terminal of your own kept for the health check (add-terminal; no MAC needed for a sign-on).",
+            Required = true,
         };
         var command = new Command("haproxy-check", "Print the tcp-check lines of deploy/haproxy.cfg for a health-check terminal.") { terminal };
         command.SetAction(async (result, _) =>

@@ -11,7 +11,9 @@ namespace SocketAtm.Server.Hosting;
 
 /// <summary>
 /// Owns the ledger's lifetime. Starts first: opens the ledger <c>Storage:Provider</c> names — LiteDB (recovery and the
-/// invariant check happen there) or PostgreSQL (schema migration, seeding and the invariant check) — and loads the PIN verification key before the listener accepts anyone. Stops last: after the listener has
+/// invariant check happen there) or PostgreSQL (schema migration, seeding and the invariant check), refuses a ledger
+/// that must not be served from this listener (<see cref="StartupSafety"/>: demo data off loopback) — and loads the PIN
+/// verification key before the listener accepts anyone. Stops last: after the listener has
 /// drained, it closes the ledger cleanly. A storage failure at any time stops the host.
 /// </summary>
 internal sealed class LedgerStartup : IHostedService
@@ -24,6 +26,7 @@ internal sealed class LedgerStartup : IHostedService
     private readonly ILoggerFactory _loggerFactory;
     private readonly PinVerifier _pins;
     private readonly IDurableStreamFactory? _streams;
+    private readonly StartupSafety? _safety;
     private ILedger? _ledger;
 
     public LedgerStartup(
@@ -34,9 +37,11 @@ internal sealed class LedgerStartup : IHostedService
         IMeterFactory meterFactory,
         ILoggerFactory loggerFactory,
         PinVerifier pins,
-        IDurableStreamFactory? streams = null)
+        IDurableStreamFactory? streams = null,
+        StartupSafety? safety = null)
     {
         _streams = streams;
+        _safety = safety;
         _options = options.Value;
         _storage = storage.Value;
         _time = time;
@@ -55,6 +60,21 @@ internal sealed class LedgerStartup : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _ledger = await LedgerFactory.OpenAsync(_options, _storage, _time, OnStorageFailure, _meterFactory, _loggerFactory, _streams, cancellationToken);
+        if (_safety is not null)
+        {
+            try
+            {
+                await _safety.CheckAsync(Admin, cancellationToken);
+            }
+            catch
+            {
+                // Refused: close the ledger now, so its files are free again (a host in the same process may try again).
+                await _ledger.DisposeAsync();
+                _ledger = null;
+                throw;
+            }
+        }
+
         _pins.Load(await _ledger.GetPinVerificationKeyAsync(cancellationToken));
     }
 

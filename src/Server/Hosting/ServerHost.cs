@@ -53,6 +53,7 @@ internal static class ServerHost
             .Bind(builder.Configuration.GetSection(TlsOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TlsOptions>, PlaintextOffLoopbackCheck>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
@@ -63,7 +64,10 @@ internal static class ServerHost
             .Validate(
                 _ => !ValuesInJsonFiles(builder.Configuration, KeyEncryptionKeySetting).Any(),
                 "Ledger:KeyEncryptionKey must not be written in appsettings.json: give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or a file (Ledger:KeyEncryptionKeyFile).")
+            .PostConfigure<IOptions<ListenerOptions>>((ledger, listener) => StartupSafety.LimitDemoSeeding(ledger, listener.Value))
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LedgerOptions>, KeyEncryptionKeyFileCheck>();
+        builder.Services.AddSingleton<StartupSafety>();
         builder.Services.AddOptions<StorageOptions>()
             .Bind(builder.Configuration.GetSection(StorageOptions.SectionName))
             .ValidateDataAnnotations()

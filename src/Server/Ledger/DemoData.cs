@@ -1,11 +1,14 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;
 
 /// <summary>
 /// The demo terminals, keys and cards of the protocol brief, seeded into an empty database when
-/// <see cref="LedgerOptions.SeedDemoData"/> is on. These keys are public: never for production.
+/// <see cref="LedgerOptions.SeedDemoData"/> is on and the listener is on loopback (or <see cref="LedgerOptions.AllowDemoData"/>).
+/// These keys are public: never for production. They are recognised by their keys (<see cref="IsDemoTerminal"/>,
+/// <see cref="IsDemoPinVerificationKey"/>) wherever they are stored, so that a host off loopback can refuse them.
 /// </summary>
 internal static class DemoData
 {
@@ -46,4 +49,29 @@ internal static class DemoData
             DailyCountLimit = 100_000,
         },
     ];
+
+    /// <summary>
+    /// True when any of the terminal's keys is a published demo key: the seeded ATM00001–ATM00010 (even after a key
+    /// exchange, their TMK stays the demo one) and every terminal added with <c>--demo-keys</c>. The id alone says
+    /// nothing: an operator may well name a terminal of its own ATM00001.
+    /// </summary>
+    public static bool IsDemoTerminal(TerminalRecord terminal)
+    {
+        ArgumentNullException.ThrowIfNull(terminal);
+        return IsDemoKey(terminal.MasterKey) || IsDemoKey(terminal.PinKey) || IsDemoKey(terminal.MacKey);
+    }
+
+    public static bool IsDemoPinVerificationKey(PinVerificationKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return CryptographicOperations.FixedTimeEquals(key.Key, PinVerificationKey.Key);
+    }
+
+    /// <summary>The PANs of <see cref="Cards"/>.</summary>
+    public static IReadOnlyList<string> CardNumbers() => [.. Cards().Select(card => card.Pan)];
+
+    private static bool IsDemoKey(byte[] key) =>
+        CryptographicOperations.FixedTimeEquals(key, TerminalMasterKey)
+        || CryptographicOperations.FixedTimeEquals(key, TerminalPinKey)
+        || CryptographicOperations.FixedTimeEquals(key, TerminalMacKey);
 }

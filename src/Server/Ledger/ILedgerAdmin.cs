@@ -30,4 +30,15 @@ internal interface ILedgerAdmin
 
     /// <summary>Checks that every balance is its opening balance plus its journal and that no key was applied twice.</summary>
     Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The published demo data this ledger holds (terminals recognised by their keys, the PVK, the demo cards).</summary>
+    Task<DemoDataInventory> FindDemoDataAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: deletes every terminal with a demo key, deletes the demo cards (with their accounts) that no
+    /// journal row refers to and disables the others, and replaces the demo PVK with a fresh random one. The journal is
+    /// never touched, so the invariants still hold. PINs verify under the new PVK once a ledger opens it (hosts read the
+    /// PVK at start: restart those sharing a PostgreSQL database).
+    /// </summary>
+    Task<DemoDataRemoval> RemoveDemoDataAsync(CancellationToken cancellationToken);
 }

@@ -54,8 +54,18 @@ internal sealed class LedgerOptions
     [Range(0, int.MaxValue)]
     public int DefaultDailyCountLimit { get; set; } = 10;
 
-    /// <summary>Seed the demo terminals, keys and cards into a new, empty database. Never for production.</summary>
+    /// <summary>
+    /// Seed the demo terminals, keys and cards into a new, empty database — only while the listener is on loopback,
+    /// unless <see cref="AllowDemoData"/>. Never for production.
+    /// </summary>
     public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>
+    /// Off loopback, seed and serve the published demo data anyway (a test network). False by default: a host whose
+    /// listener is not loopback refuses to start while demo terminals or the demo PVK are in its ledger
+    /// (<c>admin remove-demo-data</c> takes them out). When set, a warning is logged at every start.
+    /// </summary>
+    public bool AllowDemoData { get; set; }
 
     /// <summary>
     /// The key-encryption key as 64 hex digits. Give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or

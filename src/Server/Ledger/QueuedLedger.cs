@@ -87,9 +87,10 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
             TerminalId = terminal.TerminalId,
             Enabled = terminal.Enabled,
             RequiresMac = terminal.RequiresMac,
-            MasterKey = KeyMaterial.RequireDoubleLength(terminal.MasterKey ?? DemoData.TerminalMasterKey, nameof(terminal)),
-            PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? DemoData.TerminalPinKey, nameof(terminal)),
-            MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? DemoData.TerminalMacKey, nameof(terminal)),
+            // No fallback to the published demo keys: a terminal registered without a key would be open to anyone.
+            MasterKey = KeyMaterial.RequireDoubleLength(terminal.MasterKey ?? throw MissingKey(terminal, "master key (TMK)"), nameof(terminal)),
+            PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? throw MissingKey(terminal, "PIN key (TPK)"), nameof(terminal)),
+            MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? throw MissingKey(terminal, "MAC key (TAK)"), nameof(terminal)),
         };
         var stored = await StoreTerminalAsync(record, cancellationToken);
         Terminals.Offer(stored.TerminalId, stored, Stopwatch.GetTimestamp());
@@ -125,6 +126,39 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
 
     public abstract Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken);
 
+    public async Task<DemoDataInventory> FindDemoDataAsync(CancellationToken cancellationToken)
+    {
+        var terminals = (await ListTerminalsAsync(cancellationToken)).Where(DemoData.IsDemoTerminal).Select(terminal => terminal.TerminalId).ToList();
+        var cards = 0;
+        foreach (var pan in DemoData.CardNumbers())
+        {
+            if (await GetCardBalanceAsync(pan, cancellationToken) is not null)
+            {
+                cards++;
+            }
+        }
+
+        return new DemoDataInventory(terminals, DemoData.IsDemoPinVerificationKey(PinVerificationKey), cards);
+    }
+
+    public async Task<DemoDataRemoval> RemoveDemoDataAsync(CancellationToken cancellationToken)
+    {
+        var replacement = new PinVerificationKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16), 1);
+        var removal = await RemoveDemoDataFromStoreAsync(replacement, cancellationToken);
+        foreach (var terminalId in removal.TerminalsRemoved)
+        {
+            Terminals.Forget(terminalId);
+        }
+
+        if (removal.PinVerificationKeyReplaced)
+        {
+            // Cards added through this ledger from now on are issued under the new key.
+            PinVerificationKey = replacement;
+        }
+
+        return removal;
+    }
+
     /// <summary>Finishes what is queued, lets the writer stop, then releases the storage.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -156,11 +190,24 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     /// <summary>Sets the card's status, and its PIN tries to 0 when <paramref name="clearPinTries"/>; <see cref="CardNotOnFile"/> when there is no such card.</summary>
     protected abstract Task StoreCardStatusAsync(string pan, CardStatus status, bool clearPinTries, CancellationToken cancellationToken);
 
+    /// <summary>Every registered terminal, as stored.</summary>
+    protected abstract Task<IReadOnlyList<TerminalRecord>> ListTerminalsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: deletes the terminals with a demo key, deletes the demo cards no journal row refers to (with
+    /// their accounts and daily usage) and disables the others, and stores <paramref name="replacement"/> as the PVK if
+    /// the stored one is the demo PVK.
+    /// </summary>
+    protected abstract Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken);
+
     /// <summary>Releases what the store holds once its writer has stopped.</summary>
     protected virtual ValueTask ReleaseStorageAsync() => ValueTask.CompletedTask;
 
     protected static ArgumentException TerminalNotRegistered(string terminalId) =>
         new($"Terminal {terminalId} is not registered.", nameof(terminalId));
+
+    private static ArgumentException MissingKey(TerminalRegistration terminal, string key) =>
+        new($"Terminal {terminal.TerminalId} needs its {key}; no key falls back to the published demo keys.", nameof(terminal));
 
     protected static ArgumentException CardNotOnFile(string pan) => new($"Card {SensitiveData.MaskPan(pan)} is not on file.", nameof(pan));
 }

@@ -40,6 +40,9 @@ internal sealed class TerminalRecordCache(TimeSpan freshFor)
         return _entries.AddOrUpdate(terminalId, offered, (_, held) => offered.Supersedes(held) ? offered : held).Terminal;
     }
 
+    /// <summary>Forgets a terminal that was deleted (a deletion has no newer version to offer).</summary>
+    public void Forget(string terminalId) => _entries.TryRemove(terminalId, out _);
+
     private sealed record Entry(TerminalRecord? Terminal, long ReadAt)
     {
         private long Version => Terminal?.KeyVersion ?? 0;

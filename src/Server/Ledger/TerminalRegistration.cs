@@ -1,6 +1,6 @@
 namespace SocketAtm.Server.Ledger;
 
-/// <summary>A terminal to register. Keys left null get the demo keys (never for production).</summary>
+/// <summary>A terminal to register. Every key must be given: nothing falls back to the published demo keys.</summary>
 internal sealed class TerminalRegistration
 {
     /// <summary>Terminal id (DE 41): 8 characters.</summary>
@@ -10,13 +10,13 @@ internal sealed class TerminalRegistration
 
     public bool RequiresMac { get; init; }
 
-    /// <summary>Terminal master key (TMK), 16 bytes.</summary>
+    /// <summary>Terminal master key (TMK), 16 bytes; required.</summary>
     public byte[]? MasterKey { get; init; }
 
-    /// <summary>PIN key (TPK), 16 bytes.</summary>
+    /// <summary>PIN key (TPK), 16 bytes; required.</summary>
     public byte[]? PinKey { get; init; }
 
-    /// <summary>MAC key (TAK), 16 bytes.</summary>
+    /// <summary>MAC key (TAK), 16 bytes; required.</summary>
     public byte[]? MacKey { get; init; }
 
     /// <summary>Log-safe: no keys.</summary>

@@ -13,9 +13,19 @@ internal sealed class ListenerOptions : SessionOptions
 {
     public const string SectionName = "Listener";
 
-    /// <summary>IP address to bind; 127.0.0.1 by default so a fresh install is not exposed.</summary>
+    /// <summary>
+    /// IP address to bind (or <c>localhost</c>, which binds 127.0.0.1); 127.0.0.1 by default so a fresh install is not
+    /// exposed. Whether it is loopback (<see cref="IsLoopback"/>) decides which relaxations are allowed by default.
+    /// </summary>
     [Required]
     public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Off loopback, serve terminals without TLS anyway (PIN blocks are encrypted, but card data, amounts and answers are
+    /// not). False by default: a listener off loopback without <c>Listener:Tls:Enabled</c> refuses to start. When set, a
+    /// warning is logged at every start.
+    /// </summary>
+    public bool AllowPlaintext { get; set; }
 
     /// <summary>TCP port; 0 binds any free port (the bound one is logged).</summary>
     [Range(0, 65535, ErrorMessage = "Listener:Port must be between 0 and 65535.")]
@@ -36,14 +46,18 @@ internal sealed class ListenerOptions : SessionOptions
     /// <summary>How long a graceful stop waits for in-flight requests before aborting connections.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>True when <see cref="Address"/> can be reached from this machine only (see <see cref="LoopbackAddress"/>).</summary>
+    public bool IsLoopback => LoopbackAddress.Is(Address);
+
     /// <summary>The parsed <see cref="Address"/>; call only after validation.</summary>
-    public IPAddress GetBindAddress() => IPAddress.Parse(Address);
+    public IPAddress GetBindAddress() =>
+        string.Equals(Address.Trim(), LoopbackAddress.LocalhostName, StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Parse(Address);
 
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!IPAddress.TryParse(Address, out _))
+        if (!IPAddress.TryParse(Address, out _) && !string.Equals(Address?.Trim(), LoopbackAddress.LocalhostName, StringComparison.OrdinalIgnoreCase))
         {
-            yield return new ValidationResult($"Listener:Address '{Address}' is not an IP address.", [nameof(Address)]);
+            yield return new ValidationResult($"Listener:Address '{Address}' is not an IP address (or localhost).", [nameof(Address)]);
         }
 
         foreach (var result in base.Validate(validationContext))

@@ -33,9 +33,11 @@ internal sealed class TlsAcceptor : IDisposable
         _logger = logger;
         _certificate = TlsCertificates.LoadServerCertificate(options);
         _certificateContext = SslStreamCertificateContext.Create(_certificate.Certificate, _certificate.Intermediates, offline: true);
-        if (options.RequireClientCertificate && options.ClientCertificateAuthorityPath is { } authorityPath)
+        if (options.RequireClientCertificate)
         {
-            _authorities = TlsCertificates.LoadAuthorities(authorityPath);
+            // Validation refuses to start without a bundle; never fall back to the machine's trust store here either.
+            _authorities = TlsCertificates.LoadAuthorities(
+                options.ClientCertificateAuthorityPath ?? throw new InvalidDataException("Listener:Tls:ClientCertificateAuthorityPath is required with Listener:Tls:RequireClientCertificate."));
         }
     }
 
@@ -138,11 +140,15 @@ internal sealed class TlsAcceptor : IDisposable
         {
             var policy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck };
             policy.ApplicationPolicy.Add(ClientAuthentication);
-            if (_authorities is not null)
-            {
-                policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                policy.CustomTrustStore.AddRange(_authorities);
-            }
+
+            // A chain is built from what the terminal sent and the bundle only: no fetching of certificates from addresses
+            // a hostile certificate names.
+            policy.DisableCertificateDownloads = true;
+
+            // Only the configured bundle is trusted (CustomRootTrust ignores the machine's roots), so a certificate from
+            // any other authority, however widely trusted, is refused.
+            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            policy.CustomTrustStore.AddRange(_authorities!);
 
             options.CertificateChainPolicy = policy;
 

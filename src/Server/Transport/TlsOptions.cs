@@ -31,8 +31,9 @@ internal sealed class TlsOptions : IValidatableObject
     public bool RequireClientCertificate { get; set; }
 
     /// <summary>
-    /// PEM bundle of the authorities client certificates must chain to. Without it, client certificates are validated
-    /// against the machine's trust store.
+    /// PEM bundle of the private authorities client certificates must chain to; required with
+    /// <see cref="RequireClientCertificate"/>. Chains are validated against this bundle alone, never the machine's trust
+    /// store: a certificate any public or corporate authority issued must not open the host to a terminal.
     /// </summary>
     public string? ClientCertificateAuthorityPath { get; set; }
 
@@ -71,6 +72,14 @@ internal sealed class TlsOptions : IValidatableObject
                 yield return new ValidationResult($"Listener:Tls:{name} '{path}' does not exist.", [name]);
                 yield break;
             }
+        }
+
+        if (RequireClientCertificate && string.IsNullOrWhiteSpace(ClientCertificateAuthorityPath))
+        {
+            yield return new ValidationResult(
+                "Listener:Tls:RequireClientCertificate is true but Listener:Tls:ClientCertificateAuthorityPath is not set: give the PEM bundle of the private authority that issues terminal certificates (the machine's trust store is never used for terminals).",
+                [nameof(ClientCertificateAuthorityPath)]);
+            yield break;
         }
 
         if (ClientCertificateAuthorityPath is not null && !RequireClientCertificate)

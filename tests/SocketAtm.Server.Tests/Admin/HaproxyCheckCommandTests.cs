@@ -2,6 +2,7 @@ using System.Buffers;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Admin;
+using SocketAtm.Server.Ledger;
 using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Admin;
@@ -9,20 +10,36 @@ namespace SocketAtm.Server.Tests.Admin;
 public sealed class HaproxyCheckCommandTests
 {
     [Fact]
-    public async Task The_default_check_lines_are_those_shipped_in_deploy_haproxy_cfg()
+    public async Task There_is_no_default_health_check_terminal()
     {
         using var output = new StringWriter();
 
         var code = await AdminCommandLine.RunAsync(["haproxy-check"], output, TextWriter.Null);
 
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("send-binary", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_shipped_haproxy_cfg_checks_no_demo_terminal_and_the_printed_lines_take_the_place_of_its_placeholders()
+    {
+        using var output = new StringWriter();
+
+        var code = await AdminCommandLine.RunAsync(["haproxy-check", "--terminal", "HCHECK01"], output, TextWriter.Null);
+
         Assert.Equal(0, code);
-        var shipped = await File.ReadAllLinesAsync(RepositoryFiles.PathOf("deploy", "haproxy.cfg"));
+        var shipped = await File.ReadAllTextAsync(RepositoryFiles.PathOf("deploy", "haproxy.cfg"));
+        foreach (var demoTerminal in DemoData.Terminals())
+        {
+            Assert.DoesNotContain(Convert.ToHexString(System.Text.Encoding.ASCII.GetBytes(demoTerminal.TerminalId)), shipped, StringComparison.Ordinal);
+        }
+
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(2, lines.Length);
-        foreach (var line in lines)
-        {
-            Assert.Contains(shipped, shippedLine => shippedLine.Trim() == line);
-        }
+        Assert.StartsWith("tcp-check send-binary ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("tcp-check expect binary ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("tcp-check send-binary REPLACE-WITH-", shipped, StringComparison.Ordinal);
+        Assert.Contains("tcp-check expect binary REPLACE-WITH-", shipped, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class ConfigurationTests
 {
     [Theory]
     [InlineData("--port", "70000", "Listener:Port must be between 0 and 65535.")]
-    [InlineData("--address", "not-an-ip", "Listener:Address 'not-an-ip' is not an IP address.")]
+    [InlineData("--address", "not-an-ip", "Listener:Address 'not-an-ip' is not an IP address")]
     [InlineData("--Listener:IdleTimeout", "-00:00:01", "Listener:IdleTimeout must be a positive time span")]
     public void A_bad_setting_fails_validation_with_one_readable_line(string key, string value, string expected)
     {
@@ -22,6 +22,44 @@ public class ConfigurationTests
         Assert.True(StartupFailure.TryDescribe(failure, out var message));
         Assert.Contains(expected, message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', message);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0", false, true)]
+    [InlineData("::", false, true)]
+    [InlineData("0.0.0.0", true, false)]
+    [InlineData("127.0.0.1", false, false)]
+    [InlineData("localhost", false, false)]
+    public void Off_loopback_plaintext_is_refused_unless_allowed(string address, bool allowPlaintext, bool refused)
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), "--address", address, "--Listener:AllowPlaintext=" + allowPlaintext]);
+
+        var read = () => host.Services.GetRequiredService<IOptions<TlsOptions>>().Value;
+
+        if (refused)
+        {
+            var failure = Assert.Throws<OptionsValidationException>(read);
+            Assert.True(StartupFailure.TryDescribe(failure, out var message));
+            Assert.Contains($"Listener:Address {address} is not loopback", message, StringComparison.Ordinal);
+            Assert.Contains("Listener:AllowPlaintext=true", message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', message);
+        }
+        else
+        {
+            Assert.False(read().Enabled);
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("0.0.0.0", false)]
+    public void Demo_data_is_seeded_only_on_loopback_unless_allowed(string address, bool seeded)
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), "--address", address, "--Listener:AllowPlaintext=true", "--Ledger:KeyEncryptionKey=" + new string('A', 64)]);
+        using var allowed = ServerHost.Build(["--data", Path.GetTempPath(), "--address", address, "--Listener:AllowPlaintext=true", "--Ledger:KeyEncryptionKey=" + new string('A', 64), "--Ledger:AllowDemoData=true"]);
+
+        Assert.Equal(seeded, host.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.SeedDemoData);
+        Assert.True(allowed.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.SeedDemoData);
     }
 
     [Fact]

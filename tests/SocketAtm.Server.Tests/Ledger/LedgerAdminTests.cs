@@ -28,7 +28,14 @@ public class LedgerAdminTests
         var pinKey = Enumerable.Range(1, 16).Select(value => (byte)value).ToArray();
         var macKey = Enumerable.Range(101, 16).Select(value => (byte)value).ToArray();
 
-        await context.Ledger.AddTerminalAsync(new TerminalRegistration { TerminalId = "ATM00077", RequiresMac = true }, CancellationToken.None);
+        await context.Ledger.AddTerminalAsync(new TerminalRegistration
+            {
+                TerminalId = "ATM00077",
+                RequiresMac = true,
+                MasterKey = DemoData.TerminalMasterKey,
+                PinKey = DemoData.TerminalPinKey,
+                MacKey = DemoData.TerminalMacKey,
+            }, CancellationToken.None);
         await context.Ledger.UpdateTerminalKeysAsync("ATM00077", pinKey, macKey, CancellationToken.None);
         await context.ReopenAsync();
         var terminal = await context.Ledger.FindTerminalAsync("ATM00077", CancellationToken.None);

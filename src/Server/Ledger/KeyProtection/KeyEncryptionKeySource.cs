@@ -54,12 +54,8 @@ internal static class KeyEncryptionKeySource
         }
 
         var key = RandomNumberGenerator.GetBytes(KeyProtector.KeyEncryptionKeyLength);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.WriteThrough };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
+        OwnerOnlyFiles.CreateDirectory(Path.GetDirectoryName(path)!);
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.WriteThrough }.OwnerOnly();
 
         using (var writer = new StreamWriter(new FileStream(path, fileOptions)))
         {

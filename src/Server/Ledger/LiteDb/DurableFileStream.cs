@@ -3,7 +3,8 @@ namespace SocketAtm.Server.Ledger.LiteDb;
 /// <summary>
 /// A file whose <see cref="Flush"/> reaches the disk (fsync), which LiteDB's own file handling does not promise for
 /// the log. Unbuffered, so every write LiteDB makes is handed to the OS at once and a flush has nothing left in
-/// user space; opened exclusively, so a second host on the same directory fails at start instead of corrupting it.
+/// user space; opened exclusively, so a second host on the same directory fails at start instead of corrupting it;
+/// created owner-only (0600): it holds the ledger.
 /// </summary>
 internal sealed class DurableFileStream : Stream
 {
@@ -18,7 +19,7 @@ internal sealed class DurableFileStream : Stream
             Share = FileShare.None,
             BufferSize = 0,
             Options = FileOptions.RandomAccess,
-        });
+        }.OwnerOnly());
     }
 
     public override bool CanRead => _file.CanRead;

@@ -121,7 +121,7 @@ internal sealed class GroupCommitWriter
         var directory = Path.GetFullPath(_options.DataDirectory);
         try
         {
-            Directory.CreateDirectory(directory);
+            OwnerOnlyFiles.CreateDirectory(directory);
             _dataStream = _streams.Open(_options.DataFilePath);
             _logStream = _streams.Open(_options.LogFilePath);
         }

@@ -138,6 +138,33 @@ internal sealed class LedgerStore
         _terminalsById.Put(terminal.TerminalId, terminal);
     }
 
+    /// <summary>Deletes a terminal (admin only: removing demo data); true when it was there.</summary>
+    public bool DeleteTerminal(string terminalId)
+    {
+        var deleted = _terminals.Delete(terminalId);
+        ForgetCachedRecords();
+        return deleted;
+    }
+
+    /// <summary>True when any journal row refers to the card: it must then stay on file to explain its account's balance.</summary>
+    public bool HasJournalForCard(long cardId) => _journal.Exists(BsonExpression.Create("$.CardId = @0", cardId));
+
+    public int CardCount() => _cards.Count();
+
+    /// <summary>Deletes a card with its accounts and daily usage (admin only: a demo card no journal row refers to).</summary>
+    public void DeleteCardWithAccounts(CardRecord card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        _cards.Delete(card.Id);
+        foreach (var account in card.Accounts)
+        {
+            _accounts.Delete(account.AccountId);
+        }
+
+        _dailyUsage.DeleteMany(BsonExpression.Create("$.CardId = @0", card.Id));
+        ForgetCachedRecords();
+    }
+
     public PinVerificationKey? FindPinVerificationKey() =>
         _hostKeys.FindById("PVK") is { } document ? LedgerBson.ToPinVerificationKey(document, _protector) : null;
 

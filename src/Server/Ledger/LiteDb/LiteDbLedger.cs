@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.Protocol.Masking;
 using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger.LiteDb;
 
@@ -184,6 +185,53 @@ internal sealed class LiteDbLedger : QueuedLedger
 
     public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
         RunAdminAsync((store, _) => LedgerInvariants.Check(store), isReadOnly: true, cancellationToken);
+
+    protected override Task<IReadOnlyList<TerminalRecord>> ListTerminalsAsync(CancellationToken cancellationToken) =>
+        RunAdminAsync<IReadOnlyList<TerminalRecord>>((store, _) => store.AllTerminals().ToList(), isReadOnly: true, cancellationToken);
+
+    protected override Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) =>
+            {
+                var terminals = store.AllTerminals().Where(DemoData.IsDemoTerminal).Select(terminal => terminal.TerminalId).ToList();
+                foreach (var terminalId in terminals)
+                {
+                    store.DeleteTerminal(terminalId);
+                }
+
+                var removed = 0;
+                var disabled = new List<string>();
+                foreach (var pan in DemoData.CardNumbers())
+                {
+                    if (store.FindCardByPan(pan) is not { } card)
+                    {
+                        continue;
+                    }
+
+                    if (store.HasJournalForCard(card.Id))
+                    {
+                        store.UpdateCard(card with { Status = CardStatus.Restricted });
+                        disabled.Add(card.MaskedPan);
+                    }
+                    else
+                    {
+                        store.DeleteCardWithAccounts(card);
+                        removed++;
+                    }
+                }
+
+                var replaced = store.FindPinVerificationKey() is { } stored && DemoData.IsDemoPinVerificationKey(stored);
+                var otherCards = 0;
+                if (replaced)
+                {
+                    otherCards = store.CardCount() - disabled.Count;
+                    store.SavePinVerificationKey(replacement);
+                }
+
+                return new DemoDataRemoval(terminals, removed, disabled, replaced, otherCards);
+            },
+            isReadOnly: false,
+            cancellationToken);
 
     /// <summary>Runs <paramref name="operation"/> on the writer thread, between batches, alone in its own transaction.</summary>
     private async Task<T> RunAdminAsync<T>(Func<LedgerStore, DateTimeOffset, T> operation, bool isReadOnly, CancellationToken cancellationToken)

@@ -112,7 +112,7 @@ internal static class PostgreSqlBootstrap
         }
     }
 
-    private static async Task SavePinVerificationKeyAsync(
+    internal static async Task SavePinVerificationKeyAsync(
         NpgsqlConnection connection, KeyProtector protector, PinVerificationKey key, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(

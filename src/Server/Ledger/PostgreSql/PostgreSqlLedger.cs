@@ -24,6 +24,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     private readonly KeyProtector _protector;
     private readonly PostgreSqlTerminals _terminalTable;
     private readonly PostgreSqlAdmin _admin;
+    private readonly PostgreSqlDemoData _demoData;
     private readonly PostgreSqlBatchWriter _writer;
     private readonly PinVerifier _pins = new();
 
@@ -42,6 +43,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
         _protector = protector;
         _terminalTable = new PostgreSqlTerminals(dataSource, protector);
         _admin = new PostgreSqlAdmin(dataSource, protector, options, time);
+        _demoData = new PostgreSqlDemoData(dataSource, protector);
         _writer = new PostgreSqlBatchWriter(dataSource, protector, _pins, options, storage, Queue, time, Metrics, logger);
     }
 
@@ -167,6 +169,12 @@ internal sealed class PostgreSqlLedger : QueuedLedger
 
     public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
         PostgreSqlInvariants.CheckAsync(_dataSource, cancellationToken);
+
+    protected override Task<IReadOnlyList<TerminalRecord>> ListTerminalsAsync(CancellationToken cancellationToken) =>
+        _demoData.ListTerminalsAsync(cancellationToken);
+
+    protected override Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken) =>
+        _demoData.RemoveAsync(replacement, cancellationToken);
 
     /// <summary>Closes the connections and wipes the keys, once the writer has stopped.</summary>
     protected override async ValueTask ReleaseStorageAsync()
