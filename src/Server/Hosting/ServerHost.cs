@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
@@ -51,6 +52,11 @@ internal static class ServerHost
             .ValidateOnStart();
         builder.Services.AddOptions<TlsOptions>()
             .Bind(builder.Configuration.GetSection(TlsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<TransmissionWindowOptions>()
+            .Bind(builder.Configuration.GetSection(TransmissionWindowOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -117,7 +123,8 @@ internal static class ServerHost
         services.GetRequiredService<IOptions<ListenerOptions>>().Value,
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILoggerFactory>(),
-        services.GetRequiredService<AtmMetrics>());
+        services.GetRequiredService<AtmMetrics>(),
+        services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value);
 
     /// <summary>
     /// The generic host logs a failed start with its stack trace; for failures <see cref="StartupFailure"/> words (bad

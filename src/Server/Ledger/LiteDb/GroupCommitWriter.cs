@@ -239,6 +239,7 @@ internal sealed class GroupCommitWriter
         database.Commit();
         SyncLog();
         _metrics.RecordCommit(_batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _metrics.RecordSecurityEvents(_batch);
         CheckpointIfDue();
         _inFlight.Clear();
         foreach (var work in _batch)

@@ -28,13 +28,27 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
         var key = request.Key.ToString();
         if (request.IsSecurityViolation)
         {
-            return Unstored(request, key, JournalDisposition.Rejected, ResponseCodes.SecurityViolation, unit, now);
+            return SecurityEvent(request, key, JournalDisposition.Rejected, ResponseCodes.SecurityViolation, "mac", unit, now);
         }
 
         var stored = unit.FindIdempotency(key);
+        if (stored is not null && request.IsRepeat)
+        {
+            // A repeat of a decided request is answered as decided, however late it comes: that is what makes a lost
+            // answer safe to recover, and it repeats a decision rather than making one.
+            return Replay(request, key, stored, unit, now);
+        }
+
+        if (request.IsStale)
+        {
+            // Anything else with a DE 7 outside the window is refused before it can be decided (or called a duplicate):
+            // a replay of an old request must neither move money nor use up its key.
+            return SecurityEvent(request, key, JournalDisposition.Stale, ResponseCodes.SecurityViolation, "stale_transmission", unit, now);
+        }
+
         if (stored is not null)
         {
-            return request.IsRepeat ? Replay(request, key, stored, unit, now) : Duplicate(request, key, unit, now);
+            return Duplicate(request, key, unit, now);
         }
 
         CardRecord? card = null;
@@ -233,10 +247,27 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
     private static LedgerOutcome Failed(LedgerRequest request, string key, ILedgerUnitOfWork unit, DateTimeOffset now) =>
         Unstored(request, key, JournalDisposition.Failed, ResponseCodes.SystemMalfunction, unit, now);
 
+    /// <summary>A refusal journaled as a security event (counted by <paramref name="reason"/> once committed): nothing applied or stored.</summary>
+    private static LedgerOutcome SecurityEvent(
+        LedgerRequest request, string key, JournalDisposition disposition, string responseCode, string reason, ILedgerUnitOfWork unit, DateTimeOffset now) =>
+        Unstored(request, key, disposition, responseCode, unit, now, reason);
+
     private static LedgerOutcome Unstored(
-        LedgerRequest request, string key, JournalDisposition disposition, string responseCode, ILedgerUnitOfWork unit, DateTimeOffset now)
+        LedgerRequest request,
+        string key,
+        JournalDisposition disposition,
+        string responseCode,
+        ILedgerUnitOfWork unit,
+        DateTimeOffset now,
+        string? securityEvent = null)
     {
-        var outcome = new LedgerOutcome { ResponseCode = responseCode, AccountType = request.AccountType, Currency = request.Currency };
+        var outcome = new LedgerOutcome
+        {
+            ResponseCode = responseCode,
+            AccountType = request.AccountType,
+            Currency = request.Currency,
+            SecurityEvent = securityEvent,
+        };
         Journal(request, key, disposition, outcome, SensitiveData.MaskPan(request.Pan), null, unit, now);
         return outcome;
     }
