@@ -158,9 +158,9 @@ internal static class ProtocolExamples
             (95, "000000004000" + "000000000000" + "000000000" + "000000000"));
         return new("partial-reversal-request", "reversal request", message, new Dictionary<int, string>
         {
-            [2] = "optional",
+            [2] = "the original's card (it must match: a reversal is refused 25 for another card)",
             [3] = "processing code of the original",
-            [4] = "amount of the original: 100.00",
+            [4] = "amount of the original: 100.00 (it must match: another amount is refused 64)",
             [7] = "this reversal's own date and time",
             [11] = "this reversal's own STAN",
             [32] = "acquirer id",
@@ -188,7 +188,7 @@ internal static class ProtocolExamples
             (95, "000000004000" + "000000000000" + "000000000" + "000000000"));
         return new("partial-reversal-response", "reversal response", message, new Dictionary<int, string>
         {
-            [2] = "echoed (when the reversal carried it)",
+            [2] = "echoed",
             [3] = "echoed",
             [4] = "echoed",
             [7] = "echoed",

@@ -145,6 +145,10 @@ internal sealed class GroupCommitWriter
         {
             Seed(_store);
         }
+        else
+        {
+            LedgerFormat.Migrate(_database, _logger);
+        }
 
         SyncLog();
         var report = LedgerInvariants.Check(_store);
@@ -195,6 +199,7 @@ internal sealed class GroupCommitWriter
         }
 
         store.SaveSequences(sequences);
+        LedgerFormat.MarkCurrent(database);
         database.Commit();
     }
 

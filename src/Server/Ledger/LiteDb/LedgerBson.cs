@@ -189,6 +189,8 @@ internal static class LedgerBson
         ["JournalId"] = record.JournalId,
         ["Outcome"] = ToBson(record.Outcome),
         ["MaskedPan"] = record.MaskedPan,
+        ["PanDigest"] = record.PanDigest,
+        ["Amount"] = record.Amount,
         ["CardId"] = Nullable(record.CardId),
         ["AccountId"] = Nullable(record.AccountId),
         ["AppliedAmount"] = record.AppliedAmount,
@@ -204,6 +206,9 @@ internal static class LedgerBson
         JournalId = document["JournalId"].AsInt64,
         Outcome = ToOutcome(document["Outcome"].AsDocument),
         MaskedPan = document["MaskedPan"].AsString,
+        PanDigest = NullableString(document["PanDigest"]),
+        // Migrated at open (LedgerMigrations); a record of an older host that somehow was not names what it applied.
+        Amount = document["Amount"].IsNull ? document["AppliedAmount"].AsInt64 : document["Amount"].AsInt64,
         CardId = NullableInt64(document["CardId"]),
         AccountId = NullableInt64(document["AccountId"]),
         AppliedAmount = document["AppliedAmount"].AsInt64,
@@ -216,10 +221,18 @@ internal static class LedgerBson
         ["_id"] = marker.OriginalKey,
         ["ReversalKey"] = marker.ReversalKey,
         ["At"] = marker.AtUnixMilliseconds,
+        ["PanDigest"] = marker.PanDigest,
+        ["Amount"] = Nullable(marker.Amount),
     };
 
+    /// <summary>A marker stored before markers held the reversal's PAN and amount reads as one that refuses any original.</summary>
     public static ReversalMarker ToMarker(BsonDocument document) =>
-        new(document["_id"].AsString, document["ReversalKey"].AsString, document["At"].AsInt64);
+        new(
+            document["_id"].AsString,
+            document["ReversalKey"].AsString,
+            document["At"].AsInt64,
+            NullableString(document["PanDigest"]),
+            NullableInt64(document["Amount"]));
 
     public static BsonDocument ToBson(LedgerSequences sequences) => new()
     {

@@ -180,6 +180,12 @@ internal sealed class LedgerStore
         MarkerKeys().UnionWith(inserted.Select(marker => marker.OriginalKey));
     }
 
+    public void UpdateReversalMarker(ReversalMarker marker) =>
+        Require(_reversalMarkers.Update(LedgerBson.ToBson(marker)), "reversal marker", marker.OriginalKey);
+
+    /// <summary>The PAN as cards are found by, and as idempotency records and markers hold it.</summary>
+    public string PanDigest(string pan) => _protector.PanDigest(pan);
+
     private HashSet<string> MarkerKeys() =>
         _markerKeys ??= _reversalMarkers.FindAll().Select(document => document["_id"].AsString).ToHashSet(StringComparer.Ordinal);
 

@@ -23,4 +23,10 @@ internal enum JournalDisposition : byte
     /// terminal whose clock is far off), nothing applied or stored.
     /// </summary>
     Stale,
+
+    /// <summary>
+    /// A reversal whose PAN or amount is not its original's (25 or 64): a security event; nothing applied or stored under
+    /// its key, no marker left, so it cannot take the place of the genuine reversal.
+    /// </summary>
+    Mismatched,
 }

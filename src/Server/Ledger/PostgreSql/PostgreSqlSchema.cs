@@ -121,5 +121,14 @@ internal static class PostgreSqlSchema
         """
         ALTER TABLE terminals ADD COLUMN key_version bigint NOT NULL DEFAULT 1;
         """,
+        // A reversal must name its original's card and amount: decisions keep the request's PAN digest (an HMAC, as cards
+        // are found by; the PAN is never stored) and DE 4, and markers the reversal's. Existing decisions take DE 4 from
+        // their journal row and the digest from their card; markers of older hosts keep none, and refuse any original.
+        """
+        ALTER TABLE idempotency_keys ADD COLUMN pan_digest text, ADD COLUMN amount bigint,
+            ADD COLUMN marker_pan_digest text, ADD COLUMN marker_amount bigint;
+        UPDATE idempotency_keys AS i SET amount = j.amount FROM journal AS j WHERE i.state = 1 AND j.id = i.journal_id;
+        UPDATE idempotency_keys AS i SET pan_digest = c.pan_digest FROM cards AS c WHERE i.state = 1 AND c.id = i.card_id;
+        """,
     ];
 }

@@ -51,6 +51,7 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             return Duplicate(request, key, unit, now);
         }
 
+        var panDigest = unit.PanDigest(request.Pan);
         CardRecord? card = null;
         IdempotencyRecord? original = null;
         LedgerDecision decision;
@@ -60,9 +61,20 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             {
                 case TransactionKind.Reversal:
                     original = request.OriginalKey is { } originalKey ? unit.FindIdempotency(originalKey.ToString()) : null;
+                    if (original is not null
+                        && ReversalRules.Match(original, panDigest, SensitiveData.MaskPan(request.Pan), request.Amount) is var match and not ReversalMatch.Matches)
+                    {
+                        // Not this original's reversal (a forgery, or a terminal's mistake): refused before it can restore
+                        // anything, mark the original reversed, or use up its own key, so the genuine reversal still can.
+                        return match == ReversalMatch.OtherCard
+                            ? SecurityEvent(request, key, JournalDisposition.Mismatched, ResponseCodes.UnableToLocateOriginal, "reversal_pan_mismatch", unit, now)
+                            : SecurityEvent(request, key, JournalDisposition.Mismatched, ResponseCodes.OriginalAmountIncorrect, "reversal_amount_mismatch", unit, now);
+                    }
+
                     decision = DecideReversal(request, original, unit);
                     break;
-                case TransactionKind.Withdrawal or TransactionKind.BalanceInquiry when unit.HasReversalMarker(key):
+                case TransactionKind.Withdrawal or TransactionKind.BalanceInquiry
+                    when unit.FindReversalMarker(key) is { } marker && marker.Refuses(panDigest, request.Amount):
                     // The terminal reversed this request before it got here: it has given up on it, so it must not apply.
                     decision = LedgerDecision.Declined(ResponseCodes.DuplicateTransmission);
                     break;
@@ -90,7 +102,7 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             return Failed(request, key, unit, now);
         }
 
-        return Apply(request, key, decision, card, original, unit, now);
+        return Apply(request, key, panDigest, decision, card, original, unit, now);
     }
 
     /// <summary>
@@ -149,6 +161,7 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
     private static LedgerOutcome Apply(
         LedgerRequest request,
         string key,
+        string panDigest,
         LedgerDecision decision,
         CardRecord? card,
         IdempotencyRecord? original,
@@ -175,9 +188,9 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             unit.UpdateIdempotency(originalAfter);
         }
 
-        if (decision.LeavesMarker && request.OriginalKey is { } originalKey && !unit.HasReversalMarker(originalKey.ToString()))
+        if (decision.LeavesMarker && request.OriginalKey is { } originalKey)
         {
-            unit.AddReversalMarker(new ReversalMarker(originalKey.ToString(), key, now.ToUnixTimeMilliseconds()));
+            LeaveMarker(originalKey.ToString(), key, panDigest, request.Amount, unit, now);
         }
 
         var sequences = unit.Sequences;
@@ -226,12 +239,31 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             JournalId = journalId,
             Outcome = outcome,
             MaskedPan = maskedPan,
+            PanDigest = panDigest,
+            Amount = request.Amount,
             CardId = cardId,
             AccountId = accountId,
             AppliedAmount = debited ? -decision.Delta : 0,
             UsageDay = debited ? decision.UsageAfter?.Day ?? 0 : 0,
         });
         return outcome;
+    }
+
+    /// <summary>
+    /// Remembers a reversal whose original is not known yet, with its PAN (digest) and amount, so that the original is
+    /// refused only if it is the one reversed. A second reversal naming the same original with another PAN or amount
+    /// leaves the marker refusing any original: one of the two may be forged, and not applying is the safe side.
+    /// </summary>
+    private static void LeaveMarker(string originalKey, string reversalKey, string panDigest, long amount, ILedgerUnitOfWork unit, DateTimeOffset now)
+    {
+        if (unit.FindReversalMarker(originalKey) is not { } marker)
+        {
+            unit.AddReversalMarker(new ReversalMarker(originalKey, reversalKey, now.ToUnixTimeMilliseconds(), panDigest, amount));
+        }
+        else if (marker.With(panDigest, amount) is var widened && !ReferenceEquals(widened, marker))
+        {
+            unit.UpdateReversalMarker(widened);
+        }
     }
 
     private static LedgerOutcome Replay(LedgerRequest request, string key, IdempotencyRecord stored, ILedgerUnitOfWork unit, DateTimeOffset now)
