@@ -66,6 +66,9 @@ internal static class ServerHost
         builder.Services.AddOptions<LedgerOptions>()
             .Bind(builder.Configuration.GetSection(LedgerOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate<IOptions<TransmissionWindowOptions>>(
+                (ledger, transmission) => ledger.RepeatRetention > 2 * transmission.Value.TransmissionTimeWindow,
+                "Ledger:RepeatRetention must be more than twice Security:TransmissionTimeWindow: a repeat whose stored answer was pruned must be too old to be decided again.")
             .Validate(
                 _ => !ValuesInJsonFiles(builder.Configuration, KeyEncryptionKeySetting).Any(),
                 "Ledger:KeyEncryptionKey must not be written in appsettings.json: give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or a file (Ledger:KeyEncryptionKeyFile).")

@@ -40,6 +40,31 @@ public class ConfigurationTests
         Assert.DoesNotContain('\n', message);
     }
 
+    [Theory]
+    [InlineData("23:59:59", "Ledger:RepeatRetention must be between 1.00:00:00 (one day) and 3650.00:00:00.")]
+    [InlineData("1.00:00:00", "Ledger:RepeatRetention must be more than twice Security:TransmissionTimeWindow")]
+    public void A_repeat_retention_too_short_fails_validation_with_one_readable_line(string retention, string expected)
+    {
+        using var host = ServerHost.Build(
+            ["--data", Path.GetTempPath(), "--Ledger:RepeatRetention", retention, "--Security:TransmissionTimeWindow", "12:00:00"]);
+
+        var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value);
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message));
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Fact]
+    public void Repeat_answers_are_kept_seven_days_unless_set()
+    {
+        using var defaults = ServerHost.Build(["--data", Path.GetTempPath()]);
+        using var set = ServerHost.Build(["--data", Path.GetTempPath(), "--Ledger:RepeatRetention", "30.00:00:00"]);
+
+        Assert.Equal(TimeSpan.FromDays(7), defaults.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.RepeatRetention);
+        Assert.Equal(TimeSpan.FromDays(30), set.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.RepeatRetention);
+    }
+
     [Fact]
     public void The_transmission_window_is_fifteen_minutes_unless_set()
     {

@@ -147,11 +147,11 @@ internal sealed class GroupCommitWriter
         }
         else
         {
-            LedgerFormat.Migrate(_database, _logger);
+            LedgerFormat.Migrate(_database, _time.GetUtcNow(), _logger);
         }
 
         SyncLog();
-        var report = LedgerInvariants.Check(_store);
+        var report = LedgerInvariants.Check(_store, _time.GetUtcNow(), _options.RepeatRetention);
         if (!report.Holds)
         {
             throw LedgerStartupException.FailedInvariants($"The ledger at '{_options.DataFilePath}'", report);

@@ -196,6 +196,7 @@ internal static class LedgerBson
         ["AppliedAmount"] = record.AppliedAmount,
         ["UsageDay"] = record.UsageDay,
         ["ReversedByKey"] = record.ReversedByKey,
+        ["At"] = record.DecidedAtUnixMilliseconds,
     };
 
     public static IdempotencyRecord ToIdempotency(BsonDocument document) => new()
@@ -214,6 +215,7 @@ internal static class LedgerBson
         AppliedAmount = document["AppliedAmount"].AsInt64,
         UsageDay = document["UsageDay"].AsInt32,
         ReversedByKey = NullableString(document["ReversedByKey"]),
+        DecidedAtUnixMilliseconds = document["At"].IsNull ? 0 : document["At"].AsInt64,
     };
 
     public static BsonDocument ToBson(ReversalMarker marker) => new()

@@ -10,8 +10,11 @@ namespace SocketAtm.Server.Ledger.LiteDb;
 /// </summary>
 internal static class LedgerFormat
 {
-    /// <summary>2: idempotency records hold the request's PAN digest and DE 4, so reversals can be matched to their originals.</summary>
-    public const int Current = 2;
+    /// <summary>
+    /// 2: idempotency records hold the request's PAN digest and DE 4, so reversals can be matched to their originals.
+    /// 3: idempotency records hold when they were decided (indexed, as markers' times are), so they can be pruned.
+    /// </summary>
+    public const int Current = 3;
 
     private const string DocumentId = "format";
     private const int DocumentsPerTransaction = 5_000;
@@ -25,7 +28,8 @@ internal static class LedgerFormat
         Counters(database).Upsert(new BsonDocument { ["_id"] = DocumentId, ["Version"] = Current });
 
     /// <summary>Brings a ledger of an older version to <see cref="Current"/>, in transactions of its own.</summary>
-    public static void Migrate(LiteDatabase database, ILogger logger)
+    /// <param name="now">The ledger's time: a record without a journal row to take its time from is kept a retention from now.</param>
+    public static void Migrate(LiteDatabase database, DateTimeOffset now, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(database);
         var version = VersionOf(database);
@@ -38,6 +42,11 @@ internal static class LedgerFormat
         if (version < 2)
         {
             migrated += RecordPanDigestsAndAmounts(database);
+        }
+
+        if (version < 3)
+        {
+            migrated += RecordDecisionTimes(database, now);
         }
 
         database.BeginTrans();
@@ -70,6 +79,29 @@ internal static class LedgerFormat
                     record["PanDigest"] = card["PanDigest"];
                 }
 
+                idempotency.Update(record);
+            }
+
+            database.Commit();
+        }
+
+        return keys.Count;
+    }
+
+    /// <summary>Version 3: each idempotency record gets the time of its journal row, so that it is pruned after the retention.</summary>
+    private static int RecordDecisionTimes(LiteDatabase database, DateTimeOffset now)
+    {
+        var idempotency = database.GetCollection("idempotency_keys");
+        var journal = database.GetCollection("journal");
+        var keys = idempotency.FindAll().Where(document => document["At"].IsNull).Select(document => document["_id"]).ToList();
+        foreach (var chunk in keys.Chunk(DocumentsPerTransaction))
+        {
+            database.BeginTrans();
+            foreach (var key in chunk)
+            {
+                var record = idempotency.FindById(key);
+                // Without its journal row (which the invariant check then reports) it is kept a full retention from now.
+                record["At"] = journal.FindById(record["JournalId"]) is { } decided ? decided["At"] : new BsonValue(now.ToUnixTimeMilliseconds());
                 idempotency.Update(record);
             }
 

@@ -61,6 +61,7 @@ internal sealed class LiteDbLedger : QueuedLedger
             }
 
             ledger.PinVerificationKey = state.PinVerificationKey;
+            ledger.StartPruning();
             return ledger;
         }
         catch (LedgerStartupException)
@@ -183,7 +184,11 @@ internal sealed class LiteDbLedger : QueuedLedger
             cancellationToken);
 
     public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
-        RunAdminAsync((store, _) => LedgerInvariants.Check(store), isReadOnly: true, cancellationToken);
+        RunAdminAsync((store, now) => LedgerInvariants.Check(store, now, Options.RepeatRetention), isReadOnly: true, cancellationToken);
+
+    /// <remarks>A work item of the writer like any admin operation: between group commits, in a transaction of its own.</remarks>
+    protected internal override Task<int> PruneExpiredAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync((store, _) => store.PruneExpired(cutoff.ToUnixTimeMilliseconds(), limit), isReadOnly: false, cancellationToken);
 
     /// <summary>Runs <paramref name="operation"/> on the writer thread, between batches, alone in its own transaction.</summary>
     private async Task<T> RunAdminAsync<T>(Func<LedgerStore, DateTimeOffset, T> operation, bool isReadOnly, CancellationToken cancellationToken)

@@ -41,6 +41,9 @@ internal sealed record IdempotencyRecord
     /// <summary>For an approved withdrawal: the business day (yyyyMMdd) whose daily usage it counted on.</summary>
     public int UsageDay { get; init; }
 
+    /// <summary>When it was decided, as Unix milliseconds (UTC): it is pruned <see cref="LedgerOptions.RepeatRetention"/> later.</summary>
+    public long DecidedAtUnixMilliseconds { get; init; }
+
     /// <summary>For a reversed withdrawal: the key of the reversal that reversed it.</summary>
     public string? ReversedByKey { get; init; }
 

@@ -103,6 +103,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
             ledger.PinVerificationKey = await PostgreSqlBootstrap.ReadPinVerificationKeyAsync(dataSource, protector, connection, cancellationToken);
             ledger._pins.Load(ledger.PinVerificationKey);
             ledger._writer.Start();
+            ledger.StartPruning();
             PostgreSqlLog.Opened(logger, connection.Host, connection.Database, version, report.AccountsChecked, report.JournalRows);
             return ledger;
         }
@@ -166,7 +167,10 @@ internal sealed class PostgreSqlLedger : QueuedLedger
         _admin.ListJournalForCardAsync(pan, limit, cancellationToken);
 
     public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
-        PostgreSqlInvariants.CheckAsync(_dataSource, cancellationToken);
+        PostgreSqlInvariants.CheckAsync(_dataSource, Time.GetUtcNow(), Options.RepeatRetention, cancellationToken);
+
+    protected internal override Task<int> PruneExpiredAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlPruning.PruneAsync(_dataSource, cutoff, limit, cancellationToken);
 
     /// <summary>Closes the connections and wipes the keys, once the writer has stopped.</summary>
     protected override async ValueTask ReleaseStorageAsync()

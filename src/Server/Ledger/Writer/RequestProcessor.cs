@@ -245,6 +245,7 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             AccountId = accountId,
             AppliedAmount = debited ? -decision.Delta : 0,
             UsageDay = debited ? decision.UsageAfter?.Day ?? 0 : 0,
+            DecidedAtUnixMilliseconds = now.ToUnixTimeMilliseconds(),
         });
         return outcome;
     }

@@ -49,6 +49,8 @@ public sealed class OlderFormatTests
             Assert.Equal(20_000, approved["Amount"].AsInt64);
             Assert.Equal(database.GetCollection("cards").FindById(approved["CardId"])["PanDigest"], approved["PanDigest"]);
             Assert.Equal(9_000, database.GetCollection("idempotency_keys").FindById(declinedKey.ToString())["Amount"].AsInt64);
+            var declined = database.GetCollection("idempotency_keys").FindById(declinedKey.ToString());
+            Assert.Equal(database.GetCollection("journal").FindById(declined["JournalId"])["At"], declined["At"]);
         }
     }
 
@@ -60,6 +62,7 @@ public sealed class OlderFormatTests
         {
             record.Remove("PanDigest");
             record.Remove("Amount");
+            record.Remove("At");
             idempotency.Update(record);
         }
 

@@ -6,7 +6,7 @@ using SocketAtm.Testing;
 namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 
 /// <summary>
-/// A database written by hosts of schema version 2 (stored answers and markers without PAN digest or DE 4) is migrated
+/// A database written by hosts of schema version 2 (stored answers and markers without PAN digest, DE 4 or time) is migrated
 /// by the first host of this version to start, and its reversals are then matched to their originals.
 /// </summary>
 [RequiresPostgreSql]
@@ -34,8 +34,8 @@ public sealed class OlderSchemaTests(PostgreSqlServerFixture postgres) : IAsyncL
         }
 
         await ExecuteAsync(
-            "ALTER TABLE idempotency_keys DROP COLUMN pan_digest, DROP COLUMN amount, DROP COLUMN marker_pan_digest, DROP COLUMN marker_amount; "
-            + "DELETE FROM schema_version; INSERT INTO schema_version VALUES (2);");
+            "ALTER TABLE idempotency_keys DROP COLUMN pan_digest, DROP COLUMN amount, DROP COLUMN marker_pan_digest, DROP COLUMN marker_amount, "
+            + "DROP COLUMN at_ms; DELETE FROM schema_version; INSERT INTO schema_version VALUES (2);");
 
         await using (var ledger = await OpenAsync())
         {
@@ -53,6 +53,9 @@ public sealed class OlderSchemaTests(PostgreSqlServerFixture postgres) : IAsyncL
         }
 
         Assert.Equal(20_000L, await ScalarAsync($"SELECT amount FROM idempotency_keys WHERE key = '{approvedKey}'"));
+        Assert.Equal(
+            await ScalarAsync($"SELECT at_ms FROM journal WHERE key = '{declinedKey}'"),
+            await ScalarAsync($"SELECT at_ms FROM idempotency_keys WHERE key = '{declinedKey}'"));
         Assert.Equal(
             await ScalarAsync("SELECT pan_digest FROM cards WHERE id = (SELECT card_id FROM idempotency_keys WHERE key = '" + approvedKey + "')"),
             await ScalarAsync($"SELECT pan_digest FROM idempotency_keys WHERE key = '{approvedKey}'"));
