@@ -61,8 +61,8 @@ public static class DemoRequests
 
     /// <summary>
     /// A reversal (or, with <paramref name="mti"/> 420, an advice) of the withdrawal of <paramref name="amount"/> from
-    /// <see cref="DemoCards.Active"/> sent with STAN <paramref name="originalStan"/> and the same DE 7; partial when
-    /// <paramref name="dispensed"/> says how much was handed out.
+    /// <see cref="DemoCards.Active"/> (or <paramref name="pan"/>) sent with STAN <paramref name="originalStan"/> and the same
+    /// DE 7; partial when <paramref name="dispensed"/> says how much was handed out. DE 2 and DE 4 must be the original's.
     /// </summary>
     public static IsoMessage Reversal(
         long amount,
@@ -71,10 +71,11 @@ public static class DemoRequests
         long? dispensed = null,
         string terminalId = TerminalId,
         int mti = 400,
-        string transmissionDateTime = TransmissionDateTime)
+        string transmissionDateTime = TransmissionDateTime,
+        string pan = DemoCards.Active)
     {
         var message = new IsoMessage { Mti = mti };
-        message.Set(2, DemoCards.Active);
+        message.Set(2, pan);
         message.Set(3, "012000");
         message.SetNumber(4, amount);
         message.Set(7, transmissionDateTime);

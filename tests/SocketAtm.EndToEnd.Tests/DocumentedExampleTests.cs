@@ -36,6 +36,22 @@ public sealed partial class DocumentedExampleTests
     }
 
     [Fact]
+    public async Task A_replayed_withdrawal_is_refused_63_with_the_elements_of_example_14_10()
+    {
+        await using var host = await RunningHost.StartAsync();
+        await using var atm = await TestTerminal.ConnectAsync(host.EndPoint);
+        var dayOld = DateTime.UtcNow.AddDays(-1).ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var replay = DemoRequests.Withdrawal(10_000, TestTerminal.NextStan(), terminalId: atm.TerminalId, transmissionDateTime: dayOld);
+        replay.Remove(22);
+
+        Assert.Equal(DocumentedElements("14.4"), ElementsOf(replay));
+        var answer = await atm.ExchangeAsync(replay);
+
+        Assert.Equal("63", answer.GetString(39));
+        Assert.Equal(DocumentedElements("14.10"), ElementsOf(answer));
+    }
+
+    [Fact]
     public async Task Sign_on_answer_carries_the_elements_of_example_14_2()
     {
         await using var host = await RunningHost.StartAsync();

@@ -64,8 +64,8 @@ internal sealed class TestTerminal : IAsyncDisposable
     public IsoMessage Balance(int stan, string pan = DemoPan, string pin = DemoCards.ActivePin) =>
         DemoRequests.BalanceInquiry(stan, pan, pin, TerminalId, transmissionDateTime: TransmissionDateTime);
 
-    public IsoMessage Reversal(long amount, int stan, int originalStan, long? dispensed = null, int mti = 400) =>
-        DemoRequests.Reversal(amount, stan, originalStan, dispensed, TerminalId, mti, TransmissionDateTime);
+    public IsoMessage Reversal(long amount, int stan, int originalStan, long? dispensed = null, int mti = 400, string pan = DemoPan) =>
+        DemoRequests.Reversal(amount, stan, originalStan, dispensed, TerminalId, mti, TransmissionDateTime, pan);
 
     public async Task SendAsync(IsoMessage message)
     {

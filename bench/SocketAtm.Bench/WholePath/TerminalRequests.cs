@@ -7,7 +7,8 @@ namespace SocketAtm.Bench.WholePath;
 /// <summary>
 /// The requests the terminal side of the whole-path benchmarks sends: from ATM00009 (a demo terminal that needs no MAC),
 /// for demo card 4761739001010150 (PIN 3333, the card whose limits are meant for load), one cent at a time. Each request
-/// gets a key never used before (<see cref="WithNextKey"/>), so the ledger decides it afresh instead of answering 94.
+/// gets a key never used before (<see cref="WithNextKey"/>), so the ledger decides it afresh instead of answering 94, and
+/// a DE 7 of the benchmark's clock, so the host does not refuse it as stale (63).
 /// The messages themselves are src/Fixtures' <see cref="DemoRequests"/>, the same the host's tests send.
 /// </summary>
 internal sealed class TerminalRequests
@@ -22,14 +23,20 @@ internal sealed class TerminalRequests
 
     private const int StanCount = 999_999;
 
-    private static readonly DateTime FirstTransmission = new(2026, 4, 15, 10, 30, 0, DateTimeKind.Utc);
+    /// <summary>How old DE 7 may become before it is moved to the clock: well inside the host's window (15 minutes).</summary>
+    private static readonly TimeSpan MaxTransmissionAge = TimeSpan.FromMinutes(1);
 
+    private readonly TimeProvider _clock;
     private readonly char[] _transmissionDateTime = new char[10];
+    private DateTimeOffset _transmission;
     private long _sent;
 
-    public TerminalRequests()
+    /// <param name="clock">The host's clock (the benchmark moves it a day ahead now and then): DE 7 follows it.</param>
+    public TerminalRequests(TimeProvider clock)
     {
-        var first = FirstTransmission.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
+        _clock = clock;
+        _transmission = Truncated(clock.GetUtcNow());
+        var first = _transmission.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
         SignOn = WithNextKey(DemoRequests.SignOn(TerminalId, transmissionDateTime: first));
         Echo = WithNextKey(DemoRequests.NetworkManagement(TerminalId, 1, "301", first));
         BalanceInquiry = WithNextKey(AsReferenceAcquirer(DemoRequests.BalanceInquiry(1, LoadCardPan, DemoCards.RichPin, TerminalId, transmissionDateTime: first)));
@@ -49,23 +56,28 @@ internal sealed class TerminalRequests
     public IsoMessage Withdrawal { get; }
 
     /// <summary>
-    /// Gives <paramref name="request"/> the next unused idempotency key: STAN 1–999,999 in turn, and a DE 7 one second
-    /// later each time the STAN wraps. Allocation-free, so the benchmarks measure the host, not the terminal.
+    /// Gives <paramref name="request"/> the next unused idempotency key: STAN 1–999,999 in turn, and a DE 7 that moves to
+    /// the clock (at least a second later than the last) each time the STAN wraps or it is a minute behind the clock, so no
+    /// STAN and DE 7 pair comes twice. Allocation-free, so the benchmarks measure the host, not the terminal.
     /// </summary>
     public IsoMessage WithNextKey(IsoMessage request)
     {
         var sent = _sent++;
         var stan = (sent % StanCount) + 1;
-        if (stan == 1)
+        var now = _clock.GetUtcNow();
+        if (stan == 1 || now - _transmission > MaxTransmissionAge)
         {
-            FirstTransmission.AddSeconds(sent / StanCount)
-                .TryFormat(_transmissionDateTime, out _, "MMddHHmmss", CultureInfo.InvariantCulture);
+            var next = Truncated(now);
+            _transmission = next > _transmission ? next : _transmission.AddSeconds(1);
+            _transmission.TryFormat(_transmissionDateTime, out _, "MMddHHmmss", CultureInfo.InvariantCulture);
         }
 
         request.SetNumber(11, stan);
         request.Set(7, _transmissionDateTime);
         return request;
     }
+
+    private static DateTimeOffset Truncated(DateTimeOffset time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     /// <summary>
     /// DE 22 and DE 32 as the reference withdrawal has them (magnetic stripe with PIN, acquirer 400001) rather than as

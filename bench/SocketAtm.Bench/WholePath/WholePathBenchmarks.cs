@@ -44,7 +44,7 @@ public class WholePathBenchmarks
         }
 
         _host = new InMemoryHost(_ledger, await _ledger.GetPinVerificationKeyAsync(CancellationToken.None), _clock);
-        _requests = new TerminalRequests();
+        _requests = new TerminalRequests(_clock);
         await _host.ExchangeAsync(_requests.SignOn, _response);
     }
 

@@ -21,6 +21,7 @@ public static class ResponseCodes
     public const string ExceedsAmountLimit = "61";
     public const string RestrictedCard = "62";
     public const string SecurityViolation = "63";
+    public const string OriginalAmountIncorrect = "64";
     public const string ExceedsFrequencyLimit = "65";
     public const string PinTriesExceeded = "75";
     public const string IssuerUnavailable = "91";

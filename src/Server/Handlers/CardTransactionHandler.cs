@@ -9,6 +9,12 @@ namespace SocketAtm.Server.Handlers;
 /// Balance inquiry (0100/0200, DE 3 30xxxx/31xxxx) and cash withdrawal (0200, DE 3 01xxxx): checks what the format
 /// alone can tell, turns the PIN block into a candidate PVV, and lets the ledger's writer decide and apply.
 /// </summary>
+/// <remarks>
+/// DE 7 is checked against the host's clock here, but a request outside the window still goes to the ledger, marked
+/// stale: only the writer knows whether a repeat (0101/0201) has a stored answer, which it gets whatever its age, and the
+/// writer journals the refusal of every other stale request as a security event. A stale request's PIN block is not
+/// verified, so that a replayed wrong PIN counts no try against the card.
+/// </remarks>
 internal sealed class CardTransactionHandler : IMessageHandler
 {
     private static readonly int[] WithdrawalMandatory = [DataElements.ProcessingCode, DataElements.Amount, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.Currency, DataElements.PinBlock];
@@ -19,13 +25,16 @@ internal sealed class CardTransactionHandler : IMessageHandler
     private readonly ILedger _ledger;
     private readonly PinVerifier _pins;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _transmissionWindow;
 
-    public CardTransactionHandler(TransactionKind kind, ILedger ledger, PinVerifier pins, TimeProvider time)
+    /// <param name="transmissionWindow">How far DE 7 may be from the host's clock (<see cref="TransmissionWindowOptions"/>).</param>
+    public CardTransactionHandler(TransactionKind kind, ILedger ledger, PinVerifier pins, TimeProvider time, TimeSpan transmissionWindow)
     {
         _kind = kind;
         _ledger = ledger;
         _pins = pins;
         _time = time;
+        _transmissionWindow = transmissionWindow;
     }
 
     public ReadOnlySpan<int> MandatoryFields => _kind == TransactionKind.Withdrawal ? WithdrawalMandatory : BalanceMandatory;
@@ -53,7 +62,9 @@ internal sealed class CardTransactionHandler : IMessageHandler
         request.TryGetNumber(DataElements.Amount, out var amount);
         request.TryGetNumber(DataElements.Currency, out var currency);
         var panText = System.Text.Encoding.ASCII.GetString(pan);
-        var pin = _pins.Verify(context.Terminal!, pan, request.Get(DataElements.PinBlock), _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var isStale = !TransmissionTime.IsWithin(request.Get(DataElements.TransmissionDateTime), now, _transmissionWindow);
+        var pin = isStale ? default : _pins.Verify(context.Terminal!, pan, request.Get(DataElements.PinBlock), now);
         var ledgerRequest = new LedgerRequest
         {
             Kind = _kind,
@@ -68,7 +79,8 @@ internal sealed class CardTransactionHandler : IMessageHandler
             PreviousKeyCandidatePvv = pin.PreviousKeyCandidatePvv,
             EncryptedPinBlock = pin.EncryptedPinBlock,
             PinKeyVersion = pin.KeyVersion,
-            ReceivedAt = _time.GetUtcNow(),
+            IsStale = isStale,
+            ReceivedAt = now,
         };
 
         var outcome = await _ledger.ExecuteAsync(ledgerRequest, cancellationToken);

@@ -11,11 +11,12 @@ namespace SocketAtm.Server.Handlers;
 /// </summary>
 internal static class HostRoutes
 {
-    public static RouteTable Build(ILedger ledger, PinVerifier pins, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="transmissionWindow">How far DE 7 of a card request may be from the host's clock.</param>
+    public static RouteTable Build(ILedger ledger, PinVerifier pins, TimeProvider time, ILoggerFactory loggers, TimeSpan transmissionWindow)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time);
-        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time);
+        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time, transmissionWindow);
+        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time, transmissionWindow);
         var reversal = new ReversalHandler(ledger, time);
         return new RouteTable.Builder()
             .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, loggers.CreateLogger<NetworkManagementHandler>()))

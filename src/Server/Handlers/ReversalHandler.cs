@@ -7,7 +7,9 @@ namespace SocketAtm.Server.Handlers;
 
 /// <summary>
 /// Reversals 0400/0401 and reversal advices 0420/0421: find the original from DE 90 and this terminal, and restore
-/// what was not dispensed (everything, or original minus DE 95's actual amount). The ledger makes it happen once.
+/// what was not dispensed (everything, or original minus DE 95's actual amount). The ledger makes it happen once, and only
+/// for a reversal that belongs to its original: the same card (DE 2, or the PAN of track 2) and the same DE 4, which is
+/// why a reversal without a well-formed PAN is a format error here.
 /// </summary>
 internal sealed class ReversalHandler : IMessageHandler
 {
@@ -32,7 +34,10 @@ internal sealed class ReversalHandler : IMessageHandler
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        if (!RequestFields.TryOriginalKey(request, context.Terminal!.TerminalId, out var originalKey) || !RequestFields.TryDispensedAmount(request, out var dispensed))
+        var pan = CardFields.Pan(request);
+        if (pan.Length is < 13 or > 19 || pan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+            || !RequestFields.TryOriginalKey(request, context.Terminal!.TerminalId, out var originalKey)
+            || !RequestFields.TryDispensedAmount(request, out var dispensed))
         {
             context.Answer(ResponseCodes.FormatError);
             return;
@@ -45,7 +50,7 @@ internal sealed class ReversalHandler : IMessageHandler
             Kind = TransactionKind.Reversal,
             Key = RequestFields.Key(request, context.Terminal!.TerminalId),
             Mti = request.Mti,
-            Pan = Encoding.ASCII.GetString(CardFields.Pan(request)),
+            Pan = Encoding.ASCII.GetString(pan),
             Amount = amount,
             Currency = (int)currency,
             OriginalKey = originalKey,

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
@@ -55,12 +56,20 @@ internal static class ServerHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TlsOptions>, PlaintextOffLoopbackCheck>();
 
+        builder.Services.AddOptions<TransmissionWindowOptions>()
+            .Bind(builder.Configuration.GetSection(TransmissionWindowOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<AtmMetrics>();
         builder.Services.AddOptions<LedgerOptions>()
             .Bind(builder.Configuration.GetSection(LedgerOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate<IOptions<TransmissionWindowOptions>>(
+                (ledger, transmission) => ledger.RepeatRetention > 2 * transmission.Value.TransmissionTimeWindow,
+                "Ledger:RepeatRetention must be more than twice Security:TransmissionTimeWindow: a repeat whose stored answer was pruned must be too old to be decided again.")
             .Validate(
                 _ => !ValuesInJsonFiles(builder.Configuration, KeyEncryptionKeySetting).Any(),
                 "Ledger:KeyEncryptionKey must not be written in appsettings.json: give it through the environment (SOCKETATM_Ledger__KeyEncryptionKey) or a file (Ledger:KeyEncryptionKeyFile).")
@@ -121,7 +130,8 @@ internal static class ServerHost
         services.GetRequiredService<IOptions<ListenerOptions>>().Value,
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILoggerFactory>(),
-        services.GetRequiredService<AtmMetrics>());
+        services.GetRequiredService<AtmMetrics>(),
+        services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value);
 
     /// <summary>
     /// The generic host logs a failed start with its stack trace; for failures <see cref="StartupFailure"/> words (bad

@@ -16,6 +16,7 @@ namespace SocketAtm.Server.Hosting;
 internal static class SessionPipeline
 {
     /// <param name="pins">Must have its key loaded before the first request arrives (the host loads it as the ledger opens).</param>
+    /// <param name="transmission">The transmission window card requests are checked against; null for the default.</param>
     /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
     public static SessionServices Compose(
         ILedger ledger,
@@ -23,10 +24,12 @@ internal static class SessionPipeline
         SessionOptions options,
         TimeProvider time,
         ILoggerFactory loggers,
-        AtmMetrics metrics)
+        AtmMetrics metrics,
+        TransmissionWindowOptions? transmission = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        var routes = HostRoutes.Build(ledger, pins, time, loggers);
+        var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
+        var routes = HostRoutes.Build(ledger, pins, time, loggers, window);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>());
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }

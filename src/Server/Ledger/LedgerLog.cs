@@ -29,6 +29,12 @@ internal static partial class LedgerLog
     [LoggerMessage(3007, LogLevel.Debug, "Ledger verified a PIN from terminal {TerminalId} again under its current keys (version {Current}; the session had version {Used})")]
     public static partial void PinVerifiedUnderNewerKeys(ILogger logger, string terminalId, long used, long current);
 
+    [LoggerMessage(3008, LogLevel.Information, "Ledger pruned {Count} stored answers and reversal markers older than {Retention} (the journal keeps every request)")]
+    public static partial void PrunedRepeats(ILogger logger, int count, TimeSpan retention);
+
+    [LoggerMessage(3009, LogLevel.Warning, "Ledger could not prune expired stored answers; it tries again at the next interval")]
+    public static partial void PruningFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(3005, LogLevel.Error, "Ledger could not decide a request: answered 96")]
     public static partial void DecisionFailed(ILogger logger, Exception exception);
 }

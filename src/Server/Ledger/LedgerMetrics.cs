@@ -12,6 +12,7 @@ internal sealed class LedgerMetrics : IDisposable
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _commitDuration;
     private readonly Counter<long> _saturated;
+    private readonly Counter<long> _securityEvents;
 
     public LedgerMetrics(IMeterFactory? meterFactory)
     {
@@ -23,6 +24,8 @@ internal sealed class LedgerMetrics : IDisposable
             "socketatm.ledger.commit.duration", "ms", "Time to apply, commit and sync one group commit.");
         _saturated = _meter.CreateCounter<long>(
             "socketatm.ledger.saturated", "{request}", "Requests answered 91 because the ledger's queue was full.");
+        _securityEvents = _meter.CreateCounter<long>(
+            "socketatm.security.events", "{request}", "Requests refused and journaled as security events, by reason.");
     }
 
     public void RecordCommit(int batchSize, double milliseconds)
@@ -32,6 +35,19 @@ internal sealed class LedgerMetrics : IDisposable
     }
 
     public void RecordSaturated() => _saturated.Add(1);
+
+    /// <summary>Counts the security events among a committed batch's outcomes (<see cref="LedgerOutcome.SecurityEvent"/>).</summary>
+    public void RecordSecurityEvents(IReadOnlyList<Writer.RequestWork> committed)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        for (var index = 0; index < committed.Count; index++)
+        {
+            if (committed[index].Outcome?.SecurityEvent is { } reason)
+            {
+                _securityEvents.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            }
+        }
+    }
 
     public void Dispose()
     {

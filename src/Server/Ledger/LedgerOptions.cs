@@ -76,6 +76,14 @@ internal sealed class LedgerOptions
     /// <summary>A file holding the key-encryption key as 64 hex digits; default kek.key in the data directory.</summary>
     public string? KeyEncryptionKeyFile { get; set; }
 
+    /// <summary>
+    /// How long the stored answer of each request (for its repeats, and for its reversal) and each reversal marker are kept
+    /// before they are pruned; the journal is never pruned. After it, a repeat is decided as new, which its DE 7, older than
+    /// the transmission window by then, refuses (63); so it must be more than twice Security:TransmissionTimeWindow.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Ledger:RepeatRetention must be between 1.00:00:00 (one day) and 3650.00:00:00.")]
+    public TimeSpan RepeatRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How long a terminal's previous PIN and MAC keys stay valid after a key exchange, for messages in flight.</summary>
     public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromMinutes(2);
 

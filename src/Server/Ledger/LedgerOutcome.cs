@@ -30,6 +30,13 @@ internal sealed record LedgerOutcome
     /// <summary>True when this outcome was read back from the idempotency store rather than decided now.</summary>
     public bool IsReplay { get; init; }
 
+    /// <summary>
+    /// For a refusal journaled as a security event, why (the <c>reason</c> of <c>socketatm.security.events</c>: "mac",
+    /// "stale_transmission", "reversal_pan_mismatch", "reversal_amount_mismatch"); null otherwise. Never stored: such a
+    /// refusal stores nothing under its key.
+    /// </summary>
+    public string? SecurityEvent { get; init; }
+
     /// <summary>True when the response code is an approval ("00").</summary>
     public bool IsApproved => ResponseCode == ResponseCodes.Approved;
 }

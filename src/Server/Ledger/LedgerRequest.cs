@@ -70,6 +70,13 @@ internal sealed record LedgerRequest
     /// </summary>
     public bool IsSecurityViolation { get; init; }
 
+    /// <summary>
+    /// True when DE 7 is outside the transmission window of the host's clock (an 0100/0200 or its repeat; reversals and
+    /// advices are never stale). A repeat the ledger holds an answer for gets it whatever its age; any other stale
+    /// request is only journaled (answer 63), as a security event, and applies and stores nothing.
+    /// </summary>
+    public bool IsStale { get; init; }
+
     /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 

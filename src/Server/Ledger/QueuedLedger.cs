@@ -19,6 +19,7 @@ namespace SocketAtm.Server.Ledger;
 internal abstract class QueuedLedger : ILedger, ILedgerAdmin
 {
     private PinVerificationKey? _pinVerificationKey;
+    private RepeatPruning? _pruning;
 
     /// <param name="terminalsFreshFor">How long a terminal read is served from memory (infinite for a store whose every write passes through this host).</param>
     /// <param name="onFatal">Called once, from the writer, when storage fails; the host should stop.</param>
@@ -159,9 +160,19 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
         return removal;
     }
 
+    /// <summary>Prunes every stored answer and marker older than <see cref="LedgerOptions.RepeatRetention"/> now; returns how many went.</summary>
+    internal Task<int> PruneExpiredRepeatsAsync(CancellationToken cancellationToken) =>
+        (_pruning ?? throw new InvalidOperationException("The ledger is not open.")).PruneExpiredAsync(cancellationToken);
+
     /// <summary>Finishes what is queued, lets the writer stop, then releases the storage.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_pruning is { } pruning)
+        {
+            _pruning = null;
+            await pruning.DisposeAsync();
+        }
+
         if (Queue.Close())
         {
             await WriterStopped;
@@ -199,6 +210,19 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     /// the stored one is the demo PVK.
     /// </summary>
     protected abstract Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken);
+
+    /// <summary>Starts pruning expired stored answers and markers in the background (<see cref="RepeatPruning"/>); once open.</summary>
+    protected void StartPruning()
+    {
+        _pruning = new RepeatPruning(PruneExpiredAsync, Options.RepeatRetention, Time, Logger);
+        _pruning.Start();
+    }
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> stored answers and reversal markers decided (or left) before
+    /// <paramref name="cutoff"/>, never a journal row; returns how many went.
+    /// </summary>
+    protected internal abstract Task<int> PruneExpiredAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
 
     /// <summary>Releases what the store holds once its writer has stopped.</summary>
     protected virtual ValueTask ReleaseStorageAsync() => ValueTask.CompletedTask;

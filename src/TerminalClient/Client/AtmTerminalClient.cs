@@ -148,7 +148,7 @@ public sealed class AtmTerminalClient : IAsyncDisposable
             return Task.FromResult(new ReversalResult(ReversalOutcome.NotNeeded, null, dispensedAmount, 0, null));
         }
 
-        var original = new OriginalRequest(approval.Trace.Mti, approval.Trace.Stan, approval.Trace.TransmissionDateTime, approval.AcquirerId, approval.ProcessingCode, approval.Amount);
+        var original = new OriginalRequest(approval.Trace.Mti, approval.Trace.Stan, approval.Trace.TransmissionDateTime, approval.AcquirerId, approval.ProcessingCode, approval.Amount, approval.Pan);
         return _reversals.Start(original, dispensedAmount == 0 ? null : dispensedAmount).WaitAsync(cancellationToken);
     }
 

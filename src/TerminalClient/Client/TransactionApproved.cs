@@ -28,4 +28,7 @@ public sealed record TransactionApproved(
 
     /// <summary>The processing code the request carried in DE 3.</summary>
     internal string ProcessingCode { get; init; } = string.Empty;
+
+    /// <summary>The card the request carried in DE 2, sent again in a reversal's DE 2. Internal: the record's text shows <see cref="MaskedPan"/> only.</summary>
+    internal string Pan { get; init; } = string.Empty;
 }

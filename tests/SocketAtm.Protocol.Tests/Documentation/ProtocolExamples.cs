@@ -7,7 +7,8 @@ namespace SocketAtm.Protocol.Tests.Documentation;
 /// <summary>
 /// The example messages of PROTOCOL.md, built with the codec, <see cref="PinBlock"/> and <see cref="RetailMac"/>.
 /// They tell one story on 14 March: ATM00001 signs on and receives keys; ATM00009 (no MAC) pays out 100.00 from
-/// demo card 4761739001010119, then reverses the 60.00 it could not dispense; ATM00001 (MAC) pays out 20.00.
+/// demo card 4761739001010119, then reverses the 60.00 it could not dispense; ATM00001 (MAC) pays out 20.00. On 15 March
+/// someone replays ATM00009's withdrawal of the day before, and the host refuses it.
 /// </summary>
 internal static class ProtocolExamples
 {
@@ -26,6 +27,7 @@ internal static class ProtocolExamples
         PartialReversalResponse(),
         MacWithdrawalRequest(),
         MacWithdrawalResponse(),
+        StaleWithdrawalResponse(),
     ];
 
     private static ProtocolExample SignOnRequest()
@@ -156,9 +158,9 @@ internal static class ProtocolExamples
             (95, "000000004000" + "000000000000" + "000000000" + "000000000"));
         return new("partial-reversal-request", "reversal request", message, new Dictionary<int, string>
         {
-            [2] = "optional",
+            [2] = "the original's card (it must match: a reversal is refused 25 for another card)",
             [3] = "processing code of the original",
-            [4] = "amount of the original: 100.00",
+            [4] = "amount of the original: 100.00 (it must match: another amount is refused 64)",
             [7] = "this reversal's own date and time",
             [11] = "this reversal's own STAN",
             [32] = "acquirer id",
@@ -186,7 +188,7 @@ internal static class ProtocolExamples
             (95, "000000004000" + "000000000000" + "000000000" + "000000000"));
         return new("partial-reversal-response", "reversal response", message, new Dictionary<int, string>
         {
-            [2] = "echoed (when the reversal carried it)",
+            [2] = "echoed",
             [3] = "echoed",
             [4] = "echoed",
             [7] = "echoed",
@@ -262,6 +264,37 @@ internal static class ProtocolExamples
             [49] = "echoed",
             [54] = "ledger and available balance 940.00 (1,000.00 − 100.00 + 60.00 − 20.00)",
             [64] = "X9.19 MAC under the demo TAK, which the terminal checks before it dispenses",
+        });
+    }
+
+    private static ProtocolExample StaleWithdrawalResponse()
+    {
+        var message = Message(
+            210,
+            (2, DemoPan),
+            (3, "012000"),
+            (4, "000000010000"),
+            (7, "0314093512"),
+            (11, "000123"),
+            (12, "093512"),
+            (13, "0314"),
+            (32, AcquirerId),
+            (39, "63"),
+            (41, "ATM00009"),
+            (49, "840"));
+        return new("stale-withdrawal-response", "financial transaction response", message, new Dictionary<int, string>
+        {
+            [2] = "echoed",
+            [3] = "echoed",
+            [4] = "echoed",
+            [7] = "echoed: 14 March 09:35:12, a day before the host's clock",
+            [11] = "echoed",
+            [12] = "echoed",
+            [13] = "echoed",
+            [32] = "echoed",
+            [39] = "63 = security violation: stale DE 7; nothing applied, nothing stored under the key",
+            [41] = "echoed",
+            [49] = "echoed",
         });
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Transport;
 
@@ -60,6 +61,56 @@ public class ConfigurationTests
 
         Assert.Equal(seeded, host.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.SeedDemoData);
         Assert.True(allowed.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.SeedDemoData);
+    }
+
+    [Theory]
+    [InlineData("12:00:01")]
+    [InlineData("00:00:00")]
+    [InlineData("-00:15:00")]
+    public void A_transmission_window_outside_one_second_to_twelve_hours_fails_validation_with_one_readable_line(string window)
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), "--Security:TransmissionTimeWindow", window]);
+
+        var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value);
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message));
+        Assert.Contains("Security:TransmissionTimeWindow must be between 00:00:01 and 12:00:00", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Theory]
+    [InlineData("23:59:59", "Ledger:RepeatRetention must be between 1.00:00:00 (one day) and 3650.00:00:00.")]
+    [InlineData("1.00:00:00", "Ledger:RepeatRetention must be more than twice Security:TransmissionTimeWindow")]
+    public void A_repeat_retention_too_short_fails_validation_with_one_readable_line(string retention, string expected)
+    {
+        using var host = ServerHost.Build(
+            ["--data", Path.GetTempPath(), "--Ledger:RepeatRetention", retention, "--Security:TransmissionTimeWindow", "12:00:00"]);
+
+        var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value);
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message));
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Fact]
+    public void Repeat_answers_are_kept_seven_days_unless_set()
+    {
+        using var defaults = ServerHost.Build(["--data", Path.GetTempPath()]);
+        using var set = ServerHost.Build(["--data", Path.GetTempPath(), "--Ledger:RepeatRetention", "30.00:00:00"]);
+
+        Assert.Equal(TimeSpan.FromDays(7), defaults.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.RepeatRetention);
+        Assert.Equal(TimeSpan.FromDays(30), set.Services.GetRequiredService<IOptions<SocketAtm.Server.Ledger.LedgerOptions>>().Value.RepeatRetention);
+    }
+
+    [Fact]
+    public void The_transmission_window_is_fifteen_minutes_unless_set()
+    {
+        using var defaults = ServerHost.Build(["--data", Path.GetTempPath()]);
+        using var set = ServerHost.Build(["--data", Path.GetTempPath(), "--Security:TransmissionTimeWindow", "00:05:00"]);
+
+        Assert.Equal(TimeSpan.FromMinutes(15), defaults.Services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value.TransmissionTimeWindow);
+        Assert.Equal(TimeSpan.FromMinutes(5), set.Services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value.TransmissionTimeWindow);
     }
 
     [Fact]

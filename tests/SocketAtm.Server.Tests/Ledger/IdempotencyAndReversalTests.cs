@@ -135,7 +135,7 @@ public class IdempotencyAndReversalTests
         var key = context.NextKey();
         var declined = await context.ExecuteAsync(context.Withdrawal(DemoCards.Poor, DemoCards.PoorPin, 9_000, key));
 
-        var reversal = await context.ExecuteAsync(context.Reversal(key, 9_000));
+        var reversal = await context.ExecuteAsync(context.Reversal(key, 9_000, pan: DemoCards.Poor));
 
         Assert.Equal(ResponseCodes.InsufficientFunds, declined.ResponseCode);
         Assert.Equal(ResponseCodes.Approved, reversal.ResponseCode);

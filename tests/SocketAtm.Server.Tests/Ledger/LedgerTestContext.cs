@@ -137,12 +137,14 @@ internal sealed class LedgerTestContext : IAsyncDisposable
         ReceivedAt = Time.GetUtcNow(),
     };
 
-    public LedgerRequest Reversal(RequestKey original, long amount, long? dispensed = null, RequestKey? key = null, int mti = 400) => new()
+    /// <summary>A reversal as its handler sends it: the PAN (DE 2) and amount (DE 4) must be the original's.</summary>
+    public LedgerRequest Reversal(
+        RequestKey original, long amount, long? dispensed = null, RequestKey? key = null, int mti = 400, string pan = DemoCards.Active) => new()
     {
         Kind = TransactionKind.Reversal,
         Key = key ?? NextKey(),
         Mti = mti,
-        Pan = string.Empty,
+        Pan = pan,
         Amount = amount,
         Currency = DemoData.Currency,
         OriginalKey = original,

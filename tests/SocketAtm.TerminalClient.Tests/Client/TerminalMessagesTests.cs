@@ -27,11 +27,25 @@ public sealed class TerminalMessagesTests
     [Fact]
     public void DE_90_and_DE_95_follow_the_protocol_layout()
     {
-        var original = new OriginalRequest(200, 123, "0314093512", "123456", "012000", 10000);
+        var original = new OriginalRequest(200, 123, "0314093512", "123456", "012000", 10000, "4761739001010119");
 
         Assert.Equal("020000012303140935120000012345600000000000", TerminalMessages.OriginalDataElements(original));
         Assert.Equal("020000012303140935120000000000000000000000", TerminalMessages.OriginalDataElements(original with { AcquirerId = null }));
         Assert.Equal("000000004000000000000000000000000000000000", ReplacementAmounts.Format(4000));
+    }
+
+    [Fact]
+    public void A_reversal_names_the_card_and_amount_of_its_original_and_its_text_shows_no_pan()
+    {
+        var original = new OriginalRequest(200, 123, "0314093512", "123456", "012000", 10000, "4761739001010119");
+        var request = new IsoMessage();
+        var identity = new RequestIdentity("ATM00009", "123456", 124, "0314093610", new DateTimeOffset(2026, 3, 14, 9, 36, 10, TimeSpan.Zero));
+
+        TerminalMessages.SetReversal(request, 400, identity, original, dispensed: 4000);
+
+        Assert.Equal("4761739001010119", request.GetString(2));
+        Assert.Equal("000000010000", request.GetString(4));
+        Assert.DoesNotContain("4761739001010119", original.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -145,9 +145,13 @@ internal sealed class GroupCommitWriter
         {
             Seed(_store);
         }
+        else
+        {
+            LedgerFormat.Migrate(_database, _time.GetUtcNow(), _logger);
+        }
 
         SyncLog();
-        var report = LedgerInvariants.Check(_store);
+        var report = LedgerInvariants.Check(_store, _time.GetUtcNow(), _options.RepeatRetention);
         if (!report.Holds)
         {
             throw LedgerStartupException.FailedInvariants($"The ledger at '{_options.DataFilePath}'", report);
@@ -195,6 +199,7 @@ internal sealed class GroupCommitWriter
         }
 
         store.SaveSequences(sequences);
+        LedgerFormat.MarkCurrent(database);
         database.Commit();
     }
 
@@ -239,6 +244,7 @@ internal sealed class GroupCommitWriter
         database.Commit();
         SyncLog();
         _metrics.RecordCommit(_batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _metrics.RecordSecurityEvents(_batch);
         CheckpointIfDue();
         _inFlight.Clear();
         foreach (var work in _batch)

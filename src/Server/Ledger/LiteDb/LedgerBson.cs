@@ -189,11 +189,14 @@ internal static class LedgerBson
         ["JournalId"] = record.JournalId,
         ["Outcome"] = ToBson(record.Outcome),
         ["MaskedPan"] = record.MaskedPan,
+        ["PanDigest"] = record.PanDigest,
+        ["Amount"] = record.Amount,
         ["CardId"] = Nullable(record.CardId),
         ["AccountId"] = Nullable(record.AccountId),
         ["AppliedAmount"] = record.AppliedAmount,
         ["UsageDay"] = record.UsageDay,
         ["ReversedByKey"] = record.ReversedByKey,
+        ["At"] = record.DecidedAtUnixMilliseconds,
     };
 
     public static IdempotencyRecord ToIdempotency(BsonDocument document) => new()
@@ -204,11 +207,15 @@ internal static class LedgerBson
         JournalId = document["JournalId"].AsInt64,
         Outcome = ToOutcome(document["Outcome"].AsDocument),
         MaskedPan = document["MaskedPan"].AsString,
+        PanDigest = NullableString(document["PanDigest"]),
+        // Migrated at open (LedgerMigrations); a record of an older host that somehow was not names what it applied.
+        Amount = document["Amount"].IsNull ? document["AppliedAmount"].AsInt64 : document["Amount"].AsInt64,
         CardId = NullableInt64(document["CardId"]),
         AccountId = NullableInt64(document["AccountId"]),
         AppliedAmount = document["AppliedAmount"].AsInt64,
         UsageDay = document["UsageDay"].AsInt32,
         ReversedByKey = NullableString(document["ReversedByKey"]),
+        DecidedAtUnixMilliseconds = document["At"].IsNull ? 0 : document["At"].AsInt64,
     };
 
     public static BsonDocument ToBson(ReversalMarker marker) => new()
@@ -216,10 +223,18 @@ internal static class LedgerBson
         ["_id"] = marker.OriginalKey,
         ["ReversalKey"] = marker.ReversalKey,
         ["At"] = marker.AtUnixMilliseconds,
+        ["PanDigest"] = marker.PanDigest,
+        ["Amount"] = Nullable(marker.Amount),
     };
 
+    /// <summary>A marker stored before markers held the reversal's PAN and amount reads as one that refuses any original.</summary>
     public static ReversalMarker ToMarker(BsonDocument document) =>
-        new(document["_id"].AsString, document["ReversalKey"].AsString, document["At"].AsInt64);
+        new(
+            document["_id"].AsString,
+            document["ReversalKey"].AsString,
+            document["At"].AsInt64,
+            NullableString(document["PanDigest"]),
+            NullableInt64(document["Amount"]));
 
     public static BsonDocument ToBson(LedgerSequences sequences) => new()
     {

@@ -9,18 +9,28 @@ namespace SocketAtm.Server.Ledger.LiteDb;
 /// decision without its stored answer would let a repeat or a reversal act as if it never happened. Checked at
 /// every open and on demand.
 /// </summary>
+/// <remarks>
+/// Stored answers live for <see cref="LedgerOptions.RepeatRetention"/> (<see cref="RepeatPruning"/>): a decision older
+/// than that may have lost its answer, and its key may have been decided again since. <see cref="RetentionMargin"/> of
+/// the retention is left unchecked, for clocks (of several hosts) that differ.
+/// </remarks>
 internal static class LedgerInvariants
 {
+    /// <summary>How far short of the retention a decision must be to be held to its stored answer.</summary>
+    public static readonly TimeSpan RetentionMargin = TimeSpan.FromHours(1);
+
     private const int MaxReportedViolations = 100;
 
-    public static InvariantReport Check(LedgerStore store)
+    public static InvariantReport Check(LedgerStore store, DateTimeOffset now, TimeSpan retention)
     {
         ArgumentNullException.ThrowIfNull(store);
         var violations = new List<string>();
         var deltas = new Dictionary<long, long>();
-        // Decided key → its journal row; keys are taken out as their stored outcomes are found, so what is left at the
-        // end is a decision whose stored answer is missing (one set, not two, on a journal of millions of rows).
-        var decidedKeys = new Dictionary<string, long>(StringComparer.Ordinal);
+        var heldFrom = (now - retention + RetentionMargin).ToUnixTimeMilliseconds();
+        var retentionMs = (long)(retention - RetentionMargin).TotalMilliseconds;
+        // Decided key → its latest journal row; keys are taken out as their stored outcomes are found, so what is left at
+        // the end is a decision whose stored answer is missing (one set, not two, on a journal of millions of rows).
+        var decidedKeys = new Dictionary<string, (long Id, long At)>(StringComparer.Ordinal);
         long journalRows = 0;
         foreach (var entry in store.AllJournal())
         {
@@ -37,9 +47,15 @@ internal static class LedgerInvariants
                 }
             }
 
-            if (entry.Disposition == JournalDisposition.Decided && !decidedKeys.TryAdd(entry.Key, entry.Id))
+            if (entry.Disposition == JournalDisposition.Decided)
             {
-                Report(violations, $"key {entry.Key} was applied more than once (again in journal row {entry.Id})");
+                // A key decided again once its stored answer was pruned (a terminal reusing STAN and DE 7 a year on) is fine.
+                if (decidedKeys.TryGetValue(entry.Key, out var earlier) && entry.AtUnixMilliseconds - earlier.At < retentionMs)
+                {
+                    Report(violations, $"key {entry.Key} was applied more than once (again in journal row {entry.Id})");
+                }
+
+                decidedKeys[entry.Key] = (entry.Id, entry.AtUnixMilliseconds);
             }
         }
 
@@ -68,9 +84,12 @@ internal static class LedgerInvariants
             }
         }
 
-        foreach (var (key, journalId) in decidedKeys)
+        foreach (var (key, decided) in decidedKeys)
         {
-            Report(violations, $"key {key} was decided in journal row {journalId} but has no stored outcome");
+            if (decided.At >= heldFrom)
+            {
+                Report(violations, $"key {key} was decided in journal row {decided.Id} but has no stored outcome");
+            }
         }
 
         return new InvariantReport(accounts, journalRows, violations);

@@ -30,15 +30,19 @@ internal sealed class LedgerStore
     private readonly RecordCache<long, AccountRecord> _accountsById;
     private readonly RecordCache<string, DailyUsageRecord> _usageById;
     private readonly RecordCache<string, TerminalRecord> _terminalsById;
+    private readonly int _maxCachedMarkerKeys;
     private HashSet<string>? _markerKeys;
+    private bool _tooManyMarkersToCache;
 
     /// <param name="database">The open database; the store is used from the writer thread only.</param>
     /// <param name="protector">Seals keys and digests PANs.</param>
     /// <param name="cachedRecords">Cards, accounts and daily-usage records each kept in memory across batches (0: none).</param>
-    public LedgerStore(LiteDatabase database, KeyProtector protector, int cachedRecords = 0)
+    /// <param name="maxCachedMarkerKeys">Reversal-marker keys kept in memory at most (<see cref="MaxCachedMarkerKeys"/>).</param>
+    public LedgerStore(LiteDatabase database, KeyProtector protector, int cachedRecords = 0, int maxCachedMarkerKeys = MaxCachedMarkerKeys)
     {
         ArgumentNullException.ThrowIfNull(database);
         _protector = protector;
+        _maxCachedMarkerKeys = maxCachedMarkerKeys;
         _cardsByDigest = new RecordCache<string, CardRecord>(cachedRecords);
         _accountsById = new RecordCache<long, AccountRecord>(cachedRecords);
         _usageById = new RecordCache<string, DailyUsageRecord>(cachedRecords);
@@ -59,7 +63,19 @@ internal sealed class LedgerStore
         _cards.EnsureIndex("PanDigest", "$.PanDigest", unique: true);
         _journal.EnsureIndex("TerminalId", "$.TerminalId");
         _journal.EnsureIndex("CardId", "$.CardId");
+        _idempotency.EnsureIndex("At", "$.At");
+        _reversalMarkers.EnsureIndex("At", "$.At");
     }
+
+    /// <summary>
+    /// The most reversal-marker keys kept in memory (about 100 bytes each: 1 MB). A terminal can leave markers (a reversal
+    /// of an original never sent), so the set is bounded: with more markers than this within the retention, every original
+    /// asks the collection instead, until pruning brings them back under it.
+    /// </summary>
+    public const int MaxCachedMarkerKeys = 10_000;
+
+    /// <summary>How many marker keys are in memory now (at most the bound).</summary>
+    public int CachedMarkerKeys => _markerKeys?.Count ?? 0;
 
     /// <summary>True for a new database: nothing has been stored yet.</summary>
     public bool IsEmpty() => _counters.FindById(SequencesId) is null && _hostKeys.Count() == 0 && _cards.Count() == 0;
@@ -71,6 +87,7 @@ internal sealed class LedgerStore
         _accountsById.Clear();
         _usageById.Clear();
         _terminalsById.Clear();
+        ForgetMarkerKeys();
     }
 
     public CardRecord? FindCardByPan(string pan)
@@ -195,20 +212,87 @@ internal sealed class LedgerStore
 
     /// <summary>
     /// The marker left by a reversal that arrived before its original, or null. Markers are rare and every original
-    /// asks for one, so the keys that have a marker are kept in memory and only those reach the database.
+    /// asks for one, so the keys that have a marker are kept in memory (up to <see cref="MaxCachedMarkerKeys"/>) and only
+    /// those reach the database.
     /// </summary>
     public ReversalMarker? FindReversalMarker(string originalKey) =>
-        MarkerKeys().Contains(originalKey) && _reversalMarkers.FindById(originalKey) is { } document ? LedgerBson.ToMarker(document) : null;
+        (MarkerKeys() is not { } keys || keys.Contains(originalKey)) && _reversalMarkers.FindById(originalKey) is { } document
+            ? LedgerBson.ToMarker(document)
+            : null;
 
     public void InsertReversalMarkers(IEnumerable<ReversalMarker> markers)
     {
         var inserted = markers.ToList();
         _reversalMarkers.InsertBulk(inserted.Select(LedgerBson.ToBson));
-        MarkerKeys().UnionWith(inserted.Select(marker => marker.OriginalKey));
+        if (MarkerKeys() is { } keys)
+        {
+            keys.UnionWith(inserted.Select(marker => marker.OriginalKey));
+            if (keys.Count > _maxCachedMarkerKeys)
+            {
+                _markerKeys = null;
+                _tooManyMarkersToCache = true;
+            }
+        }
     }
 
-    private HashSet<string> MarkerKeys() =>
-        _markerKeys ??= _reversalMarkers.FindAll().Select(document => document["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> stored answers, then reversal markers, decided or left before
+    /// <paramref name="cutoffUnixMilliseconds"/> (both are indexed by time); returns how many went. The journal keeps them all.
+    /// </summary>
+    public int PruneExpired(long cutoffUnixMilliseconds, int limit)
+    {
+        var answers = _idempotency.Find(BsonExpression.Create("$.At < @0", cutoffUnixMilliseconds), 0, limit).Select(document => document["_id"]).ToList();
+        foreach (var key in answers)
+        {
+            _idempotency.Delete(key);
+        }
+
+        var markers = answers.Count < limit
+            ? _reversalMarkers.Find(BsonExpression.Create("$.At < @0", cutoffUnixMilliseconds), 0, limit - answers.Count).Select(document => document["_id"]).ToList()
+            : [];
+        foreach (var key in markers)
+        {
+            _reversalMarkers.Delete(key);
+            _markerKeys?.Remove(key.AsString);
+        }
+
+        if (markers.Count > 0 && _tooManyMarkersToCache)
+        {
+            ForgetMarkerKeys(); // perhaps few enough now: counted again at the next lookup
+        }
+
+        return answers.Count + markers.Count;
+    }
+
+    public void UpdateReversalMarker(ReversalMarker marker) =>
+        Require(_reversalMarkers.Update(LedgerBson.ToBson(marker)), "reversal marker", marker.OriginalKey);
+
+    /// <summary>The PAN as cards are found by, and as idempotency records and markers hold it.</summary>
+    public string PanDigest(string pan) => _protector.PanDigest(pan);
+
+    /// <summary>The keys that have a marker, or null when there are too many to keep (then the collection is asked).</summary>
+    private HashSet<string>? MarkerKeys()
+    {
+        if (_markerKeys is null && !_tooManyMarkersToCache)
+        {
+            if (_reversalMarkers.Count() > _maxCachedMarkerKeys)
+            {
+                _tooManyMarkersToCache = true;
+            }
+            else
+            {
+                _markerKeys = _reversalMarkers.FindAll().Select(document => document["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+            }
+        }
+
+        return _markerKeys;
+    }
+
+    private void ForgetMarkerKeys()
+    {
+        _markerKeys = null;
+        _tooManyMarkersToCache = false;
+    }
 
     public LedgerSequences LoadSequences() =>
         _counters.FindById(SequencesId) is { } document ? LedgerBson.ToSequences(document) : new LedgerSequences();

@@ -62,6 +62,7 @@ internal sealed class LiteDbLedger : QueuedLedger
             }
 
             ledger.PinVerificationKey = state.PinVerificationKey;
+            ledger.StartPruning();
             return ledger;
         }
         catch (LedgerStartupException)
@@ -184,7 +185,11 @@ internal sealed class LiteDbLedger : QueuedLedger
             cancellationToken);
 
     public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
-        RunAdminAsync((store, _) => LedgerInvariants.Check(store), isReadOnly: true, cancellationToken);
+        RunAdminAsync((store, now) => LedgerInvariants.Check(store, now, Options.RepeatRetention), isReadOnly: true, cancellationToken);
+
+    /// <remarks>A work item of the writer like any admin operation: between group commits, in a transaction of its own.</remarks>
+    protected internal override Task<int> PruneExpiredAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync((store, _) => store.PruneExpired(cutoff.ToUnixTimeMilliseconds(), limit), isReadOnly: false, cancellationToken);
 
     protected override Task<IReadOnlyList<TerminalRecord>> ListTerminalsAsync(CancellationToken cancellationToken) =>
         RunAdminAsync<IReadOnlyList<TerminalRecord>>((store, _) => store.AllTerminals().ToList(), isReadOnly: true, cancellationToken);

@@ -20,7 +20,9 @@ internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
     private readonly HashSet<string> _newKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ReversalMarker?> _markers = new(StringComparer.Ordinal);
-    private readonly List<ReversalMarker> _newMarkers = [];
+    private readonly HashSet<string> _newMarkers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedMarkers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _panDigests = new(StringComparer.Ordinal);
     private readonly List<JournalRecord> _journal = [];
     private LedgerSequences? _sequences;
 
@@ -104,7 +106,7 @@ internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
         }
     }
 
-    public bool HasReversalMarker(string originalKey)
+    public ReversalMarker? FindReversalMarker(string originalKey)
     {
         if (!_markers.TryGetValue(originalKey, out var marker))
         {
@@ -112,13 +114,33 @@ internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
             _markers.Add(originalKey, marker);
         }
 
-        return marker is not null;
+        return marker;
     }
 
     public void AddReversalMarker(ReversalMarker marker)
     {
         _markers[marker.OriginalKey] = marker;
-        _newMarkers.Add(marker);
+        _newMarkers.Add(marker.OriginalKey);
+    }
+
+    public void UpdateReversalMarker(ReversalMarker marker)
+    {
+        _markers[marker.OriginalKey] = marker;
+        if (!_newMarkers.Contains(marker.OriginalKey))
+        {
+            _changedMarkers.Add(marker.OriginalKey);
+        }
+    }
+
+    public string PanDigest(string pan)
+    {
+        if (!_panDigests.TryGetValue(pan, out var digest))
+        {
+            digest = store.PanDigest(pan);
+            _panDigests.Add(pan, digest);
+        }
+
+        return digest;
     }
 
     public void AddJournal(JournalRecord entry) => _journal.Add(entry);
@@ -158,7 +180,12 @@ internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
 
         if (_newMarkers.Count > 0)
         {
-            store.InsertReversalMarkers(_newMarkers);
+            store.InsertReversalMarkers(_newMarkers.Select(key => _markers[key]!));
+        }
+
+        foreach (var key in _changedMarkers)
+        {
+            store.UpdateReversalMarker(_markers[key]!);
         }
 
         if (_journal.Count > 0)

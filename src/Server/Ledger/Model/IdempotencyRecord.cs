@@ -21,6 +21,16 @@ internal sealed record IdempotencyRecord
 
     public string MaskedPan { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The request's PAN as the ledger finds cards by (<see cref="KeyProtection.KeyProtector.PanDigest"/>, an HMAC: the PAN
+    /// itself is never stored), so that a reversal can be matched to the card of its original. Null only for a record
+    /// stored before digests were whose card was not on file.
+    /// </summary>
+    public string? PanDigest { get; init; }
+
+    /// <summary>The amount the request carried (DE 4), in minor units: a reversal must name the same.</summary>
+    public long Amount { get; init; }
+
     public long? CardId { get; init; }
 
     public long? AccountId { get; init; }
@@ -30,6 +40,9 @@ internal sealed record IdempotencyRecord
 
     /// <summary>For an approved withdrawal: the business day (yyyyMMdd) whose daily usage it counted on.</summary>
     public int UsageDay { get; init; }
+
+    /// <summary>When it was decided, as Unix milliseconds (UTC): it is pruned <see cref="LedgerOptions.RepeatRetention"/> later.</summary>
+    public long DecidedAtUnixMilliseconds { get; init; }
 
     /// <summary>For a reversed withdrawal: the key of the reversal that reversed it.</summary>
     public string? ReversedByKey { get; init; }

@@ -17,4 +17,16 @@ internal enum JournalDisposition : byte
 
     /// <summary>The decision failed unexpectedly: answered 96, nothing applied or stored, so a repeat is decided afresh.</summary>
     Failed,
+
+    /// <summary>
+    /// Refused before any decision because DE 7 was outside the transmission window (63): a security event (a replay, or a
+    /// terminal whose clock is far off), nothing applied or stored.
+    /// </summary>
+    Stale,
+
+    /// <summary>
+    /// A reversal whose PAN or amount is not its original's (25 or 64): a security event; nothing applied or stored under
+    /// its key, no marker left, so it cannot take the place of the genuine reversal.
+    /// </summary>
+    Mismatched,
 }

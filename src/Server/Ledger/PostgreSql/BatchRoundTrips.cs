@@ -101,6 +101,16 @@ internal static class BatchRoundTrips
             }
         }
 
+        foreach (var key in claimKeys)
+        {
+            // Neither claimed nor stored: pruned between the claim and this read. Deciding the request as new would write a
+            // row the batch does not hold; running the batch again claims it.
+            if (!unit.ClaimedKeys.Contains(key) && unit.FindIdempotency(key) is null && unit.FindReversalMarker(key) is null)
+            {
+                throw new PrunedDuringBatchException();
+            }
+        }
+
         await reader.NextResultAsync();
         while (await reader.ReadAsync())
         {
@@ -184,13 +194,15 @@ internal static class BatchRoundTrips
                 + "retrieval_reference = v.retrieval_reference, account_type = v.account_type, ledger_balance = v.ledger_balance, "
                 + "available_balance = v.available_balance, currency = v.currency, masked_pan = v.masked_pan, card_id = v.card_id, "
                 + "account_id = v.account_id, applied_amount = v.applied_amount, usage_day = v.usage_day, reversed_by_key = v.reversed_by_key, "
-                + "marker_reversal_key = NULL, marker_at_ms = NULL "
+                + "pan_digest = v.pan_digest, amount = v.amount, at_ms = v.at_ms, "
+                + "marker_reversal_key = NULL, marker_at_ms = NULL, marker_pan_digest = NULL, marker_amount = NULL "
                 + "FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::integer[], "
-                + "$9::bigint[], $10::bigint[], $11::integer[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[], $16::integer[], $17::text[]) "
+                + "$9::bigint[], $10::bigint[], $11::integer[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[], $16::integer[], $17::text[], "
+                + "$18::text[], $19::bigint[], $20::bigint[]) "
                 + "AS v(key, kind, mti, journal_id, response_code, authorization_id, retrieval_reference, account_type, ledger_balance, "
-                + "available_balance, currency, masked_pan, card_id, account_id, applied_amount, usage_day, reversed_by_key) "
+                + "available_balance, currency, masked_pan, card_id, account_id, applied_amount, usage_day, reversed_by_key, pan_digest, amount, at_ms) "
                 + "WHERE i.key = v.key RETURNING i.key) "
-                + "SELECT ledger_assert((SELECT count(*) FROM changed) = $18, 'a decided key was neither claimed nor stored')",
+                + "SELECT ledger_assert((SELECT count(*) FROM changed) = $21, 'a decided key was neither claimed nor stored')",
                 decisions.Select(record => record.Key).ToArray(),
                 decisions.Select(record => record.Kind.ToString()).ToArray(),
                 decisions.Select(record => record.Mti).ToArray(),
@@ -208,6 +220,9 @@ internal static class BatchRoundTrips
                 decisions.Select(record => record.AppliedAmount).ToArray(),
                 decisions.Select(record => record.UsageDay).ToArray(),
                 decisions.Select(record => record.ReversedByKey).ToArray(),
+                decisions.Select(record => record.PanDigest).ToArray(),
+                decisions.Select(record => record.Amount).ToArray(),
+                decisions.Select(record => record.DecidedAtUnixMilliseconds).ToArray(),
                 (long)decisions.Count));
         }
 
@@ -215,11 +230,27 @@ internal static class BatchRoundTrips
         if (markers.Count > 0)
         {
             write.BatchCommands.Add(BatchCommand.Of(
-                $"UPDATE idempotency_keys AS i SET state = {PostgreSqlSchema.Marker}, marker_reversal_key = v.reversal_key, marker_at_ms = v.at_ms "
-                + "FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(key, reversal_key, at_ms) WHERE i.key = v.key",
+                $"UPDATE idempotency_keys AS i SET state = {PostgreSqlSchema.Marker}, marker_reversal_key = v.reversal_key, marker_at_ms = v.at_ms, "
+                + "at_ms = v.at_ms, marker_pan_digest = v.pan_digest, marker_amount = v.amount "
+                + "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) AS v(key, reversal_key, at_ms, pan_digest, amount) "
+                + "WHERE i.key = v.key",
                 markers.Select(marker => marker.OriginalKey).ToArray(),
                 markers.Select(marker => marker.ReversalKey).ToArray(),
-                markers.Select(marker => marker.AtUnixMilliseconds).ToArray()));
+                markers.Select(marker => marker.AtUnixMilliseconds).ToArray(),
+                markers.Select(marker => marker.PanDigest).ToArray(),
+                markers.Select(marker => marker.Amount).ToArray()));
+        }
+
+        var changedMarkers = unit.ChangedMarkers.ToList();
+        if (changedMarkers.Count > 0)
+        {
+            // Loaded FOR UPDATE by this batch, so still the markers it read.
+            write.BatchCommands.Add(BatchCommand.Of(
+                "UPDATE idempotency_keys AS i SET marker_pan_digest = v.pan_digest, marker_amount = v.amount "
+                + $"FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(key, pan_digest, amount) WHERE i.key = v.key AND i.state = {PostgreSqlSchema.Marker}",
+                changedMarkers.Select(marker => marker.OriginalKey).ToArray(),
+                changedMarkers.Select(marker => marker.PanDigest).ToArray(),
+                changedMarkers.Select(marker => marker.Amount).ToArray()));
         }
 
         var unused = unit.UnusedClaims.ToArray();

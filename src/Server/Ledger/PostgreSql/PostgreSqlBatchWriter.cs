@@ -180,6 +180,7 @@ internal sealed class PostgreSqlBatchWriter
     private void Finish(List<RequestWork> batch, int attempt, long started)
     {
         _metrics.RecordCommit(batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _metrics.RecordSecurityEvents(batch);
         if (attempt > 1)
         {
             PostgreSqlLog.BatchCommittedAfterRetry(_logger, batch.Count, attempt);

@@ -5,16 +5,19 @@ namespace SocketAtm.Server.Ledger.PostgreSql;
 /// <summary>
 /// The ledger's invariants checked in SQL (as the LiteDB ledger checks them over its collections): every account's
 /// balance is its opening balance plus the journal's deltas for it, no key was decided twice, and decided journal rows
-/// and stored outcomes match one to one. At most 100 violations of each kind are read.
+/// and stored outcomes match one to one, within the retention (as <see cref="LiteDb.LedgerInvariants"/> says). At most 100
+/// violations of each kind are read.
 /// </summary>
 internal static class PostgreSqlInvariants
 {
     /// <summary>Checks on one consistent snapshot, so the check holds while other hosts keep writing.</summary>
-    public static Task<InvariantReport> CheckAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-        PostgreSqlRetry.RetryingAsync(token => CheckOnceAsync(dataSource, token), cancellationToken);
+    public static Task<InvariantReport> CheckAsync(NpgsqlDataSource dataSource, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync(token => CheckOnceAsync(dataSource, now, retention, token), cancellationToken);
 
-    private static async Task<InvariantReport> CheckOnceAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<InvariantReport> CheckOnceAsync(NpgsqlDataSource dataSource, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)
     {
+        var heldFrom = (now - retention + LiteDb.LedgerInvariants.RetentionMargin).ToUnixTimeMilliseconds();
+        var retentionMs = (long)(retention - LiteDb.LedgerInvariants.RetentionMargin).TotalMilliseconds;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var violations = new List<string>();
@@ -34,17 +37,21 @@ internal static class PostgreSqlInvariants
                     "SELECT format('the journal moves %s on account %s, which is not on file', sum(delta), account_id) FROM journal j "
                     + "WHERE delta <> 0 AND account_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = j.account_id) "
                     + "GROUP BY account_id LIMIT 100"),
-                new NpgsqlBatchCommand(
+                // A key may be decided again once its stored answer was pruned. n decisions all at least a retention apart
+                // span (n − 1) retentions or more; a shorter span means two of them came closer (exact for two decisions).
+                BatchCommand.Of(
                     "SELECT format('key %s was applied more than once (%s journal rows)', key, count(*)) FROM journal "
-                    + "WHERE disposition = 'Decided' GROUP BY key HAVING count(*) > 1 LIMIT 100"),
+                    + "WHERE disposition = 'Decided' GROUP BY key HAVING count(*) > 1 AND max(at_ms) - min(at_ms) < (count(*) - 1) * $1 LIMIT 100",
+                    retentionMs),
                 // EXCEPT, not NOT EXISTS: on tables not yet analyzed, LIMIT made the planner pick a nested loop over the whole
                 // journal for every key — minutes at 60,000 rows, during which a restarting host does not listen.
                 new NpgsqlBatchCommand(
                     $"SELECT format('key %s has a stored outcome but no journal row', key) FROM (SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided} "
                     + "EXCEPT SELECT key FROM journal WHERE disposition = 'Decided') missing LIMIT 100"),
-                new NpgsqlBatchCommand(
-                    "SELECT format('key %s was decided in the journal but has no stored outcome', key) FROM (SELECT key FROM journal WHERE disposition = 'Decided' "
-                    + $"EXCEPT SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided}) missing LIMIT 100"),
+                BatchCommand.Of(
+                    "SELECT format('key %s was decided in the journal but has no stored outcome', key) FROM (SELECT key FROM journal "
+                    + $"WHERE disposition = 'Decided' AND at_ms >= $1 EXCEPT SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided}) missing LIMIT 100",
+                    heldFrom),
             },
         };
         await using var reader = await check.ExecuteReaderAsync(cancellationToken);

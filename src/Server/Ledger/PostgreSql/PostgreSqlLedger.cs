@@ -105,6 +105,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
             ledger.PinVerificationKey = await PostgreSqlBootstrap.ReadPinVerificationKeyAsync(dataSource, protector, connection, cancellationToken);
             ledger._pins.Load(ledger.PinVerificationKey);
             ledger._writer.Start();
+            ledger.StartPruning();
             PostgreSqlLog.Opened(logger, connection.Host, connection.Database, version, report.AccountsChecked, report.JournalRows);
             return ledger;
         }
@@ -168,7 +169,10 @@ internal sealed class PostgreSqlLedger : QueuedLedger
         _admin.ListJournalForCardAsync(pan, limit, cancellationToken);
 
     public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
-        PostgreSqlInvariants.CheckAsync(_dataSource, cancellationToken);
+        PostgreSqlInvariants.CheckAsync(_dataSource, Time.GetUtcNow(), Options.RepeatRetention, cancellationToken);
+
+    protected internal override Task<int> PruneExpiredAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlPruning.PruneAsync(_dataSource, cutoff, limit, cancellationToken);
 
     protected override Task<IReadOnlyList<TerminalRecord>> ListTerminalsAsync(CancellationToken cancellationToken) =>
         _demoData.ListTerminalsAsync(cancellationToken);

@@ -21,7 +21,7 @@ internal static class PostgreSqlRetry
             || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
             || postgres.IsTransient,
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or TimeoutException or System.Net.Sockets.SocketException,
-        TimeoutException or IOException => true,
+        TimeoutException or IOException or PrunedDuringBatchException => true,
         _ => false,
     };
 

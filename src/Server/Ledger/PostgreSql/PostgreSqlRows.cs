@@ -19,7 +19,7 @@ internal static class PostgreSqlRows
     public const string IdempotencyColumns =
         "key, state, kind, mti, journal_id, response_code, authorization_id, retrieval_reference, account_type, ledger_balance, "
         + "available_balance, currency, masked_pan, card_id, account_id, applied_amount, usage_day, reversed_by_key, "
-        + "marker_reversal_key, marker_at_ms";
+        + "marker_reversal_key, marker_at_ms, pan_digest, amount, marker_pan_digest, marker_amount, at_ms";
 
     public const string JournalColumns =
         "id, at_ms, key, mti, kind, disposition, terminal_id, masked_pan, card_id, account_id, amount, delta, response_code, "
@@ -88,9 +88,15 @@ internal static class PostgreSqlRows
         AppliedAmount = reader.GetInt64(15),
         UsageDay = reader.GetInt32(16),
         ReversedByKey = NullableString(reader, 17),
+        PanDigest = NullableString(reader, 20),
+        // Filled from the journal by migration 3; a row of an older host that somehow was not names what it applied.
+        Amount = NullableInt64(reader, 21) ?? reader.GetInt64(15),
+        DecidedAtUnixMilliseconds = NullableInt64(reader, 24) ?? 0,
     };
 
-    public static ReversalMarker ToMarker(DbDataReader reader) => new(reader.GetString(0), reader.GetString(18), reader.GetInt64(19));
+    /// <summary>A marker stored before markers held the reversal's PAN and amount reads as one that refuses any original.</summary>
+    public static ReversalMarker ToMarker(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(18), reader.GetInt64(19), NullableString(reader, 22), NullableInt64(reader, 23));
 
     public static JournalRecord ToJournal(DbDataReader reader) => new()
     {

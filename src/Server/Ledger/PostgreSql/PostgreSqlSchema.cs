@@ -9,6 +9,9 @@ internal static class PostgreSqlSchema
     /// <summary>Key of the advisory lock held while migrating and seeding ("SockAtm1" as a number).</summary>
     public const long MigrationLockKey = 0x536F636B41746D31;
 
+    /// <summary>Key of the advisory lock the host pruning expired stored answers holds ("SockAtm2"): one host prunes at a time.</summary>
+    public const long PruningLockKey = 0x536F636B41746D32;
+
     /// <summary>
     /// Ids (journal rows, RRNs, authorization ids) come in blocks of this many from <c>ledger_id_blocks</c>: a host takes
     /// a block, then hands out its ids without asking the database, and no two hosts ever share an id.
@@ -120,6 +123,23 @@ internal static class PostgreSqlSchema
         // Counts each change of a terminal's keys, so that a host tells its cached keys from newer ones (see TerminalRecord.KeyVersion).
         """
         ALTER TABLE terminals ADD COLUMN key_version bigint NOT NULL DEFAULT 1;
+        """,
+        // A reversal must name its original's card and amount: decisions keep the request's PAN digest (an HMAC, as cards
+        // are found by; the PAN is never stored) and DE 4, and markers the reversal's. Existing decisions take DE 4 from
+        // their journal row and the digest from their card; markers of older hosts keep none, and refuse any original.
+        """
+        ALTER TABLE idempotency_keys ADD COLUMN pan_digest text, ADD COLUMN amount bigint,
+            ADD COLUMN marker_pan_digest text, ADD COLUMN marker_amount bigint;
+        UPDATE idempotency_keys AS i SET amount = j.amount FROM journal AS j WHERE i.state = 1 AND j.id = i.journal_id;
+        UPDATE idempotency_keys AS i SET pan_digest = c.pan_digest FROM cards AS c WHERE i.state = 1 AND c.id = i.card_id;
+        """,
+        // Stored answers and markers are pruned after Ledger:RepeatRetention: each row keeps when it was decided or left
+        // (existing decisions take their journal row's time), indexed for the pruning's range scan.
+        """
+        ALTER TABLE idempotency_keys ADD COLUMN at_ms bigint;
+        UPDATE idempotency_keys AS i SET at_ms = j.at_ms FROM journal AS j WHERE i.state = 1 AND j.id = i.journal_id;
+        UPDATE idempotency_keys SET at_ms = marker_at_ms WHERE state = 2;
+        CREATE INDEX idempotency_keys_at ON idempotency_keys (at_ms);
         """,
     ];
 }

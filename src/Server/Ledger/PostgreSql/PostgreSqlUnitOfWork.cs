@@ -25,6 +25,8 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
     private readonly HashSet<string> _changedKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ReversalMarker> _markers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _newMarkers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedMarkers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _panDigests = new(StringComparer.Ordinal);
     private readonly List<JournalRecord> _journal = [];
 
     public LedgerSequences Sequences { get; } = sequences;
@@ -42,6 +44,9 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
     public IEnumerable<IdempotencyRecord> ChangedDecisions => _changedKeys.Select(key => _decided[key]);
 
     public IEnumerable<ReversalMarker> NewMarkers => _newMarkers.Where(key => !_changedKeys.Contains(key)).Select(key => _markers[key]);
+
+    /// <summary>Markers stored before this batch that it changed (and did not turn into a decision).</summary>
+    public IEnumerable<ReversalMarker> ChangedMarkers => _changedMarkers.Where(key => !_changedKeys.Contains(key)).Select(key => _markers[key]);
 
     /// <summary>Claimed keys that end up neither decided nor a marker (a 94 or 96 answer stores nothing).</summary>
     public IEnumerable<string> UnusedClaims => ClaimedKeys.Where(key => !_changedKeys.Contains(key) && !_newMarkers.Contains(key));
@@ -103,7 +108,7 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
         _changedKeys.Add(record.Key);
     }
 
-    public bool HasReversalMarker(string originalKey) => _markers.ContainsKey(originalKey);
+    public ReversalMarker? FindReversalMarker(string originalKey) => _markers.GetValueOrDefault(originalKey);
 
     public void AddReversalMarker(ReversalMarker marker)
     {
@@ -115,6 +120,31 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
 
         _markers[marker.OriginalKey] = marker;
         _newMarkers.Add(marker.OriginalKey);
+    }
+
+    public void UpdateReversalMarker(ReversalMarker marker)
+    {
+        if (!_markers.ContainsKey(marker.OriginalKey))
+        {
+            throw new InvalidOperationException("A reversal marker was changed that the batch had not loaded or left.");
+        }
+
+        _markers[marker.OriginalKey] = marker;
+        if (!_newMarkers.Contains(marker.OriginalKey))
+        {
+            _changedMarkers.Add(marker.OriginalKey);
+        }
+    }
+
+    public string PanDigest(string pan)
+    {
+        if (!_panDigests.TryGetValue(pan, out var digest))
+        {
+            digest = protector.PanDigest(pan);
+            _panDigests.Add(pan, digest);
+        }
+
+        return digest;
     }
 
     public void AddJournal(JournalRecord entry) => _journal.Add(entry);

@@ -7,10 +7,30 @@ namespace SocketAtm.Server.Ledger.Rules;
 /// count); a partial one (cash partly dispensed) restores original − dispensed and that much of the daily amount.
 /// An original reverses at most once; reversing a declined or already reversed original answers 00 and changes
 /// nothing; an unknown original answers 25 and leaves a marker. A dispensed amount above the original's is not a
-/// reversal the host can apply: 13, and the original stays reversible for the terminal's corrected reversal.
+/// reversal the host can apply: 13, and the original stays reversible for the terminal's corrected reversal. Before any
+/// of that, a reversal must belong to its original (<see cref="Match"/>): one that does not is refused, not decided.
 /// </summary>
 internal static class ReversalRules
 {
+    /// <summary>
+    /// Whether a reversal with this PAN and DE 4 belongs to <paramref name="original"/>: its card (compared by PAN digest;
+    /// by masked PAN for a record stored before digests were, whose card was not on file) and then its amount.
+    /// </summary>
+    /// <param name="panDigest">The reversal's PAN (DE 2, or track 2's) as cards are found by.</param>
+    public static ReversalMatch Match(IdempotencyRecord original, string panDigest, string maskedPan, long amount)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        var sameCard = original.PanDigest is { } digest
+            ? string.Equals(digest, panDigest, StringComparison.Ordinal)
+            : string.Equals(original.MaskedPan, maskedPan, StringComparison.Ordinal);
+        if (!sameCard)
+        {
+            return ReversalMatch.OtherCard;
+        }
+
+        return amount == original.Amount ? ReversalMatch.Matches : ReversalMatch.OtherAmount;
+    }
+
     /// <param name="original">The original's stored record, or null when the ledger has not seen it.</param>
     /// <param name="account">The account the original debited, when it was an approved withdrawal.</param>
     /// <param name="usage">The daily usage the original counted on, when it was an approved withdrawal.</param>

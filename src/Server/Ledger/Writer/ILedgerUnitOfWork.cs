@@ -31,9 +31,16 @@ internal interface ILedgerUnitOfWork
 
     void UpdateIdempotency(IdempotencyRecord record);
 
-    bool HasReversalMarker(string originalKey);
+    /// <summary>The marker a reversal left for <paramref name="originalKey"/> before its original was seen, or null.</summary>
+    ReversalMarker? FindReversalMarker(string originalKey);
 
     void AddReversalMarker(ReversalMarker marker);
+
+    /// <summary>Replaces the marker stored for its original's key (found in this batch by <see cref="FindReversalMarker"/>).</summary>
+    void UpdateReversalMarker(ReversalMarker marker);
+
+    /// <summary>The PAN as the store finds cards by (an HMAC under the ledger's key), to match reversals with originals.</summary>
+    string PanDigest(string pan);
 
     void AddJournal(JournalRecord entry);
 

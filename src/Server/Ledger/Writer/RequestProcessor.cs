@@ -28,15 +28,30 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
         var key = request.Key.ToString();
         if (request.IsSecurityViolation)
         {
-            return Unstored(request, key, JournalDisposition.Rejected, ResponseCodes.SecurityViolation, unit, now);
+            return SecurityEvent(request, key, JournalDisposition.Rejected, ResponseCodes.SecurityViolation, "mac", unit, now);
         }
 
         var stored = unit.FindIdempotency(key);
-        if (stored is not null)
+        if (stored is not null && request.IsRepeat)
         {
-            return request.IsRepeat ? Replay(request, key, stored, unit, now) : Duplicate(request, key, unit, now);
+            // A repeat of a decided request is answered as decided, however late it comes: that is what makes a lost
+            // answer safe to recover, and it repeats a decision rather than making one.
+            return Replay(request, key, stored, unit, now);
         }
 
+        if (request.IsStale)
+        {
+            // Anything else with a DE 7 outside the window is refused before it can be decided (or called a duplicate):
+            // a replay of an old request must neither move money nor use up its key.
+            return SecurityEvent(request, key, JournalDisposition.Stale, ResponseCodes.SecurityViolation, "stale_transmission", unit, now);
+        }
+
+        if (stored is not null)
+        {
+            return Duplicate(request, key, unit, now);
+        }
+
+        var panDigest = unit.PanDigest(request.Pan);
         CardRecord? card = null;
         IdempotencyRecord? original = null;
         LedgerDecision decision;
@@ -46,9 +61,20 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             {
                 case TransactionKind.Reversal:
                     original = request.OriginalKey is { } originalKey ? unit.FindIdempotency(originalKey.ToString()) : null;
+                    if (original is not null
+                        && ReversalRules.Match(original, panDigest, SensitiveData.MaskPan(request.Pan), request.Amount) is var match and not ReversalMatch.Matches)
+                    {
+                        // Not this original's reversal (a forgery, or a terminal's mistake): refused before it can restore
+                        // anything, mark the original reversed, or use up its own key, so the genuine reversal still can.
+                        return match == ReversalMatch.OtherCard
+                            ? SecurityEvent(request, key, JournalDisposition.Mismatched, ResponseCodes.UnableToLocateOriginal, "reversal_pan_mismatch", unit, now)
+                            : SecurityEvent(request, key, JournalDisposition.Mismatched, ResponseCodes.OriginalAmountIncorrect, "reversal_amount_mismatch", unit, now);
+                    }
+
                     decision = DecideReversal(request, original, unit);
                     break;
-                case TransactionKind.Withdrawal or TransactionKind.BalanceInquiry when unit.HasReversalMarker(key):
+                case TransactionKind.Withdrawal or TransactionKind.BalanceInquiry
+                    when unit.FindReversalMarker(key) is { } marker && marker.Refuses(panDigest, request.Amount):
                     // The terminal reversed this request before it got here: it has given up on it, so it must not apply.
                     decision = LedgerDecision.Declined(ResponseCodes.DuplicateTransmission);
                     break;
@@ -76,7 +102,7 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             return Failed(request, key, unit, now);
         }
 
-        return Apply(request, key, decision, card, original, unit, now);
+        return Apply(request, key, panDigest, decision, card, original, unit, now);
     }
 
     /// <summary>
@@ -135,6 +161,7 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
     private static LedgerOutcome Apply(
         LedgerRequest request,
         string key,
+        string panDigest,
         LedgerDecision decision,
         CardRecord? card,
         IdempotencyRecord? original,
@@ -161,9 +188,9 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             unit.UpdateIdempotency(originalAfter);
         }
 
-        if (decision.LeavesMarker && request.OriginalKey is { } originalKey && !unit.HasReversalMarker(originalKey.ToString()))
+        if (decision.LeavesMarker && request.OriginalKey is { } originalKey)
         {
-            unit.AddReversalMarker(new ReversalMarker(originalKey.ToString(), key, now.ToUnixTimeMilliseconds()));
+            LeaveMarker(originalKey.ToString(), key, panDigest, request.Amount, unit, now);
         }
 
         var sequences = unit.Sequences;
@@ -212,12 +239,32 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             JournalId = journalId,
             Outcome = outcome,
             MaskedPan = maskedPan,
+            PanDigest = panDigest,
+            Amount = request.Amount,
             CardId = cardId,
             AccountId = accountId,
             AppliedAmount = debited ? -decision.Delta : 0,
             UsageDay = debited ? decision.UsageAfter?.Day ?? 0 : 0,
+            DecidedAtUnixMilliseconds = now.ToUnixTimeMilliseconds(),
         });
         return outcome;
+    }
+
+    /// <summary>
+    /// Remembers a reversal whose original is not known yet, with its PAN (digest) and amount, so that the original is
+    /// refused only if it is the one reversed. A second reversal naming the same original with another PAN or amount
+    /// leaves the marker refusing any original: one of the two may be forged, and not applying is the safe side.
+    /// </summary>
+    private static void LeaveMarker(string originalKey, string reversalKey, string panDigest, long amount, ILedgerUnitOfWork unit, DateTimeOffset now)
+    {
+        if (unit.FindReversalMarker(originalKey) is not { } marker)
+        {
+            unit.AddReversalMarker(new ReversalMarker(originalKey, reversalKey, now.ToUnixTimeMilliseconds(), panDigest, amount));
+        }
+        else if (marker.With(panDigest, amount) is var widened && !ReferenceEquals(widened, marker))
+        {
+            unit.UpdateReversalMarker(widened);
+        }
     }
 
     private static LedgerOutcome Replay(LedgerRequest request, string key, IdempotencyRecord stored, ILedgerUnitOfWork unit, DateTimeOffset now)
@@ -233,10 +280,27 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
     private static LedgerOutcome Failed(LedgerRequest request, string key, ILedgerUnitOfWork unit, DateTimeOffset now) =>
         Unstored(request, key, JournalDisposition.Failed, ResponseCodes.SystemMalfunction, unit, now);
 
+    /// <summary>A refusal journaled as a security event (counted by <paramref name="reason"/> once committed): nothing applied or stored.</summary>
+    private static LedgerOutcome SecurityEvent(
+        LedgerRequest request, string key, JournalDisposition disposition, string responseCode, string reason, ILedgerUnitOfWork unit, DateTimeOffset now) =>
+        Unstored(request, key, disposition, responseCode, unit, now, reason);
+
     private static LedgerOutcome Unstored(
-        LedgerRequest request, string key, JournalDisposition disposition, string responseCode, ILedgerUnitOfWork unit, DateTimeOffset now)
+        LedgerRequest request,
+        string key,
+        JournalDisposition disposition,
+        string responseCode,
+        ILedgerUnitOfWork unit,
+        DateTimeOffset now,
+        string? securityEvent = null)
     {
-        var outcome = new LedgerOutcome { ResponseCode = responseCode, AccountType = request.AccountType, Currency = request.Currency };
+        var outcome = new LedgerOutcome
+        {
+            ResponseCode = responseCode,
+            AccountType = request.AccountType,
+            Currency = request.Currency,
+            SecurityEvent = securityEvent,
+        };
         Journal(request, key, disposition, outcome, SensitiveData.MaskPan(request.Pan), null, unit, now);
         return outcome;
     }

@@ -77,6 +77,7 @@ internal static class TerminalMessages
     public static void SetReversal(IsoMessage message, int mti, RequestIdentity identity, OriginalRequest original, long? dispensed)
     {
         message.Mti = mti;
+        message.Set(DataElements.PrimaryAccountNumber, original.Pan);
         message.Set(DataElements.ProcessingCode, original.ProcessingCode);
         message.SetNumber(DataElements.Amount, original.Amount);
         SetTrace(message, identity);

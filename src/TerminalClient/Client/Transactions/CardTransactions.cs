@@ -78,7 +78,7 @@ internal sealed class CardTransactions(
             var identity = exchange.NextIdentity(session);
             var trace = new RequestTrace(MessageTypes.FinancialRequest, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("01", account);
-            var original = new OriginalRequest(MessageTypes.FinancialRequest, identity.Stan, identity.TransmissionDateTime, options.AcquirerId, processingCode, amount);
+            var original = new OriginalRequest(MessageTypes.FinancialRequest, identity.Stan, identity.TransmissionDateTime, options.AcquirerId, processingCode, amount, pan);
             var reply = await SendCardRequestAsync(session, MessageTypes.FinancialRequest, processingCode, amount, options.CurrencyCode, identity, pan, pin, cancellationToken);
             if (reply.Message is not { } response)
             {
@@ -204,6 +204,7 @@ internal sealed class CardTransactions(
         {
             AcquirerId = options.AcquirerId,
             ProcessingCode = processingCode,
+            Pan = pan,
         };
     }
 }

@@ -7,7 +7,7 @@ namespace SocketAtm.Server.Tests.Ledger.Contract;
 /// The ledger contract (<see cref="ILedger"/> and <see cref="ILedgerAdmin"/>), run against every implementation: each
 /// derived class opens its own kind of ledger on the demo data, on the context's fake clock.
 /// </summary>
-public abstract class LedgerContractTests : IAsyncLifetime
+public abstract partial class LedgerContractTests : IAsyncLifetime
 {
     private ILedger? _ledger;
 

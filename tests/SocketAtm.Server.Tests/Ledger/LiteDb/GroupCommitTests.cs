@@ -113,24 +113,4 @@ public class GroupCommitTests
             Assert.True(account["Balance"].AsInt64 <= outcome.LedgerBalance, "the durable balance does not include the debit");
         }
     }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        public ConcurrentBag<Meter> Created { get; } = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            Created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            foreach (var meter in Created)
-            {
-                meter.Dispose();
-            }
-        }
-    }
 }

@@ -122,7 +122,7 @@ public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAs
         var results = await Task.WhenAll(keys.Select(async key =>
         {
             var original = HostA.ExecuteAsync(Context.Withdrawal(DemoCards.Rich, DemoCards.RichPin, 1_000, key), CancellationToken.None).AsTask();
-            var reversal = HostB.ExecuteAsync(Context.Reversal(key, 1_000), CancellationToken.None).AsTask();
+            var reversal = HostB.ExecuteAsync(Context.Reversal(key, 1_000, pan: DemoCards.Rich), CancellationToken.None).AsTask();
             return (Original: await original, Reversal: await reversal);
         }));
 
