@@ -92,6 +92,27 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
+    public void Ipv6_peers_are_counted_per_64_bit_prefix()
+    {
+        var counter = new ConnectionsPerAddress(2);
+
+        Assert.True(counter.TryAcquire(IPAddress.Parse("2001:db8:1:2::1"), out _));
+        Assert.True(counter.TryAcquire(IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:fffe"), out _));
+        Assert.False(counter.TryAcquire(IPAddress.Parse("2001:db8:1:2:abcd::9"), out var open)); // same /64, any interface id
+        Assert.Equal(2, open);
+        Assert.True(counter.TryAcquire(IPAddress.Parse("2001:db8:1:3::1"), out _)); // the next /64 is another site
+        Assert.True(counter.TryAcquire(IPAddress.Parse("fe80::1%2"), out _));
+        Assert.Equal(1, counter.OpenFrom(IPAddress.Parse("fe80::2%3"))); // scope ids do not split a prefix
+
+        counter.Release(IPAddress.Parse("2001:db8:1:2::77"));
+        Assert.Equal(1, counter.OpenFrom(IPAddress.Parse("2001:db8:1:2::1")));
+        counter.Release(IPAddress.Parse("2001:db8:1:2::1"));
+        counter.Release(IPAddress.Parse("2001:db8:1:3::1"));
+        counter.Release(IPAddress.Parse("fe80::1"));
+        Assert.Equal(0, counter.TrackedAddresses); // the table holds only prefixes with open connections
+    }
+
+    [Fact]
     public async Task Reading_pauses_at_the_in_flight_limit_and_resumes_when_an_answer_frees_a_slot()
     {
         var ledger = new FakeLedger();
