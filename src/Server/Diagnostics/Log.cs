@@ -86,4 +86,8 @@ internal static partial class Log
 
     [LoggerMessage(44, LogLevel.Warning, "The TLS certificate {Subject} expires {NotAfter:u}: terminals will refuse it once it has expired")]
     public static partial void TlsCertificateExpiring(ILogger logger, string subject, DateTime notAfter);
+
+    // Connection admission (sign-on deadline, unsigned-connection cap, PROXY protocol): 60-69.
+    [LoggerMessage(60, LogLevel.Warning, "No terminal signed on within {SignOnTimeout} over the connection from {RemoteAddress}; closing it")]
+    public static partial void SignOnTimeout(ILogger logger, TimeSpan signOnTimeout, string remoteAddress);
 }

@@ -210,7 +210,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
                 transport = tls;
             }
 
-            using var session = _services.Open(id, transport, tls?.BoundTerminals is { } bound ? bound.Contains : null);
+            using var session = _services.Open(id, transport, tls?.BoundTerminals is { } bound ? bound.Contains : null, address?.ToString());
             open.Attach(session);
             if (_stopping.IsCancellationRequested)
             {
