@@ -90,4 +90,7 @@ internal static partial class Log
     // Connection admission (sign-on deadline, unsigned-connection cap, PROXY protocol): 60-69.
     [LoggerMessage(60, LogLevel.Warning, "No terminal signed on within {SignOnTimeout} over the connection from {RemoteAddress}; closing it")]
     public static partial void SignOnTimeout(ILogger logger, TimeSpan signOnTimeout, string remoteAddress);
+
+    [LoggerMessage(61, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: {OpenUnsigned} connections from this address have no terminal signed on yet, the cap is {MaxUnsignedConnectionsPerAddress}")]
+    public static partial void ConnectionRefusedUnsignedPerAddress(ILogger logger, string? remoteEndPoint, int openUnsigned, int maxUnsignedConnectionsPerAddress);
 }

@@ -56,4 +56,15 @@ internal sealed class ListenerOptions : SessionOptions
             yield return drain;
         }
     }
+
+    // Connection admission: who may hold a connection before signing a terminal on, and behind which proxies.
+
+    /// <summary>
+    /// Connections one address may hold over which no terminal has signed on yet; more are closed at accept. A
+    /// connection stops counting here when a terminal first signs on over it. Sized for the burst of a branch NAT or a
+    /// proxy whose terminals all reconnect at once (each is unsigned for one round trip), while an address that cannot
+    /// sign a terminal on holds under 1 % of <see cref="MaxConnections"/>, each for at most the sign-on timeout.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Listener:MaxUnsignedConnectionsPerAddress must be between 1 and 1000000.")]
+    public int MaxUnsignedConnectionsPerAddress { get; set; } = 64;
 }

@@ -25,7 +25,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, OpenConnection> _open = new();
-    private readonly ConnectionsPerAddress _perAddress;
+    private readonly AddressCaps _addressCaps;
     private readonly CancellationTokenSource _stopping = new();
     private TlsAcceptor? _tls;
     private IConnectionListener? _listener;
@@ -39,7 +39,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
         _provider = provider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<TerminalListener>();
-        _perAddress = new ConnectionsPerAddress(_options.MaxConnectionsPerAddress);
+        _addressCaps = new AddressCaps(_options.MaxConnectionsPerAddress, _options.MaxUnsignedConnectionsPerAddress);
     }
 
     /// <summary>The endpoint actually bound (useful with port 0).</summary>
@@ -169,16 +169,36 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
             }
 
             var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-            if (address is not null && !_perAddress.TryAcquire(address, out var openFromAddress))
+            AddressCaps.Place? place = null;
+            if (address is not null && !TryAdmit(connection, address, out place, out var refusedFor))
             {
-                Log.ConnectionRefusedPerAddress(_logger, connection.RemoteEndPoint?.ToString(), openFromAddress, _options.MaxConnectionsPerAddress);
-                await RefuseAsync(connection, "max_connections_per_address");
+                await RefuseAsync(connection, refusedFor);
                 continue;
             }
 
             // Registers the connection before its first await, so the caps above always count it.
-            _ = RunConnectionAsync(Interlocked.Increment(ref _nextConnectionId), connection, address);
+            _ = RunConnectionAsync(Interlocked.Increment(ref _nextConnectionId), connection, address, place);
         }
+    }
+
+    /// <summary>Takes the connection's places under the per-address caps, or logs which cap refuses it.</summary>
+    private bool TryAdmit(ConnectionContext connection, IPAddress address, out AddressCaps.Place? place, out string refusedFor)
+    {
+        if (_addressCaps.TryAdmit(address, out place, out refusedFor, out var open))
+        {
+            return true;
+        }
+
+        if (refusedFor == AddressCaps.PerAddressReason)
+        {
+            Log.ConnectionRefusedPerAddress(_logger, connection.RemoteEndPoint?.ToString(), open, _addressCaps.MaxPerAddress);
+        }
+        else
+        {
+            Log.ConnectionRefusedUnsignedPerAddress(_logger, connection.RemoteEndPoint?.ToString(), open, _addressCaps.MaxUnsignedPerAddress);
+        }
+
+        return false;
     }
 
     private async Task RefuseAsync(ConnectionContext connection, string reason)
@@ -188,7 +208,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
         await connection.DisposeAsync();
     }
 
-    private async Task RunConnectionAsync(long id, ConnectionContext connection, IPAddress? address)
+    private async Task RunConnectionAsync(long id, ConnectionContext connection, IPAddress? address, AddressCaps.Place? place)
     {
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = id });
         var open = new OpenConnection(connection);
@@ -210,7 +230,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
                 transport = tls;
             }
 
-            using var session = _services.Open(id, transport, tls?.BoundTerminals is { } bound ? bound.Contains : null, address?.ToString());
+            using var session = _services.Open(id, transport, tls?.BoundTerminals is { } bound ? bound.Contains : null, address?.ToString(), place is null ? null : place.SignedOn);
             open.Attach(session);
             if (_stopping.IsCancellationRequested)
             {
@@ -227,10 +247,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
                 await tls.DisposeAsync();
             }
 
-            if (address is not null)
-            {
-                _perAddress.Release(address);
-            }
+            place?.Release();
 
             _services.Metrics.ConnectionClosed();
             await connection.DisposeAsync();

@@ -36,7 +36,7 @@ public sealed class UnsignedConnectionTests
                 answered++;
                 await Task.Delay(100);
             }
-            catch (IOException)
+            catch (Exception exception) when (exception is IOException or SocketException)
             {
                 break; // closed by the host
             }
@@ -49,6 +49,55 @@ public sealed class UnsignedConnectionTests
         Assert.Equal(1, counters.Count("socketatm.connections.closed_by_host/reason=sign_on_timeout"));
         Assert.Single(sink.Lines, line => line.StartsWith("No terminal signed on within 00:00:02 over the connection from \"127.0.0.1\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Connections_without_a_signed_on_terminal_are_capped_per_address_and_a_sign_on_frees_its_place()
+    {
+        var sink = new CapturingSink();
+        await using var host = await RunningHost.StartWithServicesAsync(
+            services => services.AddSingleton<ILogEventSink>(sink), "--Listener:MaxUnsignedConnectionsPerAddress=2");
+        using var counters = new CounterTotals(host.Services.GetRequiredService<IMeterFactory>());
+        await using var first = await UnsignedAsync(host.EndPoint, IPAddress.Loopback);
+        await using var second = await UnsignedAsync(host.EndPoint, IPAddress.Loopback);
+
+        Assert.False(await IsServedAsync(host.EndPoint, IPAddress.Loopback)); // the third from 127.0.0.1
+        await using var elsewhere = await UnsignedAsync(host.EndPoint, IPAddress.Parse("127.0.0.2"));
+
+        Assert.Equal("00", (await first.ExchangeAsync(first.NetworkManagement(TestTerminal.NextStan(), "001"))).GetString(39));
+        await using var third = await UnsignedAsync(host.EndPoint, IPAddress.Loopback); // the sign-on gave its place back
+        Assert.False(await IsServedAsync(host.EndPoint, IPAddress.Loopback));
+        Assert.Equal("00", await EchoAsync(second));
+        Assert.Equal("00", (await first.ExchangeAsync(first.Withdrawal(1_000, TestTerminal.NextStan()))).GetString(39));
+        Assert.Equal(2, counters.Count("socketatm.connections.refused/reason=max_unsigned_connections_per_address"));
+        Assert.Equal(2, sink.Lines.Count(line => line.Contains("connections from this address have no terminal signed on yet, the cap is 2", StringComparison.Ordinal)));
+    }
+
+    /// <summary>A connection from <paramref name="from"/> that answers an echo test: admitted, and not signed on.</summary>
+    private static async Task<TestTerminal> UnsignedAsync(IPEndPoint endPoint, IPAddress from)
+    {
+        var (stream, client) = await ConnectAsync(endPoint, from);
+        var terminal = await TestTerminal.AttachAsync(stream, client, signOn: false);
+        Assert.Equal("00", await EchoAsync(terminal));
+        return terminal;
+    }
+
+    /// <summary>False when the host closes a new connection from <paramref name="from"/> instead of answering its echo test.</summary>
+    private static async Task<bool> IsServedAsync(IPEndPoint endPoint, IPAddress from)
+    {
+        var (stream, client) = await ConnectAsync(endPoint, from);
+        await using var terminal = await TestTerminal.AttachAsync(stream, client, signOn: false);
+        try
+        {
+            return await EchoAsync(terminal) == "00";
+        }
+        catch (Exception exception) when (exception is IOException or SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<string?> EchoAsync(TestTerminal terminal) =>
+        (await terminal.ExchangeAsync(terminal.NetworkManagement(TestTerminal.NextStan(), "301"))).GetString(39);
 
     private static async Task<(NetworkStream Stream, TcpClient Client)> ConnectAsync(IPEndPoint endPoint, IPAddress? from = null)
     {
