@@ -93,4 +93,16 @@ internal static partial class Log
 
     [LoggerMessage(61, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: {OpenUnsigned} connections from this address have no terminal signed on yet, the cap is {MaxUnsignedConnectionsPerAddress}")]
     public static partial void ConnectionRefusedUnsignedPerAddress(ILogger logger, string? remoteEndPoint, int openUnsigned, int maxUnsignedConnectionsPerAddress);
+
+    [LoggerMessage(62, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: Listener:ProxyProtocol is On and it is not one of Listener:TrustedProxies")]
+    public static partial void UntrustedProxy(ILogger logger, string? remoteEndPoint);
+
+    [LoggerMessage(63, LogLevel.Warning, "PROXY protocol header from {ProxyEndPoint} refused ({Reason}): {Detail}; closing the connection")]
+    public static partial void ProxyHeaderRefused(ILogger logger, string? proxyEndPoint, string reason, string detail);
+
+    [LoggerMessage(64, LogLevel.Information, "Connection accepted from {RemoteEndPoint} through proxy {ProxyEndPoint}")]
+    public static partial void ConnectionAcceptedThroughProxy(ILogger logger, string remoteEndPoint, string? proxyEndPoint);
+
+    [LoggerMessage(65, LogLevel.Information, "PROXY protocol on: connections only from {TrustedProxies}, each beginning with a v1 or v2 header")]
+    public static partial void ProxyProtocolEnabled(ILogger logger, string trustedProxies);
 }
