@@ -31,7 +31,6 @@ internal sealed class TerminalSession : IDisposable
     private readonly InFlightRequests _inFlight;
     private readonly SignOnDeadline _signOnDeadline;
     private readonly string? _remoteAddress;
-    private Action? _firstSignedOn;
     private readonly CancellationTokenSource _abort = new();
     private volatile bool _stopping;
     private string _closeReason = "closed by peer";
@@ -49,10 +48,9 @@ internal sealed class TerminalSession : IDisposable
         _options = services.Options;
         _logger = logger;
         _remoteAddress = remoteAddress;
-        _firstSignedOn = firstSignedOn;
         _inFlight = new InFlightRequests(_options.MaxInFlightPerConnection);
-        _signOnDeadline = new SignOnDeadline(services.Time, _options.SignOnTimeout, WakeReadLoop);
-        _terminals = new SessionTerminals(mayServeTerminal, AnySignedOnChanged);
+        _signOnDeadline = new SignOnDeadline(services.Time, _options.SignOnTimeout, transport.Input, firstSignedOn);
+        _terminals = new SessionTerminals(mayServeTerminal, _signOnDeadline.AnySignedOnChanged);
     }
 
     public long ConnectionId { get; }
@@ -214,32 +212,6 @@ internal sealed class TerminalSession : IDisposable
 
                 return;
             }
-        }
-    }
-
-    /// <summary>Under <see cref="SessionTerminals"/>' lock: the first terminal signed on (<paramref name="any"/>) or the last signed off.</summary>
-    private void AnySignedOnChanged(bool any)
-    {
-        if (!any)
-        {
-            _signOnDeadline.Start();
-            return;
-        }
-
-        _signOnDeadline.Stop();
-        Interlocked.Exchange(ref _firstSignedOn, null)?.Invoke();
-    }
-
-    /// <summary>The sign-on deadline passed: the read loop wakes and closes the connection.</summary>
-    private void WakeReadLoop()
-    {
-        try
-        {
-            _transport.Input.CancelPendingRead();
-        }
-        catch (Exception exception) when (exception is ObjectDisposedException or InvalidOperationException)
-        {
-            // The session ended meanwhile.
         }
     }
 
