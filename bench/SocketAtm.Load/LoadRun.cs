@@ -287,6 +287,9 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             "--Serilog:MinimumLevel:Override:SocketAtm.Server.Transport.TerminalListener=Information",
             "--Serilog:MinimumLevel:Override:SocketAtm.Server.Sessions.MessageDispatcher=Warning",
             "--Listener:MaxConnections=" + Math.Max(10_000, connections).ToString(CultureInfo.InvariantCulture),
+
+            // The harness opens up to 200 connections at once from one address, each without a signed-on terminal for a round trip.
+            "--Listener:MaxUnsignedConnectionsPerAddress=1000",
             .. settings.HostArguments,
         ];
     }

@@ -5,14 +5,15 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 
 namespace SocketAtm.EndToEnd.Tests;
 
 /// <summary>
 /// deploy/haproxy.cfg as shipped (its health-check placeholders filled with what <c>admin haproxy-check</c> prints for a
 /// terminal of the operator's own, its ports and check interval changed) in front of two hosts on one PostgreSQL
-/// database: its health check must recognise a healthy host and notice a stopped one, and terminals must be served
-/// through it before and after.
+/// database, which take the PROXY protocol from it: its health check must recognise a healthy host and notice a stopped
+/// one, terminals must be served through it before and after, and the hosts must see the terminals' own address.
 /// </summary>
 public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : IClassFixture<PostgreSqlServerFixture>, IDisposable
 {
@@ -24,8 +25,13 @@ public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : ICl
     public async Task Terminals_are_served_through_HAProxy_and_a_stopped_host_is_taken_out()
     {
         var connectionString = await postgres.Server.CreateDatabaseAsync();
-        string[] args = ["--Storage:Provider=PostgreSql", "--Storage:ConnectionString=" + connectionString, "--Ledger:KeyEncryptionKey=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32))];
-        var hosts = await Task.WhenAll(RunningHost.StartAsync(null, args), RunningHost.StartAsync(null, args));
+        string[] args = [
+            "--Storage:Provider=PostgreSql", "--Storage:ConnectionString=" + connectionString, "--Ledger:KeyEncryptionKey=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+            "--Listener:ProxyProtocol=On", "--Listener:TrustedProxies:0=127.0.0.1",
+            "--Serilog:MinimumLevel:Override:SocketAtm.Server.Transport.TerminalListener=Information"];
+        var sink = new CapturingSink();
+        void Capture(IServiceCollection services) => services.AddSingleton<ILogEventSink>(sink);
+        var hosts = await Task.WhenAll(RunningHost.StartWithServicesAsync(Capture, args), RunningHost.StartWithServicesAsync(Capture, args));
         await using var hostA = hosts[0];
         await using var hostB = hosts[1];
         // As the shipped file tells an operator: a health-check terminal of one's own, and the lines haproxy-check prints for it.
@@ -52,6 +58,9 @@ public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : ICl
             var front = new IPEndPoint(IPAddress.Loopback, frontend);
             Assert.Equal(["00", "00", "00", "00"], await WithdrawThroughAsync(front, terminals: 4));
 
+            // send-proxy-v2: the hosts see each terminal's own address, not HAProxy's.
+            Assert.Equal(4, sink.Lines.Count(line => line.StartsWith("Connection accepted from \"127.0.0.9:", StringComparison.Ordinal) && line.Contains("through proxy \"127.0.0.1:", StringComparison.Ordinal)));
+
             await hostA.StopAsync();
             await WaitForAsync(log, "Server socketatm/host-a is DOWN");
 
@@ -65,6 +74,9 @@ public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : ICl
             await haproxy.WaitForExitAsync();
         }
     }
+
+    /// <summary>Where the terminals connect from, apart from HAProxy's own 127.0.0.1.</summary>
+    private static readonly IPAddress TerminalAddress = IPAddress.Parse("127.0.0.9");
 
     public void Dispose() => File.Delete(_config);
 
@@ -93,7 +105,9 @@ public sealed partial class HaproxyTests(PostgreSqlServerFixture postgres) : ICl
         var results = new List<string>();
         for (var i = 0; i < terminals; i++)
         {
-            await using var atm = await TestTerminal.ConnectAsync(front);
+            var client = new System.Net.Sockets.TcpClient(new IPEndPoint(TerminalAddress, 0)) { NoDelay = true };
+            await client.ConnectAsync(front);
+            await using var atm = await TestTerminal.AttachAsync(client.GetStream(), client);
             results.Add((await atm.ExchangeAsync(atm.Withdrawal(1_000, TestTerminal.NextStan()))).GetString(39) ?? "(none)");
         }
 

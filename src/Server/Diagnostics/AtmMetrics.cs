@@ -14,6 +14,7 @@ internal sealed class AtmMetrics
     private readonly Counter<long> _rejectedFrames;
     private readonly Counter<long> _refusedConnections;
     private readonly Counter<long> _failedHandshakes;
+    private readonly Counter<long> _closedByHost;
 
     public AtmMetrics(IMeterFactory meterFactory)
     {
@@ -25,6 +26,7 @@ internal sealed class AtmMetrics
         _rejectedFrames = meter.CreateCounter<long>("socketatm.frames.rejected", "{frame}", "Frames or messages rejected as malformed, by reason.");
         _refusedConnections = meter.CreateCounter<long>("socketatm.connections.refused", "{connection}", "Connections closed at accept because a connection cap was reached, by reason.");
         _failedHandshakes = meter.CreateCounter<long>("socketatm.tls.handshakes.failed", "{connection}", "TLS handshakes that failed (timeout, rejected, connection lost), by reason.");
+        _closedByHost = meter.CreateCounter<long>("socketatm.connections.closed_by_host", "{connection}", "Open connections the host closed for breaking a connection rule, by reason.");
     }
 
     public void MessageAnswered(int requestMti, string responseCode, double elapsedMs)
@@ -52,6 +54,9 @@ internal sealed class AtmMetrics
     public void ConnectionRefused(string reason) => _refusedConnections.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void TlsHandshakeFailed(string reason) => _failedHandshakes.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <param name="reason">"sign_on_timeout".</param>
+    public void ConnectionClosedByHost(string reason) => _closedByHost.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void FrameRejected(string reason) => _rejectedFrames.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -86,4 +86,23 @@ internal static partial class Log
 
     [LoggerMessage(44, LogLevel.Warning, "The TLS certificate {Subject} expires {NotAfter:u}: terminals will refuse it once it has expired")]
     public static partial void TlsCertificateExpiring(ILogger logger, string subject, DateTime notAfter);
+
+    // Connection admission (sign-on deadline, unsigned-connection cap, PROXY protocol): 60-69.
+    [LoggerMessage(60, LogLevel.Warning, "No terminal signed on within {SignOnTimeout} over the connection from {RemoteAddress}; closing it")]
+    public static partial void SignOnTimeout(ILogger logger, TimeSpan signOnTimeout, string remoteAddress);
+
+    [LoggerMessage(61, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: {OpenUnsigned} connections from this address have no terminal signed on yet, the cap is {MaxUnsignedConnectionsPerAddress}")]
+    public static partial void ConnectionRefusedUnsignedPerAddress(ILogger logger, string? remoteEndPoint, int openUnsigned, int maxUnsignedConnectionsPerAddress);
+
+    [LoggerMessage(62, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: Listener:ProxyProtocol is On and it is not one of Listener:TrustedProxies")]
+    public static partial void UntrustedProxy(ILogger logger, string? remoteEndPoint);
+
+    [LoggerMessage(63, LogLevel.Warning, "PROXY protocol header from {ProxyEndPoint} refused ({Reason}): {Detail}; closing the connection")]
+    public static partial void ProxyHeaderRefused(ILogger logger, string? proxyEndPoint, string reason, string detail);
+
+    [LoggerMessage(64, LogLevel.Information, "Connection accepted from {RemoteEndPoint} through proxy {ProxyEndPoint}")]
+    public static partial void ConnectionAcceptedThroughProxy(ILogger logger, string remoteEndPoint, string? proxyEndPoint);
+
+    [LoggerMessage(65, LogLevel.Information, "PROXY protocol on: connections only from {TrustedProxies}, each beginning with a v1 or v2 header")]
+    public static partial void ProxyProtocolEnabled(ILogger logger, string trustedProxies);
 }

@@ -3,7 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace SocketAtm.Server.Sessions;
 
 /// <summary>
-/// The limits one terminal session lives under: the largest frame, the two read deadlines and the requests in flight.
+/// The limits one terminal session lives under: the largest frame, the two read deadlines, the sign-on deadline and the
+/// requests in flight.
 /// They are settings of the "Listener" configuration section, bound and validated with the listener's own (the
 /// listener's options extend this class), hence the "Listener:" that names them in the messages.
 /// </summary>
@@ -19,13 +20,20 @@ internal class SessionOptions : IValidatableObject
     /// <summary>A frame that has started must be complete within this time (slow-sender defence).</summary>
     public TimeSpan PartialFrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A connection over which no terminal is signed on for this long is closed: from its start, and again from the
+    /// moment its last terminal signs off. Keep-alives and echo tests do not count, so a connection cannot be held
+    /// open without a registered terminal signing on.
+    /// </summary>
+    public TimeSpan SignOnTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Requests one connection may have in flight; reading pauses while the limit is reached.</summary>
     [Range(1, 4096, ErrorMessage = "Listener:MaxInFlightPerConnection must be between 1 and 4096.")]
     public int MaxInFlightPerConnection { get; set; } = 64;
 
     public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, value) in new[] { (nameof(IdleTimeout), IdleTimeout), (nameof(PartialFrameTimeout), PartialFrameTimeout) })
+        foreach (var (name, value) in new[] { (nameof(IdleTimeout), IdleTimeout), (nameof(PartialFrameTimeout), PartialFrameTimeout), (nameof(SignOnTimeout), SignOnTimeout) })
         {
             if (CheckTimeSpan(name, value) is { } result)
             {

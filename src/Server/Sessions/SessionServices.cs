@@ -36,6 +36,9 @@ internal sealed class SessionServices
 
     /// <summary>A session over <paramref name="transport"/>, not yet running: the caller runs it, then disposes it.</summary>
     /// <param name="mayServeTerminal">The terminal ids this connection may speak for (bound by a TLS client certificate); null for any.</param>
-    public TerminalSession Open(long connectionId, IDuplexPipe transport, Func<string, bool>? mayServeTerminal = null) =>
-        new(connectionId, transport, this, _sessionLogger, mayServeTerminal);
+    /// <param name="remoteAddress">The terminal's address (behind a proxy, the one the PROXY protocol gave), for the logs.</param>
+    /// <param name="firstSignedOn">Called once, when a terminal first signs on over the connection.</param>
+    public TerminalSession Open(
+        long connectionId, IDuplexPipe transport, Func<string, bool>? mayServeTerminal = null, string? remoteAddress = null, Action? firstSignedOn = null) =>
+        new(connectionId, transport, this, _sessionLogger, mayServeTerminal, remoteAddress, firstSignedOn);
 }

@@ -15,9 +15,22 @@ internal sealed class SessionTerminals
 {
     private readonly ConcurrentDictionary<string, TerminalLogScope> _signedOn = new(StringComparer.Ordinal);
     private readonly Func<string, bool>? _mayServe;
+    private readonly Action<bool>? _anySignedOnChanged;
+
+    // Sign-ons and sign-offs are rare and may complete on different threads: one lock keeps "the first terminal
+    // signed on" and "the last signed off" in the order they happened, so the sign-on clock is never left wrong.
+    private readonly Lock _changing = new();
 
     /// <param name="mayServe">The terminals this connection may speak for (e.g. those its TLS client certificate names); null for any.</param>
-    public SessionTerminals(Func<string, bool>? mayServe = null) => _mayServe = mayServe;
+    /// <param name="anySignedOnChanged">
+    /// Told true when the first terminal signs on over the connection and false when the last signs off, under this
+    /// object's lock (keep it short; it must not sign terminals on or off).
+    /// </param>
+    public SessionTerminals(Func<string, bool>? mayServe = null, Action<bool>? anySignedOnChanged = null)
+    {
+        _mayServe = mayServe;
+        _anySignedOnChanged = anySignedOnChanged;
+    }
 
     /// <summary>Number of terminals signed on over this connection.</summary>
     public int Count => _signedOn.Count;
@@ -25,9 +38,27 @@ internal sealed class SessionTerminals
     /// <summary>False when the connection is bound to other terminals than <paramref name="terminalId"/> (answered 58).</summary>
     public bool MayServe(string terminalId) => _mayServe?.Invoke(terminalId) ?? true;
 
-    public void SignOn(string terminalId) => _signedOn.TryAdd(terminalId, new TerminalLogScope(terminalId));
+    public void SignOn(string terminalId)
+    {
+        lock (_changing)
+        {
+            if (_signedOn.TryAdd(terminalId, new TerminalLogScope(terminalId)) && _signedOn.Count == 1)
+            {
+                _anySignedOnChanged?.Invoke(true);
+            }
+        }
+    }
 
-    public void SignOff(string terminalId) => _signedOn.TryRemove(terminalId, out _);
+    public void SignOff(string terminalId)
+    {
+        lock (_changing)
+        {
+            if (_signedOn.TryRemove(terminalId, out _) && _signedOn.IsEmpty)
+            {
+                _anySignedOnChanged?.Invoke(false);
+            }
+        }
+    }
 
     /// <summary>The logging scope for the terminal named in DE 41; a new one when it is not signed on here, null without DE 41.</summary>
     public TerminalLogScope? LogScopeFor(ReadOnlySpan<byte> terminalIdField) =>

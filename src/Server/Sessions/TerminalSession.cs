@@ -29,21 +29,28 @@ internal sealed class TerminalSession : IDisposable
         Channel.CreateUnbounded<MessageContext>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     private readonly InFlightRequests _inFlight;
+    private readonly SignOnDeadline _signOnDeadline;
+    private readonly string? _remoteAddress;
     private readonly CancellationTokenSource _abort = new();
     private volatile bool _stopping;
     private string _closeReason = "closed by peer";
 
     /// <summary>Opened by <see cref="SessionServices.Open"/>, which every host, test and benchmark goes through.</summary>
     /// <param name="mayServeTerminal">The terminal ids this connection may speak for (bound by a TLS client certificate); null for any.</param>
-    public TerminalSession(long connectionId, IDuplexPipe transport, SessionServices services, ILogger logger, Func<string, bool>? mayServeTerminal)
+    /// <param name="remoteAddress">The terminal's address as the listener counts it (the PROXY protocol's, behind a proxy), for the logs.</param>
+    /// <param name="firstSignedOn">Called once, when a terminal first signs on over this connection (the listener's unsigned-connection cap).</param>
+    public TerminalSession(
+        long connectionId, IDuplexPipe transport, SessionServices services, ILogger logger, Func<string, bool>? mayServeTerminal, string? remoteAddress, Action? firstSignedOn)
     {
         ConnectionId = connectionId;
-        _terminals = new SessionTerminals(mayServeTerminal);
         _transport = transport;
         _services = services;
         _options = services.Options;
         _logger = logger;
+        _remoteAddress = remoteAddress;
         _inFlight = new InFlightRequests(_options.MaxInFlightPerConnection);
+        _signOnDeadline = new SignOnDeadline(services.Time, _options.SignOnTimeout, transport.Input, firstSignedOn);
+        _terminals = new SessionTerminals(mayServeTerminal, _signOnDeadline.AnySignedOnChanged);
     }
 
     public long ConnectionId { get; }
@@ -51,6 +58,7 @@ internal sealed class TerminalSession : IDisposable
     /// <summary>Runs the session until the peer closes, a limit or violation closes it, or it is stopped or aborted.</summary>
     public async Task RunAsync()
     {
+        _signOnDeadline.Start();
         var writing = WriteLoopAsync();
         try
         {
@@ -71,6 +79,7 @@ internal sealed class TerminalSession : IDisposable
         }
         finally
         {
+            _signOnDeadline.Stop();
             await _transport.Input.CompleteAsync();
             _inFlight.ReadingEnded();
             try
@@ -114,6 +123,7 @@ internal sealed class TerminalSession : IDisposable
     /// <summary>Releases the session's own resources; call after <see cref="RunAsync"/> has completed.</summary>
     public void Dispose()
     {
+        _signOnDeadline.Dispose();
         _abort.Dispose();
         _inFlight.Dispose();
     }
@@ -172,6 +182,15 @@ internal sealed class TerminalSession : IDisposable
             input.AdvanceTo(buffer.Start, buffer.End);
             if (close)
             {
+                return;
+            }
+
+            // Checked after the frames that arrived are handled: a sign-on among them, answered at once, still counts.
+            if (_signOnDeadline.Expired)
+            {
+                Log.SignOnTimeout(_logger, _options.SignOnTimeout, _remoteAddress ?? "an unknown address");
+                _services.Metrics.ConnectionClosedByHost("sign_on_timeout");
+                _closeReason = "sign-on timeout";
                 return;
             }
 

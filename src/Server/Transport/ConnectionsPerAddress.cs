@@ -1,10 +1,13 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace SocketAtm.Server.Transport;
 
 /// <summary>
 /// Counts open connections per remote IP address so one host cannot take the whole connection cap. An IPv4 peer
-/// reaching a dual-stack socket (::ffff:a.b.c.d) counts as its IPv4 address.
+/// reaching a dual-stack socket (::ffff:a.b.c.d) counts as its IPv4 address. An IPv6 peer counts as its /64: one
+/// subscriber or site is normally given a whole /64 and may pick any of its 2^64 addresses for each connection, so
+/// counting single IPv6 addresses would cap nothing.
 /// </summary>
 internal sealed class ConnectionsPerAddress
 {
@@ -62,5 +65,34 @@ internal sealed class ConnectionsPerAddress
         }
     }
 
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    /// <summary>Addresses (IPv6: prefixes) with at least one open connection: the table's size.</summary>
+    public int TrackedAddresses
+    {
+        get
+        {
+            lock (_open)
+            {
+                return _open.Count;
+            }
+        }
+    }
+
+    /// <summary>The key <paramref name="address"/> is counted under: its IPv4 form, or for IPv6 its /64 prefix (scope id dropped).</summary>
+    private static IPAddress Normalize(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
+    }
 }

@@ -69,5 +69,57 @@ internal sealed class ListenerOptions : SessionOptions
         {
             yield return drain;
         }
+
+        foreach (var result in ValidateAdmission())
+        {
+            yield return result;
+        }
+    }
+
+    // Connection admission: who may hold a connection before signing a terminal on, and behind which proxies.
+
+    /// <summary>
+    /// Connections one address may hold over which no terminal has signed on yet; more are closed at accept. A
+    /// connection stops counting here when a terminal first signs on over it. Sized for the burst of a branch NAT or a
+    /// proxy whose terminals all reconnect at once (each is unsigned for one round trip), while an address that cannot
+    /// sign a terminal on holds under 1 % of <see cref="MaxConnections"/>, each for at most the sign-on timeout.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Listener:MaxUnsignedConnectionsPerAddress must be between 1 and 1000000.")]
+    public int MaxUnsignedConnectionsPerAddress { get; set; } = 64;
+
+    /// <summary>
+    /// On behind a proxy such as HAProxy (<c>send-proxy-v2</c>): each connection then begins with a PROXY protocol
+    /// header (v1 or v2) whose client address the caps, the logs and the sign-on timeout use. Off by default: a header
+    /// believed from anyone would let anyone choose the address they are counted under.
+    /// </summary>
+    public ProxyProtocolMode ProxyProtocol { get; set; } = ProxyProtocolMode.Off;
+
+    /// <summary>
+    /// The proxies whose headers are believed, as addresses or CIDR ranges (<c>--Listener:TrustedProxies:0=10.0.0.5</c>);
+    /// with <see cref="ProxyProtocol"/> On, a connection from any other address is refused at accept.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>How long a proxy has to send its whole header; a proxy sends it at once, so the default is short.</summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    private IEnumerable<ValidationResult> ValidateAdmission()
+    {
+        if (CheckTimeSpan(nameof(ProxyHeaderTimeout), ProxyHeaderTimeout) is { } timeout)
+        {
+            yield return timeout;
+        }
+
+        foreach (var entry in TrustedProxies.Where(entry => !Transport.TrustedProxies.TryParseEntry(entry, out _)))
+        {
+            yield return new ValidationResult(
+                $"Listener:TrustedProxies entry '{entry}' is not an IP address or a CIDR range with its host bits zero (e.g. 10.0.0.5 or 10.0.0.0/24).", [nameof(TrustedProxies)]);
+        }
+
+        if (ProxyProtocol == ProxyProtocolMode.On && TrustedProxies.Count == 0)
+        {
+            yield return new ValidationResult(
+                "Listener:ProxyProtocol is On but Listener:TrustedProxies names no proxy (e.g. --Listener:TrustedProxies:0=10.0.0.5).", [nameof(TrustedProxies)]);
+        }
     }
 }

@@ -25,9 +25,10 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, OpenConnection> _open = new();
-    private readonly ConnectionsPerAddress _perAddress;
+    private readonly AddressCaps _addressCaps;
     private readonly CancellationTokenSource _stopping = new();
     private TlsAcceptor? _tls;
+    private ProxyProtocolAcceptor? _proxy;
     private IConnectionListener? _listener;
     private Task? _accepting;
     private long _nextConnectionId;
@@ -39,7 +40,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
         _provider = provider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<TerminalListener>();
-        _perAddress = new ConnectionsPerAddress(_options.MaxConnectionsPerAddress);
+        _addressCaps = new AddressCaps(_options.MaxConnectionsPerAddress, _options.MaxUnsignedConnectionsPerAddress);
     }
 
     /// <summary>The endpoint actually bound (useful with port 0).</summary>
@@ -61,6 +62,12 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
             {
                 Log.TlsCertificateExpiring(_logger, certificate.Subject, certificate.NotAfter.ToUniversalTime());
             }
+        }
+
+        if (_options.ProxyProtocol == ProxyProtocolMode.On)
+        {
+            _proxy = new ProxyProtocolAcceptor(_options, _services.Metrics, _logger);
+            Log.ProxyProtocolEnabled(_logger, _proxy.Describe());
         }
 
         var transport = new SocketTransportFactory(
@@ -168,17 +175,69 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
                 continue;
             }
 
-            var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-            if (address is not null && !_perAddress.TryAcquire(address, out var openFromAddress))
+            var peer = connection.RemoteEndPoint as IPEndPoint;
+            AddressCaps.Place? place = null;
+            if (_proxy is not null)
             {
-                Log.ConnectionRefusedPerAddress(_logger, connection.RemoteEndPoint?.ToString(), openFromAddress, _options.MaxConnectionsPerAddress);
-                await RefuseAsync(connection, "max_connections_per_address");
+                // Behind a proxy the terminal's address is known only from the header: the caps are applied once it is read.
+                if (!_proxy.Admits(peer))
+                {
+                    await RefuseAsync(connection, ProxyProtocolAcceptor.UntrustedProxyReason);
+                    continue;
+                }
+            }
+            else if (peer is not null && !TryAdmit(peer.Address, connection.RemoteEndPoint, out place, out var refusedFor))
+            {
+                await RefuseAsync(connection, refusedFor);
                 continue;
             }
 
             // Registers the connection before its first await, so the caps above always count it.
-            _ = RunConnectionAsync(Interlocked.Increment(ref _nextConnectionId), connection, address);
+            _ = RunConnectionAsync(Interlocked.Increment(ref _nextConnectionId), connection, place);
         }
+    }
+
+    /// <summary>Takes the connection's places under the per-address caps, or logs which cap refuses it.</summary>
+    /// <param name="remote">The terminal's end point as logged: the TCP peer, or behind a proxy the header's source.</param>
+    private bool TryAdmit(IPAddress address, EndPoint? remote, out AddressCaps.Place? place, out string refusedFor)
+    {
+        if (_addressCaps.TryAdmit(address, out place, out refusedFor, out var open))
+        {
+            return true;
+        }
+
+        if (refusedFor == AddressCaps.PerAddressReason)
+        {
+            Log.ConnectionRefusedPerAddress(_logger, remote?.ToString(), open, _addressCaps.MaxPerAddress);
+        }
+        else
+        {
+            Log.ConnectionRefusedUnsignedPerAddress(_logger, remote?.ToString(), open, _addressCaps.MaxUnsignedPerAddress);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Behind a proxy: reads the header and admits the terminal's address it names under the per-address caps (the
+    /// proxy's own for LOCAL and UNKNOWN); null when the connection is to close (already logged and counted).
+    /// </summary>
+    private async Task<(IPEndPoint Remote, AddressCaps.Place Place)?> AdmitThroughProxyAsync(ConnectionContext connection, IPEndPoint proxy)
+    {
+        var header = await _proxy!.ReadHeaderAsync(connection.Transport.Input, proxy, _stopping.Token);
+        if (header is not { } read)
+        {
+            return null;
+        }
+
+        var remote = read.Source ?? proxy;
+        if (!TryAdmit(remote.Address, remote, out var place, out var refusedFor))
+        {
+            _services.Metrics.ConnectionRefused(refusedFor);
+            return null;
+        }
+
+        return (remote, place!);
     }
 
     private async Task RefuseAsync(ConnectionContext connection, string reason)
@@ -188,16 +247,37 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
         await connection.DisposeAsync();
     }
 
-    private async Task RunConnectionAsync(long id, ConnectionContext connection, IPAddress? address)
+    /// <param name="place">The connection's places under the per-address caps; behind a proxy, taken here once the header names the terminal.</param>
+    private async Task RunConnectionAsync(long id, ConnectionContext connection, AddressCaps.Place? place)
     {
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = id });
         var open = new OpenConnection(connection);
         _open[id] = open;
         _services.Metrics.ConnectionOpened();
         TlsConnection? tls = null;
+        IDisposable? remoteScope = null;
         try
         {
-            Log.ConnectionAccepted(_logger, connection.RemoteEndPoint?.ToString());
+            var remote = connection.RemoteEndPoint as IPEndPoint;
+            if (_proxy is not null)
+            {
+                // Admitted only from a trusted proxy, which has an IP end point.
+                var proxied = await AdmitThroughProxyAsync(connection, remote!);
+                if (proxied is not { } admitted)
+                {
+                    return;
+                }
+
+                (remote, place) = admitted;
+                remoteScope = _logger.BeginScope(new Dictionary<string, object> { ["RemoteAddress"] = remote.Address.ToString(), ["ProxyAddress"] = connection.RemoteEndPoint?.ToString() ?? "?" });
+                Log.ConnectionAcceptedThroughProxy(_logger, remote.ToString(), connection.RemoteEndPoint?.ToString());
+            }
+            else
+            {
+                remoteScope = _logger.BeginScope(new Dictionary<string, object> { ["RemoteAddress"] = remote?.Address.ToString() ?? "?" });
+                Log.ConnectionAccepted(_logger, connection.RemoteEndPoint?.ToString());
+            }
+
             var transport = connection.Transport;
             if (_tls is not null)
             {
@@ -210,7 +290,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
                 transport = tls;
             }
 
-            using var session = _services.Open(id, transport, tls?.BoundTerminals is { } bound ? bound.Contains : null);
+            using var session = _services.Open(id, transport, tls?.BoundTerminals is { } bound ? bound.Contains : null, remote?.Address.ToString(), place is null ? null : place.SignedOn);
             open.Attach(session);
             if (_stopping.IsCancellationRequested)
             {
@@ -227,11 +307,8 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
                 await tls.DisposeAsync();
             }
 
-            if (address is not null)
-            {
-                _perAddress.Release(address);
-            }
-
+            place?.Release();
+            remoteScope?.Dispose();
             _services.Metrics.ConnectionClosed();
             await connection.DisposeAsync();
             open.Ended.TrySetResult();

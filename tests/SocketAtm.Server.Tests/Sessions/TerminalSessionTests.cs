@@ -356,6 +356,7 @@ public class TerminalSessionTests
     public async Task A_busy_terminal_whose_reads_end_mid_frame_is_not_taken_for_a_slow_sender()
     {
         await using var host = new SessionHarness(options: new ListenerOptions { PartialFrameTimeout = TimeSpan.FromSeconds(30) });
+        await SignOnAsync(host); // else the sign-on timeout would end these 120 s first
         var frame = Frame(DemoRequests.NetworkManagement("ATM00009", 1, "301"));
         var half = frame.Length / 2;
         await host.SendRawAsync(frame[..half]);

@@ -92,6 +92,78 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
+    public void Ipv6_peers_are_counted_per_64_bit_prefix()
+    {
+        var counter = new ConnectionsPerAddress(2);
+
+        Assert.True(counter.TryAcquire(IPAddress.Parse("2001:db8:1:2::1"), out _));
+        Assert.True(counter.TryAcquire(IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:fffe"), out _));
+        Assert.False(counter.TryAcquire(IPAddress.Parse("2001:db8:1:2:abcd::9"), out var open)); // same /64, any interface id
+        Assert.Equal(2, open);
+        Assert.True(counter.TryAcquire(IPAddress.Parse("2001:db8:1:3::1"), out _)); // the next /64 is another site
+        Assert.True(counter.TryAcquire(IPAddress.Parse("fe80::1%2"), out _));
+        Assert.Equal(1, counter.OpenFrom(IPAddress.Parse("fe80::2%3"))); // scope ids do not split a prefix
+
+        counter.Release(IPAddress.Parse("2001:db8:1:2::77"));
+        Assert.Equal(1, counter.OpenFrom(IPAddress.Parse("2001:db8:1:2::1")));
+        counter.Release(IPAddress.Parse("2001:db8:1:2::1"));
+        counter.Release(IPAddress.Parse("2001:db8:1:3::1"));
+        counter.Release(IPAddress.Parse("fe80::1"));
+        Assert.Equal(0, counter.TrackedAddresses); // the table holds only prefixes with open connections
+    }
+
+    [Fact]
+    public void A_connection_stops_counting_as_unsigned_once_a_terminal_signs_on_and_gives_every_place_back_once()
+    {
+        var caps = new AddressCaps(maxPerAddress: 3, maxUnsignedPerAddress: 1);
+        var peer = IPAddress.Parse("2001:db8::7");
+
+        Assert.True(caps.TryAdmit(peer, out var first, out _, out _));
+        Assert.False(caps.TryAdmit(IPAddress.Parse("2001:db8::8"), out _, out var refusedFor, out var open)); // same /64
+        Assert.Equal((AddressCaps.UnsignedPerAddressReason, 1), (refusedFor, open));
+
+        first!.SignedOn();
+        first.SignedOn();
+        Assert.True(caps.TryAdmit(peer, out var second, out _, out _));
+        second!.SignedOn();
+        Assert.True(caps.TryAdmit(peer, out var third, out _, out _));
+        Assert.False(caps.TryAdmit(peer, out _, out refusedFor, out open)); // three open: the cap on all connections
+        Assert.Equal((AddressCaps.PerAddressReason, 3), (refusedFor, open));
+
+        third!.Release();
+        third.Release();
+        Assert.Equal(0, caps.UnsignedFrom(peer));
+        Assert.True(caps.TryAdmit(peer, out var fourth, out _, out _));
+        foreach (var place in new[] { first, second, fourth! })
+        {
+            place.Release();
+        }
+
+        Assert.True(caps.TryAdmit(peer, out _, out _, out _));
+        Assert.True(caps.TryAdmit(IPAddress.Parse("2001:db8:0:1::1"), out _, out _, out _)); // another /64
+    }
+
+    [Fact]
+    public void The_unsigned_cap_defaults_to_a_reconnect_burst_and_under_one_percent_of_the_connection_cap()
+    {
+        var defaults = new ListenerOptions();
+
+        Assert.Equal(64, defaults.MaxUnsignedConnectionsPerAddress);
+        Assert.True(defaults.MaxUnsignedConnectionsPerAddress * 100 < defaults.MaxConnections);
+    }
+
+    [Fact]
+    public void An_unsigned_cap_of_zero_fails_validation_with_one_readable_line()
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), "--Listener:MaxUnsignedConnectionsPerAddress=0"]);
+
+        var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ListenerOptions>>().Value);
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message));
+        Assert.Contains("Listener:MaxUnsignedConnectionsPerAddress must be between 1 and 1000000.", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reading_pauses_at_the_in_flight_limit_and_resumes_when_an_answer_frees_a_slot()
     {
         var ledger = new FakeLedger();
