@@ -46,8 +46,9 @@ public sealed class UnsignedConnectionTests
         await DisposeClosedAsync(unsigned);
 
         // The host's clock started as it accepted, a little before this one.
-        Assert.InRange(held.Elapsed, SignOnTimeout - TimeSpan.FromMilliseconds(300), SignOnTimeout * 3);
-        Assert.True(answered >= 2, $"{answered} echo tests answered before the close");
+        // The upper bound leaves room for a loaded CI machine; the loop itself would give up at 10 s.
+        Assert.InRange(held.Elapsed, SignOnTimeout - TimeSpan.FromMilliseconds(300), SignOnTimeout * 4);
+        Assert.True(answered >= 1, $"{answered} echo tests answered before the close");
         Assert.Equal("00", (await signedOn.ExchangeAsync(signedOn.Withdrawal(1_000, TestTerminal.NextStan()))).GetString(39));
         Assert.Equal(1, counters.Count("socketatm.connections.closed_by_host/reason=sign_on_timeout"));
         Assert.Single(sink.Lines, line => line.StartsWith("No terminal signed on within 00:00:02 over the connection from \"127.0.0.1\"", StringComparison.Ordinal));
