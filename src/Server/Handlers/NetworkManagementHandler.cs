@@ -65,14 +65,18 @@ internal sealed class NetworkManagementHandler : IMessageHandler
         Log.NetworkManagement(_logger, code, terminal.TerminalId, responseCode);
     }
 
-    /// <summary>Issues a new TPK and TAK, stores them durably, and returns them under the TMK in DE 48.</summary>
+    /// <summary>
+    /// Issues a new TPK and TAK, stores them durably and makes them current at once (the ledger stores them pending, then
+    /// promotes them: the host still switches keys when it answers), and returns them under the TMK in DE 48.
+    /// </summary>
     private async ValueTask<string> ExchangeKeysAsync(MessageContext context, TerminalRecord terminal, CancellationToken cancellationToken)
     {
         var pinKey = new byte[16];
         var macKey = new byte[16];
         KeyWrapping.GenerateWorkingKey(pinKey);
         KeyWrapping.GenerateWorkingKey(macKey);
-        await _ledger.UpdateTerminalKeysAsync(terminal.TerminalId, pinKey, macKey, cancellationToken);
+        await _ledger.StorePendingKeysAsync(terminal.TerminalId, pinKey, macKey, cancellationToken);
+        await _ledger.PromotePendingKeysAsync(terminal.TerminalId, pinKey, macKey, cancellationToken);
 
         var data = new byte[KeyExchangeDataLength];
         KeyExchangeData.Write(terminal.MasterKey, pinKey, macKey, data);

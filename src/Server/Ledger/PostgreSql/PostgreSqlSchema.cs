@@ -121,5 +121,11 @@ internal static class PostgreSqlSchema
         """
         ALTER TABLE terminals ADD COLUMN key_version bigint NOT NULL DEFAULT 1;
         """,
+        // A key exchange stores its keys as pending until the terminal first uses them (existing rows have none), and the
+        // journal records security events' details (the KCVs of keys issued or promoted; existing rows have none).
+        """
+        ALTER TABLE terminals ADD COLUMN pending_pin_key text, ADD COLUMN pending_mac_key text;
+        ALTER TABLE journal ADD COLUMN detail text;
+        """,
     ];
 }
