@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
@@ -75,6 +76,10 @@ internal static class ServerHost
         builder.Services.AddSingleton<ILedger>(services => services.GetRequiredService<LedgerStartup>().Ledger);
         builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Admin);
 
+        builder.Services.AddOptions<KeyExchangeOptions>()
+            .Bind(builder.Configuration.GetSection(KeyExchangeOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<PinVerifier>();
         builder.Services.AddSingleton(ComposeSessions);
 
@@ -117,7 +122,8 @@ internal static class ServerHost
         services.GetRequiredService<IOptions<ListenerOptions>>().Value,
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILoggerFactory>(),
-        services.GetRequiredService<AtmMetrics>());
+        services.GetRequiredService<AtmMetrics>(),
+        services.GetRequiredService<IOptions<KeyExchangeOptions>>().Value);
 
     /// <summary>
     /// The generic host logs a failed start with its stack trace; for failures <see cref="StartupFailure"/> words (bad

@@ -16,6 +16,7 @@ namespace SocketAtm.Server.Hosting;
 internal static class SessionPipeline
 {
     /// <param name="pins">Must have its key loaded before the first request arrives (the host loads it as the ledger opens).</param>
+    /// <param name="keyExchanges">How often a terminal may exchange keys (the "Security" section); null for the defaults.</param>
     /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
     public static SessionServices Compose(
         ILedger ledger,
@@ -23,10 +24,11 @@ internal static class SessionPipeline
         SessionOptions options,
         TimeProvider time,
         ILoggerFactory loggers,
-        AtmMetrics metrics)
+        AtmMetrics metrics,
+        KeyExchangeOptions? keyExchanges = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        var routes = HostRoutes.Build(ledger, pins, time, loggers);
+        var routes = HostRoutes.Build(ledger, pins, time, loggers, keyExchanges);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>());
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }
