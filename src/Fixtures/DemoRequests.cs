@@ -22,10 +22,32 @@ public static class DemoRequests
     /// <summary>DE 32 of every request, and so the acquirer of DE 90's original.</summary>
     public const string AcquirerId = "12345";
 
-    public static IsoMessage SignOn(string terminalId = TerminalId, int stan = 1, string transmissionDateTime = TransmissionDateTime) =>
-        NetworkManagement(terminalId, stan, "001", transmissionDateTime);
+    /// <summary>True for the demo terminals that require MACs (ATM00001–ATM00008, PROTOCOL.md §13).</summary>
+    public static bool RequiresMac(string terminalId) =>
+        terminalId.Length == 8 && terminalId.StartsWith("ATM0000", StringComparison.Ordinal) && terminalId[7] is >= '1' and <= '8';
 
-    public static IsoMessage NetworkManagement(string terminalId, int stan, string code, string transmissionDateTime = TransmissionDateTime)
+    /// <summary>An 0800 sign-on, MACed as <see cref="NetworkManagement"/> says.</summary>
+    public static IsoMessage SignOn(string terminalId = TerminalId, int stan = 1, string transmissionDateTime = TransmissionDateTime, byte[]? macKey = null) =>
+        NetworkManagement(terminalId, stan, "001", transmissionDateTime, macKey);
+
+    /// <summary>
+    /// An 0800 with DE 70 = <paramref name="code"/>, MACed as a terminal that requires MACs sends it (PROTOCOL.md §6.1):
+    /// under <paramref name="macKey"/> when given, else under the demo TAK for the demo MAC terminals; without a MAC
+    /// for the others.
+    /// </summary>
+    public static IsoMessage NetworkManagement(string terminalId, int stan, string code, string transmissionDateTime = TransmissionDateTime, byte[]? macKey = null)
+    {
+        var message = UnsignedNetworkManagement(terminalId, stan, code, transmissionDateTime);
+        if ((macKey ?? (RequiresMac(terminalId) ? DemoKeys.MacKey : null)) is { } key)
+        {
+            RetailMac.Sign(message, key);
+        }
+
+        return message;
+    }
+
+    /// <summary>An 0800 without a MAC whatever the terminal: what an attacker without the terminal's TAK can send.</summary>
+    public static IsoMessage UnsignedNetworkManagement(string terminalId, int stan, string code, string transmissionDateTime = TransmissionDateTime)
     {
         var message = new IsoMessage { Mti = 800 };
         message.Set(7, transmissionDateTime);

@@ -52,26 +52,52 @@ public sealed partial class DocumentedExampleTests
     }
 
     [Fact]
-    public async Task Sign_on_answer_carries_the_elements_of_example_14_2()
+    public async Task Mac_terminal_sign_on_answer_carries_the_elements_of_example_14_2_and_its_mac()
     {
         await using var host = await RunningHost.StartAsync();
-        await using var atm = await TestTerminal.ConnectAsync(host.EndPoint, signOn: false);
+        await using var atm = await TestTerminal.ConnectAsync(host.EndPoint, "ATM00001", signOn: false);
         var signOn = atm.NetworkManagement(TestTerminal.NextStan(), "001");
 
         Assert.Equal(DocumentedElements("14.1"), ElementsOf(signOn));
         var answer = await atm.ExchangeAsync(signOn);
 
+        Assert.Equal("00", answer.GetString(39));
         Assert.Equal(DocumentedElements("14.2"), ElementsOf(answer));
+        Assert.True(SocketAtm.Protocol.Security.RetailMac.Verify(DemoKeys.MacKey, answer));
     }
 
-    /// <summary>The bits the example's bitmap rows list ("bits 2, 3, 4, …"), bit 1 (secondary bitmap) left out.</summary>
-    private static SortedSet<int> DocumentedElements(string example)
+    [Fact]
+    public async Task Key_exchange_request_and_answer_carry_the_elements_of_example_14_3_and_the_answer_is_maced_under_the_current_key()
+    {
+        await using var host = await RunningHost.StartAsync();
+        await using var atm = await TestTerminal.ConnectAsync(host.EndPoint, "ATM00001");
+        var exchange = atm.NetworkManagement(TestTerminal.NextStan(), "161");
+
+        Assert.Equal(DocumentedElements("14.3", "key-exchange-request"), ElementsOf(exchange));
+        var answer = await atm.ExchangeAsync(exchange);
+
+        Assert.Equal("00", answer.GetString(39));
+        Assert.Equal(DocumentedElements("14.3", "key-exchange-response"), ElementsOf(answer));
+        Assert.True(SocketAtm.Protocol.Security.RetailMac.Verify(DemoKeys.MacKey, answer));
+    }
+
+    /// <summary>
+    /// The bits the example's bitmap rows list ("bits 2, 3, 4, …"), bit 1 (secondary bitmap) left out; of one generated
+    /// block (<paramref name="block"/>) when the section shows two messages.
+    /// </summary>
+    private static SortedSet<int> DocumentedElements(string example, string? block = null)
     {
         var document = File.ReadAllText(RepositoryFiles.PathOf("PROTOCOL.md"));
         var start = document.IndexOf("### " + example + " ", StringComparison.Ordinal);
         Assert.True(start >= 0, "PROTOCOL.md has no example " + example);
         var end = document.IndexOf("\n### ", start + 1, StringComparison.Ordinal);
         var section = end < 0 ? document[start..] : document[start..end];
+        if (block is not null)
+        {
+            var blockStart = section.IndexOf("<!-- generated:example:" + block + " -->", StringComparison.Ordinal);
+            Assert.True(blockStart >= 0, $"PROTOCOL.md's example {example} has no block {block}");
+            section = section[blockStart..section.IndexOf("<!-- /generated:example:" + block + " -->", blockStart, StringComparison.Ordinal)];
+        }
         var bits = new SortedSet<int>();
         foreach (Match row in BitmapRow().Matches(section))
         {

@@ -40,6 +40,28 @@ public sealed class SmokeRunTests : IDisposable
         Assert.Contains("| **correctness** | **holds** |", await File.ReadAllTextAsync(Path.Combine(_output, "results.md")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Mixed_workload_of_MAC_terminals_signs_on_with_MACed_0800s_and_passes_the_correctness_check()
+    {
+        var settings = new LoadSettings
+        {
+            Workload = Workload.Mixed,
+            Fleet = new FleetSettings { Terminals = 10, Cards = 20, UseMac = true },
+            Warmup = TimeSpan.FromSeconds(1),
+            Duration = TimeSpan.FromSeconds(3),
+            Ceilings = false,
+            NoChart = true,
+            OutputDirectory = _output,
+        };
+        using var log = new StringWriter();
+
+        var report = await new LoadRun(settings, log).RunAsync(CancellationToken.None);
+
+        Assert.True(report.Correctness.Holds, string.Join(Environment.NewLine, report.Correctness.Failures) + Environment.NewLine + log);
+        Assert.Equal(0, report.Errors);
+        Assert.True(report.Correctness.ApprovedAmount > 0, "no withdrawal was approved");
+    }
+
     [PostgreSqlFact]
     public async Task Mixed_workload_against_two_hosts_on_one_PostgreSQL_database_passes_the_correctness_check()
     {

@@ -32,10 +32,23 @@ internal sealed class ImmediateLedger : ILedger
     public ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_terminals.GetValueOrDefault(terminalId));
 
-    public Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    public Task StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
     {
-        _terminals[terminalId] = _terminals[terminalId] with { PinKey = pinKey, MacKey = macKey };
+        _terminals[terminalId] = _terminals[terminalId].WithPendingKeys(pinKey, macKey);
         return Task.CompletedTask;
+    }
+
+    public Task<KeyPromotion> PromotePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    {
+        var stored = _terminals[terminalId];
+        if (!stored.HasPendingKeys(pinKey, macKey))
+        {
+            return Task.FromResult(new KeyPromotion(stored, false));
+        }
+
+        var promoted = stored.WithPendingKeysPromoted(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2));
+        _terminals[terminalId] = promoted;
+        return Task.FromResult(new KeyPromotion(promoted, true));
     }
 
     public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>

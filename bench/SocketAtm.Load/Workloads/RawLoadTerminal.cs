@@ -100,7 +100,8 @@ internal sealed class RawLoadTerminal : LoadTerminal
         try
         {
             RawMessages.NetworkManagement(message, TerminalId, stan, RawMessages.TransmissionDateTime(DateTimeOffset.UtcNow), code);
-            return await _link.ExchangeAsync(message, stan, null, _context.RequestTimeout);
+            // A MAC terminal MACs its network management too (PROTOCOL.md §6.1), or the host answers 63.
+            return await _link.ExchangeAsync(message, stan, _context.Fleet.Settings.UseMac ? DemoMacKey : null, _context.RequestTimeout);
         }
         finally
         {

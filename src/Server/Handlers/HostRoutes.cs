@@ -6,20 +6,23 @@ using SocketAtm.Server.Sessions;
 namespace SocketAtm.Server.Handlers;
 
 /// <summary>
-/// The host's route table — which MTI and processing code go to which handler, and which handler answers a failed MAC —
+/// The host's route table — which MTI and processing code go to which handler, which handler answers a failed MAC, and
+/// what makes pending keys current —
 /// defined once, for the host, its tests and its benchmarks. Every handler the host runs is created here.
 /// </summary>
 internal static class HostRoutes
 {
     /// <param name="transmissionWindow">How far DE 7 of a card request may be from the host's clock.</param>
-    public static RouteTable Build(ILedger ledger, PinVerifier pins, TimeProvider time, ILoggerFactory loggers, TimeSpan transmissionWindow)
+    /// <param name="keyExchanges">How often a terminal may exchange keys; null for the defaults.</param>
+    public static RouteTable Build(ILedger ledger, PinVerifier pins, TimeProvider time, ILoggerFactory loggers, TimeSpan transmissionWindow, KeyExchangeOptions? keyExchanges = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
+        var keyExchangeRate = new KeyExchangeRateLimit(keyExchanges ?? new KeyExchangeOptions(), time);
         var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time, transmissionWindow);
         var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time, transmissionWindow);
         var reversal = new ReversalHandler(ledger, time);
         return new RouteTable.Builder()
-            .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, loggers.CreateLogger<NetworkManagementHandler>()))
+            .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, keyExchangeRate, time, loggers.CreateLogger<NetworkManagementHandler>()))
             .Map(MessageTypes.AuthorizationRequest, TransactionTypes.BalanceInquiry, balance)
             .Map(MessageTypes.AuthorizationRequest, TransactionTypes.BalanceInquiryAlternate, balance)
             .Map(MessageTypes.FinancialRequest, TransactionTypes.BalanceInquiry, balance)
@@ -28,6 +31,7 @@ internal static class HostRoutes
             .Map(MessageTypes.ReversalRequest, TransactionTypes.CashWithdrawal, reversal)
             .Map(MessageTypes.ReversalAdvice, TransactionTypes.CashWithdrawal, reversal)
             .MapMacFailure(new SecurityViolationHandler(ledger, time))
+            .MapKeyPromotion(new PendingKeyPromotion(ledger, time, loggers.CreateLogger<PendingKeyPromotion>()))
             .Build();
     }
 }

@@ -7,8 +7,9 @@ using SocketAtm.Server.Sessions;
 namespace SocketAtm.Server.Handlers;
 
 /// <summary>
-/// A financial request whose MAC is missing or wrong: never processed, answered 63, and journaled as a security event
-/// (masked PAN, terminal, key) so that tampering attempts are on the books, not only in a log.
+/// A request of a MAC terminal (financial, or an 0800) whose MAC is missing or wrong: never processed, answered 63 without
+/// a MAC, and journaled as a security event (masked PAN, terminal, key; an 0800's DE 70) so that tampering attempts are
+/// on the books, not only in a log.
 /// </summary>
 internal sealed class SecurityViolationHandler : IMessageHandler
 {
@@ -48,6 +49,7 @@ internal sealed class SecurityViolationHandler : IMessageHandler
             Pan = pan.Length is >= 13 and <= 19 ? Encoding.ASCII.GetString(pan) : string.Empty,
             Amount = amount,
             IsSecurityViolation = true,
+            Detail = MessageTypes.ClassOf(request.Mti) == MessageTypes.NetworkManagementRequest ? NetworkManagementDetail(request) : null,
             ReceivedAt = _time.GetUtcNow(),
         };
 
@@ -56,12 +58,26 @@ internal sealed class SecurityViolationHandler : IMessageHandler
         context.Answer(ResponseCodes.SecurityViolation);
     }
 
+    /// <summary>"DE 70 161": what the 0800 asked for, its three digits only when they are digits (it is checked after the MAC).</summary>
+    private static string NetworkManagementDetail(IsoMessage request)
+    {
+        var code = request.Get(DataElements.NetworkManagementCode);
+        return code.Length == 3 && code.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
+            ? "DE 70 " + Encoding.ASCII.GetString(code)
+            : "DE 70 missing or malformed";
+    }
+
     private static TransactionKind KindOf(IsoMessage request)
     {
         var mtiClass = MessageTypes.ClassOf(request.Mti);
         if (mtiClass is MessageTypes.ReversalRequest or MessageTypes.ReversalAdvice)
         {
             return TransactionKind.Reversal;
+        }
+
+        if (mtiClass == MessageTypes.NetworkManagementRequest)
+        {
+            return TransactionKind.NetworkManagement;
         }
 
         return request.Get(DataElements.ProcessingCode).StartsWith(WithdrawalTransactionType)

@@ -88,6 +88,10 @@ internal static class ServerHost
         builder.Services.AddSingleton<ILedger>(services => services.GetRequiredService<LedgerStartup>().Ledger);
         builder.Services.AddSingleton<ILedgerAdmin>(services => services.GetRequiredService<LedgerStartup>().Admin);
 
+        builder.Services.AddOptions<KeyExchangeOptions>()
+            .Bind(builder.Configuration.GetSection(KeyExchangeOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<PinVerifier>();
         builder.Services.AddSingleton(ComposeSessions);
 
@@ -131,7 +135,8 @@ internal static class ServerHost
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILoggerFactory>(),
         services.GetRequiredService<AtmMetrics>(),
-        services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value);
+        services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value,
+        services.GetRequiredService<IOptions<KeyExchangeOptions>>().Value);
 
     /// <summary>
     /// The generic host logs a failed start with its stack trace; for failures <see cref="StartupFailure"/> words (bad

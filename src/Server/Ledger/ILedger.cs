@@ -18,10 +18,19 @@ internal interface ILedger : IAsyncDisposable
     ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces a terminal's working keys (key exchange) durably; <see cref="FindTerminalAsync"/> returns the new keys
-    /// from the moment this completes.
+    /// Stores the working keys a key exchange issued as the terminal's pending keys, durably, replacing any pending ones it
+    /// has not used; its current keys stay current. <see cref="FindTerminalAsync"/> returns them as pending from the moment
+    /// this completes.
     /// </summary>
-    Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken);
+    Task StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The terminal used its pending keys <paramref name="pinKey"/> and <paramref name="macKey"/>: makes them current,
+    /// durably, if they are still its pending keys as stored (another host, or a concurrent request, may have promoted them
+    /// already, or a later exchange replaced them), the replaced ones kept for the overlap. Returns the terminal as stored
+    /// afterwards, and whether this call promoted them.
+    /// </summary>
+    Task<KeyPromotion> PromotePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken);
 
     /// <summary>The issuer's PIN verification key and its index (PVKI), with which candidate PVVs are computed.</summary>
     ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken);

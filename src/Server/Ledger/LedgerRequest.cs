@@ -1,3 +1,4 @@
+using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;
@@ -77,13 +78,32 @@ internal sealed record LedgerRequest
     /// </summary>
     public bool IsStale { get; init; }
 
+    /// <summary>
+    /// For a key event the ledger only journals — new keys issued by a key exchange (<see cref="JournalDisposition.KeysIssued"/>),
+    /// or pending keys made current (<see cref="JournalDisposition.KeysPromoted"/>) — how it is journaled; nothing is
+    /// applied or stored under the key. <see cref="JournalDisposition.Decided"/> (the default) for every other request.
+    /// Not nullable: one byte, which the record's padding holds, where a nullable would make every request bigger.
+    /// </summary>
+    public JournalDisposition KeyEvent { get; init; } = JournalDisposition.Decided;
+
+    /// <summary>True for a key event (<see cref="KeyEvent"/>).</summary>
+    public bool IsKeyEvent => KeyEvent is JournalDisposition.KeysIssued or JournalDisposition.KeysPromoted;
+
+    /// <summary>What the journal row records beside the request (a key event's KCVs, an 0800's DE 70); never a key or PAN.</summary>
+    public string? Detail { get; init; }
+
     /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
-    /// <summary>This request with its PIN verified again (under other keys); everything else as it was.</summary>
+    /// <summary>
+    /// This request with its PIN verified again (under other keys); everything else as it was. The candidate is the one
+    /// under the current TPK or, when the block does not decode under it, the one under the pending TPK: the writer
+    /// verifies again because another host issued keys the session has not seen, and the terminal may use them already
+    /// (a block decodes under a wrong key far less than once in a million, so it is made under the key it decodes under).
+    /// </summary>
     public LedgerRequest WithPin(PinCandidates pin) => this with
     {
-        CandidatePvv = pin.CandidatePvv,
+        CandidatePvv = pin.CandidatePvv ?? pin.PendingKeyCandidatePvv,
         PreviousKeyCandidatePvv = pin.PreviousKeyCandidatePvv,
         EncryptedPinBlock = pin.EncryptedPinBlock,
         PinKeyVersion = pin.KeyVersion,

@@ -12,7 +12,8 @@ namespace SocketAtm.Server.Ledger;
 /// What every store's ledger is beside its storage: financial requests go through one bounded <see cref="LedgerQueue"/>
 /// to the store's single writer (a full queue answers 91 at once; after a storage failure every queued call fails with
 /// <see cref="LedgerUnavailableException"/> and the host is told, while terminal and PVK reads go on answering); terminals are checked before they are stored and
-/// served through a <see cref="TerminalRecordCache"/>; a key exchange keeps the replaced keys for the overlap; unblocking
+/// served through a <see cref="TerminalRecordCache"/>; a key exchange stores its keys as pending, and their first use
+/// makes them current, keeping the replaced keys for the overlap; unblocking
 /// a card clears its PIN tries. A store derives from this and provides the storage: its writer, its reads and its
 /// admin writes.
 /// </summary>
@@ -97,20 +98,37 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
         Terminals.Offer(stored.TerminalId, stored, Stopwatch.GetTimestamp());
     }
 
-    public async Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    public async Task StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
     {
         var newPinKey = KeyMaterial.RequireDoubleLength(pinKey, nameof(pinKey));
         var newMacKey = KeyMaterial.RequireDoubleLength(macKey, nameof(macKey));
-        var updated = await ExchangeTerminalKeysAsync(
+        var updated = await ChangeTerminalKeysAsync(
             terminalId,
-            // A retry of an exchange already stored (only its answer was lost) finds these keys current: they must not
-            // become their own "previous" ones, or the keys they replaced would stop being accepted at once instead of
-            // after the overlap.
-            stored => stored.HasWorkingKeys(newPinKey, newMacKey)
-                ? stored
-                : stored.WithExchangedKeys(newPinKey, newMacKey, Time.GetUtcNow() + Options.KeyOverlap),
+            // A retry of an exchange already stored (only its answer was lost) finds these keys pending: storing them again
+            // would only advance the version.
+            stored => stored.HasPendingKeys(newPinKey, newMacKey) ? stored : stored.WithPendingKeys(newPinKey, newMacKey),
             cancellationToken);
         Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
+    }
+
+    public async Task<KeyPromotion> PromotePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pinKey);
+        ArgumentNullException.ThrowIfNull(macKey);
+        var promoted = false;
+        var updated = await ChangeTerminalKeysAsync(
+            terminalId,
+            stored =>
+            {
+                // Conditional on the keys as stored, read in the same transaction: only keys still pending are promoted,
+                // so two hosts (or two requests) that saw the same pending keys promote them once, and keys a later
+                // exchange replaced never become current. Run again after a lost answer, this decides afresh.
+                promoted = stored.HasPendingKeys(pinKey, macKey);
+                return promoted ? stored.WithPendingKeysPromoted(Time.GetUtcNow() + Options.KeyOverlap) : stored;
+            },
+            cancellationToken);
+        Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
+        return new KeyPromotion(updated, promoted);
     }
 
     public abstract Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken);
@@ -193,10 +211,10 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
 
     /// <summary>
     /// In one transaction: reads the terminal as stored (<see cref="TerminalNotRegistered"/> when it is not), applies
-    /// <paramref name="exchange"/> to it, stores the result unless it is the record it was given, and returns what is stored.
+    /// <paramref name="change"/> to it, stores the result unless it is the record it was given, and returns what is stored.
     /// </summary>
-    protected abstract Task<TerminalRecord> ExchangeTerminalKeysAsync(
-        string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken);
+    protected abstract Task<TerminalRecord> ChangeTerminalKeysAsync(
+        string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken);
 
     /// <summary>Sets the card's status, and its PIN tries to 0 when <paramref name="clearPinTries"/>; <see cref="CardNotOnFile"/> when there is no such card.</summary>
     protected abstract Task StoreCardStatusAsync(string pan, CardStatus status, bool clearPinTries, CancellationToken cancellationToken);

@@ -25,31 +25,56 @@ internal sealed record TerminalRecord
     public bool RequiresMac { get; init; }
 
     /// <summary>
-    /// Counts the changes of this terminal's keys (1 when registered, one more at each key exchange or registration
-    /// again), as stored with them. It tells a cached record from a newer one, and the writer whether the keys a PIN was
-    /// verified under are still the terminal's.
+    /// Counts the changes of this terminal's keys (1 when registered, one more at each key exchange, each promotion of
+    /// pending keys and each registration again), as stored with them. It tells a cached record from a newer one, and the
+    /// writer whether the keys a PIN was verified under are still the terminal's.
     /// </summary>
     public long KeyVersion { get; init; } = 1;
 
-    /// <summary>The working keys replaced by the last key exchange, still accepted until they expire; null when none.</summary>
+    /// <summary>The working keys the last promotion replaced, still accepted until they expire; null when none.</summary>
     public PreviousWorkingKeys? PreviousKeys { get; init; }
+
+    /// <summary>The working keys the last key exchange issued, not used by the terminal yet; null when none.</summary>
+    public PendingWorkingKeys? PendingKeys { get; init; }
 
     /// <summary>The previous keys if they are still valid at <paramref name="now"/>.</summary>
     public PreviousWorkingKeys? PreviousKeysAt(DateTimeOffset now) => PreviousKeys is { } previous && now < previous.ValidUntil ? previous : null;
 
     /// <summary>The PIN keys a PIN block received at <paramref name="now"/> may be encrypted under.</summary>
-    public TerminalPinKeys PinKeysAt(DateTimeOffset now) => new(PinKey, PreviousKeysAt(now)?.PinKey, KeyVersion);
+    public TerminalPinKeys PinKeysAt(DateTimeOffset now) => new(PinKey, PreviousKeysAt(now)?.PinKey, PendingKeys?.PinKey, KeyVersion);
 
     /// <summary>True when <paramref name="pinKey"/> and <paramref name="macKey"/> are this terminal's current working keys.</summary>
     public bool HasWorkingKeys(byte[] pinKey, byte[] macKey) =>
         CryptographicOperations.FixedTimeEquals(PinKey, pinKey) && CryptographicOperations.FixedTimeEquals(MacKey, macKey);
 
-    /// <summary>After a key exchange: the new working keys, the replaced ones accepted until <paramref name="previousValidUntil"/>, the next version.</summary>
-    public TerminalRecord WithExchangedKeys(byte[] pinKey, byte[] macKey, DateTimeOffset previousValidUntil) => this with
+    /// <summary>True when <paramref name="pinKey"/> and <paramref name="macKey"/> are this terminal's pending keys.</summary>
+    public bool HasPendingKeys(byte[] pinKey, byte[] macKey) =>
+        PendingKeys is { } pending
+        && CryptographicOperations.FixedTimeEquals(pending.PinKey, pinKey)
+        && CryptographicOperations.FixedTimeEquals(pending.MacKey, macKey);
+
+    /// <summary>After a key exchange: the current keys unchanged, the new ones pending (replacing any unused ones), the next version.</summary>
+    public TerminalRecord WithPendingKeys(byte[] pinKey, byte[] macKey) => this with
     {
-        PinKey = pinKey,
-        MacKey = macKey,
-        PreviousKeys = new PreviousWorkingKeys(PinKey, MacKey, previousValidUntil),
+        PendingKeys = new PendingWorkingKeys(pinKey, macKey),
         KeyVersion = KeyVersion + 1,
     };
+
+    /// <summary>
+    /// After the terminal's first use of its pending keys: they are current, the replaced ones accepted until
+    /// <paramref name="previousValidUntil"/>, none pending, the next version.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No keys are pending.</exception>
+    public TerminalRecord WithPendingKeysPromoted(DateTimeOffset previousValidUntil)
+    {
+        var pending = PendingKeys ?? throw new InvalidOperationException($"Terminal {TerminalId} has no pending keys.");
+        return this with
+        {
+            PinKey = pending.PinKey,
+            MacKey = pending.MacKey,
+            PreviousKeys = new PreviousWorkingKeys(PinKey, MacKey, previousValidUntil),
+            PendingKeys = null,
+            KeyVersion = KeyVersion + 1,
+        };
+    }
 }

@@ -1,6 +1,6 @@
 namespace SocketAtm.Server.Ledger;
 
-/// <summary>The financial operations the ledger applies.</summary>
+/// <summary>The financial operations the ledger applies, and the network management it journals as security events.</summary>
 internal enum TransactionKind : byte
 {
     /// <summary>Balance inquiry (processing code 30xxxx/31xxxx): verifies the PIN, changes no money.</summary>
@@ -11,4 +11,10 @@ internal enum TransactionKind : byte
 
     /// <summary>Reversal or reversal advice of an earlier withdrawal, full or partial.</summary>
     Reversal,
+
+    /// <summary>An 0800 (sign-on, sign-off, echo, key exchange) refused for its MAC: journaled only, as a security event.</summary>
+    NetworkManagement,
+
+    /// <summary>New working keys issued by a key exchange, or made current by their first use: journaled only, as security events.</summary>
+    KeyExchange,
 }

@@ -24,7 +24,8 @@ internal sealed class PinVerifier
         CandidatePvv(keys.Current, pan, pinBlock),
         keys.Previous is null ? null : CandidatePvv(keys.Previous, pan, pinBlock),
         pinBlock.Length == PinBlock.Length ? BinaryPrimitives.ReadUInt64BigEndian(pinBlock) : null,
-        keys.Version);
+        keys.Version,
+        keys.Pending is null ? null : CandidatePvv(keys.Pending, pan, pinBlock));
 
     /// <summary>The candidate PVV (4 digits) under <paramref name="pinKey"/>, or null when the block does not decrypt to a well-formed PIN.</summary>
     public string? CandidatePvv(ReadOnlySpan<byte> pinKey, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> pinBlock)

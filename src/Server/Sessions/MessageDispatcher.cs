@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Masking;
-using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
 
@@ -11,8 +10,9 @@ namespace SocketAtm.Server.Sessions;
 
 /// <summary>
 /// Turns one parsed (or unparsable) request into a handler to run or a finished refusal, applying PROTOCOL.md §6's
-/// checks once, in its order, for every handler: parse (30), MTI (12), terminal (58), sign-on (58), MAC (63),
-/// mandatory elements (30), processing code (12). Never throws for bad input.
+/// checks once, in its order, for every handler: parse (30), MTI (12), terminal (58), sign-on (58), MAC (63, for every
+/// request of a MAC terminal), mandatory elements (30), processing code (12). A request that is a terminal's first under
+/// its pending keys makes them current on the way. Never throws for bad input.
 /// </summary>
 internal sealed class MessageDispatcher
 {
@@ -70,7 +70,7 @@ internal sealed class MessageDispatcher
         if (!parsed)
         {
             Log.MalformedMessage(_logger, FormatMti(request.Mti), DescribeSafely(error));
-            return RefuseMalformedAsync(context, route, cancellationToken);
+            return ValueTask.FromResult(RefuseMalformed(context));
         }
 
         if (route is null)
@@ -85,8 +85,8 @@ internal sealed class MessageDispatcher
 
         var lookup = FindTerminalAsync(context, cancellationToken);
         return lookup.IsCompletedSuccessfully
-            ? ValueTask.FromResult(CheckTerminalAndRoute(context, route, lookup.Result))
-            : AwaitTerminalAsync(context, route, lookup);
+            ? CheckTerminalAndRoute(context, route, lookup.Result, cancellationToken)
+            : AwaitTerminalAsync(context, route, lookup, cancellationToken);
     }
 
     /// <summary>Records a response about to be sent: metrics, and the one Information line per financial transaction.</summary>
@@ -134,45 +134,76 @@ internal sealed class MessageDispatcher
 
     public static string FormatMti(int mti) => MessageTypes.Format(mti);
 
-    private DispatchDecision CheckTerminalAndRoute(MessageContext context, MessageRoute route, TerminalRecord? terminal)
+    private ValueTask<DispatchDecision> CheckTerminalAndRoute(
+        MessageContext context, MessageRoute route, TerminalRecord? terminal, CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (terminal is not { Enabled: true })
         {
-            return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled");
+            return ValueTask.FromResult(Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled"));
         }
 
         if (!context.Terminals.MayServe(terminal.TerminalId))
         {
-            return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not named by this connection's client certificate");
+            return ValueTask.FromResult(Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not named by this connection's client certificate"));
         }
 
         context.Terminal = terminal;
-        var handler = route.Representative;
-        if (handler.IsFinancial)
+        var keyUse = WorkingKeyUse.None;
+        if (terminal.RequiresMac)
         {
-            byte[]? verifiedMacKey = null;
-            if (terminal.RequiresMac)
-            {
-                // Every answer to a MAC terminal's financial request carries a MAC, refusals included. During a key
-                // exchange's overlap a request MACed under the previous key is still good, and its response is MACed
-                // under the key the terminal used; a request that no key verifies gets one under the current key.
-                verifiedMacKey = VerifiedMacKey(terminal, request);
-                context.ResponseMacKey = verifiedMacKey ?? terminal.MacKey;
-            }
+            // Every request of a MAC terminal, financial or network management, must carry a MAC, under its current key,
+            // the previous one during the overlap, or its pending one (whose first use makes it current). The answer is
+            // MACed under the key that verified the request; an answer to a request no key verifies carries none, so
+            // that nobody can have the host MAC a message of their choosing.
+            keyUse = RequestKeyCheck.VerifyMac(terminal, request, _time, includePending: true, out var macKey);
+            context.ResponseMacKey = macKey;
+        }
+        else if (terminal.PendingKeys is not null && route.Representative.IsFinancial && RequestKeyCheck.PinUnderPendingKey(terminal, request, _time))
+        {
+            keyUse = WorkingKeyUse.Pending;
+        }
 
-            if (!context.Terminals.TryFind(request.Get(DataElements.TerminalId), out _, out _))
-            {
-                return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not signed on over this connection");
-            }
+        return keyUse == WorkingKeyUse.Pending
+            ? PromoteThenCheckAsync(context, route, terminal, cancellationToken)
+            : ValueTask.FromResult(CheckRequest(context, route, authenticated: !terminal.RequiresMac || keyUse != WorkingKeyUse.None));
+    }
 
-            if (terminal.RequiresMac && verifiedMacKey is null)
-            {
-                // Never processed; the route table's MAC-failure handler journals it as a security event and answers 63.
-                Log.Refused(_logger, FormatMti(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
-                context.Handler = _routes.MacFailure;
-                return DispatchDecision.Handle;
-            }
+    /// <summary>
+    /// The request is the terminal's first under its pending keys: they become current before it goes on, and it is
+    /// checked again under the terminal as stored then (a later exchange may have replaced the keys it used).
+    /// </summary>
+    private async ValueTask<DispatchDecision> PromoteThenCheckAsync(
+        MessageContext context, MessageRoute route, TerminalRecord terminal, CancellationToken cancellationToken)
+    {
+        var stored = await _routes.KeyPromotion.PromoteAsync(context, terminal, cancellationToken);
+        context.Terminal = stored;
+        var authenticated = true;
+        if (stored.RequiresMac)
+        {
+            authenticated = RequestKeyCheck.VerifyMac(stored, context.Request, _time, includePending: false, out var macKey) != WorkingKeyUse.None;
+            context.ResponseMacKey = macKey;
+        }
+
+        return CheckRequest(context, route, authenticated);
+    }
+
+    /// <summary>PROTOCOL.md §6 from the sign-on check on, once the terminal is known and the request's keys are told.</summary>
+    /// <param name="authenticated">False when the terminal requires MACs and no key of its verifies the request's.</param>
+    private DispatchDecision CheckRequest(MessageContext context, MessageRoute route, bool authenticated)
+    {
+        var request = context.Request;
+        if (route.Representative.IsFinancial && !context.Terminals.TryFind(request.Get(DataElements.TerminalId), out _, out _))
+        {
+            return Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal not signed on over this connection");
+        }
+
+        if (!authenticated)
+        {
+            // Never processed; the route table's MAC-failure handler journals it as a security event and answers 63.
+            Log.Refused(_logger, FormatMti(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
+            context.Handler = _routes.MacFailure;
+            return DispatchDecision.Handle;
         }
 
         if (MissingField(request, route.CommonMandatoryFields) is { } missing)
@@ -191,19 +222,6 @@ internal sealed class MessageDispatcher
             : DispatchDecision.Handle;
     }
 
-    /// <summary>The TAK (current, or previous within the overlap) under which the request's MAC is correct; null when none.</summary>
-    private byte[]? VerifiedMacKey(TerminalRecord terminal, IsoMessage request)
-    {
-        if (RetailMac.Verify(terminal.MacKey, request))
-        {
-            return terminal.MacKey;
-        }
-
-        return terminal.PreviousKeysAt(_time.GetUtcNow()) is { } previous && RetailMac.Verify(previous.MacKey, request)
-            ? previous.MacKey
-            : null;
-    }
-
     private static int? MissingField(IsoMessage request, ReadOnlySpan<int> mandatory)
     {
         foreach (var field in mandatory)
@@ -217,22 +235,17 @@ internal sealed class MessageDispatcher
         return null;
     }
 
-    private async ValueTask<DispatchDecision> AwaitTerminalAsync(MessageContext context, MessageRoute route, ValueTask<TerminalRecord?> lookup) =>
-        CheckTerminalAndRoute(context, route, await lookup);
+    private async ValueTask<DispatchDecision> AwaitTerminalAsync(
+        MessageContext context, MessageRoute route, ValueTask<TerminalRecord?> lookup, CancellationToken cancellationToken) =>
+        await CheckTerminalAndRoute(context, route, await lookup, cancellationToken);
 
-    /// <summary>A format error is MACed like any other financial response when DE 41 names a MAC terminal.</summary>
-    private async ValueTask<DispatchDecision> RefuseMalformedAsync(MessageContext context, MessageRoute? route, CancellationToken cancellationToken)
+    /// <summary>
+    /// A request that does not parse is answered 30 without a MAC, whoever its DE 41 names: its MAC cannot be checked, and
+    /// the host MACs only answers to requests it has authenticated.
+    /// </summary>
+    private static DispatchDecision RefuseMalformed(MessageContext context)
     {
         context.Answer(ResponseCodes.FormatError);
-        if (route is { Representative.IsFinancial: true } && context.Request.Has(DataElements.TerminalId))
-        {
-            var terminal = await FindTerminalAsync(context, cancellationToken);
-            if (terminal is { Enabled: true, RequiresMac: true })
-            {
-                context.ResponseMacKey = terminal.MacKey;
-            }
-        }
-
         return DispatchDecision.Respond;
     }
 

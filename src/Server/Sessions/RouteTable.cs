@@ -7,24 +7,29 @@ namespace SocketAtm.Server.Sessions;
 /// Which handler answers which request, built once at start. A route is an MTI class (a repeat such as 0201 shares
 /// its original's class 0200) and, for financial classes, the transaction type: the first two digits of DE 3.
 /// The two levels are looked up separately because PROTOCOL.md checks the terminal, MAC and mandatory elements
-/// between them. The table also names the handler that answers in place of a route's own when a financial request's
-/// MAC fails, so that every handler the dispatcher runs comes from here.
+/// between them. The table also names the handler that answers in place of a route's own when a request's MAC fails,
+/// and the step that makes pending keys current at their first use, so that every handler the dispatcher runs comes
+/// from here.
 /// </summary>
 internal sealed class RouteTable
 {
     private readonly FrozenDictionary<int, MessageRoute> _byMti;
 
-    private RouteTable(FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure)
+    private RouteTable(FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure, IPendingKeyPromotion keyPromotion)
     {
         _byMti = byMti;
         MacFailure = macFailure;
+        KeyPromotion = keyPromotion;
     }
 
     /// <summary>
-    /// Answers a financial request whose MAC is missing or wrong, in place of the handler its route would choose: such a
-    /// request is never processed.
+    /// Answers a request of a MAC terminal (financial or network management) whose MAC is missing or wrong, in place of
+    /// the handler its route would choose: such a request is never processed.
     /// </summary>
     public IMessageHandler MacFailure { get; }
+
+    /// <summary>Makes a terminal's pending keys current when a request is the first made under them.</summary>
+    public IPendingKeyPromotion KeyPromotion { get; }
 
     /// <summary>The route for the request's MTI class, or null when the host does not handle the MTI.</summary>
     public MessageRoute? Find(int mti) => _byMti.GetValueOrDefault(MessageTypes.ClassOf(mti));
@@ -35,6 +40,7 @@ internal sealed class RouteTable
         private readonly Dictionary<int, IMessageHandler> _byMti = [];
         private readonly Dictionary<int, Dictionary<int, IMessageHandler>> _byTransaction = [];
         private IMessageHandler? _macFailure;
+        private IPendingKeyPromotion? _keyPromotion;
 
         /// <summary>Routes every request of MTI class <paramref name="mti"/> to <paramref name="handler"/>.</summary>
         public Builder Map(int mti, IMessageHandler handler)
@@ -63,10 +69,18 @@ internal sealed class RouteTable
             return this;
         }
 
-        /// <exception cref="InvalidOperationException">No handler was given for MAC failures (<see cref="MapMacFailure"/>).</exception>
+        /// <summary>Makes pending keys current at their first use with <paramref name="promotion"/> (<see cref="KeyPromotion"/>).</summary>
+        public Builder MapKeyPromotion(IPendingKeyPromotion promotion)
+        {
+            _keyPromotion = promotion;
+            return this;
+        }
+
+        /// <exception cref="InvalidOperationException">No handler was given for MAC failures (<see cref="MapMacFailure"/>) or key promotion (<see cref="MapKeyPromotion"/>).</exception>
         public RouteTable Build()
         {
             var macFailure = _macFailure ?? throw new InvalidOperationException("A route table needs a handler for requests whose MAC fails (MapMacFailure).");
+            var keyPromotion = _keyPromotion ?? throw new InvalidOperationException("A route table needs a promotion of pending keys (MapKeyPromotion).");
             var routes = new Dictionary<int, MessageRoute>();
             foreach (var (mti, handler) in _byMti)
             {
@@ -79,7 +93,7 @@ internal sealed class RouteTable
                 routes.Add(mti, new MessageRoute(byType.Values.First(), byType));
             }
 
-            return new RouteTable(routes.ToFrozenDictionary(), macFailure);
+            return new RouteTable(routes.ToFrozenDictionary(), macFailure, keyPromotion);
         }
     }
 }

@@ -57,9 +57,9 @@ public sealed class AtmTerminalClient : IAsyncDisposable
         UsesMac = options.ResolveUseMac();
         _keys = new WorkingKeys(options.Keys);
         _exchange = new TerminalExchange(connection, options, UsesMac, _keys);
-        _signOn = new SignOnState(connection, options, _keys, _closing);
-        _keyExchanger = new KeyExchanger(connection, options, _gate, _keys, _exchange, _signOn);
-        _signOnSequence = new SignOnSequence(connection, options, _keys, _exchange, _keyExchanger, _signOn);
+        _signOn = new SignOnState(connection, options, _closing);
+        _keyExchanger = new KeyExchanger(connection, options, _gate, _keys, _exchange);
+        _signOnSequence = new SignOnSequence(connection, options, _exchange, _keyExchanger, _signOn);
         _reversals = new ReversalEngine(connection, options, _closing, _gate, _signOn, _exchange);
         _cards = new CardTransactions(connection, options, _keys, _gate, _signOn, _exchange, _reversals);
     }
@@ -162,10 +162,11 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Asks the host for new working keys (0800, DE 70 = 161), checks both KCVs and uses the keys from then on. Waits for
-    /// requests in flight to finish first and holds new ones back until it is done. Without a valid answer it asks again
-    /// (<see cref="TerminalClientOptions.KeyExchangeRetryInterval"/>); if that fails too, the terminal goes off line, the
-    /// link is dropped, and the reconnect signs on and exchanges keys before any financial request.
+    /// Asks the host for new working keys (0800, DE 70 = 161), checks both KCVs and uses the keys from then on (the host
+    /// makes them current at the first request under them). Waits for requests in flight to finish first and holds new
+    /// ones back until it is done. Without a valid answer it asks again
+    /// (<see cref="TerminalClientOptions.KeyExchangeRetryInterval"/>); if that fails too, the terminal goes on with the
+    /// keys it has, which the host still holds as current.
     /// </summary>
     public async Task<NetworkResult> ExchangeKeysAsync(CancellationToken cancellationToken = default)
     {

@@ -6,9 +6,9 @@ namespace SocketAtm.Protocol.Tests.Documentation;
 
 /// <summary>
 /// The example messages of PROTOCOL.md, built with the codec, <see cref="PinBlock"/> and <see cref="RetailMac"/>.
-/// They tell one story on 14 March: ATM00001 signs on and receives keys; ATM00009 (no MAC) pays out 100.00 from
-/// demo card 4761739001010119, then reverses the 60.00 it could not dispense; ATM00001 (MAC) pays out 20.00. On 15 March
-/// someone replays ATM00009's withdrawal of the day before, and the host refuses it.
+/// They tell one story on 14 March: ATM00001 signs on and receives keys, MACing its 0800s; ATM00009 (no MAC) pays out
+/// 100.00 from demo card 4761739001010119, then reverses the 60.00 it could not dispense; ATM00001 (MAC) pays out 20.00.
+/// On 15 March someone replays ATM00009's withdrawal of the day before, and the host refuses it.
 /// </summary>
 internal static class ProtocolExamples
 {
@@ -20,6 +20,7 @@ internal static class ProtocolExamples
     [
         SignOnRequest(),
         SignOnResponse(),
+        KeyExchangeRequest(),
         KeyExchangeResponse(),
         WithdrawalRequest(),
         WithdrawalResponse(),
@@ -33,18 +34,21 @@ internal static class ProtocolExamples
     private static ProtocolExample SignOnRequest()
     {
         var message = Message(800, (7, "0314090000"), (11, "000001"), (41, "ATM00001"), (70, "001"));
+        RetailMac.Sign(message, DemoKeys.MacKey);
         return new("sign-on-request", "network management request", message, new Dictionary<int, string>
         {
             [7] = "transmission date and time, MMDDhhmmss (GMT): 14 March 09:00:00",
             [11] = "STAN chosen by the terminal",
-            [41] = "terminal id",
+            [41] = "terminal id; a terminal that must send a MAC, on its 0800s too",
             [70] = "001 = sign-on",
+            [128] = "X9.19 MAC under the demo TAK, in DE 128 because DE 70 is in the secondary bitmap; without it the host answers 63 and signs nothing on",
         });
     }
 
     private static ProtocolExample SignOnResponse()
     {
         var message = Message(810, (7, "0314090000"), (11, "000001"), (39, "00"), (41, "ATM00001"), (70, "001"));
+        RetailMac.Sign(message, DemoKeys.MacKey);
         return new("sign-on-response", "network management response", message, new Dictionary<int, string>
         {
             [7] = "echoed",
@@ -52,6 +56,21 @@ internal static class ProtocolExamples
             [39] = "00 = signed on over this connection",
             [41] = "echoed",
             [70] = "echoed",
+            [128] = "X9.19 MAC under the key that verified the 0800 (here the demo TAK); the terminal acts on a 00 only when it verifies",
+        });
+    }
+
+    private static ProtocolExample KeyExchangeRequest()
+    {
+        var message = Message(800, (7, "0314090005"), (11, "000002"), (41, "ATM00001"), (70, "161"));
+        RetailMac.Sign(message, DemoKeys.MacKey);
+        return new("key-exchange-request", "network management request", message, new Dictionary<int, string>
+        {
+            [7] = "14 March 09:00:05 GMT",
+            [11] = "STAN",
+            [41] = "terminal id, signed on over this connection",
+            [70] = "161 = key exchange",
+            [128] = "X9.19 MAC under the terminal's current TAK (the demo TAK): who cannot MAC under it gets 63 and no keys",
         });
     }
 
@@ -62,14 +81,16 @@ internal static class ProtocolExamples
         KeyExchangeData.Write(DemoKeys.MasterKey, DemoKeys.PinKey, DemoKeys.MacKey, keys);
         var message = Message(810, (7, "0314090005"), (11, "000002"), (39, "00"), (41, "ATM00001"), (70, "161"));
         message.Set(48, keys);
+        RetailMac.Sign(message, DemoKeys.MacKey);
         return new("key-exchange-response", "network management response", message, new Dictionary<int, string>
         {
             [7] = "echoed",
-            [11] = "echoed (the 0800 carried STAN 000002 and DE 70 = 161)",
+            [11] = "echoed",
             [39] = "00 = new keys follow",
             [41] = "echoed",
-            [48] = "`TPK` + TPK under the TMK + KCV, `TAK` + TAK under the TMK + KCV (here the demo TPK and TAK)",
+            [48] = "`TPK` + TPK under the TMK + KCV, `TAK` + TAK under the TMK + KCV (here the demo TPK and TAK); pending on the host until the terminal first uses them",
             [70] = "echoed: 161 = key exchange",
+            [128] = "X9.19 MAC under the TAK that verified the 0800 — the current one, not the new one",
         });
     }
 

@@ -22,7 +22,7 @@ public class LedgerAdminTests
     }
 
     [Fact]
-    public async Task Added_terminal_and_new_working_keys_survive_a_reopen()
+    public async Task Added_terminal_and_its_pending_then_promoted_working_keys_survive_a_reopen()
     {
         await using var context = await LedgerTestContext.OpenedAsync();
         var pinKey = Enumerable.Range(1, 16).Select(value => (byte)value).ToArray();
@@ -36,12 +36,19 @@ public class LedgerAdminTests
                 PinKey = DemoData.TerminalPinKey,
                 MacKey = DemoData.TerminalMacKey,
             }, CancellationToken.None);
-        await context.Ledger.UpdateTerminalKeysAsync("ATM00077", pinKey, macKey, CancellationToken.None);
+        await context.Ledger.StorePendingKeysAsync("ATM00077", pinKey, macKey, CancellationToken.None);
+        await context.ReopenAsync();
+        var pending = await context.Ledger.FindTerminalAsync("ATM00077", CancellationToken.None);
+        await context.Ledger.PromotePendingKeysAsync("ATM00077", pinKey, macKey, CancellationToken.None);
         await context.ReopenAsync();
         var terminal = await context.Ledger.FindTerminalAsync("ATM00077", CancellationToken.None);
 
+        Assert.Equal(DemoData.TerminalPinKey, pending!.PinKey);
+        Assert.Equal(pinKey, pending.PendingKeys!.PinKey);
+        Assert.Equal(macKey, pending.PendingKeys.MacKey);
         Assert.Equal(pinKey, terminal!.PinKey);
         Assert.Equal(macKey, terminal.MacKey);
+        Assert.Null(terminal.PendingKeys);
         Assert.Equal(DemoData.TerminalMasterKey, terminal.MasterKey);
         Assert.True(terminal.RequiresMac);
     }

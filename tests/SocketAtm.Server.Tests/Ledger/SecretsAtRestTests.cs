@@ -11,17 +11,22 @@ public sealed class SecretsAtRestTests
         "F72E4C31320DC7AA66EAEAB7FAA58FAD", "A13F766224F292F868D54D2CFAB1683A", "1146ADC3F56CFB56FF054B0FEA03B0EE", "59FC8F97BFDFF32A1121A96AB0E1A0AD",
     ];
 
+    /// <summary>Keys a key exchange issued that are still pending: sealed under the KEK like the current ones.</summary>
+    private const string PendingKey = "89ABCDEF0123456776543210FEDCBA98";
+
     [Fact]
     public async Task Neither_the_data_file_nor_the_log_holds_a_key_or_a_full_pan()
     {
         await using var context = await LedgerTestContext.OpenedAsync(options => options.CheckpointEveryBatches = int.MaxValue);
         Assert.True((await context.ExecuteAsync(context.Withdrawal(DemoCards.Rich, DemoCards.RichPin, 100))).IsApproved);
-        await context.Ledger.UpdateTerminalKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
+        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
+        await context.Ledger.PromotePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
+        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString(PendingKey), Convert.FromHexString(PendingKey), CancellationToken.None);
         await context.CloseAsync();
 
         var stored = (await File.ReadAllBytesAsync(context.Options.DataFilePath)).Concat(File.Exists(context.Options.LogFilePath) ? await File.ReadAllBytesAsync(context.Options.LogFilePath) : []).ToArray();
 
-        foreach (var key in DemoKeys.Append("0123456789ABCDEFFEDCBA9876543210"))
+        foreach (var key in DemoKeys.Append("0123456789ABCDEFFEDCBA9876543210").Append(PendingKey))
         {
             Assert.Equal(-1, IndexOf(stored, Encoding.ASCII.GetBytes(key)));
             Assert.Equal(-1, IndexOf(stored, Convert.FromHexString(key)));
@@ -74,11 +79,12 @@ public sealed class SecretsAtRestTests
     }
 
     [Fact]
-    public async Task Key_exchange_keeps_the_previous_keys_for_the_overlap_and_they_survive_a_reopen()
+    public async Task Promoted_keys_keep_the_previous_keys_for_the_overlap_and_they_survive_a_reopen()
     {
         await using var context = await LedgerTestContext.OpenedAsync(options => options.KeyOverlap = TimeSpan.FromSeconds(90));
         var before = (await context.Ledger.FindTerminalAsync("ATM00009", CancellationToken.None))!;
-        await context.Ledger.UpdateTerminalKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
+        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
+        await context.Ledger.PromotePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
         await context.ReopenAsync();
 
         var after = (await context.Ledger.FindTerminalAsync("ATM00009", CancellationToken.None))!;

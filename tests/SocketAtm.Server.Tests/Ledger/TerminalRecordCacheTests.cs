@@ -9,7 +9,7 @@ public sealed class TerminalRecordCacheTests
     private static readonly TerminalRecord Registered = DemoData.Terminals().First();
 
     private static readonly TerminalRecord Exchanged =
-        Registered.WithExchangedKeys(Convert.FromHexString("00112233445566778899AABBCCDDEEFF"), Registered.MacKey, DateTimeOffset.UnixEpoch);
+        Registered.WithPendingKeys(Convert.FromHexString("00112233445566778899AABBCCDDEEFF"), Registered.MacKey);
 
     [Fact]
     public void A_read_that_started_before_a_key_update_does_not_replace_the_keys_the_update_stored()
@@ -29,7 +29,7 @@ public sealed class TerminalRecordCacheTests
     public void Two_key_updates_finishing_in_reverse_order_leave_the_later_keys()
     {
         var cache = new TerminalRecordCache(Timeout.InfiniteTimeSpan);
-        var later = Exchanged.WithExchangedKeys(Convert.FromHexString("FFEEDDCCBBAA99887766554433221100"), Registered.MacKey, DateTimeOffset.UnixEpoch);
+        var later = Exchanged.WithPendingKeysPromoted(DateTimeOffset.UnixEpoch);
 
         cache.Offer(Registered.TerminalId, later, Stopwatch.GetTimestamp());
         cache.Offer(Registered.TerminalId, Exchanged, Stopwatch.GetTimestamp());

@@ -63,16 +63,28 @@ internal sealed class FakeLedger : ILedger
 
     public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromMinutes(2);
 
-    public Task UpdateTerminalKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    /// <summary>As the real ledgers: the keys become pending, the current ones stay.</summary>
+    public Task StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
     {
-        var old = _terminals[terminalId];
-        _terminals[terminalId] = old with
-        {
-            PinKey = pinKey,
-            MacKey = macKey,
-            PreviousKeys = new PreviousWorkingKeys(old.PinKey, old.MacKey, Time.GetUtcNow() + KeyOverlap),
-        };
+        _terminals[terminalId] = _terminals[terminalId].WithPendingKeys(pinKey, macKey);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Promotions asked for, in order (terminal id).</summary>
+    public ConcurrentQueue<string> Promotions { get; } = new();
+
+    public Task<KeyPromotion> PromotePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    {
+        Promotions.Enqueue(terminalId);
+        var stored = _terminals[terminalId];
+        if (!stored.HasPendingKeys(pinKey, macKey))
+        {
+            return Task.FromResult(new KeyPromotion(stored, false));
+        }
+
+        var promoted = stored.WithPendingKeysPromoted(Time.GetUtcNow() + KeyOverlap);
+        _terminals[terminalId] = promoted;
+        return Task.FromResult(new KeyPromotion(promoted, true));
     }
 
     public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>

@@ -26,7 +26,7 @@ public class SecurityDispatchTests
     }
 
     [Fact]
-    public async Task Withdrawal_without_a_mac_from_a_mac_terminal_is_answered_63_with_a_mac_and_never_processed()
+    public async Task Withdrawal_without_a_mac_from_a_mac_terminal_is_answered_63_without_a_mac_and_never_processed()
     {
         await using var host = new SessionHarness();
         await SignOnAsync(host, "ATM00001");
@@ -35,7 +35,7 @@ public class SecurityDispatchTests
         var response = await host.ReceiveAsync();
 
         Assert.Equal("63", response!.GetString(39));
-        Assert.True(RetailMac.Verify(FakeLedger.DemoMacKey, response));
+        Assert.False(response.Has(64) || response.Has(128)); // never a MAC for a request nobody authenticated: no MAC oracle
         Assert.True(Assert.Single(host.Ledger.Requests).IsSecurityViolation); // journaled as a security event, never decided
     }
 
@@ -49,12 +49,48 @@ public class SecurityDispatchTests
         request.SetNumber(4, 400000);
         await host.SendAsync(request);
 
-        Assert.Equal("63", (await host.ReceiveAsync())!.GetString(39));
+        var response = await host.ReceiveAsync();
+        Assert.Equal("63", response!.GetString(39));
+        Assert.False(response.Has(64));
         Assert.True(Assert.Single(host.Ledger.Requests).IsSecurityViolation); // journaled as a security event, never decided
     }
 
     [Fact]
-    public async Task Mac_terminal_sign_on_needs_no_mac_and_its_0810_carries_none()
+    public async Task Not_signed_on_refusal_is_maced_only_when_the_request_mac_verified()
+    {
+        await using var host = new SessionHarness();
+        var signed = DemoRequests.Withdrawal(4000, stan: 30, terminalId: "ATM00001");
+        RetailMac.Sign(signed, FakeLedger.DemoMacKey);
+        await host.SendAsync(signed);
+        var forSigned = await host.ReceiveAsync();
+        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 31, terminalId: "ATM00001"));
+        var forUnsigned = await host.ReceiveAsync();
+
+        Assert.Equal("58", forSigned!.GetString(39));
+        Assert.True(RetailMac.Verify(FakeLedger.DemoMacKey, forSigned));
+        Assert.Equal("58", forUnsigned!.GetString(39));
+        Assert.False(forUnsigned.Has(64));
+    }
+
+    [Fact]
+    public async Task Unparsable_request_naming_a_mac_terminal_is_answered_30_without_a_mac()
+    {
+        await using var host = new SessionHarness();
+        await SignOnAsync(host, "ATM00001");
+        var request = DemoRequests.Withdrawal(4000, stan: 32, terminalId: "ATM00001");
+        RetailMac.Sign(request, FakeLedger.DemoMacKey);
+        var bytes = IsoMessageWriter.ToArray(request);
+        bytes[bytes.AsSpan().IndexOf("000000004000"u8) + 11] = (byte)'X'; // DE 4 no longer numeric: the message does not parse
+        await host.SendRawAsync([(byte)(bytes.Length >> 8), (byte)bytes.Length, .. bytes]);
+
+        var response = await host.ReceiveAsync();
+
+        Assert.Equal("30", response!.GetString(39));
+        Assert.False(response.Has(64));
+    }
+
+    [Fact]
+    public async Task Mac_terminal_sign_on_carries_a_mac_and_its_0810_is_maced_under_the_same_key()
     {
         await using var host = new SessionHarness();
         await host.SendAsync(DemoRequests.SignOn("ATM00001"));
@@ -62,6 +98,50 @@ public class SecurityDispatchTests
         var response = await host.ReceiveAsync();
 
         Assert.Equal("00", response!.GetString(39));
+        Assert.True(RetailMac.Verify(FakeLedger.DemoMacKey, response));
+    }
+
+    [Theory]
+    [InlineData("001")]
+    [InlineData("002")]
+    [InlineData("301")]
+    [InlineData("161")]
+    public async Task Mac_terminal_0800_without_a_mac_is_answered_63_without_a_mac_journaled_and_changes_nothing(string code)
+    {
+        await using var host = new SessionHarness();
+        if (code is "002" or "161")
+        {
+            await SignOnAsync(host, "ATM00001");
+        }
+
+        await host.SendAsync(DemoRequests.UnsignedNetworkManagement("ATM00001", 40, code));
+        var response = await host.ReceiveAsync();
+        var withdrawal = DemoRequests.Withdrawal(4000, stan: 41, terminalId: "ATM00001");
+        RetailMac.Sign(withdrawal, FakeLedger.DemoMacKey);
+        await host.SendAsync(withdrawal);
+        var afterwards = await host.ReceiveAsync();
+
+        Assert.Equal("63", response!.GetString(39));
+        Assert.Equal(code, response.GetString(70));
+        Assert.False(response.Has(48) || response.Has(64) || response.Has(128));
+        var violation = host.Ledger.Requests.First();
+        Assert.True(violation.IsSecurityViolation);
+        Assert.Equal(TransactionKind.NetworkManagement, violation.Kind);
+        Assert.Equal("DE 70 " + code, violation.Detail);
+        Assert.Null(host.Ledger.Terminal("ATM00001").PendingKeys);
+        // Sign-on and sign-off changed nothing: the terminal is signed on exactly when a MACed sign-on said so.
+        Assert.Equal(code is "002" or "161" ? "00" : "58", afterwards!.GetString(39));
+    }
+
+    [Fact]
+    public async Task Mac_terminal_0800_maced_under_another_key_is_answered_63()
+    {
+        await using var host = new SessionHarness();
+        await host.SendAsync(DemoRequests.SignOn("ATM00001", macKey: Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210")));
+
+        var response = await host.ReceiveAsync();
+
+        Assert.Equal("63", response!.GetString(39));
         Assert.False(response.Has(64));
     }
 
@@ -108,67 +188,6 @@ public class SecurityDispatchTests
 
         Assert.Equal("58", response!.GetString(39));
         Assert.False(response.Has(48));
-    }
-
-    [Fact]
-    public async Task Key_exchange_returns_new_keys_under_the_tmk_with_matching_kcvs_and_the_host_uses_them()
-    {
-        await using var host = new SessionHarness();
-        await SignOnAsync(host, "ATM00009");
-        await host.SendAsync(DemoRequests.NetworkManagement("ATM00009", 12, "161"));
-
-        var response = await host.ReceiveAsync();
-
-        Assert.Equal("00", response!.GetString(39));
-        var pinKey = new byte[16];
-        var macKey = new byte[16];
-        Assert.True(KeyExchangeData.TryRead(FakeLedger.DemoMasterKey, response.Get(48), pinKey, macKey));
-        Assert.NotEqual(FakeLedger.DemoPinKey, pinKey);
-        Assert.Equal(pinKey, host.Ledger.Terminal("ATM00009").PinKey);
-        Assert.Equal(macKey, host.Ledger.Terminal("ATM00009").MacKey);
-
-        // A PIN block under the new TPK now verifies to the card's PVV; one under the old TPK does not.
-        var withNewKey = DemoRequests.Withdrawal(4000, stan: 13);
-        var block = new byte[8];
-        PinBlock.Encrypt(pinKey, "1234"u8, Encoding.ASCII.GetBytes(DemoCards.Active), block);
-        withNewKey.Set(52, block);
-        await host.SendAsync(withNewKey);
-        await host.ReceiveAsync();
-        await host.SendAsync(DemoRequests.Withdrawal(4000, stan: 14));
-        await host.ReceiveAsync();
-
-        var requests = host.Ledger.Requests.ToArray();
-        Assert.Equal(2, requests.Length);
-        Assert.Equal("4931", requests[0].CandidatePvv); // the demo card's PVV for PIN 1234
-        Assert.NotEqual("4931", requests[1].CandidatePvv);
-    }
-
-    [Fact]
-    public async Task Requests_made_with_the_previous_keys_are_accepted_during_the_overlap_and_refused_after_it()
-    {
-        await using var host = new SessionHarness();
-        await SignOnAsync(host, "ATM00001");
-        await host.SendAsync(DemoRequests.NetworkManagement("ATM00001", 20, "161"));
-        Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
-
-        // In flight during the exchange: PIN block and MAC still under the old (demo) keys.
-        var late = DemoRequests.Withdrawal(4000, stan: 21, terminalId: "ATM00001");
-        RetailMac.Sign(late, FakeLedger.DemoMacKey);
-        await host.SendAsync(late);
-        var accepted = await host.ReceiveAsync();
-
-        Assert.Equal("00", accepted!.GetString(39));
-        Assert.True(RetailMac.Verify(FakeLedger.DemoMacKey, accepted));
-        Assert.Equal("4931", Assert.Single(host.Ledger.Requests).PreviousKeyCandidatePvv);
-
-        host.Time.Advance(host.Ledger.KeyOverlap + TimeSpan.FromSeconds(1));
-        var tooLate = DemoRequests.Withdrawal(4000, stan: 22, terminalId: "ATM00001");
-        RetailMac.Sign(tooLate, FakeLedger.DemoMacKey);
-        await host.SendAsync(tooLate);
-
-        Assert.Equal("63", (await host.ReceiveAsync())!.GetString(39));
-        Assert.True(host.Ledger.Requests.Last().IsSecurityViolation);
-        Assert.Equal(2, host.Ledger.Requests.Count);
     }
 
     private static async Task SignOnAsync(SessionHarness host, string terminalId)

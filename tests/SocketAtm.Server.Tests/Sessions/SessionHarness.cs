@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using SocketAtm.Protocol.Framing;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
@@ -23,7 +24,8 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly TerminalSession _session;
 
     /// <param name="hostReadScheduler">Where the session's read loop resumes after each read; a test holds it to choose what one read returns.</param>
-    public SessionHarness(FakeLedger? ledger = null, ListenerOptions? options = null, PipeScheduler? hostReadScheduler = null)
+    /// <param name="keyExchanges">How often a terminal may exchange keys; null for the defaults.</param>
+    public SessionHarness(FakeLedger? ledger = null, ListenerOptions? options = null, PipeScheduler? hostReadScheduler = null, KeyExchangeOptions? keyExchanges = null)
     {
         _pipes = new DuplexPipePair(toHost: new PipeOptions(readerScheduler: hostReadScheduler ?? PipeScheduler.ThreadPool, useSynchronizationContext: false));
         Ledger = ledger ?? new FakeLedger();
@@ -34,7 +36,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
-        _session = SessionPipeline.Compose(Ledger, pins, Options, Time, NullLoggerFactory.Instance, metrics)
+        _session = SessionPipeline.Compose(Ledger, pins, Options, Time, NullLoggerFactory.Instance, metrics, keyExchanges: keyExchanges)
             .Open(1, _pipes.Host);
         Running = Task.Run(_session.RunAsync);
     }

@@ -33,7 +33,7 @@ public sealed class MacAndKeyExchangeTests
     }
 
     [Fact]
-    public async Task A_MAC_terminal_signs_withdrawals_and_reversals_and_accepts_correctly_MACed_answers()
+    public async Task A_MAC_terminal_signs_its_sign_on_withdrawals_and_reversals_and_accepts_correctly_MACed_answers()
     {
         await using var host = await InProcessHost.StartAsync();
         await using var relay = new ProtocolRelay(host.EndPoint);
@@ -49,7 +49,11 @@ public sealed class MacAndKeyExchangeTests
         var partial = Assert.Single(relay.Requests, r => r.Mti == 400);
         Assert.Equal(128, partial.MacField);
         Assert.True(partial.MacValid);
-        Assert.All(relay.Requests.Where(r => r.Mti == 800), r => Assert.Null(r.MacField));
+        Assert.All(relay.Requests.Where(r => r.Mti == 800), r =>
+        {
+            Assert.Equal(128, r.MacField); // DE 70 is in the secondary bitmap, so the MAC is the last element: DE 128
+            Assert.True(r.MacValid);
+        });
     }
 
     [Fact]
@@ -81,6 +85,25 @@ public sealed class MacAndKeyExchangeTests
         Assert.IsType<TransactionApproved>(await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 2000));
 
         Assert.Null(Assert.Single(relay.Requests, r => r.Mti == 200).MacField);
+        Assert.All(relay.Requests.Where(r => r.Mti == 800), r => Assert.Null(r.MacField));
+    }
+
+    [Fact]
+    public async Task An_approving_0810_with_a_wrong_MAC_counts_as_no_answer_and_its_keys_are_not_used()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint);
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+        relay.CorruptResponseMac = seen => seen.Mti == 810 && seen.NetworkCode == "161";
+
+        var exchange = await atm.ExchangeKeysAsync();
+        relay.CorruptResponseMac = null;
+        var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
+
+        Assert.False(exchange.IsApproved);
+        Assert.Equal(("D486FD", "6DF8E6"), atm.KeyCheckValues);
+        Assert.IsType<TransactionApproved>(result);
+        Assert.True(Assert.Single(relay.Requests, r => r.Mti == 100).MacValid);
     }
 
     [Fact]
@@ -156,40 +179,41 @@ public sealed class MacAndKeyExchangeTests
     }
 
     [Fact]
-    public async Task Key_exchange_without_valid_keys_after_every_attempt_drops_the_link_and_exchanges_keys_again_at_sign_on()
+    public async Task Key_exchange_without_valid_keys_after_every_attempt_keeps_the_current_keys_and_the_link()
     {
         await using var host = await InProcessHost.StartAsync();
         await using var relay = new ProtocolRelay(host.EndPoint) { BadKeyChecks = 3 };
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
 
         var exchange = await atm.ExchangeKeysAsync();
-        await Eventually.TrueAsync(() => atm.Connection.LinksOpened == 2 && atm.IsSignedOn, because: "the terminal did not sign on again");
         var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
+        // The host kept the issued keys pending: the terminal's keys are still the host's current ones.
         Assert.False(exchange.IsApproved);
         Assert.IsType<TransactionApproved>(result);
-        Assert.Equal(["001", "161", "161", "161", "001", "161", "100"], RequestOrder(relay));
+        Assert.Equal(("D486FD", "6DF8E6"), atm.KeyCheckValues);
+        Assert.Equal(1, atm.Connection.LinksOpened);
+        Assert.Equal(["001", "161", "161", "161", "100"], RequestOrder(relay));
         Assert.True(Assert.Single(relay.Requests, r => r.Mti == 100).MacValid);
     }
 
     [Fact]
-    public async Task A_terminal_whose_key_exchange_at_sign_on_fails_does_not_go_online_on_that_link()
+    public async Task A_terminal_whose_key_exchange_at_sign_on_fails_goes_online_with_its_current_keys()
     {
         await using var host = await InProcessHost.StartAsync();
         await using var relay = new ProtocolRelay(host.EndPoint) { BadKeyChecks = 3 };
 
-        // Online is reached on the second link only, after its sign-on got keys that check out.
         await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal(exchangeKeys: true));
         var result = await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin);
 
         Assert.IsType<TransactionApproved>(result);
-        Assert.Equal(2, atm.Connection.LinksOpened);
-        Assert.Equal(["001", "161", "161", "161", "001", "161", "100"], RequestOrder(relay));
+        Assert.Equal(1, atm.Connection.LinksOpened);
+        Assert.Equal(["001", "161", "161", "161", "100"], RequestOrder(relay));
         Assert.True(Assert.Single(relay.Requests, r => r.Mti == 100).MacValid);
     }
 
     [Fact]
-    public async Task A_withdrawal_held_back_by_a_key_exchange_that_fails_is_not_sent_under_keys_in_doubt()
+    public async Task A_withdrawal_held_back_by_a_key_exchange_that_fails_goes_out_under_the_current_keys_and_is_approved()
     {
         await using var host = await InProcessHost.StartAsync();
         await using var relay = new ProtocolRelay(host.EndPoint) { BadKeyChecks = 3 };
@@ -199,8 +223,31 @@ public sealed class MacAndKeyExchangeTests
         var result = await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 2000);
 
         Assert.False((await exchange).IsApproved);
-        var notSent = Assert.IsType<TransactionNotSent>(result);
-        Assert.Contains("key exchange", notSent.Reason, StringComparison.Ordinal);
-        Assert.DoesNotContain(relay.Requests, r => r.Mti == 200);
+        Assert.IsType<TransactionApproved>(result);
+        Assert.True(Assert.Single(relay.Requests, r => r.Mti == 200).MacValid);
+        Assert.Equal(["1234"], relay.PinsSeen);
+    }
+
+    [Fact]
+    public async Task Two_key_exchanges_in_a_row_never_lock_the_terminal_out()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        await using var relay = new ProtocolRelay(host.EndPoint);
+        await using var atm = await AtmTerminalClient.ConnectAsync(relay.ClientOptions(), MacTerminal());
+        var dropped = 0;
+        // The first answer is lost: the host holds its keys pending, the terminal never sees them.
+        relay.DropResponse = seen => seen.Mti == 810 && seen.NetworkCode == "161" && Interlocked.Increment(ref dropped) == 1;
+
+        Assert.True((await atm.ExchangeKeysAsync()).IsApproved);
+        Assert.True((await atm.ExchangeKeysAsync()).IsApproved);
+        var results = new[]
+        {
+            await atm.WithdrawAsync(DemoCards.Active, DemoCards.ActivePin, 1000),
+            await atm.BalanceAsync(DemoCards.Active, DemoCards.ActivePin),
+        };
+
+        Assert.All(results, result => Assert.IsType<TransactionApproved>(result));
+        Assert.All(relay.Requests.Where(r => r.Mti is 100 or 200), r => Assert.True(r.MacValid));
+        Assert.Equal(["1234", "1234"], relay.PinsSeen);
     }
 }

@@ -29,6 +29,9 @@ internal sealed class ProtocolRelay : IAsyncDisposable
     private readonly IPEndPoint _host;
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
     private readonly ConcurrentDictionary<string, (byte[] Tpk, byte[] Tak)> _keys = new();
+
+    /// <summary>Keys a key exchange issued, which the host keeps pending until the terminal's first request under them.</summary>
+    private readonly ConcurrentDictionary<string, (byte[] Tpk, byte[] Tak)> _pendingKeys = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private int _badKeyChecksLeft;
@@ -124,6 +127,24 @@ internal sealed class ProtocolRelay : IAsyncDisposable
         macField,
         macValid);
 
+    /// <summary>As the host does: a request MACed under the pending TAK, or PIN-encrypted under the pending TPK, makes the pending keys current.</summary>
+    private void PromoteIfUsed(string? terminalId, IsoMessage request)
+    {
+        if (terminalId is null || !_pendingKeys.TryGetValue(terminalId, out var pending))
+        {
+            return;
+        }
+
+        var pin = new byte[PinBlock.MaxPinLength];
+        var used = (request.Has(64) || request.Has(128))
+            ? RetailMac.Verify(pending.Tak, request)
+            : request.Has(52) && PinBlock.TryDecrypt(pending.Tpk, request.Get(52), CardFields.Pan(request), pin, out _);
+        if (used && _pendingKeys.TryRemove(terminalId, out _))
+        {
+            _keys[terminalId] = pending;
+        }
+    }
+
     private (byte[] Tpk, byte[] Tak) KeysOf(string? terminalId) =>
         terminalId is null ? (DemoTpk, DemoTak) : _keys.GetOrAdd(terminalId, _ => (DemoTpk, DemoTak));
 
@@ -197,6 +218,7 @@ internal sealed class ProtocolRelay : IAsyncDisposable
     private async Task OnRequestAsync(IsoMessage request, PipeWriter toHost)
     {
         var terminalId = request.GetString(41)?.TrimEnd();
+        PromoteIfUsed(terminalId, request);
         var (tpk, tak) = KeysOf(terminalId);
         int? macField = request.Has(64) ? 64 : request.Has(128) ? 128 : null;
         var macValid = macField is not null && RetailMac.Verify(tak, request);
@@ -221,12 +243,12 @@ internal sealed class ProtocolRelay : IAsyncDisposable
         var isKeyExchangeAnswer = response.Mti == 810 && response.GetString(70) == "161" && response.GetString(39) == "00";
         if (isKeyExchangeAnswer && terminalId is not null)
         {
-            // The host uses these keys from the moment it sends this answer (PROTOCOL.md §11.3), whether or not the
-            // answer reaches the client; so does the relay.
+            // The host keeps these keys pending until the terminal first uses them (PROTOCOL.md §11.3), whether or not
+            // the answer reaches the client; so does the relay.
             var tpk = new byte[16];
             var tak = new byte[16];
             Assert.True(KeyExchangeData.TryRead(DemoTmk, response.Get(48), tpk, tak), "the host's key exchange answer does not check out");
-            _keys[terminalId] = (tpk, tak);
+            _pendingKeys[terminalId] = (tpk, tak);
         }
 
         if (DropResponse?.Invoke(seen) == true)

@@ -106,6 +106,12 @@ internal static class LedgerBson
             document["PreviousKeysValidUntil"] = previous.ValidUntil.ToUnixTimeMilliseconds();
         }
 
+        if (terminal.PendingKeys is { } pending)
+        {
+            document["PendingPinKey"] = protector.Protect(pending.PinKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "pending TPK"));
+            document["PendingMacKey"] = protector.Protect(pending.MacKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "pending TAK"));
+        }
+
         return document;
     }
 
@@ -130,6 +136,12 @@ internal static class LedgerBson
                     protector.Unprotect(document["PreviousMacKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "previous TAK")),
                     DateTimeOffset.FromUnixTimeMilliseconds(document["PreviousKeysValidUntil"].AsInt64))
                 : null,
+            // A terminal stored before keys could be pending has none: the fields are simply absent.
+            PendingKeys = document.ContainsKey("PendingPinKey")
+                ? new PendingWorkingKeys(
+                    protector.Unprotect(document["PendingPinKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "pending TPK")),
+                    protector.Unprotect(document["PendingMacKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "pending TAK")))
+                : null,
         };
     }
 
@@ -143,24 +155,35 @@ internal static class LedgerBson
     public static PinVerificationKey ToPinVerificationKey(BsonDocument document, KeyProtector protector) =>
         new(protector.Unprotect(document["Key"].AsString, "host/PVK"), document["Index"].AsInt32);
 
-    public static BsonDocument ToBson(JournalRecord entry) => new()
+    public static BsonDocument ToBson(JournalRecord entry)
     {
-        ["_id"] = entry.Id,
-        ["At"] = entry.AtUnixMilliseconds,
-        ["Key"] = entry.Key,
-        ["Mti"] = entry.Mti,
-        ["Kind"] = entry.Kind.ToString(),
-        ["Disposition"] = entry.Disposition.ToString(),
-        ["TerminalId"] = entry.TerminalId,
-        ["MaskedPan"] = entry.MaskedPan,
-        ["CardId"] = Nullable(entry.CardId),
-        ["AccountId"] = Nullable(entry.AccountId),
-        ["Amount"] = entry.Amount,
-        ["Delta"] = entry.Delta,
-        ["ResponseCode"] = entry.ResponseCode,
-        ["AuthorizationId"] = entry.AuthorizationId,
-        ["RetrievalReference"] = entry.RetrievalReference,
-    };
+        var document = new BsonDocument
+        {
+            ["_id"] = entry.Id,
+            ["At"] = entry.AtUnixMilliseconds,
+            ["Key"] = entry.Key,
+            ["Mti"] = entry.Mti,
+            ["Kind"] = entry.Kind.ToString(),
+            ["Disposition"] = entry.Disposition.ToString(),
+            ["TerminalId"] = entry.TerminalId,
+            ["MaskedPan"] = entry.MaskedPan,
+            ["CardId"] = Nullable(entry.CardId),
+            ["AccountId"] = Nullable(entry.AccountId),
+            ["Amount"] = entry.Amount,
+            ["Delta"] = entry.Delta,
+            ["ResponseCode"] = entry.ResponseCode,
+            ["AuthorizationId"] = entry.AuthorizationId,
+            ["RetrievalReference"] = entry.RetrievalReference,
+        };
+
+        // Only security events have one; financial rows stay as they were stored before the field existed.
+        if (entry.Detail is { } detail)
+        {
+            document["Detail"] = detail;
+        }
+
+        return document;
+    }
 
     public static JournalRecord ToJournal(BsonDocument document) => new()
     {
@@ -179,6 +202,7 @@ internal static class LedgerBson
         ResponseCode = document["ResponseCode"].AsString,
         AuthorizationId = NullableString(document["AuthorizationId"]),
         RetrievalReference = NullableString(document["RetrievalReference"]),
+        Detail = document.TryGetValue("Detail", out var detail) ? NullableString(detail) : null,
     };
 
     public static BsonDocument ToBson(IdempotencyRecord record) => new()

@@ -86,13 +86,13 @@ internal sealed class LiteDbLedger : QueuedLedger
             isReadOnly: false,
             cancellationToken);
 
-    protected override Task<TerminalRecord> ExchangeTerminalKeysAsync(
-        string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken) =>
+    protected override Task<TerminalRecord> ChangeTerminalKeysAsync(
+        string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken) =>
         RunAdminAsync(
             (store, _) =>
             {
                 var terminal = store.FindTerminal(terminalId) ?? throw TerminalNotRegistered(terminalId);
-                var changed = exchange(terminal);
+                var changed = change(terminal);
                 if (!ReferenceEquals(changed, terminal))
                 {
                     store.UpsertTerminal(changed);

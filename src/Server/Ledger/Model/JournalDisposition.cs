@@ -12,7 +12,7 @@ internal enum JournalDisposition : byte
     /// <summary>A new original whose key was already used: answered 94, nothing applied or stored.</summary>
     Duplicate,
 
-    /// <summary>Refused before any decision — a missing or wrong MAC (63): journaled as a security event, nothing applied or stored.</summary>
+    /// <summary>Refused before any decision — a missing or wrong MAC (63), on a financial request or an 0800: journaled as a security event, nothing applied or stored.</summary>
     Rejected,
 
     /// <summary>The decision failed unexpectedly: answered 96, nothing applied or stored, so a repeat is decided afresh.</summary>
@@ -29,4 +29,10 @@ internal enum JournalDisposition : byte
     /// its key, no marker left, so it cannot take the place of the genuine reversal.
     /// </summary>
     Mismatched,
+
+    /// <summary>A key exchange issued new working keys, stored as pending: a security event, with their KCVs (never the keys).</summary>
+    KeysIssued,
+
+    /// <summary>A terminal's first use of its pending keys made them current: a security event, with their KCVs.</summary>
+    KeysPromoted,
 }

@@ -1,8 +1,8 @@
 namespace SocketAtm.Server.Ledger.Model;
 
 /// <summary>
-/// One row of the append-only journal: a financial request and what the ledger did with it. Holds the masked PAN
-/// only. <see cref="Delta"/> is the change applied to <see cref="AccountId"/>'s balance (negative for a debit).
+/// One row of the append-only journal: a financial request and what the ledger did with it, or a security event (a
+/// refused MAC, keys issued or promoted). Holds the masked PAN only, and key check values, never keys. <see cref="Delta"/> is the change applied to <see cref="AccountId"/>'s balance (negative for a debit).
 /// </summary>
 internal sealed record JournalRecord
 {
@@ -39,4 +39,7 @@ internal sealed record JournalRecord
     public string? AuthorizationId { get; init; }
 
     public string? RetrievalReference { get; init; }
+
+    /// <summary>What a security event records beside the request: the KCVs of keys issued or promoted, an 0800's DE 70. Null otherwise.</summary>
+    public string? Detail { get; init; }
 }

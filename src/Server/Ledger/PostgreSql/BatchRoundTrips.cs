@@ -265,7 +265,7 @@ internal static class BatchRoundTrips
             write.BatchCommands.Add(BatchCommand.Of(
                 $"INSERT INTO journal ({PostgreSqlRows.JournalColumns}) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], "
                 + "$4::integer[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], "
-                + "$13::text[], $14::text[], $15::text[])",
+                + "$13::text[], $14::text[], $15::text[], $16::text[])",
                 journal.Select(entry => entry.Id).ToArray(),
                 journal.Select(entry => entry.AtUnixMilliseconds).ToArray(),
                 journal.Select(entry => entry.Key).ToArray(),
@@ -280,7 +280,8 @@ internal static class BatchRoundTrips
                 journal.Select(entry => entry.Delta).ToArray(),
                 journal.Select(entry => entry.ResponseCode).ToArray(),
                 journal.Select(entry => entry.AuthorizationId).ToArray(),
-                journal.Select(entry => entry.RetrievalReference).ToArray()));
+                journal.Select(entry => entry.RetrievalReference).ToArray(),
+                journal.Select(entry => entry.Detail).ToArray()));
         }
 
         write.BatchCommands.Add(CommittedBatches.Record(token));

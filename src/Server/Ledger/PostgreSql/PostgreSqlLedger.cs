@@ -141,9 +141,9 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     protected override Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, CancellationToken cancellationToken) =>
         _terminalTable.RegisterAsync(terminal, cancellationToken);
 
-    protected override async Task<TerminalRecord> ExchangeTerminalKeysAsync(
-        string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken) =>
-        await _terminalTable.ExchangeKeysAsync(terminalId, exchange, cancellationToken) ?? throw TerminalNotRegistered(terminalId);
+    protected override async Task<TerminalRecord> ChangeTerminalKeysAsync(
+        string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken) =>
+        await _terminalTable.ChangeKeysAsync(terminalId, change, cancellationToken) ?? throw TerminalNotRegistered(terminalId);
 
     public override async Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ internal static class PostgreSqlRows
 
     public const string JournalColumns =
         "id, at_ms, key, mti, kind, disposition, terminal_id, masked_pan, card_id, account_id, amount, delta, response_code, "
-        + "authorization_id, retrieval_reference";
+        + "authorization_id, retrieval_reference, detail";
 
     /// <summary>The PAN digest of the row at the reader (column 1 of <see cref="CardColumns"/>).</summary>
     public static string CardDigest(DbDataReader reader) => reader.GetString(1);
@@ -115,6 +115,7 @@ internal static class PostgreSqlRows
         ResponseCode = reader.GetString(12),
         AuthorizationId = NullableString(reader, 13),
         RetrievalReference = NullableString(reader, 14),
+        Detail = NullableString(reader, 15),
     };
 
     public static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);

@@ -141,5 +141,11 @@ internal static class PostgreSqlSchema
         UPDATE idempotency_keys SET at_ms = marker_at_ms WHERE state = 2;
         CREATE INDEX idempotency_keys_at ON idempotency_keys (at_ms);
         """,
+        // A key exchange stores its keys as pending until the terminal first uses them (existing rows have none), and the
+        // journal records security events' details (the KCVs of keys issued or promoted; existing rows have none).
+        """
+        ALTER TABLE terminals ADD COLUMN pending_pin_key text, ADD COLUMN pending_mac_key text;
+        ALTER TABLE journal ADD COLUMN detail text;
+        """,
     ];
 }

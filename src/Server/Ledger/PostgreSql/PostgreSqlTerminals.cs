@@ -4,7 +4,7 @@ using SocketAtm.Server.Ledger.KeyProtection;
 namespace SocketAtm.Server.Ledger.PostgreSql;
 
 /// <summary>
-/// The <c>terminals</c> table: terminals read, registered and given new working keys. Their keys are stored under the
+/// The <c>terminals</c> table: terminals read, registered, given pending working keys and those keys made current. Their keys are stored under the
 /// KEK; every write of a row advances its key version, which tells a cached record from a newer one.
 /// </summary>
 internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtector protector)
@@ -27,25 +27,29 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
     }
 
     /// <summary>
-    /// In one transaction, with the row locked: applies <paramref name="exchange"/> to the terminal as stored and stores
+    /// In one transaction, with the row locked: applies <paramref name="change"/> to the terminal as stored and stores
     /// the result unless it is the record given; returns what is stored, or null when the terminal is not registered.
-    /// Run again after a transient failure: an attempt that committed but lost its answer finds its keys already current.
+    /// Run again after a transient failure: an attempt that committed but lost its answer finds its change already made
+    /// (keys already pending, or already current), which <paramref name="change"/> leaves as it is.
     /// </summary>
-    public Task<TerminalRecord?> ExchangeKeysAsync(string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken) =>
-        PostgreSqlRetry.RetryingAsync(token => ReplaceKeysAsync(terminalId, exchange, token), cancellationToken);
+    public Task<TerminalRecord?> ChangeKeysAsync(string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync(token => ReplaceKeysAsync(terminalId, change, token), cancellationToken);
 
     /// <summary>Stores the terminal; returns its key version, which every write of the row advances.</summary>
     public async Task<long> UpsertAsync(NpgsqlConnection connection, TerminalRecord terminal, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "INSERT INTO terminals (terminal_id, enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, "
-            + "previous_keys_valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (terminal_id) DO UPDATE SET "
+            + "previous_keys_valid_until, pending_pin_key, pending_mac_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+            + "ON CONFLICT (terminal_id) DO UPDATE SET "
             + "enabled = excluded.enabled, requires_mac = excluded.requires_mac, master_key = excluded.master_key, pin_key = excluded.pin_key, "
             + "mac_key = excluded.mac_key, previous_pin_key = excluded.previous_pin_key, previous_mac_key = excluded.previous_mac_key, "
-            + "previous_keys_valid_until = excluded.previous_keys_valid_until, key_version = terminals.key_version + 1 RETURNING key_version",
+            + "previous_keys_valid_until = excluded.previous_keys_valid_until, pending_pin_key = excluded.pending_pin_key, "
+            + "pending_mac_key = excluded.pending_mac_key, key_version = terminals.key_version + 1 RETURNING key_version",
             connection);
         var id = terminal.TerminalId;
         var previous = terminal.PreviousKeys;
+        var pending = terminal.PendingKeys;
         foreach (var value in new object?[]
         {
             id,
@@ -57,6 +61,8 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
             previous is null ? null : protector.Protect(previous.PinKey, KeyProtector.TerminalKeyPurpose(id, "previous TPK")),
             previous is null ? null : protector.Protect(previous.MacKey, KeyProtector.TerminalKeyPurpose(id, "previous TAK")),
             previous?.ValidUntil.ToUnixTimeMilliseconds(),
+            pending is null ? null : protector.Protect(pending.PinKey, KeyProtector.TerminalKeyPurpose(id, "pending TPK")),
+            pending is null ? null : protector.Protect(pending.MacKey, KeyProtector.TerminalKeyPurpose(id, "pending TAK")),
         })
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
@@ -65,7 +71,7 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task<TerminalRecord?> ReplaceKeysAsync(string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken)
+    private async Task<TerminalRecord?> ReplaceKeysAsync(string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken)
     {
         await using var connection = await PostgreSqlConnections.OpenDurableAsync(dataSource, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -74,7 +80,7 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
             return null;
         }
 
-        var changed = exchange(terminal);
+        var changed = change(terminal);
         if (ReferenceEquals(changed, terminal))
         {
             return terminal;

@@ -17,10 +17,13 @@ internal sealed record TerminalRow(
     string MacKey,
     string? PreviousPinKey,
     string? PreviousMacKey,
-    long? PreviousKeysValidUntil)
+    long? PreviousKeysValidUntil,
+    string? PendingPinKey,
+    string? PendingMacKey)
 {
     public const string Columns =
-        "terminal_id, key_version, enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, previous_keys_valid_until";
+        "terminal_id, key_version, enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, previous_keys_valid_until, "
+        + "pending_pin_key, pending_mac_key";
 
     public static TerminalRow Read(DbDataReader reader) => new(
         reader.GetString(0),
@@ -32,7 +35,9 @@ internal sealed record TerminalRow(
         reader.GetString(6),
         reader.IsDBNull(7) ? null : reader.GetString(7),
         reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetInt64(9));
+        reader.IsDBNull(9) ? null : reader.GetInt64(9),
+        reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.IsDBNull(11) ? null : reader.GetString(11));
 
     public TerminalRecord Decrypt(KeyProtector protector) => new()
     {
@@ -49,5 +54,10 @@ internal sealed record TerminalRow(
                 protector.Unprotect(PreviousPinKey, KeyProtector.TerminalKeyPurpose(TerminalId, "previous TPK")),
                 protector.Unprotect(PreviousMacKey, KeyProtector.TerminalKeyPurpose(TerminalId, "previous TAK")),
                 DateTimeOffset.FromUnixTimeMilliseconds(validUntil)),
+        PendingKeys = PendingPinKey is null || PendingMacKey is null
+            ? null
+            : new PendingWorkingKeys(
+                protector.Unprotect(PendingPinKey, KeyProtector.TerminalKeyPurpose(TerminalId, "pending TPK")),
+                protector.Unprotect(PendingMacKey, KeyProtector.TerminalKeyPurpose(TerminalId, "pending TAK"))),
     };
 }

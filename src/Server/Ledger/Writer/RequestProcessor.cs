@@ -31,6 +31,11 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             return SecurityEvent(request, key, JournalDisposition.Rejected, ResponseCodes.SecurityViolation, "mac", unit, now);
         }
 
+        if (request.IsKeyEvent)
+        {
+            return Unstored(request, key, request.KeyEvent, ResponseCodes.Approved, unit, now);
+        }
+
         var stored = unit.FindIdempotency(key);
         if (stored is not null && request.IsRepeat)
         {
@@ -329,6 +334,7 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
             ResponseCode = outcome.ResponseCode,
             AuthorizationId = outcome.AuthorizationId,
             RetrievalReference = outcome.RetrievalReference,
+            Detail = request.Detail,
         });
 
     private static string MaskedPanOf(LedgerRequest request, IdempotencyRecord? original) =>

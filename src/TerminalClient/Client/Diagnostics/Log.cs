@@ -71,12 +71,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2032, Level = LogLevel.Warning, Message = "Terminal {TerminalId} key exchange answered {ResponseCode}; keeping the current keys")]
     public static partial void KeyExchangeRefused(ILogger logger, string terminalId, string responseCode);
 
-    [LoggerMessage(EventId = 2033, Level = LogLevel.Warning, Message = "Terminal {TerminalId} key exchange attempt {Attempt} got no answer ({Reason}); the host may already use new keys")]
+    [LoggerMessage(EventId = 2033, Level = LogLevel.Warning, Message = "Terminal {TerminalId} key exchange attempt {Attempt} got no valid answer ({Reason}); the host keeps the current keys until new ones are used")]
     public static partial void KeyExchangeUnanswered(ILogger logger, string terminalId, int attempt, NoResponseReason reason);
 
     [LoggerMessage(EventId = 2034, Level = LogLevel.Warning, Message = "Terminal {TerminalId} key exchange attempt {Attempt} failed ({Problem}); asking again in {Delay}")]
     public static partial void KeyExchangeRepeating(ILogger logger, string terminalId, int attempt, string problem, TimeSpan delay);
 
-    [LoggerMessage(EventId = 2035, Level = LogLevel.Error, Message = "Terminal {TerminalId} has no valid keys after {Attempts} key exchange attempts; off line, dropping link {LinkId} to sign on and exchange keys again")]
-    public static partial void KeysInDoubt(ILogger logger, string terminalId, int attempts, long linkId);
+    [LoggerMessage(EventId = 2035, Level = LogLevel.Warning, Message = "Terminal {TerminalId} got no new keys after {Attempts} key exchange attempts; it goes on with its current keys, which the host still holds")]
+    public static partial void KeysKept(ILogger logger, string terminalId, int attempts);
 }

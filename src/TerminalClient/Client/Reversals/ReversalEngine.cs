@@ -96,7 +96,7 @@ internal sealed class ReversalEngine(
 
             if (!signOn.MaySendOver(session))
             {
-                // A key exchange took the terminal off line while this waited for the gate: wait for the next sign-on.
+                // The terminal signed off, or its link closed, while this waited for the gate: wait for the next sign-on.
                 gate.Exit();
                 continue;
             }

@@ -1,9 +1,11 @@
 namespace SocketAtm.Client.Security;
 
 /// <summary>
-/// PROTOCOL.md §11.3: no financial request may be in flight while a terminal exchanges keys, because the host switches
-/// keys the moment it answers. Financial requests enter shared; a key exchange enters alone, after the requests in
-/// flight have finished, and new requests wait until it is done.
+/// No financial request is in flight while a terminal exchanges keys, so that every request is made, and its answer
+/// checked, under one set of keys. (The host no longer needs it — PROTOCOL.md §11.3: it keeps the current keys until the
+/// new ones are used, and accepts the replaced ones for an overlap after that — but it keeps the terminal's rule simple.)
+/// Financial requests enter shared; a key exchange enters alone, after the requests in flight have finished, and new
+/// requests wait until it is done.
 /// </summary>
 internal sealed class KeyExchangeGate
 {

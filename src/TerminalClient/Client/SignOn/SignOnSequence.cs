@@ -14,15 +14,14 @@ namespace SocketAtm.Client.SignOn;
 internal sealed class SignOnSequence(
     TerminalConnection connection,
     TerminalClientOptions options,
-    WorkingKeys keys,
     TerminalExchange exchange,
     KeyExchanger keyExchanger,
     SignOnState signOn)
 {
     /// <summary>
-    /// 0800 with DE 70 = 001. Unanswered (and not because the caller stopped waiting), the link is dropped for every
-    /// terminal on it, and the reconnect signs them all on again; approved, the terminal first exchanges keys when the
-    /// options ask for it or its keys are in doubt.
+    /// 0800 with DE 70 = 001 (MACed when the terminal uses MACs). Unanswered (and not because the caller stopped waiting),
+    /// the link is dropped for every terminal on it, and the reconnect signs them all on again; approved, the terminal
+    /// first exchanges keys when the options ask for it.
     /// </summary>
     public async Task<NetworkResult> SignOnOverAsync(LinkSession session, CancellationToken cancellationToken)
     {
@@ -45,16 +44,11 @@ internal sealed class SignOnSequence(
             return new NetworkResult(code, roundTrip);
         }
 
-        if (options.ExchangeKeysAtSignOn || keys.InDoubt)
+        if (options.ExchangeKeysAtSignOn)
         {
-            // Still signed off for financial requests: none can be in flight while the keys change. Keys left in doubt
-            // by an earlier exchange are settled here, whatever the options say, before anything is sent under them.
-            var keyExchange = await keyExchanger.ExchangeOverAsync(session, cancellationToken);
-            if (keys.InDoubt)
-            {
-                // The exchange dropped the link; the reconnect signs on and tries again.
-                return keyExchange;
-            }
+            // Still signed off for financial requests, so none is in flight while the keys change. An exchange that got no
+            // new keys leaves the terminal with keys the host still holds: it signs on all the same.
+            await keyExchanger.ExchangeOverAsync(session, cancellationToken);
         }
 
         signOn.SignedOn(session);

@@ -1,19 +1,17 @@
 using SocketAtm.Client.Diagnostics;
 using SocketAtm.Client.Link;
-using SocketAtm.Client.Security;
 
 namespace SocketAtm.Client.SignOn;
 
 /// <summary>
-/// Over which link one terminal is signed on — none before its sign-on is approved, after it signs off, when that link
-/// closed, or while a key exchange left its keys in doubt — and the host's last answer to its sign-on. Requests wait here
+/// Over which link one terminal is signed on — none before its sign-on is approved, after it signs off, or when that link
+/// closed — and the host's last answer to its sign-on. Requests wait here
 /// until it is signed on; every change pulses the connection's signal, which is what wakes them.
 /// </summary>
 /// <param name="terminalClosing">Cancelled when the terminal closes: nobody waits for a sign-on after that.</param>
 internal sealed class SignOnState(
     TerminalConnection connection,
     TerminalClientOptions options,
-    WorkingKeys keys,
     CancellationTokenSource terminalClosing)
 {
     private volatile LinkSession? _signedOnSession;
@@ -34,11 +32,8 @@ internal sealed class SignOnState(
 
     public bool IsSignedOnOver(LinkSession session) => ReferenceEquals(_signedOnSession, session) && !session.IsClosed;
 
-    /// <summary>
-    /// Inside the gate, just before a financial request goes out: a key exchange that ran while it waited for the gate may
-    /// have left the keys in doubt and taken the terminal off this link.
-    /// </summary>
-    public bool MaySendOver(LinkSession session) => IsSignedOnOver(session) && !keys.InDoubt;
+    /// <summary>Inside the gate, just before a financial request goes out: the terminal may have signed off, or the link closed, while it waited.</summary>
+    public bool MaySendOver(LinkSession session) => IsSignedOnOver(session);
 
     /// <summary>The host approved the sign-on over <paramref name="session"/>: requests waiting for it may go.</summary>
     public void SignedOn(LinkSession session)
@@ -55,15 +50,6 @@ internal sealed class SignOnState(
     public void LinkClosed(LinkSession session)
     {
         if (Interlocked.CompareExchange(ref _signedOnSession, null, session) == session)
-        {
-            connection.Changed.Pulse();
-        }
-    }
-
-    /// <summary>Off line whatever the link (keys in doubt), until the next approved sign-on.</summary>
-    public void TakeOffline()
-    {
-        if (Interlocked.Exchange(ref _signedOnSession, null) is not null)
         {
             connection.Changed.Pulse();
         }

@@ -178,9 +178,7 @@ internal sealed class CardTransactions(
         options.TerminalId,
         signOn.LastSignOnResponseCode is { } code and not ResponseCodes.Approved
             ? $"Terminal {options.TerminalId} is not signed on: the host answered {code} ({ResponseCodeText.Meaning(code)})."
-            : keys.InDoubt
-                ? $"Terminal {options.TerminalId} is not signed on: a key exchange got no valid answer, so it signs on and exchanges keys again (link {connection.State})."
-                : $"Terminal {options.TerminalId} is not signed on (link {connection.State}).");
+            : $"Terminal {options.TerminalId} is not signed on (link {connection.State}).");
 
     private TransactionResult ReadCardResponse(IsoMessage response, RequestTrace trace, long amount, AccountType account, string pan, string processingCode)
     {

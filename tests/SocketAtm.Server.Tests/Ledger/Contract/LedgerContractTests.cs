@@ -198,44 +198,16 @@ public abstract partial class LedgerContractTests : IAsyncLifetime
     }
 
     [StorageFact]
-    public async Task Key_update_run_again_after_its_answer_was_lost_keeps_the_replaced_keys_as_previous()
-    {
-        var newKey = Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210");
-        await Ledger.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
-
-        // What a retry does when the first attempt committed but its answer never came back.
-        await Ledger.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
-
-        var terminal = await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None);
-        Assert.Equal(newKey, terminal!.PinKey);
-        Assert.Equal(DemoData.TerminalPinKey, terminal.PreviousKeys!.PinKey);
-        Assert.Equal(DemoData.TerminalMacKey, terminal.PreviousKeys.MacKey);
-    }
-
-    [StorageFact]
-    public async Task Pin_verified_by_a_session_under_replaced_keys_counts_only_against_the_current_keys()
-    {
-        var stale = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
-        var newPinKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
-        await Ledger.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newPinKey, newPinKey, CancellationToken.None);
-
-        // The terminal encrypts under the keys it was just given; the session still holds the record from before.
-        var correct = await ExecuteAsync(Context.WithdrawalThroughSession(stale, newPinKey, DemoCards.Active, DemoCards.ActivePin, 1_000));
-        var wrong = await ExecuteAsync(Context.WithdrawalThroughSession(stale, newPinKey, DemoCards.Active, "0000", 1_000));
-
-        Assert.Equal(ResponseCodes.Approved, correct.ResponseCode);
-        Assert.Equal(ResponseCodes.IncorrectPin, wrong.ResponseCode);
-        Assert.Equal(1, (await BalanceOfAsync(DemoCards.Active)).PinTries);
-    }
-
-    [StorageFact]
     public async Task Restart_keeps_balances_pin_tries_keys_and_stored_answers()
     {
         var key = Context.NextKey();
         var original = await ExecuteAsync(Context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 2_000, key));
         await ExecuteAsync(Context.Withdrawal(DemoCards.Poor, "0000", 1_000));
         var newPinKey = Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210");
-        await Ledger.UpdateTerminalKeysAsync("ATM00010", newPinKey, newPinKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync("ATM00010", newPinKey, newPinKey, CancellationToken.None);
+        await Ledger.PromotePendingKeysAsync("ATM00010", newPinKey, newPinKey, CancellationToken.None);
+        var pendingAcrossRestart = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
+        await Ledger.StorePendingKeysAsync("ATM00010", pendingAcrossRestart, pendingAcrossRestart, CancellationToken.None);
 
         await Ledger.DisposeAsync();
         _ledger = await OpenLedgerAsync(Context);
@@ -244,7 +216,9 @@ public abstract partial class LedgerContractTests : IAsyncLifetime
         Assert.Equal(original with { IsReplay = true }, repeat);
         Assert.Equal(98_000, (await BalanceOfAsync(DemoCards.Active)).LedgerBalance);
         Assert.Equal(1, (await BalanceOfAsync(DemoCards.Poor)).PinTries);
-        Assert.Equal(newPinKey, (await Ledger.FindTerminalAsync("ATM00010", CancellationToken.None))!.PinKey);
+        var terminal = (await Ledger.FindTerminalAsync("ATM00010", CancellationToken.None))!;
+        Assert.Equal(newPinKey, terminal.PinKey);
+        Assert.Equal(pendingAcrossRestart, terminal.PendingKeys!.PinKey);
         Assert.True((await Admin.VerifyInvariantsAsync(CancellationToken.None)).Holds);
     }
 

@@ -137,7 +137,7 @@ public sealed class CommitInDoubtTests(PostgreSqlServerFixture postgres)
     public Task Connection_lost_before_the_commit_reached_the_database_runs_the_batch_again_and_applies_it_once() => RunAsync(afterServerHasIt: false);
 
     [StorageFact]
-    public async Task Key_exchange_whose_commit_answer_is_lost_is_stored_once_and_keeps_the_replaced_keys_as_previous()
+    public async Task Key_exchange_and_promotion_whose_commit_answers_are_lost_are_each_stored_once_and_keep_the_replaced_keys_as_previous()
     {
         await using var context = new LedgerTestContext(options => options.KeyEncryptionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
         var direct = new NpgsqlConnectionStringBuilder(await postgres.Server.CreateDatabaseAsync());
@@ -148,15 +148,27 @@ public sealed class CommitInDoubtTests(PostgreSqlServerFixture postgres)
         var newKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
 
         proxy.ArmOnce(afterServerHasIt: true);
-        await ledger.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
+        await ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
 
         Assert.Equal(1, proxy.Cuts);
         await using var reader = await PostgreSqlLedger.OpenAsync(
-            context.Options, new PostgreSqlStorageOptions { ConnectionString = direct.ConnectionString }, context.Time, context.FatalErrors.Add);
-        var stored = await reader.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None);
-        Assert.Equal(newKey, stored!.PinKey);
+            context.Options, new PostgreSqlStorageOptions { ConnectionString = direct.ConnectionString, TerminalCacheDuration = TimeSpan.Zero }, context.Time, context.FatalErrors.Add);
+        var pending = await reader.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None);
+        Assert.Equal(DemoData.TerminalPinKey, pending!.PinKey);
+        Assert.Equal(newKey, pending.PendingKeys!.PinKey);
+        Assert.Equal(2, pending.KeyVersion);
+
+        // The retry of a promotion that committed finds the keys current and changes nothing more.
+        proxy.ArmOnce(afterServerHasIt: true);
+        var promotion = await ledger.PromotePendingKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
+
+        Assert.Equal(2, proxy.Cuts);
+        Assert.True(promotion.AreCurrent(newKey, newKey));
+        var stored = (await reader.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
+        Assert.Equal(newKey, stored.PinKey);
         Assert.Equal(DemoData.TerminalPinKey, stored.PreviousKeys!.PinKey);
-        Assert.Equal(2, stored.KeyVersion);
+        Assert.Null(stored.PendingKeys);
+        Assert.Equal(3, stored.KeyVersion);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

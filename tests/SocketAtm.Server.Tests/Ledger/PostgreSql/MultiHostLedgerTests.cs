@@ -148,29 +148,71 @@ public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAs
     }
 
     [StorageFact]
-    public async Task Key_exchange_on_one_host_is_seen_by_the_other()
+    public async Task Pending_keys_stored_on_one_host_are_seen_and_promoted_by_the_other_and_the_first_sees_the_promotion()
     {
         var newKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
         Assert.NotNull(await HostB.FindTerminalAsync("ATM00003", CancellationToken.None));
 
-        await HostA.UpdateTerminalKeysAsync("ATM00003", newKey, newKey, CancellationToken.None);
+        await HostA.StorePendingKeysAsync("ATM00003", newKey, newKey, CancellationToken.None);
 
         // Host B's cache lasts zero here, as a host's lasts Storage:TerminalCacheDuration.
         var seenByB = await HostB.FindTerminalAsync("ATM00003", CancellationToken.None);
-        Assert.Equal(newKey, seenByB!.PinKey);
-        Assert.Equal(DemoData.TerminalPinKey, seenByB.PreviousKeys!.PinKey);
+        Assert.Equal(DemoData.TerminalPinKey, seenByB!.PinKey);
+        Assert.Equal(newKey, seenByB.PendingKeys!.PinKey);
+
+        // The terminal's first request under the new keys reaches host B.
+        var promotion = await HostB.PromotePendingKeysAsync("ATM00003", newKey, newKey, CancellationToken.None);
+
+        Assert.True(promotion.Promoted);
+        var seenByA = await HostA.FindTerminalAsync("ATM00003", CancellationToken.None);
+        Assert.Equal(newKey, seenByA!.PinKey);
+        Assert.Null(seenByA.PendingKeys);
+        Assert.Equal(DemoData.TerminalPinKey, seenByA.PreviousKeys!.PinKey);
     }
 
     [StorageFact]
-    public async Task Pin_under_keys_exchanged_on_another_host_is_not_counted_wrong()
+    public async Task Two_hosts_promoting_the_same_pending_keys_at_once_promote_them_once()
     {
-        // Host C serves terminals from its cache for an hour: it still holds ATM00009's keys from before the exchange.
+        var newKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
+        await HostA.StorePendingKeysAsync("ATM00004", newKey, newKey, CancellationToken.None);
+
+        var promotions = await Task.WhenAll(Enumerable.Range(0, 8).Select(attempt =>
+            (attempt % 2 == 0 ? HostA : HostB).PromotePendingKeysAsync("ATM00004", newKey, newKey, CancellationToken.None)));
+
+        Assert.Single(promotions, promotion => promotion.Promoted);
+        Assert.All(promotions, promotion => Assert.True(promotion.AreCurrent(newKey, newKey)));
+        var stored = await HostB.FindTerminalAsync("ATM00004", CancellationToken.None);
+        Assert.Equal(DemoData.TerminalPinKey, stored!.PreviousKeys!.PinKey);
+        Assert.Equal(3, stored.KeyVersion);
+    }
+
+    [StorageFact]
+    public async Task Pending_keys_a_second_exchange_replaced_on_another_host_are_not_promoted()
+    {
+        var first = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
+        var second = Convert.FromHexString("FFEEDDCCBBAA99887766554433221100");
+        await HostA.StorePendingKeysAsync("ATM00005", first, first, CancellationToken.None);
+        await HostB.StorePendingKeysAsync("ATM00005", second, second, CancellationToken.None);
+
+        var stale = await HostA.PromotePendingKeysAsync("ATM00005", first, first, CancellationToken.None);
+
+        Assert.False(stale.Promoted);
+        Assert.False(stale.AreCurrent(first, first));
+        Assert.Equal(DemoData.TerminalPinKey, stale.Terminal.PinKey);
+        Assert.Equal(second, stale.Terminal.PendingKeys!.PinKey);
+    }
+
+    [StorageFact]
+    public async Task Pin_under_keys_pending_from_an_exchange_on_another_host_is_not_counted_wrong()
+    {
+        // Host C serves terminals from its cache for an hour: it still holds ATM00009's record from before the exchange,
+        // without the pending keys the terminal already uses (the writer reads them in its transaction).
         var hostC = await OpenAsync(TimeSpan.FromHours(1));
         _ledgers.Add(hostC);
         var cachedOnC = (await hostC.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
         var newPinKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
-        await HostA.UpdateTerminalKeysAsync(LedgerTestContext.Terminal, newPinKey, newPinKey, CancellationToken.None);
-        Assert.Equal(DemoData.TerminalPinKey, (await hostC.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!.PinKey);
+        await HostA.StorePendingKeysAsync(LedgerTestContext.Terminal, newPinKey, newPinKey, CancellationToken.None);
+        Assert.Null((await hostC.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!.PendingKeys);
 
         // As many correct PINs as it takes wrong ones to block the card.
         var outcomes = new List<LedgerOutcome>();
