@@ -33,9 +33,7 @@ public sealed class OlderSchemaTests(PostgreSqlServerFixture postgres) : IAsyncL
             await ledger.ExecuteAsync(Context.Reversal(markedKey, 2_000, pan: DemoCards.Poor), CancellationToken.None);
         }
 
-        await ExecuteAsync(
-            "ALTER TABLE idempotency_keys DROP COLUMN pan_digest, DROP COLUMN amount, DROP COLUMN marker_pan_digest, DROP COLUMN marker_amount, "
-            + "DROP COLUMN at_ms; DELETE FROM schema_version; INSERT INTO schema_version VALUES (2);");
+        await ExecuteAsync(VersionTwoSchema.Downgrade);
 
         await using (var ledger = await OpenAsync())
         {

@@ -26,13 +26,12 @@ public sealed class PendingKeysMigrationTests(PostgreSqlServerFixture postgres)
             await seeded.ExecuteAsync(context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 1_000), CancellationToken.None);
         }
 
-        // What the previous release left: its rows, written without the columns migration 3 adds.
+        // What the previous release left: its rows, written without the columns the later migrations add.
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
             await using var downgrade = new NpgsqlCommand(
-                "ALTER TABLE terminals DROP COLUMN pending_pin_key, DROP COLUMN pending_mac_key; ALTER TABLE journal DROP COLUMN detail; "
-                + "DELETE FROM schema_version; INSERT INTO schema_version VALUES (2)",
+                VersionTwoSchema.Downgrade,
                 connection);
             await downgrade.ExecuteNonQueryAsync();
         }
