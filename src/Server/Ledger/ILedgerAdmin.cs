@@ -13,6 +13,20 @@ internal interface ILedgerAdmin
     /// <summary>Registers a terminal (or replaces one with the same id).</summary>
     Task AddTerminalAsync(TerminalRegistration terminal, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Disables a registered terminal (its messages are then answered 58, sign-on included) or enables it again; the
+    /// keys are kept. This host's sessions see it at once; other hosts of a PostgreSQL database within their terminal
+    /// cache's freshness (<c>Storage:TerminalCacheDuration</c>). <see cref="ArgumentException"/> when it is not registered.
+    /// </summary>
+    Task SetTerminalEnabledAsync(string terminalId, bool enabled, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives a registered terminal a new master key (TMK), keeping its state, MAC requirement and working keys (the
+    /// terminal's next key exchange delivers new ones under the new TMK). <see cref="ArgumentException"/> when it is not
+    /// registered or the key is not double-length.
+    /// </summary>
+    Task SetTerminalMasterKeyAsync(string terminalId, byte[] masterKey, CancellationToken cancellationToken);
+
     /// <summary>Adds cards, each with a new account, all in one transaction: all are added or none.</summary>
     Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken);
 

@@ -112,6 +112,30 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
         Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
     }
 
+    public async Task SetTerminalEnabledAsync(string terminalId, bool enabled, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terminalId);
+        var updated = await ExchangeTerminalKeysAsync(
+            terminalId,
+            // A new version, so that no cached read of the old state outranks it (PostgreSQL advances it on every write anyway).
+            stored => stored.Enabled == enabled ? stored : stored with { Enabled = enabled, KeyVersion = stored.KeyVersion + 1 },
+            cancellationToken);
+        Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
+    }
+
+    public async Task SetTerminalMasterKeyAsync(string terminalId, byte[] masterKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terminalId);
+        var newMasterKey = KeyMaterial.RequireDoubleLength(masterKey, nameof(masterKey));
+        var updated = await ExchangeTerminalKeysAsync(
+            terminalId,
+            stored => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(stored.MasterKey, newMasterKey)
+                ? stored
+                : stored with { MasterKey = newMasterKey, KeyVersion = stored.KeyVersion + 1 },
+            cancellationToken);
+        Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
+    }
+
     public abstract Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken);
 
     /// <remarks>Unblocking (to <see cref="CardStatus.Active"/>) gives the card its PIN tries back; any other status keeps the count.</remarks>
@@ -183,6 +207,7 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     /// <summary>
     /// In one transaction: reads the terminal as stored (<see cref="TerminalNotRegistered"/> when it is not), applies
     /// <paramref name="exchange"/> to it, stores the result unless it is the record it was given, and returns what is stored.
+    /// Key exchanges use it, and so does enabling or disabling a terminal.
     /// </summary>
     protected abstract Task<TerminalRecord> ExchangeTerminalKeysAsync(
         string terminalId, Func<TerminalRecord, TerminalRecord> exchange, CancellationToken cancellationToken);

@@ -26,7 +26,7 @@ internal sealed record TerminalRecord
 
     /// <summary>
     /// Counts the changes of this terminal's keys (1 when registered, one more at each key exchange or registration
-    /// again), as stored with them. It tells a cached record from a newer one, and the writer whether the keys a PIN was
+    /// again, and when it is enabled or disabled), as stored with them. It tells a cached record from a newer one, and the writer whether the keys a PIN was
     /// verified under are still the terminal's.
     /// </summary>
     public long KeyVersion { get; init; } = 1;
