@@ -10,12 +10,13 @@ namespace SocketAtm.Server.Admin;
 /// </summary>
 internal static class RemoveDemoDataCommand
 {
-    public static Command Create(Option<string?> data, TextWriter output)
+    public static Command Create(Option<string?> data, AdminConsole console)
     {
+        var output = console.Output;
         var command = new Command(
             "remove-demo-data",
             "Remove the demo terminals, demo cards (disabled where the journal refers to them) and the demo PVK (replaced with a new random one).");
-        command.SetAction((result, cancellation) => AdminCommandLine.WithLedgerAsync(result, data, output, async ledger =>
+        command.SetAction((result, cancellation) => AdminCommandLine.WithLedgerAsync(result, data, console, async ledger =>
         {
             var removal = await ledger.RemoveDemoDataAsync(cancellation);
             await output.WriteLineAsync(removal.TerminalsRemoved.Count == 0
