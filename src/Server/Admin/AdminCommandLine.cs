@@ -26,7 +26,7 @@ internal static class AdminCommandLine
         var data = new Option<string?>("--data") { Description = "Data directory (default: Ledger:DataDirectory from configuration, ./data).", Recursive = true };
         var root = new RootCommand("SocketAtm administration. Stop the host first: the ledger is opened exclusively.");
         root.Options.Add(data);
-        foreach (var command in TerminalCommands.Create(data, console).Concat(CardCommands.Create(data, console)))
+        foreach (var command in TerminalCommands.Create(data, console).Concat(CardCommands.Create(data, console)).Concat(PinVerificationKeyCommands.Create(data, console)))
         {
             root.Subcommands.Add(command);
         }

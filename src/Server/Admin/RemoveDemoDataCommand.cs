@@ -6,7 +6,8 @@ namespace SocketAtm.Server.Admin;
 /// <summary>
 /// <c>admin remove-demo-data</c>: takes the published demo data out of a ledger so that a host off loopback may serve
 /// it — the terminals with a demo key, the demo cards (disabled instead where the journal refers to them) and the demo
-/// PVK (replaced with a fresh random one). Prints what it did and then runs the invariant check.
+/// PVK (replaced with a fresh random one when new cards were issued under it). Prints what it did and then runs the
+/// invariant check.
 /// </summary>
 internal static class RemoveDemoDataCommand
 {
@@ -30,8 +31,8 @@ internal static class RemoveDemoDataCommand
             }
 
             await output.WriteLineAsync(removal.PinVerificationKeyReplaced
-                ? "The demo PIN verification key was replaced with a new random one (hosts use it from their next start)."
-                : "The PIN verification key is not the demo one: kept.");
+                ? "The demo PIN verification key was taken out (a new random one takes its place where new cards were issued under it; hosts use it from their next start)."
+                : "No PIN verification key held is the demo one: kept.");
             if (removal.OtherCardsUnderDemoPvk > 0)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -67,6 +67,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
             CandidatePvv = pin.CandidatePvv,
             PreviousKeyCandidatePvv = pin.PreviousKeyCandidatePvv,
             EncryptedPinBlock = pin.EncryptedPinBlock,
+            PinVerificationKeyIndex = _pins.KeyIndex,
             PinKeyVersion = pin.KeyVersion,
             ReceivedAt = _time.GetUtcNow(),
         };

@@ -29,6 +29,9 @@ internal static partial class LedgerLog
     [LoggerMessage(3007, LogLevel.Debug, "Ledger verified a PIN from terminal {TerminalId} again under its current keys (version {Current}; the session had version {Used})")]
     public static partial void PinVerifiedUnderNewerKeys(ILogger logger, string terminalId, long used, long current);
 
+    [LoggerMessage(3011, LogLevel.Error, "Card {MaskedPan} has PVKI {Pvki}, for which this host holds no PIN verification key: answered 96, no PIN try counted. Import that PVK (admin import-pvk), or restart this host if another host imported it")]
+    public static partial void NoPinVerificationKey(ILogger logger, int pvki, string maskedPan);
+
     [LoggerMessage(3005, LogLevel.Error, "Ledger could not decide a request: answered 96")]
     public static partial void DecisionFailed(ILogger logger, Exception exception);
 }
