@@ -130,8 +130,9 @@ public static class CrashRun
 
     private static async Task<IReadOnlyList<string>> ProvisionAsync(HostProcess host, CrashTestOptions options)
     {
+        using var pinFile = new Fixtures.OwnerOnlySecretFile(CardPin);
         var (exit, output) = await host.AdminAsync(
-            "add-cards", "--count", options.Cards.ToString(CultureInfo.InvariantCulture), "--prefix", CardPrefix, "--pin", CardPin, "--expiry", "3012",
+            "add-cards", "--count", options.Cards.ToString(CultureInfo.InvariantCulture), "--prefix", CardPrefix, "--pin-file", pinFile.Path, "--expiry", "3012",
             "--balance", (OpeningBalance / 100).ToString(CultureInfo.InvariantCulture), "--daily-amount", "100000000.00", "--daily-count", "100000000");
         if (exit != 0)
         {

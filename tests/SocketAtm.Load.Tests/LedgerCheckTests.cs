@@ -74,6 +74,7 @@ public sealed class LedgerCheckTests : IDisposable
     {
         using var output = new StringWriter();
         Assert.Equal(0, await AdminCommandLine.RunAsync(["add-terminals", "--data", _data, "--count", "2", "--prefix", "ATM", "--first", "11", "--demo-keys"], output, output));
-        Assert.Equal(0, await AdminCommandLine.RunAsync(["add-cards", "--data", _data, "--count", "3", "--prefix", "52", "--pin", "1111", "--expiry", "3012", "--balance", "500.00"], output, output));
+        using var pinFile = new Fixtures.OwnerOnlySecretFile("1111");
+        Assert.Equal(0, await AdminCommandLine.RunAsync(["add-cards", "--data", _data, "--count", "3", "--prefix", "52", "--pin-file", pinFile.Path, "--expiry", "3012", "--balance", "500.00"], output, output));
     }
 }

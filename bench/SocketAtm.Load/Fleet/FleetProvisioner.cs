@@ -32,13 +32,14 @@ internal static class FleetProvisioner
         }
 
         var amount = Amount(fleet.OpeningBalance);
+        using var pinFile = new Fixtures.OwnerOnlySecretFile(fleet.Pin);
         List<string> cards =
         [
             "admin", "add-cards", "--data", dataDirectory,
             "--count", fleet.Cards.ToString(CultureInfo.InvariantCulture),
             "--prefix", fleet.CardPrefix,
             "--first", fleet.FirstCard.ToString(CultureInfo.InvariantCulture),
-            "--pin", fleet.Pin,
+            "--pin-file", pinFile.Path,
             "--expiry", fleet.Expiry,
             "--balance", amount,
             "--daily-amount", amount,

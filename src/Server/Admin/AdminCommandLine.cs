@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.Server.Ledger;
@@ -16,173 +15,39 @@ internal static class AdminCommandLine
 {
     public const string Verb = "admin";
 
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, new AdminConsole(output, error, SecretInput.FromConsole));
+
+    /// <summary>Runs one admin command; secrets (key components, PINs) that no file gives are read from <paramref name="console"/>'s input.</summary>
+    public static Task<int> RunAsync(string[] args, AdminConsole console)
     {
+        ArgumentNullException.ThrowIfNull(console);
+        var output = console.Output;
         var data = new Option<string?>("--data") { Description = "Data directory (default: Ledger:DataDirectory from configuration, ./data).", Recursive = true };
         var root = new RootCommand("SocketAtm administration. Stop the host first: the ledger is opened exclusively.");
         root.Options.Add(data);
-        root.Subcommands.Add(AddTerminal(data, output));
-        root.Subcommands.Add(AddTerminals(data, output));
-        root.Subcommands.Add(AddCard(data, output));
-        root.Subcommands.Add(AddCards(data, output));
-        root.Subcommands.Add(SetCardStatus(data, output));
-        root.Subcommands.Add(Balance(data, output));
-        root.Subcommands.Add(Journal(data, output));
-        root.Subcommands.Add(Verify(data, output));
-        root.Subcommands.Add(RemoveDemoDataCommand.Create(data, output));
+        foreach (var command in TerminalCommands.Create(data, console).Concat(CardCommands.Create(data, console)).Concat(PinVerificationKeyCommands.Create(data, console)))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(SetCardStatus(data, console));
+        root.Subcommands.Add(Balance(data, console));
+        root.Subcommands.Add(Journal(data, console));
+        root.Subcommands.Add(Verify(data, console));
+        root.Subcommands.Add(RemoveDemoDataCommand.Create(data, console));
         root.Subcommands.Add(HaproxyCheckCommand.Create(output));
         var parsed = root.Parse(args);
-        return parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = console.Error });
     }
 
-    private static Command AddTerminal(Option<string?> data, TextWriter output)
+    private static Command SetCardStatus(Option<string?> data, AdminConsole console)
     {
-        var id = new Option<string>("--id") { Description = "Terminal id (DE 41), 8 characters.", Required = true };
-        var mac = new Option<bool>("--mac") { Description = "The terminal must MAC its financial messages." };
-        var tmk = new Option<string?>("--tmk") { Description = "Terminal master key, 32 hex digits (required unless --demo-keys)." };
-        var demo = new Option<bool>("--demo-keys") { Description = "Use the published demo keys (a host off loopback then refuses to start). Never in production." };
-        var command = new Command("add-terminal", "Register a terminal. Its PIN and MAC keys are generated; the terminal obtains them with a key exchange (0800/161).")
-        {
-            id, mac, tmk, demo,
-        };
-        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
-        {
-            var useDemo = result.GetValue(demo);
-            byte[]? masterKey = null;
-            if (!useDemo && !TryParseKey(result.GetValue(tmk), out masterKey))
-            {
-                throw new AdminException("--tmk must be 32 hex digits (or give --demo-keys for a test terminal).");
-            }
-
-            var registration = new TerminalRegistration
-            {
-                TerminalId = result.GetRequiredValue(id),
-                RequiresMac = result.GetValue(mac),
-                MasterKey = useDemo ? DemoData.TerminalMasterKey : masterKey,
-                PinKey = useDemo ? DemoData.TerminalPinKey : NewWorkingKey(),
-                MacKey = useDemo ? DemoData.TerminalMacKey : NewWorkingKey(),
-            };
-            await ledger.AddTerminalAsync(registration, cancellation);
-            await output.WriteLineAsync($"Terminal {registration.TerminalId} registered{(registration.RequiresMac ? " (MAC required)" : string.Empty)}.");
-            return 0;
-        }));
-        return command;
-    }
-
-    private static Command AddTerminals(Option<string?> data, TextWriter output)
-    {
-        var count = new Option<int>("--count") { Description = "How many terminals.", Required = true };
-        var prefix = new Option<string>("--prefix") { Description = "Leading characters of every id (1–7); the rest is a zero-padded sequence number.", Required = true };
-        var first = new Option<int>("--first") { Description = "First sequence number.", DefaultValueFactory = _ => 1 };
-        var mac = new Option<bool>("--mac") { Description = "The terminals must MAC their financial messages." };
-        var tmk = new Option<string?>("--tmk") { Description = "Terminal master key of every terminal, 32 hex digits (required unless --demo-keys)." };
-        var demo = new Option<bool>("--demo-keys") { Description = "Use the published demo keys (a host off loopback then refuses to start). Never in production." };
-        var command = new Command("add-terminals", "Register many terminals with ids prefix + sequence number (test fleets for load runs).")
-        {
-            count, prefix, first, mac, tmk, demo,
-        };
-        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
-        {
-            var ids = GeneratedTerminalIds.Create(result.GetRequiredValue(prefix), result.GetRequiredValue(count), result.GetValue(first));
-            var useDemo = result.GetValue(demo);
-            byte[]? masterKey = null;
-            if (!useDemo && !TryParseKey(result.GetValue(tmk), out masterKey))
-            {
-                throw new AdminException("--tmk must be 32 hex digits (or give --demo-keys for test terminals).");
-            }
-
-            foreach (var id in ids)
-            {
-                await ledger.AddTerminalAsync(
-                    new TerminalRegistration
-                    {
-                        TerminalId = id,
-                        RequiresMac = result.GetValue(mac),
-                        MasterKey = useDemo ? DemoData.TerminalMasterKey : masterKey,
-                        PinKey = useDemo ? DemoData.TerminalPinKey : NewWorkingKey(),
-                        MacKey = useDemo ? DemoData.TerminalMacKey : NewWorkingKey(),
-                    },
-                    cancellation);
-            }
-
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{ids.Count} terminals registered, {ids[0]} to {ids[^1]}{(result.GetValue(mac) ? " (MAC required)" : string.Empty)}."));
-            return 0;
-        }));
-        return command;
-    }
-
-    private static Command AddCard(Option<string?> data, TextWriter output)
-    {
-        var pan = new Option<string>("--pan") { Description = "Card number, 13–19 digits.", Required = true };
-        var pin = new Option<string>("--pin") { Description = "PIN, 4–12 digits (only its PVV is stored).", Required = true };
-        var expiry = new Option<string>("--expiry") { Description = "Expiry as YYMM.", Required = true };
-        var balance = new Option<string>("--balance") { Description = "Opening balance, e.g. 1000.00.", DefaultValueFactory = _ => "0" };
-        var currency = new Option<int>("--currency") { Description = "ISO 4217 numeric currency.", DefaultValueFactory = _ => 840 };
-        var dailyAmount = new Option<string?>("--daily-amount") { Description = "Daily withdrawal amount limit, e.g. 500.00 (default from Ledger:DefaultDailyAmountLimit)." };
-        var dailyCount = new Option<int?>("--daily-count") { Description = "Daily withdrawal count limit (default from Ledger:DefaultDailyCountLimit)." };
-        var command = new Command("add-card", "Add a card with a new checking account.") { pan, pin, expiry, balance, currency, dailyAmount, dailyCount };
-        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
-        {
-            var card = new CardRegistration
-            {
-                Pan = result.GetRequiredValue(pan),
-                Pin = result.GetRequiredValue(pin),
-                Expiry = result.GetRequiredValue(expiry),
-                OpeningBalance = ParseAmount(result.GetValue(balance)!, "--balance"),
-                Currency = result.GetValue(currency),
-                DailyAmountLimit = result.GetValue(dailyAmount) is { } limit ? ParseAmount(limit, "--daily-amount") : null,
-                DailyCountLimit = result.GetValue(dailyCount),
-            };
-            await ledger.AddCardsAsync([card], cancellation);
-            await output.WriteLineAsync($"{card} added with balance {MinorUnits.Format(card.OpeningBalance)}.");
-            return 0;
-        }));
-        return command;
-    }
-
-    private static Command AddCards(Option<string?> data, TextWriter output)
-    {
-        var count = new Option<int>("--count") { Description = "How many cards.", Required = true };
-        var prefix = new Option<string>("--prefix") { Description = "Leading PAN digits (1–9); the rest is a sequence number and a Luhn check digit.", Required = true };
-        var first = new Option<long>("--first") { Description = "First sequence number, to add more cards under the same prefix later.", DefaultValueFactory = _ => 0 };
-        var pin = new Option<string>("--pin") { Description = "PIN of every card.", Required = true };
-        var expiry = new Option<string>("--expiry") { Description = "Expiry of every card, YYMM.", Required = true };
-        var balance = new Option<string>("--balance") { Description = "Opening balance of every card, e.g. 1000.00.", DefaultValueFactory = _ => "0" };
-        var dailyAmount = new Option<string?>("--daily-amount") { Description = "Daily withdrawal amount limit of every card." };
-        var dailyCount = new Option<int?>("--daily-count") { Description = "Daily withdrawal count limit of every card." };
-        var command = new Command("add-cards", "Add many generated 16-digit cards in one transaction (test fleets for load runs).")
-        {
-            count, prefix, first, pin, expiry, balance, dailyAmount, dailyCount,
-        };
-        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
-        {
-            var pans = GeneratedCardNumbers.Create(result.GetRequiredValue(prefix), result.GetRequiredValue(count), result.GetValue(first));
-            var opening = ParseAmount(result.GetValue(balance)!, "--balance");
-            long? amountLimit = result.GetValue(dailyAmount) is { } limit ? ParseAmount(limit, "--daily-amount") : null;
-            var cards = pans.Select(pan => new CardRegistration
-            {
-                Pan = pan,
-                Pin = result.GetRequiredValue(pin),
-                Expiry = result.GetRequiredValue(expiry),
-                OpeningBalance = opening,
-                DailyAmountLimit = amountLimit,
-                DailyCountLimit = result.GetValue(dailyCount),
-            }).ToList();
-            await ledger.AddCardsAsync(cards, cancellation);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{cards.Count} cards added, {Protocol.Masking.SensitiveData.MaskPan(pans[0])} to {Protocol.Masking.SensitiveData.MaskPan(pans[^1])}, each with {MinorUnits.Format(opening)}."));
-            return 0;
-        }));
-        return command;
-    }
-
-    private static Command SetCardStatus(Option<string?> data, TextWriter output)
-    {
+        var output = console.Output;
         var pan = new Option<string>("--pan") { Description = "Card number.", Required = true };
         var status = new Option<CardStatus>("--status") { Description = "Active, Lost, Stolen, Restricted or PinBlocked. Active also clears the PIN tries.", Required = true };
         var command = new Command("set-card-status", "Block, report or reactivate a card.") { pan, status };
-        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
+        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, console, async ledger =>
         {
             await ledger.SetCardStatusAsync(result.GetRequiredValue(pan), result.GetRequiredValue(status), cancellation);
             await output.WriteLineAsync($"Card {Protocol.Masking.SensitiveData.MaskPan(result.GetRequiredValue(pan))} is now {result.GetRequiredValue(status)}.");
@@ -191,11 +56,12 @@ internal static class AdminCommandLine
         return command;
     }
 
-    private static Command Balance(Option<string?> data, TextWriter output)
+    private static Command Balance(Option<string?> data, AdminConsole console)
     {
+        var output = console.Output;
         var pan = new Option<string>("--pan") { Description = "Card number.", Required = true };
         var command = new Command("balance", "Show a card's balance, state and today's usage.") { pan };
-        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
+        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, console, async ledger =>
         {
             var balance = await ledger.GetCardBalanceAsync(result.GetRequiredValue(pan), cancellation)
                 ?? throw new AdminException("No such card.");
@@ -211,13 +77,14 @@ internal static class AdminCommandLine
         return command;
     }
 
-    private static Command Journal(Option<string?> data, TextWriter output)
+    private static Command Journal(Option<string?> data, AdminConsole console)
     {
+        var output = console.Output;
         var terminal = new Option<string?>("--terminal") { Description = "Terminal id." };
         var pan = new Option<string?>("--pan") { Description = "Card number." };
         var limit = new Option<int>("--limit") { Description = "Most recent rows to show.", DefaultValueFactory = _ => 50 };
         var command = new Command("journal", "List the journal of a terminal or a card, newest first (PANs masked).") { terminal, pan, limit };
-        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
+        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, console, async ledger =>
         {
             var rows = (result.GetValue(terminal), result.GetValue(pan)) switch
             {
@@ -237,10 +104,11 @@ internal static class AdminCommandLine
         return command;
     }
 
-    private static Command Verify(Option<string?> data, TextWriter output)
+    private static Command Verify(Option<string?> data, AdminConsole console)
     {
+        var output = console.Output;
         var command = new Command("verify", "Check that every balance equals its opening balance plus its journal, that no request key was applied twice, and that decisions and stored answers match one to one.");
-        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
+        command.SetAction((result, cancellation) => WithLedgerAsync(result, data, console, async ledger =>
         {
             var (options, storage) = LoadOptions(result.GetValue(data));
             await output.WriteLineAsync("Ledger: " + LedgerFactory.Describe(options, storage));
@@ -258,7 +126,7 @@ internal static class AdminCommandLine
     }
 
     /// <summary>Opens the ledger in the configured (or given) data directory, runs one admin action, closes it.</summary>
-    internal static async Task<int> WithLedgerAsync(ParseResult result, Option<string?> data, TextWriter output, Func<ILedgerAdmin, Task<int>> action)
+    internal static async Task<int> WithLedgerAsync(ParseResult result, Option<string?> data, AdminConsole console, Func<ILedgerAdmin, Task<int>> action)
     {
         var (options, storage) = LoadOptions(result.GetValue(data));
         try
@@ -269,8 +137,8 @@ internal static class AdminCommandLine
         }
         catch (Exception exception) when (exception is AdminException or ArgumentException or LedgerStartupException)
         {
-            await output.FlushAsync();
-            await Console.Error.WriteLineAsync("socketatm admin: " + exception.Message);
+            await console.Output.FlushAsync();
+            await console.Error.WriteLineAsync("socketatm admin: " + exception.Message);
             return 2;
         }
     }
@@ -303,32 +171,6 @@ internal static class AdminCommandLine
         return (options, storage);
     }
 
-    private static long ParseAmount(string text, string option) =>
+    internal static long ParseAmount(string text, string option) =>
         MinorUnits.TryParse(text, out var amount) ? amount : throw new AdminException($"{option} '{text}' is not an amount like 1000.00.");
-
-    private static bool TryParseKey(string? hex, out byte[]? key)
-    {
-        key = null;
-        if (hex is not { Length: 32 })
-        {
-            return false;
-        }
-
-        try
-        {
-            key = Convert.FromHexString(hex);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
-    private static byte[] NewWorkingKey()
-    {
-        var key = new byte[16];
-        KeyWrapping.GenerateWorkingKey(key);
-        return key;
-    }
 }

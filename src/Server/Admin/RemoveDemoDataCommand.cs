@@ -6,16 +6,18 @@ namespace SocketAtm.Server.Admin;
 /// <summary>
 /// <c>admin remove-demo-data</c>: takes the published demo data out of a ledger so that a host off loopback may serve
 /// it — the terminals with a demo key, the demo cards (disabled instead where the journal refers to them) and the demo
-/// PVK (replaced with a fresh random one). Prints what it did and then runs the invariant check.
+/// PVK (replaced with a fresh random one when new cards were issued under it). Prints what it did and then runs the
+/// invariant check.
 /// </summary>
 internal static class RemoveDemoDataCommand
 {
-    public static Command Create(Option<string?> data, TextWriter output)
+    public static Command Create(Option<string?> data, AdminConsole console)
     {
+        var output = console.Output;
         var command = new Command(
             "remove-demo-data",
             "Remove the demo terminals, demo cards (disabled where the journal refers to them) and the demo PVK (replaced with a new random one).");
-        command.SetAction((result, cancellation) => AdminCommandLine.WithLedgerAsync(result, data, output, async ledger =>
+        command.SetAction((result, cancellation) => AdminCommandLine.WithLedgerAsync(result, data, console, async ledger =>
         {
             var removal = await ledger.RemoveDemoDataAsync(cancellation);
             await output.WriteLineAsync(removal.TerminalsRemoved.Count == 0
@@ -29,8 +31,8 @@ internal static class RemoveDemoDataCommand
             }
 
             await output.WriteLineAsync(removal.PinVerificationKeyReplaced
-                ? "The demo PIN verification key was replaced with a new random one (hosts use it from their next start)."
-                : "The PIN verification key is not the demo one: kept.");
+                ? "The demo PIN verification key was taken out (a new random one takes its place where new cards were issued under it; hosts use it from their next start)."
+                : "No PIN verification key held is the demo one: kept.");
             if (removal.OtherCardsUnderDemoPvk > 0)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -78,6 +78,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
             CandidatePvv = pin.CandidatePvv,
             PreviousKeyCandidatePvv = pin.PreviousKeyCandidatePvv,
             EncryptedPinBlock = pin.EncryptedPinBlock,
+            PinVerificationKeyIndex = _pins.KeyIndex,
             PinKeyVersion = pin.KeyVersion,
             IsStale = isStale,
             ReceivedAt = now,

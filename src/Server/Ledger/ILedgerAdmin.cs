@@ -1,4 +1,5 @@
 using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;
 
@@ -12,6 +13,20 @@ internal interface ILedgerAdmin
 {
     /// <summary>Registers a terminal (or replaces one with the same id).</summary>
     Task AddTerminalAsync(TerminalRegistration terminal, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Disables a registered terminal (its messages are then answered 58, sign-on included) or enables it again; the
+    /// keys are kept. This host's sessions see it at once; other hosts of a PostgreSQL database within their terminal
+    /// cache's freshness (<c>Storage:TerminalCacheDuration</c>). <see cref="ArgumentException"/> when it is not registered.
+    /// </summary>
+    Task SetTerminalEnabledAsync(string terminalId, bool enabled, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives a registered terminal a new master key (TMK), keeping its state, MAC requirement and working keys (the
+    /// terminal's next key exchange delivers new ones under the new TMK). <see cref="ArgumentException"/> when it is not
+    /// registered or the key is not double-length.
+    /// </summary>
+    Task SetTerminalMasterKeyAsync(string terminalId, byte[] masterKey, CancellationToken cancellationToken);
 
     /// <summary>Adds cards, each with a new account, all in one transaction: all are added or none.</summary>
     Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken);
@@ -31,12 +46,27 @@ internal interface ILedgerAdmin
     /// <summary>Checks that every balance is its opening balance plus its journal and that no key was applied twice.</summary>
     Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Imports a PIN verification key under its PVKI: new cards are issued under it from then on, while cards issued
+    /// under the other PVKs held keep verifying under theirs. A PVKI already holding another key is refused while cards
+    /// use it, and so is the published demo PVK. This ledger verifies under the key at once; other hosts of a PostgreSQL
+    /// database read the PVKs at start (restart them).
+    /// </summary>
+    Task ImportPinVerificationKeyAsync(PinVerificationKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The PVKs held, by PVKI, with their KCVs and how many cards each verifies; a PVKI that cards name but no key is held
+    /// for comes with a null KCV (those cards are answered 96).
+    /// </summary>
+    Task<IReadOnlyList<HeldPinVerificationKey>> ListPinVerificationKeysAsync(CancellationToken cancellationToken);
+
     /// <summary>The published demo data this ledger holds (terminals recognised by their keys, the PVK, the demo cards).</summary>
     Task<DemoDataInventory> FindDemoDataAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// In one transaction: deletes every terminal with a demo key, deletes the demo cards (with their accounts) that no
-    /// journal row refers to and disables the others, and replaces the demo PVK with a fresh random one. The journal is
+    /// journal row refers to and disables the others, and takes the demo PVK out (replaced with a fresh random one when new
+    /// cards were issued under it). The journal is
     /// never touched, so the invariants still hold. PINs verify under the new PVK once a ledger opens it (hosts read the
     /// PVK at start: restart those sharing a PostgreSQL database).
     /// </summary>

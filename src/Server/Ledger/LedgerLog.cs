@@ -35,6 +35,9 @@ internal static partial class LedgerLog
     [LoggerMessage(3009, LogLevel.Warning, "Ledger could not prune expired stored answers; it tries again at the next interval")]
     public static partial void PruningFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(3011, LogLevel.Error, "Card {MaskedPan} has PVKI {Pvki}, for which this host holds no PIN verification key: answered 96, no PIN try counted. Import that PVK (admin import-pvk), or restart this host if another host imported it")]
+    public static partial void NoPinVerificationKey(ILogger logger, int pvki, string maskedPan);
+
     [LoggerMessage(3005, LogLevel.Error, "Ledger could not decide a request: answered 96")]
     public static partial void DecisionFailed(ILogger logger, Exception exception);
 }

@@ -59,6 +59,13 @@ internal sealed record LedgerRequest
     /// <summary>The <see cref="TerminalRecord.KeyVersion"/> of the keys the candidate PVVs were computed under.</summary>
     public long PinKeyVersion { get; init; }
 
+    /// <summary>
+    /// The PVKI of the PVK the candidate PVVs were computed under (the session's: the one new cards are issued under).
+    /// Only a card of this PVKI can match them; the writer verifies a card of another PVKI again under its own PVK.
+    /// 1 unless set, the PVKI of every ledger that holds one PVK.
+    /// </summary>
+    public int PinVerificationKeyIndex { get; init; } = 1;
+
     /// <summary>For a reversal: the key of the original withdrawal, from DE 90 and the terminal.</summary>
     public RequestKey? OriginalKey { get; init; }
 

@@ -131,6 +131,30 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
         return new KeyPromotion(updated, promoted);
     }
 
+    public async Task SetTerminalEnabledAsync(string terminalId, bool enabled, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terminalId);
+        var updated = await ChangeTerminalKeysAsync(
+            terminalId,
+            // A new version, so that no cached read of the old state outranks it (PostgreSQL advances it on every write anyway).
+            stored => stored.Enabled == enabled ? stored : stored with { Enabled = enabled, KeyVersion = stored.KeyVersion + 1 },
+            cancellationToken);
+        Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
+    }
+
+    public async Task SetTerminalMasterKeyAsync(string terminalId, byte[] masterKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terminalId);
+        var newMasterKey = KeyMaterial.RequireDoubleLength(masterKey, nameof(masterKey));
+        var updated = await ChangeTerminalKeysAsync(
+            terminalId,
+            stored => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(stored.MasterKey, newMasterKey)
+                ? stored
+                : stored with { MasterKey = newMasterKey, KeyVersion = stored.KeyVersion + 1 },
+            cancellationToken);
+        Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
+    }
+
     public abstract Task AddCardsAsync(IReadOnlyList<CardRegistration> cards, CancellationToken cancellationToken);
 
     /// <remarks>Unblocking (to <see cref="CardStatus.Active"/>) gives the card its PIN tries back; any other status keeps the count.</remarks>
@@ -145,6 +169,24 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
 
     public abstract Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken);
 
+    public async Task ImportPinVerificationKeyAsync(PinVerificationKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var ring = await StorePinVerificationKeyAsync(key, cancellationToken);
+
+        // Cards added through this ledger from now on are issued under it.
+        PinVerificationKey = ring.Issuing;
+    }
+
+    public async Task<IReadOnlyList<HeldPinVerificationKey>> ListPinVerificationKeysAsync(CancellationToken cancellationToken)
+    {
+        var (ring, cardsByIndex) = await ReadPinVerificationKeysAsync(cancellationToken);
+        var held = ring.All.Select(key => new HeldPinVerificationKey(
+            key.Index, Protocol.Security.KeyCheckValue.ToHex(key.Key), ReferenceEquals(key, ring.Issuing), cardsByIndex.GetValueOrDefault(key.Index)));
+        var missing = cardsByIndex.Where(pair => ring.Find(pair.Key) is null).Select(pair => new HeldPinVerificationKey(pair.Key, null, false, pair.Value));
+        return [.. held.Concat(missing).OrderBy(key => key.Index)];
+    }
+
     public async Task<DemoDataInventory> FindDemoDataAsync(CancellationToken cancellationToken)
     {
         var terminals = (await ListTerminalsAsync(cancellationToken)).Where(DemoData.IsDemoTerminal).Select(terminal => terminal.TerminalId).ToList();
@@ -157,7 +199,8 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
             }
         }
 
-        return new DemoDataInventory(terminals, DemoData.IsDemoPinVerificationKey(PinVerificationKey), cards);
+        var (ring, _) = await ReadPinVerificationKeysAsync(cancellationToken);
+        return new DemoDataInventory(terminals, ring.All.Any(DemoData.IsDemoPinVerificationKey), cards);
     }
 
     public async Task<DemoDataRemoval> RemoveDemoDataAsync(CancellationToken cancellationToken)
@@ -171,8 +214,9 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
 
         if (removal.PinVerificationKeyReplaced)
         {
-            // Cards added through this ledger from now on are issued under the new key.
-            PinVerificationKey = replacement;
+            // Cards added through this ledger from now on are issued under the key now issuing (the replacement, when
+            // the demo PVK was the issuing one).
+            PinVerificationKey = (await ReadPinVerificationKeysAsync(cancellationToken)).Ring.Issuing;
         }
 
         return removal;
@@ -212,6 +256,7 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     /// <summary>
     /// In one transaction: reads the terminal as stored (<see cref="TerminalNotRegistered"/> when it is not), applies
     /// <paramref name="change"/> to it, stores the result unless it is the record it was given, and returns what is stored.
+    /// Key exchanges and promotions use it, and so do enabling or disabling a terminal and setting its TMK.
     /// </summary>
     protected abstract Task<TerminalRecord> ChangeTerminalKeysAsync(
         string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken);
@@ -219,13 +264,23 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     /// <summary>Sets the card's status, and its PIN tries to 0 when <paramref name="clearPinTries"/>; <see cref="CardNotOnFile"/> when there is no such card.</summary>
     protected abstract Task StoreCardStatusAsync(string pan, CardStatus status, bool clearPinTries, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// In one transaction: reads the PVKs held and counts the cards under <paramref name="key"/>'s PVKI, applies
+    /// <see cref="PinVerificationKeyRing.Import"/>, stores the result and has the writer verify under it; returns it.
+    /// </summary>
+    protected abstract Task<PinVerificationKeyRing> StorePinVerificationKeyAsync(PinVerificationKey key, CancellationToken cancellationToken);
+
+    /// <summary>The PVKs as stored, and how many cards name each PVKI.</summary>
+    protected abstract Task<(PinVerificationKeyRing Ring, IReadOnlyDictionary<int, int> CardsByIndex)> ReadPinVerificationKeysAsync(CancellationToken cancellationToken);
+
     /// <summary>Every registered terminal, as stored.</summary>
     protected abstract Task<IReadOnlyList<TerminalRecord>> ListTerminalsAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// In one transaction: deletes the terminals with a demo key, deletes the demo cards no journal row refers to (with
-    /// their accounts and daily usage) and disables the others, and stores <paramref name="replacement"/> as the PVK if
-    /// the stored one is the demo PVK.
+    /// their accounts and daily usage) and disables the others, and takes the demo PVK out: when it is the issuing PVK,
+    /// the key of <paramref name="replacement"/> takes its place under the same PVKI; otherwise it is deleted. The writer
+    /// verifies under what is stored from then on.
     /// </summary>
     protected abstract Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken);
 

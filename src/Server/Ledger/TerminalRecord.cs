@@ -25,9 +25,9 @@ internal sealed record TerminalRecord
     public bool RequiresMac { get; init; }
 
     /// <summary>
-    /// Counts the changes of this terminal's keys (1 when registered, one more at each key exchange, each promotion of
-    /// pending keys and each registration again), as stored with them. It tells a cached record from a newer one, and the
-    /// writer whether the keys a PIN was verified under are still the terminal's.
+    /// Counts the changes of this terminal's record (1 when registered, one more at each key exchange, each promotion of
+    /// pending keys, each registration again, a new TMK, and when it is enabled or disabled), as stored with them. It tells
+    /// a cached record from a newer one, and the writer whether the keys a PIN was verified under are still the terminal's.
     /// </summary>
     public long KeyVersion { get; init; } = 1;
 

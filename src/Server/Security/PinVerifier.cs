@@ -16,6 +16,9 @@ internal sealed class PinVerifier
     /// <summary>Installs the issuer's PIN verification key; done once at start, before terminals are accepted.</summary>
     public void Load(PinVerificationKey key) => _key = key;
 
+    /// <summary>The PVKI of the loaded key: the candidates are PVVs under it, which only a card of that PVKI can match.</summary>
+    public int KeyIndex => (_key ?? throw new InvalidOperationException("The PIN verification key is not loaded.")).Index;
+
     /// <summary>
     /// The candidates of <paramref name="pinBlock"/> under the PIN keys a terminal's block may be encrypted under: the
     /// session's verification, and the writer's again when the keys have changed since.

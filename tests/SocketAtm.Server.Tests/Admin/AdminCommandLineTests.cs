@@ -7,11 +7,12 @@ namespace SocketAtm.Server.Tests.Admin;
 public sealed class AdminCommandLineTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "socketatm-admin-" + Guid.NewGuid().ToString("N"));
+    private readonly List<string> _pinFiles = [];
 
     [Fact]
     public async Task Added_card_shows_its_opening_balance_and_the_invariants_hold()
     {
-        var (code, _) = await RunAsync("add-card", "--pan", "4000001234567899", "--pin", "9999", "--expiry", "3012", "--balance", "250.50");
+        var (code, _) = await RunAsync("add-card", "--pan", "4000001234567899", "--pin-file", PinFile("9999"), "--expiry", "3012", "--balance", "250.50");
         Assert.Equal(0, code);
 
         var (balanceCode, balance) = await RunAsync("balance", "--pan", "4000001234567899");
@@ -38,7 +39,7 @@ public sealed class AdminCommandLineTests : IDisposable
     [Fact]
     public async Task Bulk_added_cards_are_luhn_valid_and_can_withdraw()
     {
-        var (code, output) = await RunAsync("add-cards", "--count", "300", "--prefix", "52", "--pin", "1111", "--expiry", "2812", "--balance", "50.00");
+        var (code, output) = await RunAsync("add-cards", "--count", "300", "--prefix", "52", "--pin-file", PinFile("1111"), "--expiry", "2812", "--balance", "50.00");
         Assert.Equal(0, code);
         Assert.Contains("300 cards added", output, StringComparison.Ordinal);
 
@@ -61,15 +62,14 @@ public sealed class AdminCommandLineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("add-card", "--pan", "4000001234567899", "--pin", "9999", "--expiry", "3012", "--balance", "12.345")]
-    [InlineData("add-terminal", "--id", "ATM00011", "--tmk", "not-hex")]
+    [InlineData("add-card", "--pan", "4000001234567899", "--pin-file", "PIN-FILE", "--expiry", "3012", "--balance", "12.345")]
     [InlineData("journal")]
     [InlineData("add-terminals", "--count", "5", "--prefix", "ATMATMAT", "--demo-keys")]
     [InlineData("add-terminals", "--count", "100", "--prefix", "ATM0000", "--demo-keys")]
     [InlineData("add-terminals", "--count", "5", "--prefix", "ATM")]
     public async Task Bad_input_is_refused_with_exit_code_2(params string[] args)
     {
-        var (code, _) = await RunAsync(args);
+        var (code, _) = await RunAsync(args.Select(arg => arg == "PIN-FILE" ? PinFile("9999") : arg).ToArray());
 
         Assert.Equal(2, code);
     }
@@ -83,20 +83,6 @@ public sealed class AdminCommandLineTests : IDisposable
         var (code, _) = await RunAsync("verify");
 
         Assert.Equal(2, code);
-    }
-
-    [Fact]
-    public async Task Registered_terminal_appears_in_the_ledger_with_its_mac_requirement()
-    {
-        var (code, _) = await RunAsync("add-terminal", "--id", "ATM00011", "--mac", "--tmk", "F72E4C31320DC7AA66EAEAB7FAA58FAD");
-        Assert.Equal(0, code);
-
-        await using var ledger = await LiteDbLedger.OpenAsync(new LedgerOptions { DataDirectory = _data }, TimeProvider.System);
-        var terminal = await ledger.FindTerminalAsync("ATM00011", CancellationToken.None);
-
-        Assert.NotNull(terminal);
-        Assert.True(terminal.RequiresMac);
-        Assert.Equal(Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD"), terminal.MasterKey);
     }
 
     [Fact]
@@ -116,29 +102,25 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.Null(beyond);
     }
 
-    [Fact]
-    public async Task Bulk_registered_terminals_under_a_master_key_get_keys_of_their_own()
-    {
-        var (code, _) = await RunAsync("add-terminals", "--count", "2", "--prefix", "LD", "--tmk", "F72E4C31320DC7AA66EAEAB7FAA58FAD");
-        Assert.Equal(0, code);
-
-        await using var ledger = await LiteDbLedger.OpenAsync(new LedgerOptions { DataDirectory = _data }, TimeProvider.System);
-        var first = await ledger.FindTerminalAsync("LD000001", CancellationToken.None);
-        var second = await ledger.FindTerminalAsync("LD000002", CancellationToken.None);
-
-        Assert.NotNull(first);
-        Assert.NotNull(second);
-        Assert.False(first.RequiresMac);
-        Assert.Equal(Convert.FromHexString("F72E4C31320DC7AA66EAEAB7FAA58FAD"), second.MasterKey);
-        Assert.NotEqual(first.PinKey, second.PinKey);
-    }
-
     public void Dispose()
     {
+        foreach (var file in _pinFiles)
+        {
+            File.Delete(file);
+        }
+
         if (Directory.Exists(_data))
         {
             Directory.Delete(_data, recursive: true);
         }
+    }
+
+    private string PinFile(string pin)
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, pin);
+        _pinFiles.Add(path);
+        return path;
     }
 
     private Task<(int Code, string Output)> RunAsync(params string[] args) => RunWithoutDataAsync(["--data", _data, .. args]);

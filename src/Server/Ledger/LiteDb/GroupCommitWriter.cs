@@ -32,7 +32,7 @@ internal sealed class GroupCommitWriter
     private readonly LedgerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly RequestProcessor _processor;
-    private readonly PinVerifier _pins = new();
+    private readonly IssuerPinVerifiers _pins = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource<LedgerStartState> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -63,6 +63,9 @@ internal sealed class GroupCommitWriter
         _processor = new RequestProcessor(options.PinTryLimit, _pins, LiteDbStorageFailure.Is, logger);
         _thread = new Thread(Run) { Name = "SocketAtm ledger writer", IsBackground = true };
     }
+
+    /// <summary>The PVKs this writer verifies PINs under, by PVKI; an admin operation that changes them loads them here.</summary>
+    public IssuerPinVerifiers Pins => _pins;
 
     /// <summary>Completes when the database is open, seeded and checked; fails with <see cref="LedgerStartupException"/>.</summary>
     public Task<LedgerStartState> Opened => _opened.Task;
@@ -163,7 +166,7 @@ internal sealed class GroupCommitWriter
             var pinVerificationKey = _store.FindPinVerificationKey()
                 ?? throw new LedgerStartupException($"The ledger at '{_options.DataFilePath}' holds no PIN verification key.");
             var terminals = _store.AllTerminals().ToList();
-            _pins.Load(pinVerificationKey);
+            _pins.Load(_store.PinVerificationKeys().All);
             LedgerLog.Opened(_logger, _options.DataFilePath, report.AccountsChecked, report.JournalRows);
             return new LedgerStartState(terminals, pinVerificationKey);
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiteDB;
 using SocketAtm.Server.Ledger.KeyProtection;
 using SocketAtm.Server.Ledger.Model;
@@ -145,15 +146,24 @@ internal static class LedgerBson
         };
     }
 
-    public static BsonDocument ToBson(PinVerificationKey key, KeyProtector protector) => new()
+    /// <summary>The issuing PVK is stored as <c>PVK</c>, where the one PVK always was; the others as <c>PVK/</c> and their PVKI.</summary>
+    public const string IssuingPinVerificationKeyId = "PVK";
+
+    public const string OtherPinVerificationKeyIdPrefix = "PVK/";
+
+    public static BsonDocument ToBson(PinVerificationKey key, KeyProtector protector, bool issuing = true)
     {
-        ["_id"] = "PVK",
-        ["Key"] = protector.Protect(key.Key, "host/PVK"),
-        ["Index"] = key.Index,
-    };
+        var id = issuing ? IssuingPinVerificationKeyId : OtherPinVerificationKeyIdPrefix + key.Index.ToString(CultureInfo.InvariantCulture);
+        return new()
+        {
+            ["_id"] = id,
+            ["Key"] = protector.Protect(key.Key, "host/" + id),
+            ["Index"] = key.Index,
+        };
+    }
 
     public static PinVerificationKey ToPinVerificationKey(BsonDocument document, KeyProtector protector) =>
-        new(protector.Unprotect(document["Key"].AsString, "host/PVK"), document["Index"].AsInt32);
+        new(protector.Unprotect(document["Key"].AsString, "host/" + document["_id"].AsString), document["Index"].AsInt32);
 
     public static BsonDocument ToBson(JournalRecord entry)
     {

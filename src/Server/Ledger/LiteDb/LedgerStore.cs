@@ -182,10 +182,38 @@ internal sealed class LedgerStore
         ForgetCachedRecords();
     }
 
+    /// <summary>The PVK new cards are issued under, or null in a ledger not yet seeded.</summary>
     public PinVerificationKey? FindPinVerificationKey() =>
-        _hostKeys.FindById("PVK") is { } document ? LedgerBson.ToPinVerificationKey(document, _protector) : null;
+        _hostKeys.FindById(LedgerBson.IssuingPinVerificationKeyId) is { } document ? LedgerBson.ToPinVerificationKey(document, _protector) : null;
 
     public void SavePinVerificationKey(PinVerificationKey key) => _hostKeys.Upsert(LedgerBson.ToBson(key, _protector));
+
+    /// <summary>Every PVK held (a ledger written before PVKIs could be imported holds the issuing one alone).</summary>
+    public PinVerificationKeyRing PinVerificationKeys()
+    {
+        var issuing = FindPinVerificationKey() ?? throw new InvalidOperationException("The ledger holds no PIN verification key.");
+        var others = _hostKeys.FindAll()
+            .Where(document => document["_id"].AsString.StartsWith(LedgerBson.OtherPinVerificationKeyIdPrefix, StringComparison.Ordinal))
+            .Select(document => LedgerBson.ToPinVerificationKey(document, _protector))
+            .OrderBy(key => key.Index)
+            .ToList();
+        return new PinVerificationKeyRing(issuing, others);
+    }
+
+    /// <summary>Stores <paramref name="ring"/> in place of the PVKs held.</summary>
+    public void SavePinVerificationKeys(PinVerificationKeyRing ring)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        _hostKeys.DeleteMany(BsonExpression.Create("$._id LIKE @0", LedgerBson.OtherPinVerificationKeyIdPrefix + "%"));
+        SavePinVerificationKey(ring.Issuing);
+        _hostKeys.InsertBulk(ring.Others.Select(key => LedgerBson.ToBson(key, _protector, issuing: false)));
+    }
+
+    /// <summary>How many cards name each PVKI (a scan: for the admin only).</summary>
+    public IReadOnlyDictionary<int, int> CardCountsByPinVerificationKeyIndex() =>
+        _cards.FindAll().GroupBy(document => document["Pvki"].AsInt32).ToDictionary(group => group.Key, group => group.Count());
+
+    public int CardCountUnderPinVerificationKeyIndex(int pvki) => _cards.Count(BsonExpression.Create("$.Pvki = @0", pvki));
 
     public void InsertJournal(IEnumerable<JournalRecord> entries) => _journal.InsertBulk(entries.Select(LedgerBson.ToBson));
 

@@ -225,18 +225,42 @@ internal sealed class LiteDbLedger : QueuedLedger
                     }
                 }
 
-                var replaced = store.FindPinVerificationKey() is { } stored && DemoData.IsDemoPinVerificationKey(stored);
+                var ring = store.PinVerificationKeys();
+                var demo = ring.All.FirstOrDefault(DemoData.IsDemoPinVerificationKey);
                 var otherCards = 0;
-                if (replaced)
+                if (demo is not null)
                 {
-                    otherCards = store.CardCount() - disabled.Count;
-                    store.SavePinVerificationKey(replacement);
+                    otherCards = store.CardCountUnderPinVerificationKeyIndex(demo.Index) - disabled.Count;
+                    var taken = ReferenceEquals(demo, ring.Issuing)
+                        ? ring with { Issuing = new PinVerificationKey(replacement.Key, demo.Index) }
+                        : ring with { Others = [.. ring.Others.Where(key => key.Index != demo.Index)] };
+                    store.SavePinVerificationKeys(taken);
+                    _writer.Pins.Load(taken.All);
                 }
 
-                return new DemoDataRemoval(terminals, removed, disabled, replaced, otherCards);
+                return new DemoDataRemoval(terminals, removed, disabled, demo is not null, otherCards);
             },
             isReadOnly: false,
             cancellationToken);
+
+    protected override Task<PinVerificationKeyRing> StorePinVerificationKeyAsync(PinVerificationKey key, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) =>
+            {
+                var ring = store.PinVerificationKeys().Import(key, store.CardCountUnderPinVerificationKeyIndex(key.Index));
+                store.SavePinVerificationKeys(ring);
+
+                // On the writer thread, between batches: the next batch verifies under the new ring. Were this
+                // transaction to fail, the ledger stops (a storage failure), so the writer never verifies under keys
+                // that were not stored.
+                _writer.Pins.Load(ring.All);
+                return ring;
+            },
+            isReadOnly: false,
+            cancellationToken);
+
+    protected override Task<(PinVerificationKeyRing Ring, IReadOnlyDictionary<int, int> CardsByIndex)> ReadPinVerificationKeysAsync(CancellationToken cancellationToken) =>
+        RunAdminAsync((store, _) => (store.PinVerificationKeys(), store.CardCountsByPinVerificationKeyIndex()), isReadOnly: true, cancellationToken);
 
     /// <summary>Runs <paramref name="operation"/> on the writer thread, between batches, alone in its own transaction.</summary>
     private async Task<T> RunAdminAsync<T>(Func<LedgerStore, DateTimeOffset, T> operation, bool isReadOnly, CancellationToken cancellationToken)

@@ -53,7 +53,7 @@ internal sealed class PostgreSqlBatchWriter
     public PostgreSqlBatchWriter(
         NpgsqlDataSource dataSource,
         KeyProtector protector,
-        PinVerifier pins,
+        IssuerPinVerifiers pins,
         LedgerOptions options,
         PostgreSqlStorageOptions storage,
         LedgerQueue queue,

@@ -89,21 +89,16 @@ internal static class PostgreSqlBootstrap
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The PVK, decrypted under this host's KEK.</summary>
+    /// <summary>The PVKs, decrypted under this host's KEK.</summary>
     /// <exception cref="LedgerStartupException">There is none, or the KEK is not the one the database's keys were stored under.</exception>
-    public static async Task<PinVerificationKey> ReadPinVerificationKeyAsync(
+    public static async Task<PinVerificationKeyRing> ReadPinVerificationKeysAsync(
         NpgsqlDataSource dataSource, KeyProtector protector, NpgsqlConnectionStringBuilder connection, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT key, key_index FROM host_keys WHERE id = 'PVK'");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new LedgerStartupException($"The PostgreSQL ledger on {connection.Host}/{connection.Database} holds no PIN verification key.");
-        }
-
         try
         {
-            return new PinVerificationKey(protector.Unprotect(reader.GetString(0), "host/PVK"), reader.GetInt32(1));
+            await using var open = await dataSource.OpenConnectionAsync(cancellationToken);
+            return await new PostgreSqlPinVerificationKeys(dataSource, protector).ReadAsync(open, forUpdate: false, cancellationToken)
+                ?? throw new LedgerStartupException($"The PostgreSQL ledger on {connection.Host}/{connection.Database} holds no PIN verification key.");
         }
         catch (CryptographicException)
         {

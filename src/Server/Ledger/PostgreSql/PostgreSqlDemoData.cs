@@ -62,27 +62,21 @@ internal sealed class PostgreSqlDemoData(NpgsqlDataSource dataSource, KeyProtect
         await ExecuteAsync(connection, "DELETE FROM cards WHERE id = ANY($1)", cancellationToken, (object)removedIds);
         await ExecuteAsync(connection, "DELETE FROM accounts WHERE id = ANY($1)", cancellationToken, (object)removed.SelectMany(card => card.Accounts).ToArray());
 
-        var replaced = false;
+        var keys = new PostgreSqlPinVerificationKeys(dataSource, protector);
+        var ring = await keys.ReadAsync(connection, forUpdate: true, cancellationToken);
+        var demo = ring?.All.FirstOrDefault(DemoData.IsDemoPinVerificationKey);
         var otherCards = 0;
-        await using (var pvk = new NpgsqlCommand("SELECT key, key_index FROM host_keys WHERE id = 'PVK' FOR UPDATE", connection))
-        await using (var reader = await pvk.ExecuteReaderAsync(cancellationToken))
+        if (ring is not null && demo is not null)
         {
-            replaced = await reader.ReadAsync(cancellationToken)
-                && DemoData.IsDemoPinVerificationKey(new PinVerificationKey(protector.Unprotect(reader.GetString(0), "host/PVK"), reader.GetInt32(1)));
-        }
-
-        if (replaced)
-        {
-            await using (var count = new NpgsqlCommand("SELECT count(*) FROM cards", connection))
-            {
-                otherCards = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))! - disabled.Count;
-            }
-
-            await PostgreSqlBootstrap.SavePinVerificationKeyAsync(connection, protector, replacement, cancellationToken);
+            otherCards = await PostgreSqlPinVerificationKeys.CountCardsAsync(connection, demo.Index, cancellationToken) - disabled.Count;
+            var taken = ReferenceEquals(demo, ring.Issuing)
+                ? ring with { Issuing = new PinVerificationKey(replacement.Key, demo.Index) }
+                : ring with { Others = [.. ring.Others.Where(key => key.Index != demo.Index)] };
+            await keys.SaveAsync(connection, taken, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new DemoDataRemoval(terminals, removed.Count, [.. disabled.Select(card => card.MaskedPan)], replaced, otherCards);
+        return new DemoDataRemoval(terminals, removed.Count, [.. disabled.Select(card => card.MaskedPan)], demo is not null, otherCards);
     }
 
     private async Task<IReadOnlyList<TerminalRecord>> ReadTerminalsAsync(NpgsqlConnection connection, bool forUpdate, CancellationToken cancellationToken)

@@ -26,7 +26,8 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     private readonly PostgreSqlAdmin _admin;
     private readonly PostgreSqlDemoData _demoData;
     private readonly PostgreSqlBatchWriter _writer;
-    private readonly PinVerifier _pins = new();
+    private readonly PostgreSqlPinVerificationKeys _pinVerificationKeys;
+    private readonly IssuerPinVerifiers _pins = new();
 
     private PostgreSqlLedger(
         LedgerOptions options,
@@ -44,6 +45,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
         _terminalTable = new PostgreSqlTerminals(dataSource, protector);
         _admin = new PostgreSqlAdmin(dataSource, protector, options, time);
         _demoData = new PostgreSqlDemoData(dataSource, protector);
+        _pinVerificationKeys = new PostgreSqlPinVerificationKeys(dataSource, protector);
         _writer = new PostgreSqlBatchWriter(dataSource, protector, _pins, options, storage, Queue, time, Metrics, logger);
     }
 
@@ -102,8 +104,9 @@ internal sealed class PostgreSqlLedger : QueuedLedger
                 throw LedgerStartupException.FailedInvariants($"The PostgreSQL ledger on {connection.Host}/{connection.Database}", report);
             }
 
-            ledger.PinVerificationKey = await PostgreSqlBootstrap.ReadPinVerificationKeyAsync(dataSource, protector, connection, cancellationToken);
-            ledger._pins.Load(ledger.PinVerificationKey);
+            var pinVerificationKeys = await PostgreSqlBootstrap.ReadPinVerificationKeysAsync(dataSource, protector, connection, cancellationToken);
+            ledger.PinVerificationKey = pinVerificationKeys.Issuing;
+            ledger._pins.Load(pinVerificationKeys.All);
             ledger._writer.Start();
             ledger.StartPruning();
             PostgreSqlLog.Opened(logger, connection.Host, connection.Database, version, report.AccountsChecked, report.JournalRows);
@@ -177,8 +180,27 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     protected override Task<IReadOnlyList<TerminalRecord>> ListTerminalsAsync(CancellationToken cancellationToken) =>
         _demoData.ListTerminalsAsync(cancellationToken);
 
-    protected override Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken) =>
-        _demoData.RemoveAsync(replacement, cancellationToken);
+    protected override async Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken)
+    {
+        var removal = await _demoData.RemoveAsync(replacement, cancellationToken);
+        if (removal.PinVerificationKeyReplaced)
+        {
+            _pins.Load((await _pinVerificationKeys.ReadWithCardCountsAsync(cancellationToken)).Ring.All);
+        }
+
+        return removal;
+    }
+
+    /// <remarks>This host's writer verifies under the new PVKs at once; the other hosts read them at their next start.</remarks>
+    protected override async Task<PinVerificationKeyRing> StorePinVerificationKeyAsync(PinVerificationKey key, CancellationToken cancellationToken)
+    {
+        var ring = await _pinVerificationKeys.ImportAsync(key, cancellationToken);
+        _pins.Load(ring.All);
+        return ring;
+    }
+
+    protected override Task<(PinVerificationKeyRing Ring, IReadOnlyDictionary<int, int> CardsByIndex)> ReadPinVerificationKeysAsync(CancellationToken cancellationToken) =>
+        _pinVerificationKeys.ReadWithCardCountsAsync(cancellationToken);
 
     /// <summary>Closes the connections and wipes the keys, once the writer has stopped.</summary>
     protected override async ValueTask ReleaseStorageAsync()

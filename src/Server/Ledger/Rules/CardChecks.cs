@@ -6,8 +6,8 @@ namespace SocketAtm.Server.Ledger.Rules;
 
 /// <summary>
 /// The checks a withdrawal and a balance inquiry share, in the protocol's order: card on file (14), status (41, 43,
-/// 62), expiry (54), PIN (75 when blocked, 55 when wrong, 75 when the wrong one reaches the limit), account type
-/// linked (52, 53, 39).
+/// 62), expiry (54), PIN (75 when blocked, 96 when no PVK of the card's PVKI is held, 55 when wrong, 75 when the wrong
+/// one reaches the limit), account type linked (52, 53, 39).
 /// </summary>
 internal static class CardChecks
 {
@@ -48,6 +48,13 @@ internal static class CardChecks
             // A request without a PIN block was never PIN-verified: refuse it, but it is no guess at the PIN, so it
             // does not count towards blocking the card.
             return new(ResponseCodes.IncorrectPin, null, null);
+        }
+
+        if (request.PinVerificationKeyIndex != card.Pvki)
+        {
+            // The card's PVV was computed under a PVK this host does not hold (never imported here, or taken out): the
+            // issuer's fault, not the cardholder's, so no try is counted and the terminal is told the host failed.
+            return new(ResponseCodes.SystemMalfunction, null, null);
         }
 
         if (!PinMatches(request.CandidatePvv, card.Pvv) && !PinMatches(request.PreviousKeyCandidatePvv, card.Pvv))

@@ -19,7 +19,7 @@ namespace SocketAtm.Server.Ledger.Writer;
 /// The store's word on an exception thrown while deciding: true when it is the storage's (or the process's) failure,
 /// which must reach the writer and fail the batch; false when only this request is at fault, which is answered 96.
 /// </param>
-internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<Exception, bool> isStorageFailure, ILogger logger)
+internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins, Func<Exception, bool> isStorageFailure, ILogger logger)
 {
     public LedgerOutcome Process(LedgerRequest request, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
@@ -84,14 +84,14 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
                     decision = LedgerDecision.Declined(ResponseCodes.DuplicateTransmission);
                     break;
                 case TransactionKind.Withdrawal:
-                    request = UnderCurrentKeys(request, unit);
                     card = unit.FindCardByPan(request.Pan);
+                    request = UnderCurrentKeys(request, card, unit);
                     decision = WithdrawalRules.Decide(
                         card, AccountsOf(card, unit), UsageOf(card, now, unit), request, now, pinTryLimit);
                     break;
                 case TransactionKind.BalanceInquiry:
-                    request = UnderCurrentKeys(request, unit);
                     card = unit.FindCardByPan(request.Pan);
+                    request = UnderCurrentKeys(request, card, unit);
                     decision = BalanceInquiryRules.Decide(card, AccountsOf(card, unit), request, now, pinTryLimit);
                     break;
                 default:
@@ -111,26 +111,51 @@ internal sealed class RequestProcessor(int pinTryLimit, PinVerifier pins, Func<E
     }
 
     /// <summary>
-    /// The request with its PIN verified under the terminal's keys as this batch reads them. The session verified it
-    /// under the keys of its cached terminal record; when another host (or a concurrent exchange) has replaced them since,
-    /// a correct PIN under the new keys failed there and must not be counted wrong, nor a PIN under keys no longer valid
-    /// pass: so a PIN try is only ever counted against keys that are current in the ledger.
+    /// The request with its PIN verified under the terminal's keys as this batch reads them, and under the PVK of the
+    /// card's PVKI. The session verified it under the keys of its cached terminal record; when another host (or a
+    /// concurrent exchange) has replaced them since, a correct PIN under the new keys failed there and must not be counted
+    /// wrong, nor a PIN under keys no longer valid pass: so a PIN try is only ever counted against keys that are current in
+    /// the ledger. The session also computed its candidates under the PVK new cards are issued under; a card issued under
+    /// another PVKI is verified again under that one. When the issuer holds no PVK for the card's PVKI the request is
+    /// left as it came, and the card checks answer 96 without counting a try.
     /// </summary>
-    private LedgerRequest UnderCurrentKeys(LedgerRequest request, ILedgerUnitOfWork unit)
+    private LedgerRequest UnderCurrentKeys(LedgerRequest request, CardRecord? card, ILedgerUnitOfWork unit)
     {
-        if (request.EncryptedPinBlock is not { } encrypted
-            || unit.FindTerminalKeyVersion(request.Key.TerminalId) is not { } version
-            || version == request.PinKeyVersion
-            || unit.FindTerminal(request.Key.TerminalId) is not { } current)
+        if (card is null)
         {
             return request;
         }
 
+        if (request.EncryptedPinBlock is not { } encrypted)
+        {
+            // No PIN block of a PIN block's length: no key makes a PIN of it, under whichever PVK (a wrong PIN).
+            return card.Pvki == request.PinVerificationKeyIndex ? request : request with { PinVerificationKeyIndex = card.Pvki };
+        }
+
+        var keysChanged = unit.FindTerminalKeyVersion(request.Key.TerminalId) is { } version && version != request.PinKeyVersion;
+        if ((!keysChanged && card.Pvki == request.PinVerificationKeyIndex) || unit.FindTerminal(request.Key.TerminalId) is not { } current)
+        {
+            return request;
+        }
+
+        if (pins.For(card.Pvki) is not { } verifier)
+        {
+            LedgerLog.NoPinVerificationKey(logger, card.Pvki, card.MaskedPan);
+            return request;
+        }
+
+        if (keysChanged)
+        {
+            LedgerLog.PinVerifiedUnderNewerKeys(logger, request.Key.TerminalId, request.PinKeyVersion, current.KeyVersion);
+        }
+
         Span<byte> pinBlock = stackalloc byte[PinBlock.Length];
         BinaryPrimitives.WriteUInt64BigEndian(pinBlock, encrypted);
-        LedgerLog.PinVerifiedUnderNewerKeys(logger, request.Key.TerminalId, request.PinKeyVersion, current.KeyVersion);
         // The previous keys as valid when the session received the request, as it judged them.
-        return request.WithPin(pins.Verify(current, Encoding.ASCII.GetBytes(request.Pan), pinBlock, request.ReceivedAt));
+        return request.WithPin(verifier.Verify(current, Encoding.ASCII.GetBytes(request.Pan), pinBlock, request.ReceivedAt)) with
+        {
+            PinVerificationKeyIndex = card.Pvki,
+        };
     }
 
     private static LedgerDecision DecideReversal(LedgerRequest request, IdempotencyRecord? original, ILedgerUnitOfWork unit)
