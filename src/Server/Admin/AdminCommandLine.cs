@@ -30,6 +30,7 @@ internal static class AdminCommandLine
         root.Subcommands.Add(Journal(data, output));
         root.Subcommands.Add(Verify(data, output));
         root.Subcommands.Add(RemoveDemoDataCommand.Create(data, output));
+        root.Subcommands.Add(ImportCvkCommand.Create(data, output));
         root.Subcommands.Add(HaproxyCheckCommand.Create(output));
         var parsed = root.Parse(args);
         return parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
@@ -121,7 +122,8 @@ internal static class AdminCommandLine
         var currency = new Option<int>("--currency") { Description = "ISO 4217 numeric currency.", DefaultValueFactory = _ => 840 };
         var dailyAmount = new Option<string?>("--daily-amount") { Description = "Daily withdrawal amount limit, e.g. 500.00 (default from Ledger:DefaultDailyAmountLimit)." };
         var dailyCount = new Option<int?>("--daily-count") { Description = "Daily withdrawal count limit (default from Ledger:DefaultDailyCountLimit)." };
-        var command = new Command("add-card", "Add a card with a new checking account.") { pan, pin, expiry, balance, currency, dailyAmount, dailyCount };
+        var serviceCode = new Option<string>("--service-code") { Description = "Service code on the card's track 2, 3 digits (a track 2 must carry it).", DefaultValueFactory = _ => Ledger.Model.CardRecord.DefaultServiceCode };
+        var command = new Command("add-card", "Add a card with a new checking account.") { pan, pin, expiry, balance, currency, dailyAmount, dailyCount, serviceCode };
         command.SetAction((result, cancellation) => WithLedgerAsync(result, data, output, async ledger =>
         {
             var card = new CardRegistration
@@ -133,6 +135,7 @@ internal static class AdminCommandLine
                 Currency = result.GetValue(currency),
                 DailyAmountLimit = result.GetValue(dailyAmount) is { } limit ? ParseAmount(limit, "--daily-amount") : null,
                 DailyCountLimit = result.GetValue(dailyCount),
+                ServiceCode = result.GetValue(serviceCode)!,
             };
             await ledger.AddCardsAsync([card], cancellation);
             await output.WriteLineAsync($"{card} added with balance {MinorUnits.Format(card.OpeningBalance)}.");

@@ -17,6 +17,7 @@ internal static class SessionPipeline
 {
     /// <param name="pins">Must have its key loaded before the first request arrives (the host loads it as the ledger opens).</param>
     /// <param name="transmission">The transmission window card requests are checked against; null for the default.</param>
+    /// <param name="acceptRequestsWithoutTrack2">Whether card requests without DE 35 are accepted (the host resolves <see cref="Track2Options"/>).</param>
     /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
     public static SessionServices Compose(
         ILedger ledger,
@@ -25,11 +26,12 @@ internal static class SessionPipeline
         TimeProvider time,
         ILoggerFactory loggers,
         AtmMetrics metrics,
-        TransmissionWindowOptions? transmission = null)
+        TransmissionWindowOptions? transmission = null,
+        bool acceptRequestsWithoutTrack2 = true)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
-        var routes = HostRoutes.Build(ledger, pins, time, loggers, window);
+        var routes = HostRoutes.Build(ledger, pins, time, loggers, window, acceptRequestsWithoutTrack2);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>());
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }

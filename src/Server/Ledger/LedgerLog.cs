@@ -35,6 +35,12 @@ internal static partial class LedgerLog
     [LoggerMessage(3009, LogLevel.Warning, "Ledger could not prune expired stored answers; it tries again at the next interval")]
     public static partial void PruningFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(3020, LogLevel.Warning, "The ledger held no card verification key (CVK), as ledgers from before track 2 was verified: generated a random one (KCV {Kcv}). The CVV of every real card's track 2 fails (59) until the issuer's CVK is imported with `admin import-cvk`")]
+    public static partial void GeneratedCardVerificationKey(ILogger logger, string kcv);
+
+    [LoggerMessage(3021, LogLevel.Warning, "The ledger held no card verification key (CVK) and its PVK is the published demo PVK: gave it the published demo CVK (KCV {Kcv}), under which the demo cards' track 2 verifies (never for production)")]
+    public static partial void AddedDemoCardVerificationKey(ILogger logger, string kcv);
+
     [LoggerMessage(3005, LogLevel.Error, "Ledger could not decide a request: answered 96")]
     public static partial void DecisionFailed(ILogger logger, Exception exception);
 }

@@ -77,6 +77,12 @@ internal sealed record LedgerRequest
     /// </summary>
     public bool IsStale { get; init; }
 
+    /// <summary>
+    /// What DE 35 said, when the request carried a track 2 (an 0100/0200 or its repeat); null otherwise. The card checks
+    /// refuse a track that is not the card on file's, or whose CVV failed, 59 as a security event, before the PIN.
+    /// </summary>
+    public Track2Evidence? Track2 { get; init; }
+
     /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 

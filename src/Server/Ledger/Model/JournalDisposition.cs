@@ -29,4 +29,10 @@ internal enum JournalDisposition : byte
     /// its key, no marker left, so it cannot take the place of the genuine reversal.
     /// </summary>
     Mismatched,
+
+    /// <summary>
+    /// A card request whose track 2 (DE 35) is not the card on file's — another PAN than DE 2, another expiry or service
+    /// code, or a CVV that does not verify (59): a security event; nothing applied or stored, no PIN try counted.
+    /// </summary>
+    Counterfeit,
 }

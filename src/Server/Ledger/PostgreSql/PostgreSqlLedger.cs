@@ -104,6 +104,8 @@ internal sealed class PostgreSqlLedger : QueuedLedger
 
             ledger.PinVerificationKey = await PostgreSqlBootstrap.ReadPinVerificationKeyAsync(dataSource, protector, connection, cancellationToken);
             ledger._pins.Load(ledger.PinVerificationKey);
+            ledger.CardVerificationKey = await PostgreSqlBootstrap.EnsureCardVerificationKeyAsync(
+                dataSource, protector, ledger.PinVerificationKey, connection, logger, cancellationToken);
             ledger._writer.Start();
             ledger.StartPruning();
             PostgreSqlLog.Opened(logger, connection.Host, connection.Database, version, report.AccountsChecked, report.JournalRows);
@@ -179,6 +181,22 @@ internal sealed class PostgreSqlLedger : QueuedLedger
 
     protected override Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken) =>
         _demoData.RemoveAsync(replacement, cancellationToken);
+
+    protected override async Task<bool> StoreCardVerificationKeyAsync(CardVerificationKey key, bool replaceOnlyDemoKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await PostgreSqlConnections.OpenDurableAsync(_dataSource, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (replaceOnlyDemoKey
+            && !(await PostgreSqlBootstrap.ReadCardVerificationKeyAsync(connection, _protector, forUpdate: true, null, cancellationToken) is { } stored
+                && DemoData.IsDemoCardVerificationKey(stored)))
+        {
+            return false;
+        }
+
+        await PostgreSqlBootstrap.SaveCardVerificationKeyAsync(connection, _protector, key, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
 
     /// <summary>Closes the connections and wipes the keys, once the writer has stopped.</summary>
     protected override async ValueTask ReleaseStorageAsync()

@@ -141,5 +141,11 @@ internal static class PostgreSqlSchema
         UPDATE idempotency_keys SET at_ms = marker_at_ms WHERE state = 2;
         CREATE INDEX idempotency_keys_at ON idempotency_keys (at_ms);
         """,
+        // A request's track 2 must carry its card's service code: cards keep it, and those on file get 101, that of every
+        // card issued before it was kept. (The CVK, which only a host with the key-encryption key can store, is added at
+        // open: see PostgreSqlBootstrap.EnsureCardVerificationKeyAsync.)
+        """
+        ALTER TABLE cards ADD COLUMN service_code text NOT NULL DEFAULT '101';
+        """,
     ];
 }

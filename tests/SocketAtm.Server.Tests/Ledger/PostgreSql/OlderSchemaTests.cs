@@ -35,7 +35,8 @@ public sealed class OlderSchemaTests(PostgreSqlServerFixture postgres) : IAsyncL
 
         await ExecuteAsync(
             "ALTER TABLE idempotency_keys DROP COLUMN pan_digest, DROP COLUMN amount, DROP COLUMN marker_pan_digest, DROP COLUMN marker_amount, "
-            + "DROP COLUMN at_ms; DELETE FROM schema_version; INSERT INTO schema_version VALUES (2);");
+            + "DROP COLUMN at_ms; ALTER TABLE cards DROP COLUMN service_code; DELETE FROM host_keys WHERE id = 'CVK'; "
+            + "DELETE FROM schema_version; INSERT INTO schema_version VALUES (2);");
 
         await using (var ledger = await OpenAsync())
         {
