@@ -20,6 +20,7 @@ internal static class HotPathOperations
         ["WholePathBenchmarks.Echo(Ledger: Immediate)"] = () => WholePath(path => path.Echo()),
         ["WholePathBenchmarks.BalanceInquiry(Ledger: Immediate)"] = () => WholePath(path => path.BalanceInquiry()),
         ["WholePathBenchmarks.Withdrawal(Ledger: Immediate)"] = () => WholePath(path => path.Withdrawal()),
+        ["WholePathBenchmarks.WithdrawalWithTrack2(Ledger: Immediate)"] = () => WholePath(path => path.WithdrawalWithTrack2()),
     };
 
     public static IEnumerable<string> Names => Factories.Keys;

@@ -52,6 +52,25 @@ public sealed partial class DocumentedExampleTests
     }
 
     [Fact]
+    public async Task A_withdrawal_with_track_2_is_approved_with_the_elements_of_examples_14_11_and_14_12()
+    {
+        await using var host = await RunningHost.StartAsync();
+        await using var atm = await TestTerminal.ConnectAsync(host.EndPoint);
+        var withdrawal = atm.Withdrawal(4_000, TestTerminal.NextStan());
+        withdrawal.Remove(2);
+        withdrawal.Remove(14);
+        withdrawal.Remove(22);
+        withdrawal.Set(35, DemoCards.ActiveTrack2);
+
+        Assert.Equal(DocumentedElements("14.11"), ElementsOf(withdrawal));
+        var answer = await atm.ExchangeAsync(withdrawal);
+
+        Assert.Equal("00", answer.GetString(39));
+        Assert.Equal(DocumentedElements("14.12"), ElementsOf(answer));
+        Assert.Equal("2001840C0000000960002002840C000000096000", answer.GetString(54));
+    }
+
+    [Fact]
     public async Task Mac_terminal_sign_on_answer_carries_the_elements_of_example_14_2_and_its_mac()
     {
         await using var host = await RunningHost.StartAsync();

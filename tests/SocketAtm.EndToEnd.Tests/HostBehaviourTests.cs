@@ -72,7 +72,8 @@ public sealed class HostBehaviourTests
         await using (var atm = await TestTerminal.ConnectAsync(endPoint, "ATM00001"))
         {
             var withdrawal = atm.Withdrawal(4000, TestTerminal.NextStan());
-            withdrawal.Set(35, TestTerminal.DemoPan + "D28121011234567890");
+            // The demo card's genuine track 2 (its CVV verifies: the request is approved), with the other separator.
+            withdrawal.Set(35, DemoCards.ActiveTrack2.Replace('=', 'D'));
             withdrawal.Get(52).CopyTo(pinBlock);
             RetailMac.Sign(withdrawal, Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE"));
             Assert.Equal("00", (await atm.ExchangeAsync(withdrawal)).GetString(39));
@@ -88,7 +89,7 @@ public sealed class HostBehaviourTests
         Assert.Contains("476173******0119", everything, StringComparison.Ordinal);
         Assert.DoesNotContain(TestTerminal.DemoPan, everything, StringComparison.Ordinal);
         Assert.DoesNotContain("D2812", everything, StringComparison.Ordinal);
-        foreach (var secret in new[] { Convert.ToHexString(pinBlock), "F72E4C31320DC7AA66EAEAB7FAA58FAD", "A13F766224F292F868D54D2CFAB1683A", "1146ADC3F56CFB56FF054B0FEA03B0EE", "59FC8F97BFDFF32A1121A96AB0E1A0AD" })
+        foreach (var secret in new[] { Convert.ToHexString(pinBlock), "F72E4C31320DC7AA66EAEAB7FAA58FAD", "A13F766224F292F868D54D2CFAB1683A", "1146ADC3F56CFB56FF054B0FEA03B0EE", "59FC8F97BFDFF32A1121A96AB0E1A0AD", DemoKeys.CardVerificationKeyHex, "4931734" })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.OrdinalIgnoreCase);
         }

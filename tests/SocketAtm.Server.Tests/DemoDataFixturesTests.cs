@@ -1,4 +1,7 @@
+using System.Text;
+using SocketAtm.Protocol.Composites;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Tests;
 
@@ -50,5 +53,25 @@ public sealed class DemoDataFixturesTests
             Assert.Equal(DemoKeys.MacKey, terminal.MacKey);
         });
         Assert.Equal(DemoKeys.PinVerificationKeyHex, Convert.ToHexString(DemoData.PinVerificationKey.Key));
+        Assert.Equal(DemoKeys.CardVerificationKeyHex, Convert.ToHexString(DemoData.CardVerificationKey.Key));
+    }
+
+    [Fact]
+    public void Each_demo_track_2_is_its_seeded_card_with_service_code_101_its_PVV_and_its_CVV_under_the_demo_keys()
+    {
+        string[] tracks = [DemoCards.ActiveTrack2, DemoCards.PoorTrack2, DemoCards.ExpiredTrack2, DemoCards.RestrictedTrack2, DemoCards.RichTrack2];
+
+        Assert.Equal(DemoData.Cards().Count(), tracks.Length);
+        foreach (var (card, text) in DemoData.Cards().Zip(tracks))
+        {
+            Assert.True(Track2.TryParse(Encoding.ASCII.GetBytes(text), out var track), text);
+            Assert.Equal(card.Pan, Encoding.ASCII.GetString(track.Pan));
+            Assert.Equal(card.Expiry, Encoding.ASCII.GetString(track.Expiry));
+            Assert.Equal(card.ServiceCode, Encoding.ASCII.GetString(track.ServiceCode));
+            Assert.Equal("101", card.ServiceCode);
+            Assert.Equal((byte)('0' + DemoData.PinVerificationKey.Index), track.Discretionary[0]);
+            Assert.Equal(CardIssuer.ComputePvv(DemoData.PinVerificationKey, card.Pan, card.Pin), Encoding.ASCII.GetString(track.Discretionary.Slice(1, 4)));
+            Assert.True(CardVerificationValue.Verify(DemoData.CardVerificationKey.Key, track.Pan, track.Expiry, track.ServiceCode, track.Cvv), text);
+        }
     }
 }

@@ -54,5 +54,11 @@ internal sealed class ImmediateLedger : ILedger
     public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(DemoData.PinVerificationKey);
 
+    /// <summary>One instance, so that serving it allocates nothing.</summary>
+    private static readonly CardVerificationKey DemoCardVerificationKey = DemoData.CardVerificationKey;
+
+    public ValueTask<CardVerificationKey> GetCardVerificationKeyAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(DemoCardVerificationKey);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -41,6 +41,7 @@ internal sealed class TerminalRequests
         Echo = WithNextKey(DemoRequests.NetworkManagement(TerminalId, 1, "301", first));
         BalanceInquiry = WithNextKey(AsReferenceAcquirer(DemoRequests.BalanceInquiry(1, LoadCardPan, DemoCards.RichPin, TerminalId, transmissionDateTime: first)));
         Withdrawal = WithNextKey(AsReferenceAcquirer(DemoRequests.Withdrawal(WithdrawalAmount, 1, LoadCardPan, DemoCards.RichPin, TerminalId, transmissionDateTime: first)));
+        WithdrawalWithTrack2 = WithNextKey(WithTrack2(AsReferenceAcquirer(DemoRequests.Withdrawal(WithdrawalAmount, 1, LoadCardPan, DemoCards.RichPin, TerminalId, transmissionDateTime: first))));
     }
 
     /// <summary>0800 sign-on (DE 70 = 001).</summary>
@@ -54,6 +55,9 @@ internal sealed class TerminalRequests
 
     /// <summary>0200 cash withdrawal of one cent from the checking account (DE 3 = 012000).</summary>
     public IsoMessage Withdrawal { get; }
+
+    /// <summary>The same withdrawal as a card reader sends it: the card's track 2 (DE 35) in place of DE 2 and DE 14.</summary>
+    public IsoMessage WithdrawalWithTrack2 { get; }
 
     /// <summary>
     /// Gives <paramref name="request"/> the next unused idempotency key: STAN 1–999,999 in turn, and a DE 7 that moves to
@@ -84,6 +88,14 @@ internal sealed class TerminalRequests
     /// DemoRequests has them (chip, 12345): the acquirer id is one of the strings the host allocates per request, so
     /// with another length the bytes measured against allocation-budget.json and bench/README.md's figures would move.
     /// </summary>
+    private static IsoMessage WithTrack2(IsoMessage cardRequest)
+    {
+        cardRequest.Remove(2);
+        cardRequest.Remove(14);
+        cardRequest.Set(35, DemoCards.RichTrack2);
+        return cardRequest;
+    }
+
     private static IsoMessage AsReferenceAcquirer(IsoMessage cardRequest)
     {
         cardRequest.Set(22, "021");

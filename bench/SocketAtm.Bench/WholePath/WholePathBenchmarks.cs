@@ -69,6 +69,19 @@ public class WholePathBenchmarks
         return _host.ExchangeAsync(_requests.WithNextKey(_requests.Withdrawal), _response);
     }
 
+    /// <summary>The same with track 2 (DE 35): adds reading the track and verifying its CVV under the CVK, then the card checks.</summary>
+    [Benchmark]
+    public ValueTask WithdrawalWithTrack2()
+    {
+        if (++_withdrawalsToday > WithdrawalsPerDay)
+        {
+            _clock.NextDay();
+            _withdrawalsToday = 1;
+        }
+
+        return _host.ExchangeAsync(_requests.WithNextKey(_requests.WithdrawalWithTrack2), _response);
+    }
+
     [GlobalCleanup]
     public async Task CleanupAsync()
     {

@@ -47,6 +47,20 @@ internal static class KeyedCiphers
     }
 
     /// <summary>
+    /// Single DES ECB encryption of whole blocks under an 8-byte key (the first step of a Visa CVV). Unlike
+    /// <see cref="DesCbcChain"/> it needs no chain reset afterwards, so it allocates nothing.
+    /// </summary>
+    internal static void DesEcb(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (key.Length != DoubleLengthKey.BlockLength)
+        {
+            throw new ArgumentException($"A DES key has {DoubleLengthKey.BlockLength} bytes.", nameof(key));
+        }
+
+        Run(key, CipherUse.DesEcbEncrypt, input, output);
+    }
+
+    /// <summary>
     /// Runs <paramref name="input"/> through the key's transform. ECB writes every output block; CBC keeps only the last
     /// one and then resets the transform's chain to the zero IV for its next user.
     /// </summary>
@@ -119,6 +133,14 @@ internal static class KeyedCiphers
             return des.CreateEncryptor();
         }
 
+        if (use == CipherUse.DesEcbEncrypt)
+        {
+            using var des = DoubleLengthKey.CreateDes(key);
+            des.Mode = CipherMode.ECB;
+            des.Padding = PaddingMode.None;
+            return des.CreateEncryptor();
+        }
+
         using var cipher = DoubleLengthKey.CreateTripleDes(key);
         cipher.Mode = CipherMode.ECB;
         cipher.Padding = PaddingMode.None;
@@ -130,5 +152,6 @@ internal static class KeyedCiphers
         TripleDesEncrypt,
         TripleDesDecrypt,
         DesCbcEncrypt,
+        DesEcbEncrypt,
     }
 }

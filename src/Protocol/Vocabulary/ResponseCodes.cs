@@ -18,6 +18,9 @@ public static class ResponseCodes
     public const string ExpiredCard = "54";
     public const string IncorrectPin = "55";
     public const string NotPermittedToTerminal = "58";
+
+    /// <summary>Suspected fraud: the card data of track 2 (DE 35) disagrees with the card on file, or its CVV is wrong.</summary>
+    public const string SuspectedFraud = "59";
     public const string ExceedsAmountLimit = "61";
     public const string RestrictedCard = "62";
     public const string SecurityViolation = "63";

@@ -36,6 +36,7 @@ internal static class AdminCommandLine
         root.Subcommands.Add(Journal(data, console));
         root.Subcommands.Add(Verify(data, console));
         root.Subcommands.Add(RemoveDemoDataCommand.Create(data, console));
+        root.Subcommands.Add(ImportCvkCommand.Create(data, console));
         root.Subcommands.Add(HaproxyCheckCommand.Create(output));
         var parsed = root.Parse(args);
         return parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = console.Error });

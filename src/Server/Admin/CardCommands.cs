@@ -22,7 +22,8 @@ internal static class CardCommands
         var currency = new Option<int>("--currency") { Description = "ISO 4217 numeric currency.", DefaultValueFactory = _ => 840 };
         var dailyAmount = new Option<string?>("--daily-amount") { Description = "Daily withdrawal amount limit, e.g. 500.00 (default from Ledger:DefaultDailyAmountLimit)." };
         var dailyCount = new Option<int?>("--daily-count") { Description = "Daily withdrawal count limit (default from Ledger:DefaultDailyCountLimit)." };
-        var command = new Command("add-card", "Add a card with a new checking account.") { pan, pinFile, expiry, balance, currency, dailyAmount, dailyCount };
+        var serviceCode = new Option<string>("--service-code") { Description = "Service code on the card's track 2, 3 digits (a track 2 must carry it).", DefaultValueFactory = _ => Ledger.Model.CardRecord.DefaultServiceCode };
+        var command = new Command("add-card", "Add a card with a new checking account.") { pan, pinFile, expiry, balance, currency, dailyAmount, dailyCount, serviceCode };
         command.SetAction((result, cancellation) => AdminCommandLine.WithLedgerAsync(result, data, console, async ledger =>
         {
             var number = result.GetRequiredValue(pan);
@@ -35,6 +36,7 @@ internal static class CardCommands
                 Currency = result.GetValue(currency),
                 DailyAmountLimit = result.GetValue(dailyAmount) is { } limit ? AdminCommandLine.ParseAmount(limit, "--daily-amount") : null,
                 DailyCountLimit = result.GetValue(dailyCount),
+                ServiceCode = result.GetValue(serviceCode)!,
             };
             await ledger.AddCardsAsync([card], cancellation);
             await console.Output.WriteLineAsync($"{card} added with balance {MinorUnits.Format(card.OpeningBalance)}.");

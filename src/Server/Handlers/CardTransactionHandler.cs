@@ -7,7 +7,8 @@ namespace SocketAtm.Server.Handlers;
 
 /// <summary>
 /// Balance inquiry (0100/0200, DE 3 30xxxx/31xxxx) and cash withdrawal (0200, DE 3 01xxxx): checks what the format
-/// alone can tell, turns the PIN block into a candidate PVV, and lets the ledger's writer decide and apply.
+/// alone can tell, verifies the CVV of a track 2 (DE 35) under the issuer's CVK, turns the PIN block into a candidate
+/// PVV, and lets the ledger's writer decide and apply — comparing the track with the card on file among its card checks.
 /// </summary>
 /// <remarks>
 /// DE 7 is checked against the host's clock here, but a request outside the window still goes to the ledger, marked
@@ -19,6 +20,8 @@ internal sealed class CardTransactionHandler : IMessageHandler
 {
     private static readonly int[] WithdrawalMandatory = [DataElements.ProcessingCode, DataElements.Amount, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.Currency, DataElements.PinBlock];
     private static readonly int[] BalanceMandatory = [DataElements.ProcessingCode, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.PinBlock];
+    private static readonly int[] WithdrawalMandatoryWithTrack2 = [.. WithdrawalMandatory, DataElements.Track2];
+    private static readonly int[] BalanceMandatoryWithTrack2 = [.. BalanceMandatory, DataElements.Track2];
     private static readonly int[] Echoed = [DataElements.PrimaryAccountNumber, DataElements.ProcessingCode, DataElements.Amount, DataElements.TransmissionDateTime, DataElements.Stan, DataElements.LocalTime, DataElements.LocalDate, DataElements.AcquirerId, DataElements.TerminalId, DataElements.Currency];
 
     private readonly TransactionKind _kind;
@@ -26,18 +29,31 @@ internal sealed class CardTransactionHandler : IMessageHandler
     private readonly PinVerifier _pins;
     private readonly TimeProvider _time;
     private readonly TimeSpan _transmissionWindow;
+    private readonly bool _acceptWithoutTrack2;
 
     /// <param name="transmissionWindow">How far DE 7 may be from the host's clock (<see cref="TransmissionWindowOptions"/>).</param>
-    public CardTransactionHandler(TransactionKind kind, ILedger ledger, PinVerifier pins, TimeProvider time, TimeSpan transmissionWindow)
+    /// <param name="acceptWithoutTrack2">
+    /// False when the issuer refuses card requests without DE 35 (<see cref="Track2Options"/>): DE 35 is then mandatory,
+    /// and a request without it is answered 30 by the dispatcher, which logs it.
+    /// </param>
+    public CardTransactionHandler(
+        TransactionKind kind, ILedger ledger, PinVerifier pins, TimeProvider time, TimeSpan transmissionWindow, bool acceptWithoutTrack2 = true)
     {
         _kind = kind;
         _ledger = ledger;
         _pins = pins;
         _time = time;
         _transmissionWindow = transmissionWindow;
+        _acceptWithoutTrack2 = acceptWithoutTrack2;
     }
 
-    public ReadOnlySpan<int> MandatoryFields => _kind == TransactionKind.Withdrawal ? WithdrawalMandatory : BalanceMandatory;
+    public ReadOnlySpan<int> MandatoryFields => (_kind, _acceptWithoutTrack2) switch
+    {
+        (TransactionKind.Withdrawal, true) => WithdrawalMandatory,
+        (TransactionKind.Withdrawal, false) => WithdrawalMandatoryWithTrack2,
+        (_, true) => BalanceMandatory,
+        _ => BalanceMandatoryWithTrack2,
+    };
 
     public ReadOnlySpan<int> EchoedFields => Echoed;
 
@@ -46,6 +62,22 @@ internal sealed class CardTransactionHandler : IMessageHandler
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        Track2Evidence? track2 = null;
+        if (request.Has(DataElements.Track2))
+        {
+            // Read first, since no span of the request may be held across an await (though the CVK is served from memory,
+            // read when the ledger opened, so this completes at once).
+            var cvkRead = _ledger.GetCardVerificationKeyAsync(cancellationToken);
+            var cvk = cvkRead.IsCompletedSuccessfully ? cvkRead.Result : await cvkRead;
+            if (!RequestFields.TryReadTrack2(request, cvk.Key, out var evidence))
+            {
+                context.Answer(ResponseCodes.FormatError);
+                return;
+            }
+
+            track2 = evidence;
+        }
+
         var pan = CardFields.Pan(request);
         if (pan.Length is < 13 or > 19 || pan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
         {
@@ -81,6 +113,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
             PinVerificationKeyIndex = _pins.KeyIndex,
             PinKeyVersion = pin.KeyVersion,
             IsStale = isStale,
+            Track2 = track2,
             ReceivedAt = now,
         };
 

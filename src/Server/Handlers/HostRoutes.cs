@@ -14,12 +14,20 @@ internal static class HostRoutes
 {
     /// <param name="transmissionWindow">How far DE 7 of a card request may be from the host's clock.</param>
     /// <param name="keyExchanges">How often a terminal may exchange keys; null for the defaults.</param>
-    public static RouteTable Build(ILedger ledger, PinVerifier pins, TimeProvider time, ILoggerFactory loggers, TimeSpan transmissionWindow, KeyExchangeOptions? keyExchanges = null)
+    /// <param name="acceptRequestsWithoutTrack2">Whether a card request without DE 35 is accepted (<see cref="Track2Options"/>).</param>
+    public static RouteTable Build(
+        ILedger ledger,
+        PinVerifier pins,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        TimeSpan transmissionWindow,
+        KeyExchangeOptions? keyExchanges = null,
+        bool acceptRequestsWithoutTrack2 = true)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var keyExchangeRate = new KeyExchangeRateLimit(keyExchanges ?? new KeyExchangeOptions(), time);
-        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time, transmissionWindow);
-        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time, transmissionWindow);
+        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time, transmissionWindow, acceptRequestsWithoutTrack2);
+        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time, transmissionWindow, acceptRequestsWithoutTrack2);
         var reversal = new ReversalHandler(ledger, time);
         return new RouteTable.Builder()
             .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, keyExchangeRate, time, loggers.CreateLogger<NetworkManagementHandler>()))

@@ -2,10 +2,11 @@ using System.Text;
 using SocketAtm.Protocol.Composites;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Handlers;
 
-/// <summary>Reads the request values handlers share: terminal id, idempotency key, account type, DE 90 and DE 95.</summary>
+/// <summary>Reads the request values handlers share: terminal id, idempotency key, account type, DE 35, DE 90 and DE 95.</summary>
 internal static class RequestFields
 {
     /// <summary>The request's idempotency key: DE 32 (zero-filled to 11), the terminal (DE 41), DE 11, DE 7.</summary>
@@ -47,6 +48,26 @@ internal static class RequestFields
         }
 
         originalKey = new RequestKey(original.AcquirerId, terminalId, original.Stan, original.TransmissionDateTime);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads DE 35 into what the ledger compares with the card on file: whether its PAN is DE 2's (when DE 2 is sent),
+    /// whether its CVV verifies under <paramref name="cvk"/> (<see cref="TrackVerification"/>), its expiry and service
+    /// code; false when DE 35 is not a track 2 (answered 30). Allocation-free: the track is read in slices.
+    /// </summary>
+    public static bool TryReadTrack2(IsoMessage request, ReadOnlySpan<byte> cvk, out Track2Evidence evidence)
+    {
+        evidence = default;
+        if (!Track2.TryParse(request.Get(DataElements.Track2), out var track)
+            || !Track2Evidence.TryReadNumber(track.Expiry, out var expiry)
+            || !Track2Evidence.TryReadNumber(track.ServiceCode, out var serviceCode))
+        {
+            return false;
+        }
+
+        var panMatches = !request.Has(DataElements.PrimaryAccountNumber) || request.Get(DataElements.PrimaryAccountNumber).SequenceEqual(track.Pan);
+        evidence = new Track2Evidence(panMatches, TrackVerification.CvvVerifies(cvk, track), expiry, serviceCode);
         return true;
     }
 

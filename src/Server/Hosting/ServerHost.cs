@@ -61,6 +61,10 @@ internal static class ServerHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<Track2Options>()
+            .Bind(builder.Configuration.GetSection(Track2Options.SectionName))
+            .ValidateOnStart();
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<AtmMetrics>();
@@ -128,15 +132,21 @@ internal static class ServerHost
     }
 
     /// <summary>The session pipeline over the open ledger; resolved by the listener as it starts, after the ledger has opened.</summary>
-    private static SessionServices ComposeSessions(IServiceProvider services) => SessionPipeline.Compose(
-        services.GetRequiredService<ILedger>(),
-        services.GetRequiredService<PinVerifier>(),
-        services.GetRequiredService<IOptions<ListenerOptions>>().Value,
-        services.GetRequiredService<TimeProvider>(),
-        services.GetRequiredService<ILoggerFactory>(),
-        services.GetRequiredService<AtmMetrics>(),
-        services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value,
-        services.GetRequiredService<IOptions<KeyExchangeOptions>>().Value);
+    private static SessionServices ComposeSessions(IServiceProvider services)
+    {
+        var listener = services.GetRequiredService<IOptions<ListenerOptions>>().Value;
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        return SessionPipeline.Compose(
+            services.GetRequiredService<ILedger>(),
+            services.GetRequiredService<PinVerifier>(),
+            listener,
+            services.GetRequiredService<TimeProvider>(),
+            loggers,
+            services.GetRequiredService<AtmMetrics>(),
+            services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value,
+            services.GetRequiredService<IOptions<KeyExchangeOptions>>().Value,
+            Track2Mode.Resolve(services.GetRequiredService<IOptions<Track2Options>>().Value, listener, loggers.CreateLogger(typeof(Track2Mode))));
+    }
 
     /// <summary>
     /// The generic host logs a failed start with its stack trace; for failures <see cref="StartupFailure"/> words (bad

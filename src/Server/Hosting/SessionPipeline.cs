@@ -18,6 +18,7 @@ internal static class SessionPipeline
     /// <param name="pins">Must have its key loaded before the first request arrives (the host loads it as the ledger opens).</param>
     /// <param name="transmission">The transmission window card requests are checked against; null for the default.</param>
     /// <param name="keyExchanges">How often a terminal may exchange keys (the "Security" section); null for the defaults.</param>
+    /// <param name="acceptRequestsWithoutTrack2">Whether card requests without DE 35 are accepted (the host resolves <see cref="Track2Options"/>).</param>
     /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
     public static SessionServices Compose(
         ILedger ledger,
@@ -27,11 +28,12 @@ internal static class SessionPipeline
         ILoggerFactory loggers,
         AtmMetrics metrics,
         TransmissionWindowOptions? transmission = null,
-        KeyExchangeOptions? keyExchanges = null)
+        KeyExchangeOptions? keyExchanges = null,
+        bool acceptRequestsWithoutTrack2 = true)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
-        var routes = HostRoutes.Build(ledger, pins, time, loggers, window, keyExchanges);
+        var routes = HostRoutes.Build(ledger, pins, time, loggers, window, keyExchanges, acceptRequestsWithoutTrack2);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>());
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }

@@ -31,6 +31,7 @@ internal static class CardIssuer
             Pvki = pinVerificationKey.Index,
             Status = registration.Status,
             Expiry = registration.Expiry,
+            ServiceCode = registration.ServiceCode,
             DailyAmountLimit = registration.DailyAmountLimit ?? options.DefaultDailyAmountLimit,
             DailyCountLimit = registration.DailyCountLimit ?? options.DefaultDailyCountLimit,
             Accounts = [new LinkedAccount(account.Type, account.Id)],
@@ -69,6 +70,11 @@ internal static class CardIssuer
             || registration.Expiry[2..] is var month && (string.CompareOrdinal(month, "01") < 0 || string.CompareOrdinal(month, "12") > 0))
         {
             throw new ArgumentException("An expiry is YYMM with a month from 01 to 12.", nameof(registration));
+        }
+
+        if (registration.ServiceCode is not { Length: 3 } || !registration.ServiceCode.All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException("A service code is 3 digits (101 for a plain magnetic-stripe card).", nameof(registration));
         }
 
         if (registration.OpeningBalance < 0 || registration.DailyAmountLimit < 0 || registration.DailyCountLimit < 0)

@@ -17,6 +17,9 @@ internal sealed class CardRegistration
     /// <summary>YYMM.</summary>
     public required string Expiry { get; init; }
 
+    /// <summary>The 3-digit service code on the card's track 2; 101 unless the issuer wrote another.</summary>
+    public string ServiceCode { get; init; } = Model.CardRecord.DefaultServiceCode;
+
     public long OpeningBalance { get; init; }
 
     /// <summary>ISO 4217 numeric currency of the new account.</summary>

@@ -8,7 +8,7 @@ namespace SocketAtm.Server.Ledger;
 /// The demo terminals, keys and cards of the protocol brief, seeded into an empty database when
 /// <see cref="LedgerOptions.SeedDemoData"/> is on and the listener is on loopback (or <see cref="LedgerOptions.AllowDemoData"/>).
 /// These keys are public: never for production. They are recognised by their keys (<see cref="IsDemoTerminal"/>,
-/// <see cref="IsDemoPinVerificationKey"/>) wherever they are stored, so that a host off loopback can refuse them.
+/// <see cref="IsDemoPinVerificationKey"/>, <see cref="IsDemoCardVerificationKey"/>) wherever they are stored, so that a host off loopback can refuse them.
 /// </summary>
 internal static class DemoData
 {
@@ -21,6 +21,11 @@ internal static class DemoData
     public static byte[] TerminalMacKey => Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
 
     public static PinVerificationKey PinVerificationKey => new(Convert.FromHexString("59FC8F97BFDFF32A1121A96AB0E1A0AD"), 1);
+
+    /// <summary>CVK A then CVK B, under which the demo cards' published track 2 CVVs were computed.</summary>
+    public static CardVerificationKey CardVerificationKey => new(Convert.FromHexString(CardVerificationKeyHex));
+
+    private const string CardVerificationKeyHex = "583F14357E5404115BCF480B3AB7BFEE";
 
     /// <summary>ATM00001–ATM00010; the first eight require a MAC.</summary>
     public static IEnumerable<TerminalRecord> Terminals() =>
@@ -65,6 +70,12 @@ internal static class DemoData
     {
         ArgumentNullException.ThrowIfNull(key);
         return CryptographicOperations.FixedTimeEquals(key.Key, PinVerificationKey.Key);
+    }
+
+    public static bool IsDemoCardVerificationKey(CardVerificationKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return CryptographicOperations.FixedTimeEquals(key.Key, CardVerificationKey.Key);
     }
 
     /// <summary>The PANs of <see cref="Cards"/>.</summary>

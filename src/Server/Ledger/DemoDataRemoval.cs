@@ -10,9 +10,11 @@ namespace SocketAtm.Server.Ledger;
 /// <param name="CardsDisabled">Masked PANs of the demo cards kept, disabled, because the journal refers to them.</param>
 /// <param name="PinVerificationKeyReplaced">True when the demo PVK was replaced with a fresh random one.</param>
 /// <param name="OtherCardsUnderDemoPvk">Cards, not demo cards, whose PVV was computed under the demo PVK: their PINs no longer verify.</param>
+/// <param name="CardVerificationKeyReplaced">True when the demo CVK was replaced with a fresh random one.</param>
 internal sealed record DemoDataRemoval(
     IReadOnlyList<string> TerminalsRemoved,
     int CardsRemoved,
     IReadOnlyList<string> CardsDisabled,
     bool PinVerificationKeyReplaced,
-    int OtherCardsUnderDemoPvk);
+    int OtherCardsUnderDemoPvk,
+    bool CardVerificationKeyReplaced = false);

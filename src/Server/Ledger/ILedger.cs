@@ -34,4 +34,10 @@ internal interface ILedger : IAsyncDisposable
 
     /// <summary>The issuer's PIN verification key and its index (PVKI), with which candidate PVVs are computed.</summary>
     ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The issuer's card verification key pair, under which the CVV of a request's track 2 is verified. Read when the
+    /// ledger opens and served from memory (completes synchronously): an imported CVK is used from the next start.
+    /// </summary>
+    ValueTask<CardVerificationKey> GetCardVerificationKeyAsync(CancellationToken cancellationToken);
 }

@@ -60,15 +60,21 @@ internal interface ILedgerAdmin
     /// </summary>
     Task<IReadOnlyList<HeldPinVerificationKey>> ListPinVerificationKeysAsync(CancellationToken cancellationToken);
 
-    /// <summary>The published demo data this ledger holds (terminals recognised by their keys, the PVK, the demo cards).</summary>
+    /// <summary>The published demo data this ledger holds (terminals recognised by their keys, the PVK, the CVK, the demo cards).</summary>
     Task<DemoDataInventory> FindDemoDataAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// In one transaction: deletes every terminal with a demo key, deletes the demo cards (with their accounts) that no
-    /// journal row refers to and disables the others, and takes the demo PVK out (replaced with a fresh random one when new
-    /// cards were issued under it). The journal is
+    /// journal row refers to and disables the others, takes the demo PVK out (replaced with a fresh random one when new
+    /// cards were issued under it) and replaces the demo CVK with a fresh random one. The journal is
     /// never touched, so the invariants still hold. PINs verify under the new PVK once a ledger opens it (hosts read the
     /// PVK at start: restart those sharing a PostgreSQL database).
     /// </summary>
     Task<DemoDataRemoval> RemoveDemoDataAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the issuer's card verification key pair (CVK A then CVK B, 16 bytes), stored encrypted under the
+    /// key-encryption key like the PVK. Hosts verify track 2 under it from their next start.
+    /// </summary>
+    Task ImportCardVerificationKeyAsync(byte[] key, CancellationToken cancellationToken);
 }

@@ -38,6 +38,12 @@ internal static partial class LedgerLog
     [LoggerMessage(3011, LogLevel.Error, "Card {MaskedPan} has PVKI {Pvki}, for which this host holds no PIN verification key: answered 96, no PIN try counted. Import that PVK (admin import-pvk), or restart this host if another host imported it")]
     public static partial void NoPinVerificationKey(ILogger logger, int pvki, string maskedPan);
 
+    [LoggerMessage(3020, LogLevel.Warning, "The ledger held no card verification key (CVK), as ledgers from before track 2 was verified: generated a random one (KCV {Kcv}). The CVV of every real card's track 2 fails (59) until the issuer's CVK is imported with `admin import-cvk`")]
+    public static partial void GeneratedCardVerificationKey(ILogger logger, string kcv);
+
+    [LoggerMessage(3021, LogLevel.Warning, "The ledger held no card verification key (CVK) and its PVK is the published demo PVK: gave it the published demo CVK (KCV {Kcv}), under which the demo cards' track 2 verifies (never for production)")]
+    public static partial void AddedDemoCardVerificationKey(ILogger logger, string kcv);
+
     [LoggerMessage(3005, LogLevel.Error, "Ledger could not decide a request: answered 96")]
     public static partial void DecisionFailed(ILogger logger, Exception exception);
 }

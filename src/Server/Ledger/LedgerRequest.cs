@@ -99,6 +99,12 @@ internal sealed record LedgerRequest
     /// <summary>What the journal row records beside the request (a key event's KCVs, an 0800's DE 70); never a key or PAN.</summary>
     public string? Detail { get; init; }
 
+    /// <summary>
+    /// What DE 35 said, when the request carried a track 2 (an 0100/0200 or its repeat); null otherwise. The card checks
+    /// refuse a track that is not the card on file's, or whose CVV failed, 59 as a security event, before the PIN.
+    /// </summary>
+    public Track2Evidence? Track2 { get; init; }
+
     /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 

@@ -11,7 +11,7 @@ namespace SocketAtm.Server.Ledger;
 /// <summary>
 /// What every store's ledger is beside its storage: financial requests go through one bounded <see cref="LedgerQueue"/>
 /// to the store's single writer (a full queue answers 91 at once; after a storage failure every queued call fails with
-/// <see cref="LedgerUnavailableException"/> and the host is told, while terminal and PVK reads go on answering); terminals are checked before they are stored and
+/// <see cref="LedgerUnavailableException"/> and the host is told, while terminal, PVK and CVK reads go on answering); terminals are checked before they are stored and
 /// served through a <see cref="TerminalRecordCache"/>; a key exchange stores its keys as pending, and their first use
 /// makes them current, keeping the replaced keys for the overlap; unblocking
 /// a card clears its PIN tries. A store derives from this and provides the storage: its writer, its reads and its
@@ -20,6 +20,7 @@ namespace SocketAtm.Server.Ledger;
 internal abstract class QueuedLedger : ILedger, ILedgerAdmin
 {
     private PinVerificationKey? _pinVerificationKey;
+    private CardVerificationKey? _cardVerificationKey;
     private RepeatPruning? _pruning;
 
     /// <param name="terminalsFreshFor">How long a terminal read is served from memory (infinite for a store whose every write passes through this host).</param>
@@ -60,6 +61,14 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
         set => _pinVerificationKey = value;
     }
 
+    /// <summary>The CVK read when the ledger opened (a ledger that held none got one as it opened: <see cref="CardVerificationKeys"/>).</summary>
+    /// <exception cref="InvalidOperationException">The ledger has not opened.</exception>
+    protected CardVerificationKey CardVerificationKey
+    {
+        get => _cardVerificationKey ?? throw new InvalidOperationException("The ledger is not open.");
+        set => _cardVerificationKey = value;
+    }
+
     /// <summary>Completes when the store's writer has stopped: the queue drained after <see cref="DisposeAsync"/>, or storage failed.</summary>
     protected abstract Task WriterStopped { get; }
 
@@ -75,6 +84,17 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
 
     public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(PinVerificationKey);
+
+    public ValueTask<CardVerificationKey> GetCardVerificationKeyAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(CardVerificationKey);
+
+    /// <remarks>This ledger serves the new key at once; other hosts (and processes) read it at their next start.</remarks>
+    public async Task ImportCardVerificationKeyAsync(byte[] key, CancellationToken cancellationToken)
+    {
+        var imported = new CardVerificationKey(KeyMaterial.RequireDoubleLength(key, nameof(key)));
+        await StoreCardVerificationKeyAsync(imported, replaceOnlyDemoKey: false, cancellationToken);
+        CardVerificationKey = imported;
+    }
 
     public async Task AddTerminalAsync(TerminalRegistration terminal, CancellationToken cancellationToken)
     {
@@ -200,7 +220,8 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
         }
 
         var (ring, _) = await ReadPinVerificationKeysAsync(cancellationToken);
-        return new DemoDataInventory(terminals, ring.All.Any(DemoData.IsDemoPinVerificationKey), cards);
+        return new DemoDataInventory(
+            terminals, ring.All.Any(DemoData.IsDemoPinVerificationKey), cards, DemoData.IsDemoCardVerificationKey(CardVerificationKey));
     }
 
     public async Task<DemoDataRemoval> RemoveDemoDataAsync(CancellationToken cancellationToken)
@@ -219,7 +240,16 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
             PinVerificationKey = (await ReadPinVerificationKeysAsync(cancellationToken)).Ring.Issuing;
         }
 
-        return removal;
+        // A transaction of its own, after the rest: interrupted in between, the ledger still holds the demo CVK, a host off
+        // loopback still refuses it, and running the removal again replaces it.
+        var cvkReplacement = CardVerificationKeys.Random();
+        var replacedCvk = await StoreCardVerificationKeyAsync(cvkReplacement, replaceOnlyDemoKey: true, cancellationToken);
+        if (replacedCvk)
+        {
+            CardVerificationKey = cvkReplacement;
+        }
+
+        return removal with { CardVerificationKeyReplaced = replacedCvk };
     }
 
     /// <summary>Prunes every stored answer and marker older than <see cref="LedgerOptions.RepeatRetention"/> now; returns how many went.</summary>
@@ -283,6 +313,12 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     /// verifies under what is stored from then on.
     /// </summary>
     protected abstract Task<DemoDataRemoval> RemoveDemoDataFromStoreAsync(PinVerificationKey replacement, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="key"/> as the CVK (encrypted under the key-encryption key) in a transaction of its own; with
+    /// <paramref name="replaceOnlyDemoKey"/>, only when the stored CVK is the demo one. True when it was stored.
+    /// </summary>
+    protected abstract Task<bool> StoreCardVerificationKeyAsync(CardVerificationKey key, bool replaceOnlyDemoKey, CancellationToken cancellationToken);
 
     /// <summary>Starts pruning expired stored answers and markers in the background (<see cref="RepeatPruning"/>); once open.</summary>
     protected void StartPruning()

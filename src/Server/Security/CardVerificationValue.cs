@@ -45,7 +45,8 @@ internal static class CardVerificationValue
         }
 
         Span<byte> result = stackalloc byte[8];
-        KeyedCiphers.DesCbcChain(cvk[..8], blocks[..8], result);
+        // Block 1 under CVK A alone: one block of single DES (ECB, which allocates nothing, unlike a CBC chain's reset).
+        KeyedCiphers.DesEcb(cvk[..8], blocks[..8], result);
         for (var i = 0; i < 8; i++)
         {
             result[i] ^= blocks[8 + i];

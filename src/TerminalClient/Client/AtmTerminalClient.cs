@@ -23,7 +23,7 @@ namespace SocketAtm.Client;
 ///     new TerminalConnectionOptions { Host = "127.0.0.1", Port = 8583 },
 ///     new TerminalClientOptions { TerminalId = "ATM00009" },
 ///     cancellationToken);
-/// var result = await atm.WithdrawAsync("4761739001010119", "1234", 4000);
+/// var result = await atm.WithdrawAsync(CardData.FromTrack2("4761739001010119=281210114931734"), "1234", 4000);
 /// if (result is TransactionApproved approved)
 /// {
 ///     await atm.ReportDispenseAsync(approved, dispensedAmount: 4000);
@@ -112,7 +112,13 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <exception cref="ArgumentException">The PAN is not 13–19 digits or the PIN not 4–12 digits.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
     public Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account = AccountType.Default, CancellationToken cancellationToken = default) =>
-        _cards.BalanceAsync(pan, pin, account, cancellationToken);
+        _cards.BalanceAsync(CardData.FromPan(pan), pin, account, cancellationToken);
+
+    /// <summary>A balance inquiry (0100) for the card as read: by its track 2 (DE 35) when <see cref="CardData.Track2"/> is known.</summary>
+    /// <exception cref="ArgumentException">The PIN is not 4–12 digits.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
+    public Task<TransactionResult> BalanceAsync(CardData card, string pin, AccountType account = AccountType.Default, CancellationToken cancellationToken = default) =>
+        _cards.BalanceAsync(card, pin, account, cancellationToken);
 
     /// <summary>
     /// A cash withdrawal (0200, processing code 01xx00) of <paramref name="amount"/> minor units. Without a valid answer
@@ -124,7 +130,17 @@ public sealed class AtmTerminalClient : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">The amount is not 1 … 999999999999.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
     public Task<TransactionResult> WithdrawAsync(string pan, string pin, long amount, AccountType account = AccountType.Default, CancellationToken cancellationToken = default) =>
-        _cards.WithdrawAsync(pan, pin, amount, account, cancellationToken);
+        _cards.WithdrawAsync(CardData.FromPan(pan), pin, amount, account, cancellationToken);
+
+    /// <summary>
+    /// The same withdrawal for the card as read: by its track 2 (DE 35) when <see cref="CardData.Track2"/> is known, which
+    /// a host off loopback requires by default. Its reversals name the card by DE 2.
+    /// </summary>
+    /// <exception cref="ArgumentException">The PIN is not 4–12 digits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The amount is not 1 … 999999999999.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the request was sent.</exception>
+    public Task<TransactionResult> WithdrawAsync(CardData card, string pin, long amount, AccountType account = AccountType.Default, CancellationToken cancellationToken = default) =>
+        _cards.WithdrawAsync(card, pin, amount, account, cancellationToken);
 
     /// <summary>
     /// Tells the host how much of an approved withdrawal was actually dispensed. All of it: nothing is sent. None (a jam):

@@ -21,6 +21,7 @@ public static class ResponseCodeText
         [ResponseCodes.ExpiredCard] = "Expired card",
         [ResponseCodes.IncorrectPin] = "Incorrect PIN",
         [ResponseCodes.NotPermittedToTerminal] = "Transaction not permitted to terminal",
+        [ResponseCodes.SuspectedFraud] = "Suspected fraud",
         [ResponseCodes.ExceedsAmountLimit] = "Exceeds amount limit",
         [ResponseCodes.RestrictedCard] = "Restricted card",
         [ResponseCodes.SecurityViolation] = "Security violation",

@@ -31,19 +31,19 @@ internal sealed class AtmFlow
         while (!cancellationToken.IsCancellationRequested)
         {
             var screen = new WelcomeScreen(_terminal.TerminalId, _terminal.Connection.State, _terminal.IsSignedOn, _terminal.Connection.Endpoint);
-            var pan = await _display.WelcomeAsync(screen, DemoCard.All, cancellationToken);
-            if (pan is null)
+            var card = await _display.WelcomeAsync(screen, DemoCard.All, cancellationToken);
+            if (card is null)
             {
                 return;
             }
 
-            await ServeCustomerAsync(pan, cancellationToken);
+            await ServeCustomerAsync(card, cancellationToken);
             await _display.ShowGoodbyeAsync("Please take your card. Thank you.", cancellationToken);
         }
     }
 
     /// <summary>One customer's visit, from the PIN to the card coming back.</summary>
-    public async Task ServeCustomerAsync(string pan, CancellationToken cancellationToken)
+    public async Task ServeCustomerAsync(CardData card, CancellationToken cancellationToken)
     {
         var pin = await _display.AskForPinAsync(cancellationToken);
         if (pin is null)
@@ -58,10 +58,10 @@ internal sealed class AtmFlow
             switch (choice.Action)
             {
                 case MenuAction.Balance:
-                    served = await BalanceAsync(pan, pin, cancellationToken);
+                    served = await BalanceAsync(card, pin, cancellationToken);
                     break;
                 case MenuAction.FastCash:
-                    served = await WithdrawAsync(pan, pin, choice.Amount, cancellationToken);
+                    served = await WithdrawAsync(card, pin, choice.Amount, cancellationToken);
                     break;
                 case MenuAction.OtherAmount:
                     var amount = await _display.AskForAmountAsync(cancellationToken);
@@ -70,7 +70,7 @@ internal sealed class AtmFlow
                         continue;
                     }
 
-                    served = await WithdrawAsync(pan, pin, amount.Value, cancellationToken);
+                    served = await WithdrawAsync(card, pin, amount.Value, cancellationToken);
                     break;
                 default:
                     return;
@@ -84,9 +84,9 @@ internal sealed class AtmFlow
         }
     }
 
-    private async Task<bool> BalanceAsync(string pan, string pin, CancellationToken cancellationToken)
+    private async Task<bool> BalanceAsync(CardData card, string pin, CancellationToken cancellationToken)
     {
-        var result = await _display.WhileWaitingAsync("Contacting your bank…", () => _terminal.BalanceAsync(pan, pin, cancellationToken: cancellationToken));
+        var result = await _display.WhileWaitingAsync("Contacting your bank…", () => _terminal.BalanceAsync(card, pin, cancellationToken: cancellationToken));
         if (result is TransactionApproved { Balance: { } balance } approved)
         {
             await _display.ShowBalanceAsync(new BalanceScreen(approved.MaskedPan, balance.Available, balance.Ledger), cancellationToken);
@@ -97,10 +97,10 @@ internal sealed class AtmFlow
         return false;
     }
 
-    private async Task<bool> WithdrawAsync(string pan, string pin, long amount, CancellationToken cancellationToken)
+    private async Task<bool> WithdrawAsync(CardData card, string pin, long amount, CancellationToken cancellationToken)
     {
         // The withdrawal itself is not cancelled by Ctrl-C once sent: an unanswered one is reversed by the client.
-        var result = await _display.WhileWaitingAsync("Authorizing your withdrawal…", () => _terminal.WithdrawAsync(pan, pin, amount, cancellationToken: cancellationToken));
+        var result = await _display.WhileWaitingAsync("Authorizing your withdrawal…", () => _terminal.WithdrawAsync(card, pin, amount, cancellationToken: cancellationToken));
         if (result is not TransactionApproved approved)
         {
             await _display.ShowProblemAsync(CustomerMessages.For(result), cancellationToken);

@@ -24,6 +24,7 @@ internal static class CustomerMessages
         [ResponseCodes.ExpiredCard] = "Your card has expired. Please contact your bank for a new one.",
         [ResponseCodes.IncorrectPin] = "The PIN you entered is incorrect.",
         [ResponseCodes.NotPermittedToTerminal] = "This ATM cannot carry out transactions at the moment. Please use another ATM.",
+        [ResponseCodes.SuspectedFraud] = "Your card could not be verified and cannot be used. Please contact your bank.",
         [ResponseCodes.ExceedsAmountLimit] = "This withdrawal would exceed your daily withdrawal limit.",
         [ResponseCodes.RestrictedCard] = "Your card is restricted. Please contact your bank.",
         [ResponseCodes.SecurityViolation] = "A security check failed. " + NoMoneyTaken,

@@ -1,3 +1,5 @@
+using SocketAtm.Client;
+
 namespace SocketAtm.TerminalClient.Emulator;
 
 /// <summary>
@@ -6,8 +8,11 @@ namespace SocketAtm.TerminalClient.Emulator;
 /// </summary>
 internal interface IAtmDisplay
 {
-    /// <summary>The welcome screen; returns the PAN of the card inserted (picked or typed), or null to leave the emulator.</summary>
-    Task<string?> WelcomeAsync(WelcomeScreen screen, IReadOnlyList<DemoCard> cards, CancellationToken cancellationToken);
+    /// <summary>
+    /// The welcome screen; returns the card inserted — a demo card by its track 2, or a card number or track 2 typed in —
+    /// or null to leave the emulator.
+    /// </summary>
+    Task<CardData?> WelcomeAsync(WelcomeScreen screen, IReadOnlyList<DemoCard> cards, CancellationToken cancellationToken);
 
     /// <summary>Asks for the PIN, echoing <c>*</c>; null when the customer cancels (empty entry).</summary>
     Task<string?> AskForPinAsync(CancellationToken cancellationToken);

@@ -7,14 +7,14 @@ namespace SocketAtm.TerminalClient.Emulator;
 /// <summary>The ATM screens in a terminal window, drawn with Spectre.Console; keys only, no mouse.</summary>
 internal sealed class SpectreAtmDisplay : IAtmDisplay
 {
-    private const string TypeCard = "Type a card number";
+    private const string TypeCard = "Type a card number or track 2";
     private const string Leave = "Leave the ATM (sign off)";
 
     private readonly IAnsiConsole _console;
 
     public SpectreAtmDisplay(IAnsiConsole console) => _console = console;
 
-    public async Task<string?> WelcomeAsync(WelcomeScreen screen, IReadOnlyList<DemoCard> cards, CancellationToken cancellationToken)
+    public async Task<CardData?> WelcomeAsync(WelcomeScreen screen, IReadOnlyList<DemoCard> cards, CancellationToken cancellationToken)
     {
         _console.Clear();
         var link = screen.LinkState switch
@@ -29,7 +29,7 @@ internal sealed class SpectreAtmDisplay : IAtmDisplay
             .Border(BoxBorder.Double)
             .Expand());
 
-        var choices = cards.Select(card => $"{SensitiveData.MaskPan(card.Pan)}  ({card.Label})").Append(TypeCard).Append(Leave).ToList();
+        var choices = cards.Select(card => $"{SensitiveData.MaskPan(card.Card.Pan)}  ({card.Label})").Append(TypeCard).Append(Leave).ToList();
         var picked = await new SelectionPrompt<string>()
             .Title("Insert a card:")
             .AddChoices(choices)
@@ -41,14 +41,28 @@ internal sealed class SpectreAtmDisplay : IAtmDisplay
 
         if (picked != TypeCard)
         {
-            return cards[choices.IndexOf(picked)].Pan;
+            return cards[choices.IndexOf(picked)].Card;
         }
 
-        return await new TextPrompt<string>("Card number:")
-            .Validate(pan => pan.Length is >= 13 and <= 19 && pan.All(char.IsAsciiDigit)
+        // A card number alone goes as DE 2, which a host off loopback refuses; a track 2 goes as DE 35, as a reader sends it.
+        var typed = await new TextPrompt<string>("Card number, or its track 2 (PAN=YYMM…):")
+            .Validate(entry => TryRead(entry) is not null
                 ? ValidationResult.Success()
-                : ValidationResult.Error("[red]A card number has 13 to 19 digits.[/]"))
+                : ValidationResult.Error("[red]A card number has 13 to 19 digits; a track 2 is the PAN, '=', YYMM, the service code and digits.[/]"))
             .ShowAsync(_console, cancellationToken);
+        return TryRead(typed);
+
+        static CardData? TryRead(string entry)
+        {
+            try
+            {
+                return CardData.LooksLikeTrack2(entry) ? CardData.FromTrack2(entry) : CardData.FromPan(entry);
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
     }
 
     public async Task<string?> AskForPinAsync(CancellationToken cancellationToken)

@@ -79,14 +79,14 @@ internal static class TerminalCommandLine
             return EmulatorApp.RunAsync(settings.Connection, settings.Terminal, cancellationToken);
         });
 
-        var card = new Option<string>("--card") { Description = "Card number (PAN), 13–19 digits", Required = true };
+        var card = new Option<string>("--card") { Description = "Card number (PAN), 13–19 digits, sent as DE 2; or the card's track 2 (PAN=YYMM, service code, PVKI, PVV, CVV), sent as DE 35 as a card reader does", Required = true };
         var pin = new Option<string>("--pin") { Description = "PIN, 4–12 digits (sent only as an encrypted PIN block)", Required = true };
         var account = new Option<AccountType>("--account") { Description = "Account: Default, Savings, Checking or Credit", DefaultValueFactory = _ => AccountType.Default };
 
         var balance = new Command("balance", "Balance inquiry (0100)") { card, pin, account };
         balance.SetAction((parse, cancellationToken) => RunAsync(Settings(parse), output, "balance", async (atm, reports) =>
         {
-            var result = await atm.BalanceAsync(parse.GetValue(card)!, parse.GetValue(pin)!, parse.GetValue(account), cancellationToken);
+            var result = await atm.BalanceAsync(ReadCard(parse.GetValue(card)!), parse.GetValue(pin)!, parse.GetValue(account), cancellationToken);
             return reports.Transaction("balance", result, 0, null, null, false);
         }, cancellationToken));
 
@@ -121,9 +121,9 @@ internal static class TerminalCommandLine
         return root;
     }
 
-    private static async Task<int> WithdrawAsync(AtmTerminalClient atm, ReportWriter reports, string pan, string pin, long amount, long dispensed, AccountType account, CancellationToken cancellationToken)
+    private static async Task<int> WithdrawAsync(AtmTerminalClient atm, ReportWriter reports, string card, string pin, long amount, long dispensed, AccountType account, CancellationToken cancellationToken)
     {
-        var result = await atm.WithdrawAsync(pan, pin, amount, account, cancellationToken);
+        var result = await atm.WithdrawAsync(ReadCard(card), pin, amount, account, cancellationToken);
         var reversal = result switch
         {
             TransactionApproved approved when dispensed < amount => atm.ReportDispenseAsync(approved, dispensed, CancellationToken.None),
@@ -145,6 +145,9 @@ internal static class TerminalCommandLine
 
         return reports.Transaction("withdraw", result, amount, result is TransactionApproved ? dispensed : null, reversed, reversal is not null && reversed is null);
     }
+
+    /// <summary><c>--card</c>: a track 2 when it holds a separator, else a PAN (either way a bad one is an <see cref="ArgumentException"/>).</summary>
+    private static CardData ReadCard(string card) => CardData.LooksLikeTrack2(card) ? CardData.FromTrack2(card) : CardData.FromPan(card);
 
     private static async Task<int> RunAsync(ScriptSettings settings, TextWriter output, string command, Func<AtmTerminalClient, ReportWriter, Task<int>> work, CancellationToken cancellationToken)
     {

@@ -18,6 +18,7 @@ internal static class DocumentSections
             ["field-table"] = FieldTableSection,
             ["demo-keys"] = DemoKeysSection,
             ["pin-block-example"] = PinBlockSection,
+            ["demo-track2"] = DemoTrack2Section,
         };
         foreach (var example in ProtocolExamples.All)
         {
@@ -72,6 +73,27 @@ internal static class DocumentSections
         AppendKey(text, "TPK (PIN key, all demo terminals)", DemoKeys.PinKeyHex);
         AppendKey(text, "TAK (MAC key, all demo terminals)", DemoKeys.MacKeyHex);
         AppendKey(text, "PVK (PIN verification key, PVKI 1; host only)", DemoKeys.PinVerificationKeyHex);
+        AppendKey(text, "CVK (card verification key pair, CVK A then CVK B; host only)", DemoKeys.CardVerificationKeyHex);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The demo cards' track 2, as Fixtures' DemoCards writes them out (DemoDataFixturesTests in tests/SocketAtm.Server.Tests
+    /// holds each to the host's seed, the demo PVK and the demo CVK), with its parts named.
+    /// </summary>
+    private static string DemoTrack2Section()
+    {
+        var text = new StringBuilder();
+        text.Append("| PAN | Track 2 (DE 35) | Expiry | Service code | PVKI | PVV | CVV |\n");
+        text.Append("|---|---|---|---|---|---|---|\n");
+        foreach (var track in new[] { DemoCards.ActiveTrack2, DemoCards.PoorTrack2, DemoCards.ExpiredTrack2, DemoCards.RestrictedTrack2, DemoCards.RichTrack2 })
+        {
+            var separator = track.IndexOf('=', StringComparison.Ordinal);
+            var rest = track[(separator + 1)..];
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {track[..separator]} | `{track}` | {rest[..4]} | {rest[4..7]} | {rest[7]} | {rest[8..12]} | {rest[12..15]} |\n");
+        }
+
         return text.ToString();
     }
 

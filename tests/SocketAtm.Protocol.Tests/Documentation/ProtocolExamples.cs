@@ -8,9 +8,10 @@ namespace SocketAtm.Protocol.Tests.Documentation;
 /// The example messages of PROTOCOL.md, built with the codec, <see cref="PinBlock"/> and <see cref="RetailMac"/>.
 /// They tell one story on 14 March: ATM00001 signs on and receives keys, MACing its 0800s; ATM00009 (no MAC) pays out
 /// 100.00 from demo card 4761739001010119, then reverses the 60.00 it could not dispense; ATM00001 (MAC) pays out 20.00.
-/// On 15 March someone replays ATM00009's withdrawal of the day before, and the host refuses it.
+/// On 15 March someone replays ATM00009's withdrawal of the day before, and the host refuses it. Last, ATM00009 pays out 40.00 on 14 March
+/// as a card reader does, with the card's track 2 (ProtocolExamples.Track2.cs).
 /// </summary>
-internal static class ProtocolExamples
+internal static partial class ProtocolExamples
 {
     public const string DemoPan = "4761739001010119";
     public const string DemoPin = "1234";
@@ -29,6 +30,8 @@ internal static class ProtocolExamples
         MacWithdrawalRequest(),
         MacWithdrawalResponse(),
         StaleWithdrawalResponse(),
+        Track2WithdrawalRequest(),
+        Track2WithdrawalResponse(),
     ];
 
     private static ProtocolExample SignOnRequest()

@@ -90,5 +90,8 @@ internal sealed class FakeLedger : ILedger
     public ValueTask<PinVerificationKey> GetPinVerificationKeyAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(new PinVerificationKey(DemoPinVerificationKey, 1));
 
+    public ValueTask<CardVerificationKey> GetCardVerificationKeyAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new CardVerificationKey(DemoKeys.CardVerificationKey));
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -25,7 +25,13 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     /// <param name="hostReadScheduler">Where the session's read loop resumes after each read; a test holds it to choose what one read returns.</param>
     /// <param name="keyExchanges">How often a terminal may exchange keys; null for the defaults.</param>
-    public SessionHarness(FakeLedger? ledger = null, ListenerOptions? options = null, PipeScheduler? hostReadScheduler = null, KeyExchangeOptions? keyExchanges = null)
+    /// <param name="acceptRequestsWithoutTrack2">False as a host whose issuer refuses card requests without DE 35.</param>
+    public SessionHarness(
+        FakeLedger? ledger = null,
+        ListenerOptions? options = null,
+        PipeScheduler? hostReadScheduler = null,
+        KeyExchangeOptions? keyExchanges = null,
+        bool acceptRequestsWithoutTrack2 = true)
     {
         _pipes = new DuplexPipePair(toHost: new PipeOptions(readerScheduler: hostReadScheduler ?? PipeScheduler.ThreadPool, useSynchronizationContext: false));
         Ledger = ledger ?? new FakeLedger();
@@ -36,7 +42,8 @@ internal sealed class SessionHarness : IAsyncDisposable
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
-        _session = SessionPipeline.Compose(Ledger, pins, Options, Time, NullLoggerFactory.Instance, metrics, keyExchanges: keyExchanges)
+        _session = SessionPipeline.Compose(
+            Ledger, pins, Options, Time, NullLoggerFactory.Instance, metrics, keyExchanges: keyExchanges, acceptRequestsWithoutTrack2: acceptRequestsWithoutTrack2)
             .Open(1, _pipes.Host);
         Running = Task.Run(_session.RunAsync);
     }

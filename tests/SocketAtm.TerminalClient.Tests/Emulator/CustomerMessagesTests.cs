@@ -34,7 +34,7 @@ public sealed class CustomerMessagesTests
     [Fact]
     public void Every_protocol_response_code_has_a_meaning()
     {
-        string[] protocol = ["00", "12", "13", "14", "25", "30", "39", "41", "43", "51", "52", "53", "54", "55", "58", "61", "62", "63", "65", "75", "91", "94", "96"];
+        string[] protocol = ["00", "12", "13", "14", "25", "30", "39", "41", "43", "51", "52", "53", "54", "55", "58", "59", "61", "62", "63", "65", "75", "91", "94", "96"];
 
         Assert.Equal(protocol.Order(), ResponseCodeText.KnownCodes.Order());
         Assert.All(protocol, code => Assert.DoesNotContain("Unknown", ResponseCodeText.Meaning(code), StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using SocketAtm.Client;
 using SocketAtm.TerminalClient.Emulator;
 
 namespace SocketAtm.TerminalClient.Tests.Emulator;
@@ -16,10 +17,16 @@ internal sealed class ScriptedDisplay : IAtmDisplay
 
     public List<string> Asked { get; } = [];
 
-    public Task<string?> WelcomeAsync(WelcomeScreen screen, IReadOnlyList<DemoCard> cards, CancellationToken cancellationToken)
+    /// <remarks>A card in the script is a <see cref="CardData"/>, or a PAN typed in (a string).</remarks>
+    public Task<CardData?> WelcomeAsync(WelcomeScreen screen, IReadOnlyList<DemoCard> cards, CancellationToken cancellationToken)
     {
         Shown.Add(screen);
-        return Task.FromResult(_answers.Count == 0 ? null : Next<string?>("card"));
+        return Task.FromResult(_answers.Count == 0 ? null : Next<object?>("card") switch
+        {
+            CardData card => card,
+            string pan => CardData.FromPan(pan),
+            _ => null,
+        });
     }
 
     public Task<string?> AskForPinAsync(CancellationToken cancellationToken) => Task.FromResult(Next<string?>("PIN"));

@@ -76,6 +76,23 @@ public sealed class ScriptedCommandTests
     }
 
     [Fact]
+    public async Task A_card_given_as_its_track_2_is_sent_as_DE_35_where_the_host_requires_it_and_never_printed()
+    {
+        await using var host = await InProcessHost.StartAsync("--Security:AcceptRequestsWithoutTrack2=false");
+
+        var (byTrack, output, _) = await RunAsync("withdraw", "--card", DemoCards.ActiveTrack2, "--pin", DemoCards.ActivePin, "--amount", "40", "--port", $"{host.Port}");
+        var (byPan, refusal, _) = await RunAsync("balance", "--card", DemoCards.Active, "--pin", DemoCards.ActivePin, "--port", $"{host.Port}");
+        var (badTrack, _, _) = await RunAsync("balance", "--card", DemoCards.Active + "=28", "--pin", DemoCards.ActivePin, "--port", $"{host.Port}");
+
+        Assert.Equal(ExitCodes.Approved, byTrack);
+        Assert.Contains("card 476173******0119", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("4931734", output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Declined, byPan);
+        Assert.Contains("30", refusal, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failed, badTrack);
+    }
+
+    [Fact]
     public async Task Echo_exits_0()
     {
         await using var host = await InProcessHost.StartAsync();

@@ -23,10 +23,11 @@ internal sealed class InProcessHost : IAsyncDisposable
 
     public int Port => EndPoint.Port;
 
-    public static async Task<InProcessHost> StartAsync()
+    /// <param name="extraArgs">Command-line settings after the defaults, e.g. <c>--Security:AcceptRequestsWithoutTrack2=false</c>.</param>
+    public static async Task<InProcessHost> StartAsync(params string[] extraArgs)
     {
         var data = Path.Combine(Path.GetTempPath(), "socketatm-terminal-" + Guid.NewGuid().ToString("N"));
-        var host = ServerHost.Build(["--port", "0", "--data", data, "--Serilog:MinimumLevel:Default=Warning"]);
+        var host = ServerHost.Build(["--port", "0", "--data", data, "--Serilog:MinimumLevel:Default=Warning", .. extraArgs]);
         await host.StartAsync();
         return new InProcessHost(host, data, host.Services.GetRequiredService<TerminalListener>().BoundEndPoint!);
     }

@@ -165,16 +165,29 @@ internal sealed class GroupCommitWriter
         {
             var pinVerificationKey = _store.FindPinVerificationKey()
                 ?? throw new LedgerStartupException($"The ledger at '{_options.DataFilePath}' holds no PIN verification key.");
+            var cardVerificationKey = _store.FindCardVerificationKey() ?? AddCardVerificationKey(pinVerificationKey);
             var terminals = _store.AllTerminals().ToList();
             _pins.Load(_store.PinVerificationKeys().All);
             LedgerLog.Opened(_logger, _options.DataFilePath, report.AccountsChecked, report.JournalRows);
-            return new LedgerStartState(terminals, pinVerificationKey);
+            return new LedgerStartState(terminals, pinVerificationKey, cardVerificationKey);
         }
         catch (CryptographicException)
         {
             throw new LedgerStartupException(
                 $"The key-encryption key does not open the keys stored in '{_options.DataFilePath}': is Ledger:KeyEncryptionKey or '{_options.KeyEncryptionKeyFilePath}' the one this ledger was created with?");
         }
+    }
+
+    /// <summary>Gives a ledger of a host from before track 2 was verified its CVK (<see cref="CardVerificationKeys"/>), durably.</summary>
+    private CardVerificationKey AddCardVerificationKey(PinVerificationKey pinVerificationKey)
+    {
+        var database = _database!;
+        var key = CardVerificationKeys.ForLedgerWithout(pinVerificationKey, _logger);
+        database.BeginTrans();
+        _store!.SaveCardVerificationKey(key);
+        database.Commit();
+        SyncLog();
+        return key;
     }
 
     private void Seed(LedgerStore store)
@@ -186,6 +199,7 @@ internal sealed class GroupCommitWriter
         {
             var pinVerificationKey = DemoData.PinVerificationKey;
             store.SavePinVerificationKey(pinVerificationKey);
+            store.SaveCardVerificationKey(CardVerificationKeys.ForNewLedger(seedDemoData: true));
             foreach (var terminal in DemoData.Terminals())
             {
                 store.UpsertTerminal(terminal);
@@ -199,6 +213,7 @@ internal sealed class GroupCommitWriter
         else
         {
             store.SavePinVerificationKey(new PinVerificationKey(RandomNumberGenerator.GetBytes(16), 1));
+            store.SaveCardVerificationKey(CardVerificationKeys.ForNewLedger(seedDemoData: false));
         }
 
         store.SaveSequences(sequences);

@@ -29,6 +29,7 @@ internal static class LedgerBson
             ["Pvki"] = card.Pvki,
             ["Status"] = card.Status.ToString(),
             ["Expiry"] = card.Expiry,
+            ["ServiceCode"] = card.ServiceCode,
             ["PinTries"] = card.PinTries,
             ["DailyAmountLimit"] = card.DailyAmountLimit,
             ["DailyCountLimit"] = card.DailyCountLimit,
@@ -45,6 +46,7 @@ internal static class LedgerBson
         Pvki = document["Pvki"].AsInt32,
         Status = Enum.Parse<CardStatus>(document["Status"].AsString),
         Expiry = document["Expiry"].AsString,
+        ServiceCode = document["ServiceCode"].AsString,
         PinTries = document["PinTries"].AsInt32,
         DailyAmountLimit = document["DailyAmountLimit"].AsInt64,
         DailyCountLimit = document["DailyCountLimit"].AsInt32,
@@ -164,6 +166,15 @@ internal static class LedgerBson
 
     public static PinVerificationKey ToPinVerificationKey(BsonDocument document, KeyProtector protector) =>
         new(protector.Unprotect(document["Key"].AsString, "host/" + document["_id"].AsString), document["Index"].AsInt32);
+
+    public static BsonDocument ToBson(CardVerificationKey key, KeyProtector protector) => new()
+    {
+        ["_id"] = "CVK",
+        ["Key"] = protector.Protect(key.Key, "host/CVK"),
+    };
+
+    public static CardVerificationKey ToCardVerificationKey(BsonDocument document, KeyProtector protector) =>
+        new(protector.Unprotect(document["Key"].AsString, "host/CVK"));
 
     public static BsonDocument ToBson(JournalRecord entry)
     {

@@ -13,8 +13,9 @@ internal static class LedgerFormat
     /// <summary>
     /// 2: idempotency records hold the request's PAN digest and DE 4, so reversals can be matched to their originals.
     /// 3: idempotency records hold when they were decided (indexed, as markers' times are), so they can be pruned.
+    /// 4: cards hold their service code, which a request's track 2 must carry.
     /// </summary>
-    public const int Current = 3;
+    public const int Current = 4;
 
     private const string DocumentId = "format";
     private const int DocumentsPerTransaction = 5_000;
@@ -47,6 +48,11 @@ internal static class LedgerFormat
         if (version < 3)
         {
             migrated += RecordDecisionTimes(database, now);
+        }
+
+        if (version < 4)
+        {
+            migrated += RecordServiceCodes(database);
         }
 
         database.BeginTrans();
@@ -109,6 +115,30 @@ internal static class LedgerFormat
         }
 
         return keys.Count;
+    }
+
+    /// <summary>
+    /// Version 4: each card gets the service code 101 (<see cref="Model.CardRecord.DefaultServiceCode"/>), that of every card
+    /// SocketAtm issued before it kept one: a track 2 with another is then refused 59 until the card is issued again.
+    /// </summary>
+    private static int RecordServiceCodes(LiteDatabase database)
+    {
+        var cards = database.GetCollection("cards");
+        var ids = cards.FindAll().Where(document => document["ServiceCode"].IsNull).Select(document => document["_id"]).ToList();
+        foreach (var chunk in ids.Chunk(DocumentsPerTransaction))
+        {
+            database.BeginTrans();
+            foreach (var id in chunk)
+            {
+                var card = cards.FindById(id);
+                card["ServiceCode"] = Model.CardRecord.DefaultServiceCode;
+                cards.Update(card);
+            }
+
+            database.Commit();
+        }
+
+        return ids.Count;
     }
 
     private static ILiteCollection<BsonDocument> Counters(LiteDatabase database) => database.GetCollection("counters");

@@ -215,6 +215,11 @@ internal sealed class LedgerStore
 
     public int CardCountUnderPinVerificationKeyIndex(int pvki) => _cards.Count(BsonExpression.Create("$.Pvki = @0", pvki));
 
+    public CardVerificationKey? FindCardVerificationKey() =>
+        _hostKeys.FindById("CVK") is { } document ? LedgerBson.ToCardVerificationKey(document, _protector) : null;
+
+    public void SaveCardVerificationKey(CardVerificationKey key) => _hostKeys.Upsert(LedgerBson.ToBson(key, _protector));
+
     public void InsertJournal(IEnumerable<JournalRecord> entries) => _journal.InsertBulk(entries.Select(LedgerBson.ToBson));
 
     public IEnumerable<JournalRecord> AllJournal() => _journal.FindAll().Select(LedgerBson.ToJournal);

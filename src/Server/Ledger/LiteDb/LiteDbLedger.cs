@@ -10,8 +10,8 @@ namespace SocketAtm.Server.Ledger.LiteDb;
 
 /// <summary>
 /// The embedded ledger on LiteDB: the <see cref="QueuedLedger"/> shell over one <see cref="GroupCommitWriter"/>, which
-/// applies requests in group commits and completes each only once it is durable. Terminals and the PVK are served from
-/// memory. Admin operations are queued to the same writer, so they are ordered with the financial requests. After a
+/// applies requests in group commits and completes each only once it is durable. Terminals, the PVK and the CVK are
+/// served from memory. Admin operations are queued to the same writer, so they are ordered with the financial requests. After a
 /// storage failure the ledger never serves from the broken engine again.
 /// </summary>
 internal sealed class LiteDbLedger : QueuedLedger
@@ -62,6 +62,7 @@ internal sealed class LiteDbLedger : QueuedLedger
             }
 
             ledger.PinVerificationKey = state.PinVerificationKey;
+            ledger.CardVerificationKey = state.CardVerificationKey;
             ledger.StartPruning();
             return ledger;
         }
@@ -255,6 +256,21 @@ internal sealed class LiteDbLedger : QueuedLedger
                 // that were not stored.
                 _writer.Pins.Load(ring.All);
                 return ring;
+            },
+            isReadOnly: false,
+            cancellationToken);
+
+    protected override Task<bool> StoreCardVerificationKeyAsync(CardVerificationKey key, bool replaceOnlyDemoKey, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) =>
+            {
+                if (replaceOnlyDemoKey && !(store.FindCardVerificationKey() is { } stored && DemoData.IsDemoCardVerificationKey(stored)))
+                {
+                    return false;
+                }
+
+                store.SaveCardVerificationKey(key);
+                return true;
             },
             isReadOnly: false,
             cancellationToken);

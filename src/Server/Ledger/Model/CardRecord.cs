@@ -26,6 +26,12 @@ internal sealed record CardRecord
     /// <summary>Expiry as YYMM; the card is valid through the end of that month.</summary>
     public required string Expiry { get; init; }
 
+    /// <summary>
+    /// The 3-digit service code written on the card's track 2, which a track 2 sent with a request must carry
+    /// (<see cref="DefaultServiceCode"/> for cards issued without one, and for those on file before service codes were kept).
+    /// </summary>
+    public string ServiceCode { get; init; } = DefaultServiceCode;
+
     /// <summary>Consecutive wrong PINs since the last correct one.</summary>
     public int PinTries { get; init; }
 
@@ -37,6 +43,9 @@ internal sealed record CardRecord
 
     /// <summary>The accounts this card draws on; the first is the default (account type 00).</summary>
     public required IReadOnlyList<LinkedAccount> Accounts { get; init; }
+
+    /// <summary>101: international interchange, normal authorization, no restrictions — a plain magnetic-stripe debit card.</summary>
+    public const string DefaultServiceCode = "101";
 
     /// <summary>The PAN as it may appear in logs and the journal.</summary>
     public string MaskedPan => SensitiveData.MaskPan(Pan);

@@ -35,4 +35,10 @@ internal enum JournalDisposition : byte
 
     /// <summary>A terminal's first use of its pending keys made them current: a security event, with their KCVs.</summary>
     KeysPromoted,
+
+    /// <summary>
+    /// A card request whose track 2 (DE 35) is not the card on file's — another PAN than DE 2, another expiry or service
+    /// code, or a CVV that does not verify (59): a security event; nothing applied or stored, no PIN try counted.
+    /// </summary>
+    Counterfeit,
 }

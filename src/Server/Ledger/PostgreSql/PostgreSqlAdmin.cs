@@ -93,10 +93,10 @@ internal sealed class PostgreSqlAdmin(NpgsqlDataSource dataSource, KeyProtector 
                     issued.Select(pair => pair.Account.Balance).ToArray()),
                 BatchCommand.Of(
                     "INSERT INTO cards (id, pan_digest, masked_pan, pvv, pvki, status, expiry, pin_tries, daily_amount_limit, daily_count_limit, "
-                    + "account_types, account_ids) SELECT id, digest, masked, pvv, pvki, status, expiry, 0, amount_limit, count_limit, "
-                    + "ARRAY[account_type], ARRAY[account_id] FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], "
-                    + "$7::text[], $8::bigint[], $9::integer[], $10::integer[], $11::bigint[]) "
-                    + "AS v(id, digest, masked, pvv, pvki, status, expiry, amount_limit, count_limit, account_type, account_id)",
+                    + "account_types, account_ids, service_code) SELECT id, digest, masked, pvv, pvki, status, expiry, 0, amount_limit, count_limit, "
+                    + "ARRAY[account_type], ARRAY[account_id], service_code FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], "
+                    + "$7::text[], $8::bigint[], $9::integer[], $10::integer[], $11::bigint[], $12::text[]) "
+                    + "AS v(id, digest, masked, pvv, pvki, status, expiry, amount_limit, count_limit, account_type, account_id, service_code)",
                     issued.Select(pair => pair.Card.Id).ToArray(),
                     issued.Select(pair => protector.PanDigest(pair.Card.Pan)).ToArray(),
                     issued.Select(pair => pair.Card.MaskedPan).ToArray(),
@@ -107,7 +107,8 @@ internal sealed class PostgreSqlAdmin(NpgsqlDataSource dataSource, KeyProtector 
                     issued.Select(pair => pair.Card.DailyAmountLimit).ToArray(),
                     issued.Select(pair => pair.Card.DailyCountLimit).ToArray(),
                     issued.Select(pair => (int)pair.Account.Type).ToArray(),
-                    issued.Select(pair => pair.Account.Id).ToArray()),
+                    issued.Select(pair => pair.Account.Id).ToArray(),
+                    issued.Select(pair => pair.Card.ServiceCode).ToArray()),
             },
         };
         await insert.ExecuteNonQueryAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace SocketAtm.Server.Ledger.PostgreSql;
 
 /// <summary>
 /// What a host does to a database before it serves from it: brings the schema to this host's version, seeds an empty
-/// database and reads the PVK. Migration and seeding hold one advisory lock, so hosts starting together do each once.
+/// database, gives a database of older hosts its CVK, and reads the PVK and the CVK. Migration and seeding hold one advisory lock, so hosts starting together do each once.
 /// </summary>
 internal static class PostgreSqlBootstrap
 {
@@ -73,6 +73,7 @@ internal static class PostgreSqlBootstrap
         if (seedDemoData)
         {
             await SavePinVerificationKeyAsync(connection, protector, DemoData.PinVerificationKey, cancellationToken);
+            await SaveCardVerificationKeyAsync(connection, protector, CardVerificationKeys.ForNewLedger(seedDemoData: true), cancellationToken);
             foreach (var terminal in DemoData.Terminals())
             {
                 await terminals.UpsertAsync(connection, terminal, cancellationToken);
@@ -84,9 +85,70 @@ internal static class PostgreSqlBootstrap
         else
         {
             await SavePinVerificationKeyAsync(connection, protector, new PinVerificationKey(RandomNumberGenerator.GetBytes(16), 1), cancellationToken);
+            await SaveCardVerificationKeyAsync(connection, protector, CardVerificationKeys.ForNewLedger(seedDemoData: false), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives a database of hosts from before track 2 was verified its CVK (<see cref="CardVerificationKeys"/>), under the
+    /// migration lock, so that of hosts starting together one adds it and the others find it; then reads it.
+    /// </summary>
+    /// <exception cref="LedgerStartupException">The KEK is not the one the database's keys were stored under.</exception>
+    public static async Task<CardVerificationKey> EnsureCardVerificationKeyAsync(
+        NpgsqlDataSource dataSource,
+        KeyProtector protector,
+        PinVerificationKey pinVerificationKey,
+        NpgsqlConnectionStringBuilder connectionString,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await PostgreSqlConnections.OpenDurableAsync(dataSource, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PostgreSqlConnections.ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({PostgreSqlSchema.MigrationLockKey})", cancellationToken);
+        var stored = await ReadCardVerificationKeyAsync(connection, protector, forUpdate: false, connectionString, cancellationToken);
+        if (stored is null)
+        {
+            stored = CardVerificationKeys.ForLedgerWithout(pinVerificationKey, logger);
+            await SaveCardVerificationKeyAsync(connection, protector, stored, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    /// <summary>The CVK, decrypted under this host's KEK, or null when the database holds none.</summary>
+    internal static async Task<CardVerificationKey?> ReadCardVerificationKeyAsync(
+        NpgsqlConnection connection, KeyProtector protector, bool forUpdate, NpgsqlConnectionStringBuilder? connectionString, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT key FROM host_keys WHERE id = 'CVK'" + (forUpdate ? " FOR UPDATE" : string.Empty), connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new CardVerificationKey(protector.Unprotect(reader.GetString(0), "host/CVK"));
+        }
+        catch (CryptographicException) when (connectionString is not null)
+        {
+            throw new LedgerStartupException(
+                $"The key-encryption key does not open the keys stored in {connectionString.Host}/{connectionString.Database}: every host of one database needs the same Ledger:KeyEncryptionKey.");
+        }
+    }
+
+    internal static async Task SaveCardVerificationKeyAsync(
+        NpgsqlConnection connection, KeyProtector protector, CardVerificationKey key, CancellationToken cancellationToken)
+    {
+        // key_index has no meaning for a CVK pair: 0.
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO host_keys (id, key, key_index) VALUES ('CVK', $1, 0) ON CONFLICT (id) DO UPDATE SET key = excluded.key",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = protector.Protect(key.Key, "host/CVK") });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The PVKs, decrypted under this host's KEK.</summary>

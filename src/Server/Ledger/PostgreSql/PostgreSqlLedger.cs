@@ -107,6 +107,8 @@ internal sealed class PostgreSqlLedger : QueuedLedger
             var pinVerificationKeys = await PostgreSqlBootstrap.ReadPinVerificationKeysAsync(dataSource, protector, connection, cancellationToken);
             ledger.PinVerificationKey = pinVerificationKeys.Issuing;
             ledger._pins.Load(pinVerificationKeys.All);
+            ledger.CardVerificationKey = await PostgreSqlBootstrap.EnsureCardVerificationKeyAsync(
+                dataSource, protector, pinVerificationKeys.Issuing, connection, logger, cancellationToken);
             ledger._writer.Start();
             ledger.StartPruning();
             PostgreSqlLog.Opened(logger, connection.Host, connection.Database, version, report.AccountsChecked, report.JournalRows);
@@ -201,6 +203,22 @@ internal sealed class PostgreSqlLedger : QueuedLedger
 
     protected override Task<(PinVerificationKeyRing Ring, IReadOnlyDictionary<int, int> CardsByIndex)> ReadPinVerificationKeysAsync(CancellationToken cancellationToken) =>
         _pinVerificationKeys.ReadWithCardCountsAsync(cancellationToken);
+
+    protected override async Task<bool> StoreCardVerificationKeyAsync(CardVerificationKey key, bool replaceOnlyDemoKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await PostgreSqlConnections.OpenDurableAsync(_dataSource, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (replaceOnlyDemoKey
+            && !(await PostgreSqlBootstrap.ReadCardVerificationKeyAsync(connection, _protector, forUpdate: true, null, cancellationToken) is { } stored
+                && DemoData.IsDemoCardVerificationKey(stored)))
+        {
+            return false;
+        }
+
+        await PostgreSqlBootstrap.SaveCardVerificationKeyAsync(connection, _protector, key, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
 
     /// <summary>Closes the connections and wipes the keys, once the writer has stopped.</summary>
     protected override async ValueTask ReleaseStorageAsync()

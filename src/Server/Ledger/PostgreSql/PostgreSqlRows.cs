@@ -10,7 +10,7 @@ namespace SocketAtm.Server.Ledger.PostgreSql;
 internal static class PostgreSqlRows
 {
     public const string CardColumns =
-        "id, pan_digest, pvv, pvki, status, expiry, pin_tries, daily_amount_limit, daily_count_limit, account_types, account_ids, masked_pan";
+        "id, pan_digest, pvv, pvki, status, expiry, pin_tries, daily_amount_limit, daily_count_limit, account_types, account_ids, masked_pan, service_code";
 
     public const string AccountColumns = "id, type, currency, opening_balance, balance";
 
@@ -40,6 +40,7 @@ internal static class PostgreSqlRows
             Pvki = reader.GetInt32(3),
             Status = Enum.Parse<CardStatus>(reader.GetString(4)),
             Expiry = reader.GetString(5),
+            ServiceCode = reader.GetString(12),
             PinTries = reader.GetInt32(6),
             DailyAmountLimit = reader.GetInt64(7),
             DailyCountLimit = reader.GetInt32(8),

@@ -147,5 +147,11 @@ internal static class PostgreSqlSchema
         ALTER TABLE terminals ADD COLUMN pending_pin_key text, ADD COLUMN pending_mac_key text;
         ALTER TABLE journal ADD COLUMN detail text;
         """,
+        // A request's track 2 must carry its card's service code: cards keep it, and those on file get 101, that of every
+        // card issued before it was kept. (The CVK, which only a host with the key-encryption key can store, is added at
+        // open: see PostgreSqlBootstrap.EnsureCardVerificationKeyAsync.)
+        """
+        ALTER TABLE cards ADD COLUMN service_code text NOT NULL DEFAULT '101';
+        """,
     ];
 }

@@ -10,7 +10,7 @@ internal static class BalanceInquiryRules
     {
         var check = CardChecks.Evaluate(card, accounts, request, now, pinTryLimit);
         return check.DeclineCode is not null || check.Account is null
-            ? LedgerDecision.Declined(check.DeclineCode ?? ResponseCodes.SystemMalfunction, check.CardAfter)
+            ? LedgerDecision.Declined(check)
             : new LedgerDecision { ResponseCode = ResponseCodes.Approved, CardAfter = check.CardAfter, Account = check.Account };
     }
 }

@@ -5,20 +5,53 @@ using SocketAtm.Server.Security;
 namespace SocketAtm.Server.Ledger.Rules;
 
 /// <summary>
-/// The checks a withdrawal and a balance inquiry share, in the protocol's order: card on file (14), status (41, 43,
-/// 62), expiry (54), PIN (75 when blocked, 96 when no PVK of the card's PVKI is held, 55 when wrong, 75 when the wrong
-/// one reaches the limit), account type linked (52, 53, 39).
+/// The checks a withdrawal and a balance inquiry share, in the protocol's order: a track 2 whose PAN is not DE 2's (59),
+/// card on file (14), a track 2 that is not the card on file's — expiry, service code, CVV (59) — status (41, 43, 62),
+/// expiry (54), PIN (75 when blocked, 96 when no PVK of the card's PVKI is held, 55 when wrong, 75 when the wrong one
+/// reaches the limit), account type linked (52, 53, 39).
 /// </summary>
+/// <remarks>
+/// The track is checked before anything else about the card: a counterfeit stripe learns nothing of the card's status
+/// and, above all, counts no PIN try, so that it cannot block a genuine customer's card (the PIN is the check the
+/// stripe's holder must still pass; a copied stripe verifies, a made-up one does not).
+/// </remarks>
 internal static class CardChecks
 {
+    /// <summary>Reasons of <c>socketatm.security.events</c>: DE 35's PAN is not DE 2.</summary>
+    public const string Track2PanMismatch = "track2_pan_mismatch";
+
+    /// <summary>DE 35's expiry or service code is not the card on file's.</summary>
+    public const string Track2Mismatch = "track2_mismatch";
+
+    /// <summary>DE 35's CVV is neither the card's CVV nor its iCVV under the issuer's CVK.</summary>
+    public const string CvvFailed = "cvv";
+
     public static CardCheckResult Evaluate(
         CardRecord? card, IReadOnlyList<AccountRecord> accounts, LedgerRequest request, DateTimeOffset now, int pinTryLimit)
     {
         ArgumentNullException.ThrowIfNull(accounts);
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Track2 is { PanMatches: false })
+        {
+            return Counterfeit(Track2PanMismatch);
+        }
+
         if (card is null)
         {
             return new(ResponseCodes.InvalidCardNumber, null, null);
+        }
+
+        if (request.Track2 is { } track)
+        {
+            if (!track.AgreesWith(card.Expiry, card.ServiceCode))
+            {
+                return Counterfeit(Track2Mismatch);
+            }
+
+            if (!track.CvvVerified)
+            {
+                return Counterfeit(CvvFailed);
+            }
         }
 
         var statusCode = card.Status switch
@@ -84,6 +117,8 @@ internal static class CardChecks
         var nowMonths = (utc.Year * 12) + utc.Month;
         return nowMonths > expiryMonths;
     }
+
+    private static CardCheckResult Counterfeit(string reason) => new(ResponseCodes.SuspectedFraud, null, null, reason);
 
     private static bool PinMatches(string? candidatePvv, string storedPvv)
     {

@@ -28,7 +28,25 @@ internal sealed record LedgerDecision
     /// <summary>For a reversal of an unknown original: keep a marker so that the original is refused if it arrives later.</summary>
     public bool LeavesMarker { get; init; }
 
+    /// <summary>
+    /// For a refusal that is a security event (see <see cref="CardCheckResult.SecurityEvent"/>), its reason: the writer
+    /// journals it as a security event and applies and stores nothing. Null for every other decision.
+    /// </summary>
+    public string? SecurityEvent { get; init; }
+
     public bool IsApproved => ResponseCode == ResponseCodes.Approved;
+
+    /// <summary>The decision of card checks that failed: their code, the card as they left it, and a security event's reason.</summary>
+    public static LedgerDecision Declined(CardCheckResult check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return new()
+        {
+            ResponseCode = check.DeclineCode ?? ResponseCodes.SystemMalfunction,
+            CardAfter = check.CardAfter,
+            SecurityEvent = check.SecurityEvent,
+        };
+    }
 
     public static LedgerDecision Declined(string responseCode, CardRecord? cardAfter = null, AccountRecord? account = null) =>
         new() { ResponseCode = responseCode, CardAfter = cardAfter, Account = account };

@@ -21,7 +21,7 @@ internal static class WithdrawalRules
         var check = CardChecks.Evaluate(card, accounts, request, now, pinTryLimit);
         if (check.DeclineCode is not null || card is null || check.Account is null)
         {
-            return LedgerDecision.Declined(check.DeclineCode ?? ResponseCodes.SystemMalfunction, check.CardAfter);
+            return LedgerDecision.Declined(check);
         }
 
         var account = check.Account;

@@ -107,6 +107,13 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             return Failed(request, key, unit, now);
         }
 
+        if (decision.SecurityEvent is { } reason)
+        {
+            // A counterfeit track 2: refused before the card's state was looked at, so nothing changed; nothing is stored
+            // under its key either, so that the genuine card's request with that key is still decided.
+            return SecurityEvent(request, key, JournalDisposition.Counterfeit, decision.ResponseCode, reason, unit, now, card?.Id);
+        }
+
         return Apply(request, key, panDigest, decision, card, original, unit, now);
     }
 
@@ -311,9 +318,17 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
         Unstored(request, key, JournalDisposition.Failed, ResponseCodes.SystemMalfunction, unit, now);
 
     /// <summary>A refusal journaled as a security event (counted by <paramref name="reason"/> once committed): nothing applied or stored.</summary>
+    /// <param name="cardId">The card the request named, when it is on file, so that the card's journal shows the attempt.</param>
     private static LedgerOutcome SecurityEvent(
-        LedgerRequest request, string key, JournalDisposition disposition, string responseCode, string reason, ILedgerUnitOfWork unit, DateTimeOffset now) =>
-        Unstored(request, key, disposition, responseCode, unit, now, reason);
+        LedgerRequest request,
+        string key,
+        JournalDisposition disposition,
+        string responseCode,
+        string reason,
+        ILedgerUnitOfWork unit,
+        DateTimeOffset now,
+        long? cardId = null) =>
+        Unstored(request, key, disposition, responseCode, unit, now, reason, cardId);
 
     private static LedgerOutcome Unstored(
         LedgerRequest request,
@@ -322,7 +337,8 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
         string responseCode,
         ILedgerUnitOfWork unit,
         DateTimeOffset now,
-        string? securityEvent = null)
+        string? securityEvent = null,
+        long? cardId = null)
     {
         var outcome = new LedgerOutcome
         {
@@ -331,7 +347,7 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             Currency = request.Currency,
             SecurityEvent = securityEvent,
         };
-        Journal(request, key, disposition, outcome, SensitiveData.MaskPan(request.Pan), null, unit, now);
+        Journal(request, key, disposition, outcome, SensitiveData.MaskPan(request.Pan), cardId, unit, now);
         return outcome;
     }
 

@@ -27,7 +27,11 @@ internal static class TerminalMessages
         message.SetNumber(DataElements.NetworkManagementCode, code);
     }
 
-    /// <summary>A balance inquiry (0100) or withdrawal (0200): card, amount, trace, terminal and the PIN block under <paramref name="pinKey"/>.</summary>
+    /// <summary>
+    /// A balance inquiry (0100) or withdrawal (0200): card, amount, trace, terminal and the PIN block under
+    /// <paramref name="pinKey"/>. A card read off its stripe goes as its track 2 (DE 35), as a card reader sends it; one
+    /// known by its PAN alone as DE 2.
+    /// </summary>
     public static void SetCardRequest(
         IsoMessage message,
         int mti,
@@ -35,12 +39,21 @@ internal static class TerminalMessages
         long? amount,
         RequestIdentity identity,
         int? currencyCode,
-        string pan,
+        CardData card,
         string pin,
         ReadOnlySpan<byte> pinKey)
     {
+        var pan = card.Pan;
         message.Mti = mti;
-        message.Set(DataElements.PrimaryAccountNumber, pan);
+        if (card.Track2 is { } track2)
+        {
+            message.Set(DataElements.Track2, track2);
+        }
+        else
+        {
+            message.Set(DataElements.PrimaryAccountNumber, pan);
+        }
+
         message.Set(DataElements.ProcessingCode, processingCode);
         if (amount is { } value)
         {

@@ -26,9 +26,11 @@ internal sealed class CardTransactions(
     ReversalEngine reversals)
 {
     /// <summary>See <see cref="AtmTerminalClient.BalanceAsync"/>.</summary>
-    public async Task<TransactionResult> BalanceAsync(string pan, string pin, AccountType account, CancellationToken cancellationToken)
+    public async Task<TransactionResult> BalanceAsync(CardData card, string pin, AccountType account, CancellationToken cancellationToken)
     {
-        ValidateCard(pan, pin);
+        ArgumentNullException.ThrowIfNull(card);
+        ValidatePin(pin);
+        var pan = card.Pan;
         var (session, notSent) = await EnterSignedOnAsync(cancellationToken);
         if (session is null)
         {
@@ -40,7 +42,7 @@ internal sealed class CardTransactions(
             var identity = exchange.NextIdentity(session);
             var trace = new RequestTrace(MessageTypes.AuthorizationRequest, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("31", account);
-            var reply = await SendCardRequestAsync(session, MessageTypes.AuthorizationRequest, processingCode, null, null, identity, pan, pin, cancellationToken);
+            var reply = await SendCardRequestAsync(session, MessageTypes.AuthorizationRequest, processingCode, null, null, identity, card, pin, cancellationToken);
             if (reply.Message is not { } response)
             {
                 return new TransactionTimedOut(options.TerminalId, trace, reply.Reason);
@@ -62,9 +64,11 @@ internal sealed class CardTransactions(
     }
 
     /// <summary>See <see cref="AtmTerminalClient.WithdrawAsync"/>.</summary>
-    public async Task<TransactionResult> WithdrawAsync(string pan, string pin, long amount, AccountType account, CancellationToken cancellationToken)
+    public async Task<TransactionResult> WithdrawAsync(CardData card, string pin, long amount, AccountType account, CancellationToken cancellationToken)
     {
-        ValidateCard(pan, pin);
+        ArgumentNullException.ThrowIfNull(card);
+        ValidatePin(pin);
+        var pan = card.Pan;
         ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(amount, MinorUnits.MaxAmount);
         var (session, notSent) = await EnterSignedOnAsync(cancellationToken);
@@ -79,7 +83,7 @@ internal sealed class CardTransactions(
             var trace = new RequestTrace(MessageTypes.FinancialRequest, identity.Stan, identity.TransmissionDateTime);
             var processingCode = TerminalMessages.ProcessingCode("01", account);
             var original = new OriginalRequest(MessageTypes.FinancialRequest, identity.Stan, identity.TransmissionDateTime, options.AcquirerId, processingCode, amount, pan);
-            var reply = await SendCardRequestAsync(session, MessageTypes.FinancialRequest, processingCode, amount, options.CurrencyCode, identity, pan, pin, cancellationToken);
+            var reply = await SendCardRequestAsync(session, MessageTypes.FinancialRequest, processingCode, amount, options.CurrencyCode, identity, card, pin, cancellationToken);
             if (reply.Message is not { } response)
             {
                 Log.WithdrawalUnanswered(connection.Logger, options.TerminalId, identity.Stan, reply.Reason);
@@ -107,13 +111,8 @@ internal sealed class CardTransactions(
         }
     }
 
-    private static void ValidateCard(string pan, string pin)
+    private static void ValidatePin(string pin)
     {
-        if (!TerminalMessages.IsValidPan(pan))
-        {
-            throw new ArgumentException("A PAN is 13–19 digits.", nameof(pan));
-        }
-
         if (!TerminalMessages.IsValidPin(pin))
         {
             throw new ArgumentException("A PIN is 4–12 digits.", nameof(pin));
@@ -150,7 +149,7 @@ internal sealed class CardTransactions(
         }
     }
 
-    /// <summary>Sends a card request built in a pooled message, which is wiped (PAN, PIN block) however the exchange ends.</summary>
+    /// <summary>Sends a card request built in a pooled message, which is wiped (PAN, track 2, PIN block) however the exchange ends.</summary>
     private async Task<Reply> SendCardRequestAsync(
         LinkSession session,
         int mti,
@@ -158,14 +157,14 @@ internal sealed class CardTransactions(
         long? amount,
         int? currencyCode,
         RequestIdentity identity,
-        string pan,
+        CardData card,
         string pin,
         CancellationToken cancellationToken)
     {
         var request = MessagePool.Rent();
         try
         {
-            TerminalMessages.SetCardRequest(request, mti, processingCode, amount, identity, currencyCode, pan, pin, keys.PinKey);
+            TerminalMessages.SetCardRequest(request, mti, processingCode, amount, identity, currencyCode, card, pin, keys.PinKey);
             return await exchange.ExchangeFinancialAsync(session, request, identity.Stan, cancellationToken);
         }
         finally

@@ -42,8 +42,33 @@ public abstract class DemoDataContractTests : IAsyncLifetime
 
         Assert.Equal(DemoData.Terminals().Select(terminal => terminal.TerminalId).Order(), demo.Terminals.Order());
         Assert.True(demo.PinVerificationKey);
+        Assert.True(demo.CardVerificationKey);
         Assert.Equal(5, demo.Cards);
         Assert.True(demo.ExposesDemoKeys);
+        Assert.Contains("the demo CVK", demo.ToString(), StringComparison.Ordinal);
+    }
+
+    [StorageFact]
+    public async Task The_demo_CVK_alone_is_demo_data_a_host_off_loopback_refuses()
+    {
+        await Admin.RemoveDemoDataAsync(CancellationToken.None);
+        await Admin.ImportCardVerificationKeyAsync(DemoKeys.CardVerificationKey, CancellationToken.None);
+
+        var demo = await ReopenedAsync();
+
+        Assert.Empty(demo.Terminals);
+        Assert.False(demo.PinVerificationKey);
+        Assert.True(demo.CardVerificationKey);
+        Assert.True(demo.ExposesDemoKeys);
+        Assert.Equal("the demo CVK", demo.ToString());
+    }
+
+    private async Task<DemoDataInventory> ReopenedAsync()
+    {
+        await Ledger.DisposeAsync();
+        _ledger = null;
+        _ledger = await OpenLedgerAsync(Context);
+        return await Admin.FindDemoDataAsync(CancellationToken.None);
     }
 
     [StorageFact]
@@ -59,6 +84,7 @@ public abstract class DemoDataContractTests : IAsyncLifetime
         Assert.Equal(4, removal.CardsRemoved);
         Assert.Equal(["476173******0119"], removal.CardsDisabled);
         Assert.True(removal.PinVerificationKeyReplaced);
+        Assert.True(removal.CardVerificationKeyReplaced);
         Assert.Equal(0, removal.OtherCardsUnderDemoPvk);
         await AssertRemovedAsync();
 
@@ -68,6 +94,7 @@ public abstract class DemoDataContractTests : IAsyncLifetime
         _ledger = await OpenLedgerAsync(Context);
         await AssertRemovedAsync();
         Assert.False(DemoData.IsDemoPinVerificationKey(await Ledger.GetPinVerificationKeyAsync(CancellationToken.None)));
+        Assert.False(DemoData.IsDemoCardVerificationKey(await Ledger.GetCardVerificationKeyAsync(CancellationToken.None)));
 
         async Task AssertRemovedAsync()
         {
@@ -100,6 +127,7 @@ public abstract class DemoDataContractTests : IAsyncLifetime
         Assert.Empty(second.TerminalsRemoved);
         Assert.Equal(0, second.CardsRemoved);
         Assert.False(second.PinVerificationKeyReplaced);
+        Assert.False(second.CardVerificationKeyReplaced);
         Assert.NotNull(await Admin.GetCardBalanceAsync("4000001234567899", CancellationToken.None));
     }
 

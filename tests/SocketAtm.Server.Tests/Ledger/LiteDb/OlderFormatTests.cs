@@ -74,6 +74,14 @@ public sealed class OlderFormatTests
             markers.Update(marker);
         }
 
+        var cards = database.GetCollection("cards");
+        foreach (var card in cards.FindAll().ToList())
+        {
+            card.Remove("ServiceCode");
+            cards.Update(card);
+        }
+
+        database.GetCollection("host_keys").Delete("CVK");
         Assert.True(database.GetCollection("counters").Delete("format"));
     }
 }

@@ -14,5 +14,7 @@ internal static class VersionTwoSchema
         + "ALTER TABLE idempotency_keys DROP COLUMN at_ms; "
         // Migration 5: pending keys and the journal's detail.
         + "ALTER TABLE terminals DROP COLUMN pending_pin_key, DROP COLUMN pending_mac_key; ALTER TABLE journal DROP COLUMN detail; "
+        // Migration 6: cards' service codes (the CVK a host adds at open is in host_keys, which version 2 had).
+        + "ALTER TABLE cards DROP COLUMN service_code; DELETE FROM host_keys WHERE id = 'CVK'; "
         + "DELETE FROM schema_version; INSERT INTO schema_version VALUES (2);";
 }
