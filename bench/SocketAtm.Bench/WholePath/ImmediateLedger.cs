@@ -32,10 +32,16 @@ internal sealed class ImmediateLedger : ILedger
     public ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_terminals.GetValueOrDefault(terminalId));
 
-    public Task StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    public Task<PendingKeysResult> StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, KeyExchangeRequest exchange, CancellationToken cancellationToken)
     {
-        _terminals[terminalId] = _terminals[terminalId].WithPendingKeys(pinKey, macKey);
-        return Task.CompletedTask;
+        var stored = _terminals[terminalId];
+        var order = stored.OrderOf(exchange);
+        if (order == KeyExchangeOrder.Later)
+        {
+            stored = _terminals[terminalId] = stored.WithPendingKeys(pinKey, macKey, exchange);
+        }
+
+        return Task.FromResult(new PendingKeysResult(order, stored));
     }
 
     public Task<KeyPromotion> PromotePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)

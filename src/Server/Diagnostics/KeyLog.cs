@@ -22,4 +22,13 @@ internal static partial class KeyLog
 
     [LoggerMessage(144, LogLevel.Warning, "Terminal {TerminalId}'s pending keys were made current but the promotion could not be journaled ({ResponseCode}) (TPK KCV {PinKeyCheck}, TAK KCV {MacKeyCheck})")]
     public static partial void PromotionNotJournaled(ILogger logger, string terminalId, string responseCode, string pinKeyCheck, string macKeyCheck);
+
+    [LoggerMessage(145, LogLevel.Warning, "Key exchange for terminal {TerminalId} refused with {ResponseCode}: its DE 7 is more than {Window} from the host's clock (a replay, or the terminal's clock is wrong)")]
+    public static partial void KeyExchangeStale(ILogger logger, string terminalId, string responseCode, TimeSpan window);
+
+    [LoggerMessage(146, LogLevel.Warning, "Key exchange for terminal {TerminalId} refused with {ResponseCode}: it is not later (DE 7, then DE 11) than the terminal's last exchange, so it is a replay; nothing changed")]
+    public static partial void KeyExchangeNotLater(ILogger logger, string terminalId, string responseCode);
+
+    [LoggerMessage(147, LogLevel.Information, "Key exchange for terminal {TerminalId} repeated: answered with the keys it issued, still pending (TPK KCV {PinKeyCheck}, TAK KCV {MacKeyCheck})")]
+    public static partial void KeyExchangeRepeated(ILogger logger, string terminalId, string pinKeyCheck, string macKeyCheck);
 }

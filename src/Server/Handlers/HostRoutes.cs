@@ -30,7 +30,7 @@ internal static class HostRoutes
         var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time, transmissionWindow, acceptRequestsWithoutTrack2);
         var reversal = new ReversalHandler(ledger, time);
         return new RouteTable.Builder()
-            .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, keyExchangeRate, time, loggers.CreateLogger<NetworkManagementHandler>()))
+            .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, keyExchangeRate, time, transmissionWindow, loggers.CreateLogger<NetworkManagementHandler>()))
             .Map(MessageTypes.AuthorizationRequest, TransactionTypes.BalanceInquiry, balance)
             .Map(MessageTypes.AuthorizationRequest, TransactionTypes.BalanceInquiryAlternate, balance)
             .Map(MessageTypes.FinancialRequest, TransactionTypes.BalanceInquiry, balance)

@@ -22,13 +22,17 @@ internal sealed class NetworkManagementHandler : IMessageHandler
     private readonly ILedger _ledger;
     private readonly KeyExchangeRateLimit _keyExchanges;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _transmissionWindow;
     private readonly ILogger _logger;
 
-    public NetworkManagementHandler(ILedger ledger, KeyExchangeRateLimit keyExchanges, TimeProvider time, ILogger<NetworkManagementHandler> logger)
+    /// <param name="transmissionWindow">How far a key exchange's DE 7 may be from the host's clock (as for card requests).</param>
+    public NetworkManagementHandler(
+        ILedger ledger, KeyExchangeRateLimit keyExchanges, TimeProvider time, TimeSpan transmissionWindow, ILogger<NetworkManagementHandler> logger)
     {
         _ledger = ledger;
         _keyExchanges = keyExchanges;
         _time = time;
+        _transmissionWindow = transmissionWindow;
         _logger = logger;
     }
 
@@ -71,13 +75,39 @@ internal sealed class NetworkManagementHandler : IMessageHandler
         Log.NetworkManagement(_logger, code, terminal.TerminalId, responseCode);
     }
 
-    /// <summary>A key exchange within the terminal's rate (PROTOCOL.md §11.3); one over it is answered 65 and changes nothing.</summary>
+    /// <summary>
+    /// A key exchange (PROTOCOL.md §11.3) that is fresh (DE 7 within the transmission window, else 63), later than the
+    /// terminal's last one (else 63: a replay), and within the terminal's rate (else 65). A repeat of the exchange whose
+    /// keys are still pending — its answer was lost, or someone replays it — gets those keys again and changes nothing.
+    /// </summary>
     private async ValueTask<string> ExchangeKeysIfAllowedAsync(MessageContext context, TerminalRecord terminal, CancellationToken cancellationToken)
     {
+        var request = context.Request;
+        request.TryGetNumber(DataElements.Stan, out var stan);
+        if (!TransmissionTime.TryResolve(request.Get(DataElements.TransmissionDateTime), _time.GetUtcNow(), out var sent)
+            || (sent - _time.GetUtcNow()).Duration() > _transmissionWindow)
+        {
+            KeyLog.KeyExchangeStale(_logger, terminal.TerminalId, ResponseCodes.SecurityViolation, _transmissionWindow);
+            return ResponseCodes.SecurityViolation;
+        }
+
+        var exchange = new KeyExchangeRequest(sent, (int)stan);
+
+        // Decided first on the record the session holds, so that a replay neither spends the terminal's rate nor writes;
+        // the ledger decides again on the stored record as it stores the keys.
+        switch (terminal.OrderOf(exchange))
+        {
+            case KeyExchangeOrder.RepeatOfPending:
+                return AnswerPendingKeysAgain(context, terminal);
+            case KeyExchangeOrder.NotLater:
+                KeyLog.KeyExchangeNotLater(_logger, terminal.TerminalId, ResponseCodes.SecurityViolation);
+                return ResponseCodes.SecurityViolation;
+        }
+
         switch (_keyExchanges.TryAcquire(terminal.TerminalId))
         {
             case KeyExchangeGrant.Granted:
-                return await ExchangeKeysAsync(context, terminal, cancellationToken);
+                return await ExchangeKeysAsync(context, terminal, exchange, cancellationToken);
             case KeyExchangeGrant.Limited:
                 KeyLog.KeyExchangeLimited(_logger, terminal.TerminalId, ResponseCodes.ExceedsFrequencyLimit, _keyExchanges.Limit, _keyExchanges.Window);
                 return ResponseCodes.ExceedsFrequencyLimit;
@@ -89,18 +119,44 @@ internal sealed class NetworkManagementHandler : IMessageHandler
         }
     }
 
+    /// <summary>The keys pending for <paramref name="terminal"/> under its TMK in DE 48, as the exchange that issued them was answered.</summary>
+    private string AnswerPendingKeysAgain(MessageContext context, TerminalRecord terminal)
+    {
+        var pending = terminal.PendingKeys!;
+        KeyLog.KeyExchangeRepeated(_logger, terminal.TerminalId, KeyCheckValue.ToHex(pending.PinKey), KeyCheckValue.ToHex(pending.MacKey));
+        var data = new byte[KeyExchangeDataLength];
+        KeyExchangeData.Write(terminal.MasterKey, pending.PinKey, pending.MacKey, data);
+        context.Response.Set(DataElements.AdditionalData, data);
+        CryptographicOperations.ZeroMemory(data);
+        return ResponseCodes.Approved;
+    }
+
     /// <summary>
     /// Issues a new TPK and TAK, stores them durably as the terminal's pending keys (its current keys stay in force until
     /// it first uses the new ones), journals the exchange with the keys' KCVs, and returns them under the TMK in DE 48.
     /// The terminal gets the keys only once both are on disk.
     /// </summary>
-    private async ValueTask<string> ExchangeKeysAsync(MessageContext context, TerminalRecord terminal, CancellationToken cancellationToken)
+    private async ValueTask<string> ExchangeKeysAsync(
+        MessageContext context, TerminalRecord terminal, KeyExchangeRequest exchange, CancellationToken cancellationToken)
     {
         var pinKey = new byte[16];
         var macKey = new byte[16];
         KeyWrapping.GenerateWorkingKey(pinKey);
         KeyWrapping.GenerateWorkingKey(macKey);
-        await _ledger.StorePendingKeysAsync(terminal.TerminalId, pinKey, macKey, cancellationToken);
+        var stored = await _ledger.StorePendingKeysAsync(terminal.TerminalId, pinKey, macKey, exchange, cancellationToken);
+        if (stored.Order != KeyExchangeOrder.Later)
+        {
+            // The stored record (another host's exchange, or one this host stored since the session read it) decided.
+            CryptographicOperations.ZeroMemory(pinKey);
+            CryptographicOperations.ZeroMemory(macKey);
+            if (stored.Order == KeyExchangeOrder.RepeatOfPending)
+            {
+                return AnswerPendingKeysAgain(context, stored.Terminal);
+            }
+
+            KeyLog.KeyExchangeNotLater(_logger, terminal.TerminalId, ResponseCodes.SecurityViolation);
+            return ResponseCodes.SecurityViolation;
+        }
 
         var pinKeyCheck = KeyCheckValue.ToHex(pinKey);
         var macKeyCheck = KeyCheckValue.ToHex(macKey);

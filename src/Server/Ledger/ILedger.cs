@@ -18,11 +18,13 @@ internal interface ILedger : IAsyncDisposable
     ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores the working keys a key exchange issued as the terminal's pending keys, durably, replacing any pending ones it
-    /// has not used; its current keys stay current. <see cref="FindTerminalAsync"/> returns them as pending from the moment
-    /// this completes.
+    /// Stores the working keys the key exchange <paramref name="exchange"/> issued as the terminal's pending keys, durably,
+    /// replacing any pending ones it has not used; its current keys stay current. Decided against the terminal as stored
+    /// (<see cref="TerminalRecord.OrderOf"/>), in the same transaction: an exchange that is not later than the last one
+    /// stores nothing, and a repeat of the one whose keys are pending stores nothing and gets those keys back.
+    /// <see cref="FindTerminalAsync"/> returns stored keys as pending from the moment this completes.
     /// </summary>
-    Task StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken);
+    Task<PendingKeysResult> StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, KeyExchangeRequest exchange, CancellationToken cancellationToken);
 
     /// <summary>
     /// The terminal used its pending keys <paramref name="pinKey"/> and <paramref name="macKey"/>: makes them current,

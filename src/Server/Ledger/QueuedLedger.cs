@@ -118,17 +118,31 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
         Terminals.Offer(stored.TerminalId, stored, Stopwatch.GetTimestamp());
     }
 
-    public async Task StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    public async Task<PendingKeysResult> StorePendingKeysAsync(
+        string terminalId, byte[] pinKey, byte[] macKey, KeyExchangeRequest exchange, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(exchange);
         var newPinKey = KeyMaterial.RequireDoubleLength(pinKey, nameof(pinKey));
         var newMacKey = KeyMaterial.RequireDoubleLength(macKey, nameof(macKey));
+        var order = KeyExchangeOrder.Later;
         var updated = await ChangeTerminalKeysAsync(
             terminalId,
-            // A retry of an exchange already stored (only its answer was lost) finds these keys pending: storing them again
-            // would only advance the version.
-            stored => stored.HasPendingKeys(newPinKey, newMacKey) ? stored : stored.WithPendingKeys(newPinKey, newMacKey),
+            stored =>
+            {
+                // A retry of this very call (only its answer was lost) finds these keys pending: storing them again would
+                // only advance the version.
+                if (stored.HasPendingKeys(newPinKey, newMacKey))
+                {
+                    order = KeyExchangeOrder.Later;
+                    return stored;
+                }
+
+                order = stored.OrderOf(exchange);
+                return order == KeyExchangeOrder.Later ? stored.WithPendingKeys(newPinKey, newMacKey, exchange) : stored;
+            },
             cancellationToken);
         Terminals.Offer(updated.TerminalId, updated, Stopwatch.GetTimestamp());
+        return new PendingKeysResult(order, updated);
     }
 
     public async Task<KeyPromotion> PromotePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)

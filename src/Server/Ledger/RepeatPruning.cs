@@ -23,6 +23,11 @@ internal sealed class RepeatPruning : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+
+    // One pass at a time on this host: a pass called while the timer's is running waits for it rather than overlapping it.
+    // On PostgreSQL an overlapping pass would find the pruning lock taken, skip, and return before the timer's pass has
+    // committed, so "everything expired is pruned" would not hold when it returns.
+    private readonly SemaphoreSlim _onePass = new(1, 1);
     private Task _running = Task.CompletedTask;
 
     /// <param name="pruneBatch">Deletes at most the given number of records decided (or left) before the cutoff; returns how many.</param>
@@ -39,15 +44,23 @@ internal sealed class RepeatPruning : IAsyncDisposable
     /// <summary>Prunes everything expired now, batch after batch; returns how many records went.</summary>
     public async Task<int> PruneExpiredAsync(CancellationToken cancellationToken)
     {
-        var total = 0;
-        while (true)
+        await _onePass.WaitAsync(cancellationToken);
+        try
         {
-            var pruned = await _pruneBatch(_time.GetUtcNow() - _retention, BatchSize, cancellationToken);
-            total += pruned;
-            if (pruned < BatchSize)
+            var total = 0;
+            while (true)
             {
-                return total;
+                var pruned = await _pruneBatch(_time.GetUtcNow() - _retention, BatchSize, cancellationToken);
+                total += pruned;
+                if (pruned < BatchSize)
+                {
+                    return total;
+                }
             }
+        }
+        finally
+        {
+            _onePass.Release();
         }
     }
 
@@ -56,6 +69,7 @@ internal sealed class RepeatPruning : IAsyncDisposable
         await _stopping.CancelAsync();
         await _running;
         _stopping.Dispose();
+        _onePass.Dispose();
     }
 
     private async Task RunAsync()

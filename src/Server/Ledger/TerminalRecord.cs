@@ -37,6 +37,9 @@ internal sealed record TerminalRecord
     /// <summary>The working keys the last key exchange issued, not used by the terminal yet; null when none.</summary>
     public PendingWorkingKeys? PendingKeys { get; init; }
 
+    /// <summary>The last key exchange that issued keys; null when none is known (none yet, or from before it was kept).</summary>
+    public KeyExchangeRequest? LastKeyExchange { get; init; }
+
     /// <summary>The previous keys if they are still valid at <paramref name="now"/>.</summary>
     public PreviousWorkingKeys? PreviousKeysAt(DateTimeOffset now) => PreviousKeys is { } previous && now < previous.ValidUntil ? previous : null;
 
@@ -53,10 +56,35 @@ internal sealed record TerminalRecord
         && CryptographicOperations.FixedTimeEquals(pending.PinKey, pinKey)
         && CryptographicOperations.FixedTimeEquals(pending.MacKey, macKey);
 
+    /// <summary>
+    /// How <paramref name="exchange"/> stands to the last exchange that issued keys: the same one while its keys are still
+    /// pending is a repeat (answered with them again); one not later than it is refused, because a replay of an older
+    /// exchange would otherwise replace keys the terminal may already be using. A terminal's exchanges are ordered by DE 7,
+    /// then DE 11 within one second.
+    /// </summary>
+    public KeyExchangeOrder OrderOf(KeyExchangeRequest exchange)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        if (LastKeyExchange is not { } last)
+        {
+            return KeyExchangeOrder.Later;
+        }
+
+        if (exchange == last)
+        {
+            return PendingKeys is null ? KeyExchangeOrder.NotLater : KeyExchangeOrder.RepeatOfPending;
+        }
+
+        // Within one second, DE 11 orders them (a terminal counts it up; its wrap at 999999 within a second is not a case).
+        var later = exchange.TransmittedAt > last.TransmittedAt || (exchange.TransmittedAt == last.TransmittedAt && exchange.Stan > last.Stan);
+        return later ? KeyExchangeOrder.Later : KeyExchangeOrder.NotLater;
+    }
+
     /// <summary>After a key exchange: the current keys unchanged, the new ones pending (replacing any unused ones), the next version.</summary>
-    public TerminalRecord WithPendingKeys(byte[] pinKey, byte[] macKey) => this with
+    public TerminalRecord WithPendingKeys(byte[] pinKey, byte[] macKey, KeyExchangeRequest? exchange = null) => this with
     {
         PendingKeys = new PendingWorkingKeys(pinKey, macKey),
+        LastKeyExchange = exchange ?? LastKeyExchange,
         KeyVersion = KeyVersion + 1,
     };
 

@@ -36,7 +36,7 @@ public class LedgerAdminTests
                 PinKey = DemoData.TerminalPinKey,
                 MacKey = DemoData.TerminalMacKey,
             }, CancellationToken.None);
-        await context.Ledger.StorePendingKeysAsync("ATM00077", pinKey, macKey, CancellationToken.None);
+        await context.Ledger.StorePendingKeysAsync("ATM00077", pinKey, macKey, TestKeyExchanges.Next(), CancellationToken.None);
         await context.ReopenAsync();
         var pending = await context.Ledger.FindTerminalAsync("ATM00077", CancellationToken.None);
         await context.Ledger.PromotePendingKeysAsync("ATM00077", pinKey, macKey, CancellationToken.None);

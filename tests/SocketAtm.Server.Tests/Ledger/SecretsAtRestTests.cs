@@ -19,9 +19,9 @@ public sealed class SecretsAtRestTests
     {
         await using var context = await LedgerTestContext.OpenedAsync(options => options.CheckpointEveryBatches = int.MaxValue);
         Assert.True((await context.ExecuteAsync(context.Withdrawal(DemoCards.Rich, DemoCards.RichPin, 100))).IsApproved);
-        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
+        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), TestKeyExchanges.Next(), CancellationToken.None);
         await context.Ledger.PromotePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
-        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString(PendingKey), Convert.FromHexString(PendingKey), CancellationToken.None);
+        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString(PendingKey), Convert.FromHexString(PendingKey), TestKeyExchanges.Next(), CancellationToken.None);
         await context.CloseAsync();
 
         var stored = (await File.ReadAllBytesAsync(context.Options.DataFilePath)).Concat(File.Exists(context.Options.LogFilePath) ? await File.ReadAllBytesAsync(context.Options.LogFilePath) : []).ToArray();
@@ -83,7 +83,7 @@ public sealed class SecretsAtRestTests
     {
         await using var context = await LedgerTestContext.OpenedAsync(options => options.KeyOverlap = TimeSpan.FromSeconds(90));
         var before = (await context.Ledger.FindTerminalAsync("ATM00009", CancellationToken.None))!;
-        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
+        await context.Ledger.StorePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), TestKeyExchanges.Next(), CancellationToken.None);
         await context.Ledger.PromotePendingKeysAsync("ATM00009", Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"), Convert.FromHexString("FEDCBA98765432100123456789ABCDEF"), CancellationToken.None);
         await context.ReopenAsync();
 

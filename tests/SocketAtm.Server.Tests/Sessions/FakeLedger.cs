@@ -64,10 +64,16 @@ internal sealed class FakeLedger : ILedger
     public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>As the real ledgers: the keys become pending, the current ones stay.</summary>
-    public Task StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, CancellationToken cancellationToken)
+    public Task<PendingKeysResult> StorePendingKeysAsync(string terminalId, byte[] pinKey, byte[] macKey, KeyExchangeRequest exchange, CancellationToken cancellationToken)
     {
-        _terminals[terminalId] = _terminals[terminalId].WithPendingKeys(pinKey, macKey);
-        return Task.CompletedTask;
+        var stored = _terminals[terminalId];
+        var order = stored.OrderOf(exchange);
+        if (order == KeyExchangeOrder.Later)
+        {
+            stored = _terminals[terminalId] = stored.WithPendingKeys(pinKey, macKey, exchange);
+        }
+
+        return Task.FromResult(new PendingKeysResult(order, stored));
     }
 
     /// <summary>Promotions asked for, in order (terminal id).</summary>

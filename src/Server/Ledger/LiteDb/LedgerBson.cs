@@ -115,6 +115,12 @@ internal static class LedgerBson
             document["PendingMacKey"] = protector.Protect(pending.MacKey, KeyProtector.TerminalKeyPurpose(terminal.TerminalId, "pending TAK"));
         }
 
+        if (terminal.LastKeyExchange is { } exchange)
+        {
+            document["LastKeyExchangeAt"] = exchange.TransmittedAt.ToUnixTimeMilliseconds();
+            document["LastKeyExchangeStan"] = exchange.Stan;
+        }
+
         return document;
     }
 
@@ -144,6 +150,10 @@ internal static class LedgerBson
                 ? new PendingWorkingKeys(
                     protector.Unprotect(document["PendingPinKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "pending TPK")),
                     protector.Unprotect(document["PendingMacKey"].AsString, KeyProtector.TerminalKeyPurpose(id, "pending TAK")))
+                : null,
+            // Absent on a terminal stored before exchanges were kept: its next exchange is taken as later.
+            LastKeyExchange = document.ContainsKey("LastKeyExchangeAt")
+                ? new KeyExchangeRequest(DateTimeOffset.FromUnixTimeMilliseconds(document["LastKeyExchangeAt"].AsInt64), document["LastKeyExchangeStan"].AsInt32)
                 : null,
         };
     }

@@ -153,5 +153,11 @@ internal static class PostgreSqlSchema
         """
         ALTER TABLE cards ADD COLUMN service_code text NOT NULL DEFAULT '101';
         """,
+        // A key exchange that is not later than the terminal's last one is refused, and a repeat of the one whose keys are
+        // pending gets them again (TerminalRecord.OrderOf): terminals keep their last exchange's DE 7 (ms) and DE 11.
+        // Existing rows have none, and their next exchange counts as later.
+        """
+        ALTER TABLE terminals ADD COLUMN last_key_exchange_at bigint, ADD COLUMN last_key_exchange_stan integer;
+        """,
     ];
 }

@@ -40,12 +40,14 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
     {
         await using var command = new NpgsqlCommand(
             "INSERT INTO terminals (terminal_id, enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, "
-            + "previous_keys_valid_until, pending_pin_key, pending_mac_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+            + "previous_keys_valid_until, pending_pin_key, pending_mac_key, last_key_exchange_at, last_key_exchange_stan) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
             + "ON CONFLICT (terminal_id) DO UPDATE SET "
             + "enabled = excluded.enabled, requires_mac = excluded.requires_mac, master_key = excluded.master_key, pin_key = excluded.pin_key, "
             + "mac_key = excluded.mac_key, previous_pin_key = excluded.previous_pin_key, previous_mac_key = excluded.previous_mac_key, "
             + "previous_keys_valid_until = excluded.previous_keys_valid_until, pending_pin_key = excluded.pending_pin_key, "
-            + "pending_mac_key = excluded.pending_mac_key, key_version = terminals.key_version + 1 RETURNING key_version",
+            + "pending_mac_key = excluded.pending_mac_key, last_key_exchange_at = excluded.last_key_exchange_at, "
+            + "last_key_exchange_stan = excluded.last_key_exchange_stan, key_version = terminals.key_version + 1 RETURNING key_version",
             connection);
         var id = terminal.TerminalId;
         var previous = terminal.PreviousKeys;
@@ -63,6 +65,8 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
             previous?.ValidUntil.ToUnixTimeMilliseconds(),
             pending is null ? null : protector.Protect(pending.PinKey, KeyProtector.TerminalKeyPurpose(id, "pending TPK")),
             pending is null ? null : protector.Protect(pending.MacKey, KeyProtector.TerminalKeyPurpose(id, "pending TAK")),
+            terminal.LastKeyExchange?.TransmittedAt.ToUnixTimeMilliseconds(),
+            terminal.LastKeyExchange?.Stan,
         })
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });

@@ -19,11 +19,13 @@ internal sealed record TerminalRow(
     string? PreviousMacKey,
     long? PreviousKeysValidUntil,
     string? PendingPinKey,
-    string? PendingMacKey)
+    string? PendingMacKey,
+    long? LastKeyExchangeAt,
+    int? LastKeyExchangeStan)
 {
     public const string Columns =
         "terminal_id, key_version, enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, previous_keys_valid_until, "
-        + "pending_pin_key, pending_mac_key";
+        + "pending_pin_key, pending_mac_key, last_key_exchange_at, last_key_exchange_stan";
 
     public static TerminalRow Read(DbDataReader reader) => new(
         reader.GetString(0),
@@ -37,7 +39,9 @@ internal sealed record TerminalRow(
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetInt64(9),
         reader.IsDBNull(10) ? null : reader.GetString(10),
-        reader.IsDBNull(11) ? null : reader.GetString(11));
+        reader.IsDBNull(11) ? null : reader.GetString(11),
+        reader.IsDBNull(12) ? null : reader.GetInt64(12),
+        reader.IsDBNull(13) ? null : reader.GetInt32(13));
 
     public TerminalRecord Decrypt(KeyProtector protector) => new()
     {
@@ -59,5 +63,8 @@ internal sealed record TerminalRow(
             : new PendingWorkingKeys(
                 protector.Unprotect(PendingPinKey, KeyProtector.TerminalKeyPurpose(TerminalId, "pending TPK")),
                 protector.Unprotect(PendingMacKey, KeyProtector.TerminalKeyPurpose(TerminalId, "pending TAK"))),
+        LastKeyExchange = LastKeyExchangeAt is { } at && LastKeyExchangeStan is { } stan
+            ? new KeyExchangeRequest(DateTimeOffset.FromUnixTimeMilliseconds(at), stan)
+            : null,
     };
 }

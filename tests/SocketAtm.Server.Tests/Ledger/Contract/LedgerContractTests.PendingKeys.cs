@@ -17,7 +17,7 @@ public abstract partial class LedgerContractTests
     [StorageFact]
     public async Task Stored_keys_are_pending_and_the_current_keys_stay_current()
     {
-        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, SecondKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, SecondKey, TestKeyExchanges.Next(), CancellationToken.None);
 
         var terminal = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
         Assert.Equal(DemoData.TerminalPinKey, terminal.PinKey);
@@ -30,8 +30,8 @@ public abstract partial class LedgerContractTests
     [StorageFact]
     public async Task A_second_exchange_before_use_replaces_the_pending_keys_and_the_first_ones_are_never_promoted()
     {
-        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, CancellationToken.None);
-        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, TestKeyExchanges.Next(), CancellationToken.None);
+        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, TestKeyExchanges.Next(), CancellationToken.None);
 
         var stale = await Ledger.PromotePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, CancellationToken.None);
 
@@ -46,7 +46,7 @@ public abstract partial class LedgerContractTests
     [StorageFact]
     public async Task Promotion_makes_the_pending_keys_current_keeps_the_replaced_ones_for_the_overlap_and_is_done_once()
     {
-        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, SecondKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, SecondKey, TestKeyExchanges.Next(), CancellationToken.None);
         var version = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!.KeyVersion;
 
         var promotion = await Ledger.PromotePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, SecondKey, CancellationToken.None);
@@ -69,11 +69,11 @@ public abstract partial class LedgerContractTests
     [StorageFact]
     public async Task Exchange_run_again_after_its_answer_was_lost_stores_the_keys_once()
     {
-        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, TestKeyExchanges.Next(), CancellationToken.None);
         var version = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!.KeyVersion;
 
         // What a retry does when the first attempt committed but its answer never came back.
-        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, TestKeyExchanges.Next(), CancellationToken.None);
 
         var terminal = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
         Assert.Equal(version, terminal.KeyVersion);
@@ -85,7 +85,7 @@ public abstract partial class LedgerContractTests
     public async Task Pin_verified_by_a_session_under_replaced_keys_counts_only_against_the_current_keys()
     {
         var stale = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
-        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, TestKeyExchanges.Next(), CancellationToken.None);
         await Ledger.PromotePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, CancellationToken.None);
 
         // The terminal encrypts under the keys it was just given; the session still holds the record from before.
@@ -101,7 +101,7 @@ public abstract partial class LedgerContractTests
     public async Task Pin_under_pending_keys_a_session_has_not_seen_yet_is_correct_and_one_under_no_key_is_wrong()
     {
         var stale = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
-        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, TestKeyExchanges.Next(), CancellationToken.None);
 
         var correct = await ExecuteAsync(Context.WithdrawalThroughSession(stale, SecondKey, DemoCards.Active, DemoCards.ActivePin, 1_000));
         var underNoKey = await ExecuteAsync(Context.WithdrawalThroughSession(stale, FirstKey, DemoCards.Active, DemoCards.ActivePin, 1_000));
@@ -144,4 +144,34 @@ public abstract partial class LedgerContractTests
         Detail = detail,
         ReceivedAt = Context.Time.GetUtcNow(),
     };
+
+    [StorageFact]
+    public async Task An_exchange_not_later_than_the_last_stores_nothing_and_a_repeat_of_the_pending_one_gets_its_keys()
+    {
+        var earlier = TestKeyExchanges.Next();
+        var exchange = TestKeyExchanges.Next();
+        var issued = await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, exchange, CancellationToken.None);
+        var version = issued.Terminal.KeyVersion;
+
+        var older = await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, earlier, CancellationToken.None);
+        var sameSecondLowerStan = await Ledger.StorePendingKeysAsync(
+            LedgerTestContext.Terminal, SecondKey, SecondKey, exchange with { Stan = exchange.Stan - 1 }, CancellationToken.None);
+        var repeat = await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, exchange, CancellationToken.None);
+
+        Assert.Equal(KeyExchangeOrder.Later, issued.Order);
+        Assert.Equal(KeyExchangeOrder.NotLater, older.Order);
+        Assert.Equal(KeyExchangeOrder.NotLater, sameSecondLowerStan.Order);
+        Assert.Equal(KeyExchangeOrder.RepeatOfPending, repeat.Order);
+        Assert.Equal(FirstKey, repeat.Terminal.PendingKeys!.PinKey);
+        var stored = (await Ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
+        Assert.Equal(FirstKey, stored.PendingKeys!.MacKey);
+        Assert.Equal(version, stored.KeyVersion);
+        Assert.Equal(exchange, stored.LastKeyExchange);
+
+        // Once its keys are current, the same exchange again is a replay: nothing is issued.
+        await Ledger.PromotePendingKeysAsync(LedgerTestContext.Terminal, FirstKey, FirstKey, CancellationToken.None);
+        var afterUse = await Ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, SecondKey, SecondKey, exchange, CancellationToken.None);
+        Assert.Equal(KeyExchangeOrder.NotLater, afterUse.Order);
+        Assert.Null(afterUse.Terminal.PendingKeys);
+    }
 }

@@ -204,10 +204,10 @@ public abstract partial class LedgerContractTests : IAsyncLifetime
         var original = await ExecuteAsync(Context.Withdrawal(DemoCards.Active, DemoCards.ActivePin, 2_000, key));
         await ExecuteAsync(Context.Withdrawal(DemoCards.Poor, "0000", 1_000));
         var newPinKey = Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210");
-        await Ledger.StorePendingKeysAsync("ATM00010", newPinKey, newPinKey, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync("ATM00010", newPinKey, newPinKey, TestKeyExchanges.Next(), CancellationToken.None);
         await Ledger.PromotePendingKeysAsync("ATM00010", newPinKey, newPinKey, CancellationToken.None);
         var pendingAcrossRestart = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
-        await Ledger.StorePendingKeysAsync("ATM00010", pendingAcrossRestart, pendingAcrossRestart, CancellationToken.None);
+        await Ledger.StorePendingKeysAsync("ATM00010", pendingAcrossRestart, pendingAcrossRestart, TestKeyExchanges.Next(), CancellationToken.None);
 
         await Ledger.DisposeAsync();
         _ledger = await OpenLedgerAsync(Context);

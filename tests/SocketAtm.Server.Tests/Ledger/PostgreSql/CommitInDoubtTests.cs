@@ -148,7 +148,7 @@ public sealed class CommitInDoubtTests(PostgreSqlServerFixture postgres)
         var newKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
 
         proxy.ArmOnce(afterServerHasIt: true);
-        await ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
+        await ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, newKey, newKey, TestKeyExchanges.Next(), CancellationToken.None);
 
         Assert.Equal(1, proxy.Cuts);
         await using var reader = await PostgreSqlLedger.OpenAsync(

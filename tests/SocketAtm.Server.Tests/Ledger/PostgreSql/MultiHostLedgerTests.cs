@@ -153,7 +153,7 @@ public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAs
         var newKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
         Assert.NotNull(await HostB.FindTerminalAsync("ATM00003", CancellationToken.None));
 
-        await HostA.StorePendingKeysAsync("ATM00003", newKey, newKey, CancellationToken.None);
+        await HostA.StorePendingKeysAsync("ATM00003", newKey, newKey, TestKeyExchanges.Next(), CancellationToken.None);
 
         // Host B's cache lasts zero here, as a host's lasts Storage:TerminalCacheDuration.
         var seenByB = await HostB.FindTerminalAsync("ATM00003", CancellationToken.None);
@@ -174,7 +174,7 @@ public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAs
     public async Task Two_hosts_promoting_the_same_pending_keys_at_once_promote_them_once()
     {
         var newKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
-        await HostA.StorePendingKeysAsync("ATM00004", newKey, newKey, CancellationToken.None);
+        await HostA.StorePendingKeysAsync("ATM00004", newKey, newKey, TestKeyExchanges.Next(), CancellationToken.None);
 
         var promotions = await Task.WhenAll(Enumerable.Range(0, 8).Select(attempt =>
             (attempt % 2 == 0 ? HostA : HostB).PromotePendingKeysAsync("ATM00004", newKey, newKey, CancellationToken.None)));
@@ -191,8 +191,8 @@ public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAs
     {
         var first = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
         var second = Convert.FromHexString("FFEEDDCCBBAA99887766554433221100");
-        await HostA.StorePendingKeysAsync("ATM00005", first, first, CancellationToken.None);
-        await HostB.StorePendingKeysAsync("ATM00005", second, second, CancellationToken.None);
+        await HostA.StorePendingKeysAsync("ATM00005", first, first, TestKeyExchanges.Next(), CancellationToken.None);
+        await HostB.StorePendingKeysAsync("ATM00005", second, second, TestKeyExchanges.Next(), CancellationToken.None);
 
         var stale = await HostA.PromotePendingKeysAsync("ATM00005", first, first, CancellationToken.None);
 
@@ -211,7 +211,7 @@ public sealed class MultiHostLedgerTests(PostgreSqlServerFixture postgres) : IAs
         _ledgers.Add(hostC);
         var cachedOnC = (await hostC.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
         var newPinKey = Convert.FromHexString("00112233445566778899AABBCCDDEEFF");
-        await HostA.StorePendingKeysAsync(LedgerTestContext.Terminal, newPinKey, newPinKey, CancellationToken.None);
+        await HostA.StorePendingKeysAsync(LedgerTestContext.Terminal, newPinKey, newPinKey, TestKeyExchanges.Next(), CancellationToken.None);
         Assert.Null((await hostC.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!.PendingKeys);
 
         // As many correct PINs as it takes wrong ones to block the card.

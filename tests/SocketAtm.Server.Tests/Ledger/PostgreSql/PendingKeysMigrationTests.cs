@@ -40,7 +40,7 @@ public sealed class PendingKeysMigrationTests(PostgreSqlServerFixture postgres)
         var before = (await ledger.FindTerminalAsync(LedgerTestContext.Terminal, CancellationToken.None))!;
         var oldRow = Assert.Single(await ledger.ListJournalForTerminalAsync(LedgerTestContext.Terminal, 10, CancellationToken.None));
         var newKey = Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210");
-        await ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, newKey, newKey, CancellationToken.None);
+        await ledger.StorePendingKeysAsync(LedgerTestContext.Terminal, newKey, newKey, TestKeyExchanges.Next(), CancellationToken.None);
         await ledger.ExecuteAsync(
             new LedgerRequest
             {

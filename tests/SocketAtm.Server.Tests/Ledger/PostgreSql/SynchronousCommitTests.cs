@@ -52,7 +52,7 @@ public sealed class SynchronousCommitTests : IAsyncLifetime
     public async Task Every_key_exchange_commit_syncs_the_WAL_even_with_synchronous_commit_off_for_the_database()
     {
         var syncs = await WalSyncsDuringAsync(ledger => ledger.StorePendingKeysAsync(
-            "ATM00001", RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(16), CancellationToken.None));
+            "ATM00001", RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(16), TestKeyExchanges.Next(), CancellationToken.None));
 
         Assert.True(syncs >= Commits, $"{Commits} key exchanges, one commit each, but the WAL was synced {syncs} times");
     }

@@ -86,7 +86,9 @@ public sealed class Version5SchemaTests(PostgreSqlServerFixture postgres) : IAsy
 
     /// <summary>What hosts of schema version 5 stored: cards without a service code, no CVK among the host keys.</summary>
     private Task WriteAsVersion5Async() => ExecuteAsync(
-        "ALTER TABLE cards DROP COLUMN service_code; DELETE FROM host_keys WHERE id = 'CVK'; DELETE FROM schema_version; INSERT INTO schema_version VALUES (5);");
+        "ALTER TABLE cards DROP COLUMN service_code; DELETE FROM host_keys WHERE id = 'CVK'; "
+        + "ALTER TABLE terminals DROP COLUMN last_key_exchange_at, DROP COLUMN last_key_exchange_stan; "
+        + "DELETE FROM schema_version; INSERT INTO schema_version VALUES (5);");
 
     private async Task ExecuteAsync(string sql)
     {

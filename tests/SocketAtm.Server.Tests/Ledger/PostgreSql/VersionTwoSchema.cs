@@ -16,5 +16,7 @@ internal static class VersionTwoSchema
         + "ALTER TABLE terminals DROP COLUMN pending_pin_key, DROP COLUMN pending_mac_key; ALTER TABLE journal DROP COLUMN detail; "
         // Migration 6: cards' service codes (the CVK a host adds at open is in host_keys, which version 2 had).
         + "ALTER TABLE cards DROP COLUMN service_code; DELETE FROM host_keys WHERE id = 'CVK'; "
+        // Migration 7: terminals' last key exchange.
+        + "ALTER TABLE terminals DROP COLUMN last_key_exchange_at, DROP COLUMN last_key_exchange_stan; "
         + "DELETE FROM schema_version; INSERT INTO schema_version VALUES (2);";
 }
