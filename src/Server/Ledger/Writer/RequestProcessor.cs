@@ -37,10 +37,12 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
         }
 
         var stored = unit.FindIdempotency(key);
-        if (stored is not null && request.IsRepeat)
+        string? panDigest = null;
+        if (stored is not null && request.IsRepeat && RepeatRules.IsRepeatOf(stored, request, panDigest = unit.PanDigest(request.Pan)))
         {
             // A repeat of a decided request is answered as decided, however late it comes: that is what makes a lost
-            // answer safe to recover, and it repeats a decision rather than making one.
+            // answer safe to recover, and it repeats a decision rather than making one. One of another kind, card or
+            // amount only shares the key: it goes on to be refused (63 when stale, else 94), never told "approved".
             return Replay(request, key, stored, unit, now);
         }
 
@@ -56,7 +58,7 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             return Duplicate(request, key, unit, now);
         }
 
-        var panDigest = unit.PanDigest(request.Pan);
+        panDigest ??= unit.PanDigest(request.Pan);
         CardRecord? card = null;
         IdempotencyRecord? original = null;
         LedgerDecision decision;
