@@ -140,7 +140,7 @@ internal sealed class MessageDispatcher
         var request = context.Request;
         if (terminal is not { Enabled: true })
         {
-            return ValueTask.FromResult(Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled"));
+            return ValueTask.FromResult(RefuseUnknownTerminal(context));
         }
 
         if (!context.Terminals.MayServe(terminal.TerminalId))
@@ -200,8 +200,8 @@ internal sealed class MessageDispatcher
 
         if (!authenticated)
         {
-            // Never processed; the route table's MAC-failure handler journals it as a security event and answers 63.
-            Log.Refused(_logger, FormatMti(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
+            // Never processed; the route table's MAC-failure handler journals (and logs) it as a security event, unless its
+            // terminal or address is throttled, and answers 63.
             context.Handler = _routes.MacFailure;
             return DispatchDecision.Handle;
         }
@@ -263,6 +263,21 @@ internal sealed class MessageDispatcher
     {
         Log.Refused(_logger, FormatMti(context.Request.Mti), responseCode, reason);
         context.Answer(responseCode);
+        return DispatchDecision.Respond;
+    }
+
+    /// <summary>
+    /// 58 for a DE 41 that names no registered, enabled terminal: a security violation of its address (there is no
+    /// terminal to journal it under), logged one by one until the address is throttled.
+    /// </summary>
+    private DispatchDecision RefuseUnknownTerminal(MessageContext context)
+    {
+        if (_routes.Violations.UnknownTerminal(context))
+        {
+            Log.Refused(_logger, FormatMti(context.Request.Mti), ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled");
+        }
+
+        context.Answer(ResponseCodes.NotPermittedToTerminal);
         return DispatchDecision.Respond;
     }
 
