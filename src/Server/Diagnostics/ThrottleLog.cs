@@ -4,7 +4,8 @@ namespace SocketAtm.Server.Diagnostics;
 
 /// <summary>
 /// The log lines of throttling: security violations of a terminal or an address throttled and the summary of each such
-/// window. Never a PAN, only terminal ids, address keys and counts.
+/// window, and the count of rate-limited lines not logged (<see cref="LogRateLimit"/>). Never a PAN, only terminal ids,
+/// address keys and counts.
 /// </summary>
 internal static partial class ThrottleLog
 {
@@ -26,4 +27,7 @@ internal static partial class ThrottleLog
 
     [LoggerMessage(185, LogLevel.Error, "The aggregated journal row of terminal {TerminalId}'s throttled violations was not written: {Detail}")]
     public static partial void SummaryFailed(ILogger logger, Exception exception, string terminalId, string detail);
+
+    [LoggerMessage(186, LogLevel.Warning, "{Suppressed} more lines like the next one from {RemoteAddress} were not logged ({Kind}); one is logged per address and kind within {Window}")]
+    public static partial void LinesSuppressed(ILogger logger, long suppressed, string remoteAddress, string kind, TimeSpan window);
 }

@@ -29,6 +29,11 @@ internal sealed class MessageDispatcher
     private readonly AtmMetrics _metrics;
     private readonly TimeProvider _time;
 
+    /// <summary>The refusals' log lines, which anyone who can reach the port can cause at will: one per address and reason a minute.</summary>
+    private readonly LogRateLimit _refusals;
+
+    private const string MalformedKind = "malformed message answered 30";
+
     public MessageDispatcher(RouteTable routes, ILedger ledger, AtmMetrics metrics, TimeProvider time, ILogger<MessageDispatcher> logger)
     {
         _routes = routes;
@@ -36,6 +41,7 @@ internal sealed class MessageDispatcher
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _refusals = new LogRateLimit(time);
     }
 
     /// <summary>
@@ -69,7 +75,16 @@ internal sealed class MessageDispatcher
         Echo(context);
         if (!parsed)
         {
-            Log.MalformedMessage(_logger, FormatMti(request.Mti), DescribeSafely(error));
+            if (_refusals.ShouldLog(context.RemoteAddress, MalformedKind, out var suppressed, out var source))
+            {
+                if (suppressed > 0)
+                {
+                    ThrottleLog.LinesSuppressed(_logger, suppressed, source, MalformedKind, _refusals.Window);
+                }
+
+                Log.MalformedMessage(_logger, FormatMti(request.Mti), DescribeSafely(error));
+            }
+
             return ValueTask.FromResult(RefuseMalformed(context));
         }
 
@@ -259,9 +274,19 @@ internal sealed class MessageDispatcher
         return _ledger.FindTerminalAsync(terminalId, cancellationToken);
     }
 
+    /// <summary>Answers <paramref name="responseCode"/>, logged at most once a minute per address and reason (<see cref="LogRateLimit"/>).</summary>
     private DispatchDecision Refuse(MessageContext context, string responseCode, string reason)
     {
-        Log.Refused(_logger, FormatMti(context.Request.Mti), responseCode, reason);
+        if (_refusals.ShouldLog(context.RemoteAddress, reason, out var suppressed, out var source))
+        {
+            if (suppressed > 0)
+            {
+                ThrottleLog.LinesSuppressed(_logger, suppressed, source, reason, _refusals.Window);
+            }
+
+            Log.Refused(_logger, FormatMti(context.Request.Mti), responseCode, reason);
+        }
+
         context.Answer(responseCode);
         return DispatchDecision.Respond;
     }
