@@ -15,6 +15,7 @@ internal sealed class AtmMetrics
     private readonly Counter<long> _refusedConnections;
     private readonly Counter<long> _failedHandshakes;
     private readonly Counter<long> _closedByHost;
+    private readonly Counter<long> _securityEvents;
 
     public AtmMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +28,10 @@ internal sealed class AtmMetrics
         _refusedConnections = meter.CreateCounter<long>("socketatm.connections.refused", "{connection}", "Connections closed at accept because a connection cap was reached, by reason.");
         _failedHandshakes = meter.CreateCounter<long>("socketatm.tls.handshakes.failed", "{connection}", "TLS handshakes that failed (timeout, rejected, connection lost), by reason.");
         _closedByHost = meter.CreateCounter<long>("socketatm.connections.closed_by_host", "{connection}", "Open connections the host closed for breaking a connection rule, by reason.");
+
+        // The ledger's instrument (LedgerMetrics), named and described alike so that the meter gives both the same one:
+        // the ledger counts the violations it journals one by one, once committed; this, those that never reach it.
+        _securityEvents = meter.CreateCounter<long>(SecurityEventsName, "{request}", SecurityEventsDescription);
     }
 
     public void MessageAnswered(int requestMti, string responseCode, double elapsedMs)
@@ -57,6 +62,21 @@ internal sealed class AtmMetrics
 
     /// <param name="reason">"sign_on_timeout".</param>
     public void ConnectionClosedByHost(string reason) => _closedByHost.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>The instrument of security events, shared with the ledger's metrics.</summary>
+    public const string SecurityEventsName = "socketatm.security.events";
+
+    /// <summary>Its description: the same on both sides, or the meter would make two instruments of one name.</summary>
+    public const string SecurityEventsDescription =
+        "Requests refused as security events, by reason: journaled one by one (counted once committed), or throttled (throttled=true) and journaled as one row per terminal and window.";
+
+    /// <summary>A security violation that is not journaled one by one: a throttled one, or any request naming an unknown terminal.</summary>
+    /// <param name="reason">"mac", "stale_transmission" or "unknown_terminal".</param>
+    public void SecurityViolation(string reason, bool throttled) =>
+        _securityEvents.Add(1, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("throttled", throttled ? True : False));
+
+    private static readonly object True = true;
+    private static readonly object False = false;
 
     public void FrameRejected(string reason) => _rejectedFrames.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

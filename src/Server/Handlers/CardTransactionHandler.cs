@@ -14,7 +14,10 @@ namespace SocketAtm.Server.Handlers;
 /// DE 7 is checked against the host's clock here, but a request outside the window still goes to the ledger, marked
 /// stale: only the writer knows whether a repeat (0101/0201) has a stored answer, which it gets whatever its age, and the
 /// writer journals the refusal of every other stale request as a security event. A stale request's PIN block is not
-/// verified, so that a replayed wrong PIN counts no try against the card.
+/// verified, so that a replayed wrong PIN counts no try against the card. Stale requests are security violations the
+/// <see cref="ThrottledViolations"/> count: once the terminal or its address is throttled, a stale original is answered 63
+/// at once, and a stale repeat goes to the ledger marked throttled (it gets its stored answer if it has one, and its
+/// refusal otherwise is not journaled on its own), so that a flood of replays costs no durable write each.
 /// </remarks>
 internal sealed class CardTransactionHandler : IMessageHandler
 {
@@ -30,15 +33,24 @@ internal sealed class CardTransactionHandler : IMessageHandler
     private readonly TimeProvider _time;
     private readonly TimeSpan _transmissionWindow;
     private readonly bool _acceptWithoutTrack2;
+    private readonly ThrottledViolations _violations;
 
     /// <param name="transmissionWindow">How far DE 7 may be from the host's clock (<see cref="TransmissionWindowOptions"/>).</param>
     /// <param name="acceptWithoutTrack2">
     /// False when the issuer refuses card requests without DE 35 (<see cref="Track2Options"/>): DE 35 is then mandatory,
     /// and a request without it is answered 30 by the dispatcher, which logs it.
     /// </param>
+    /// <param name="violations">Counts stale requests as security violations, and says when they are throttled.</param>
     public CardTransactionHandler(
-        TransactionKind kind, ILedger ledger, PinVerifier pins, TimeProvider time, TimeSpan transmissionWindow, bool acceptWithoutTrack2 = true)
+        TransactionKind kind,
+        ILedger ledger,
+        PinVerifier pins,
+        TimeProvider time,
+        TimeSpan transmissionWindow,
+        ThrottledViolations violations,
+        bool acceptWithoutTrack2 = true)
     {
+        _violations = violations;
         _kind = kind;
         _ledger = ledger;
         _pins = pins;
@@ -96,6 +108,19 @@ internal sealed class CardTransactionHandler : IMessageHandler
         var panText = System.Text.Encoding.ASCII.GetString(pan);
         var now = _time.GetUtcNow();
         var isStale = !TransmissionTime.IsWithin(request.Get(DataElements.TransmissionDateTime), now, _transmissionWindow);
+        var isRepeat = MessageTypes.IsRepeat(request.Mti);
+        var throttled = false;
+        if (isStale)
+        {
+            // An original is a violation whatever the ledger holds; a repeat only when it holds no answer for it.
+            throttled = isRepeat ? _violations.IsThrottled(context) : _violations.StaleOriginal(context);
+            if (throttled && !isRepeat)
+            {
+                context.Answer(ResponseCodes.SecurityViolation);
+                return;
+            }
+        }
+
         var pin = isStale ? default : _pins.Verify(context.Terminal!, pan, request.Get(DataElements.PinBlock), now);
         var ledgerRequest = new LedgerRequest
         {
@@ -113,11 +138,18 @@ internal sealed class CardTransactionHandler : IMessageHandler
             PinVerificationKeyIndex = _pins.KeyIndex,
             PinKeyVersion = pin.KeyVersion,
             IsStale = isStale,
+            IsThrottled = throttled,
             Track2 = track2,
             ReceivedAt = now,
         };
 
         var outcome = await _ledger.ExecuteAsync(ledgerRequest, cancellationToken);
+        if (isStale && isRepeat && !outcome.IsReplay && outcome.ResponseCode == ResponseCodes.SecurityViolation)
+        {
+            // Refused as stale (the only answer but its stored one a stale repeat gets): a violation after all.
+            _violations.StaleRefused(context, journaled: !throttled);
+        }
+
         ResponseFields.Apply(outcome, context.Response);
     }
 }

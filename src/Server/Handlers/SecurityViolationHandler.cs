@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Sessions;
 
@@ -9,7 +11,9 @@ namespace SocketAtm.Server.Handlers;
 /// <summary>
 /// A request of a MAC terminal (financial, or an 0800) whose MAC is missing or wrong: never processed, answered 63 without
 /// a MAC, and journaled as a security event (masked PAN, terminal, key; an 0800's DE 70) so that tampering attempts are
-/// on the books, not only in a log.
+/// on the books, not only in a log. Beyond <c>Security:ViolationThreshold</c> within a window for its terminal or its
+/// address (<see cref="ThrottledViolations"/>) it is answered 63 at once, neither journaled nor logged on its own: the
+/// window's throttled violations become one journal row, so a flood of bad MACs costs no durable write each.
 /// </summary>
 internal sealed class SecurityViolationHandler : IMessageHandler
 {
@@ -21,12 +25,16 @@ internal sealed class SecurityViolationHandler : IMessageHandler
         Encoding.ASCII.GetBytes(TransactionTypes.CashWithdrawal.ToString("D2", CultureInfo.InvariantCulture));
 
     private readonly ILedger _ledger;
+    private readonly ThrottledViolations _violations;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public SecurityViolationHandler(ILedger ledger, TimeProvider time)
+    public SecurityViolationHandler(ILedger ledger, ThrottledViolations violations, TimeProvider time, ILogger<SecurityViolationHandler> logger)
     {
         _ledger = ledger;
+        _violations = violations;
         _time = time;
+        _logger = logger;
     }
 
     public ReadOnlySpan<int> MandatoryFields => [];
@@ -39,6 +47,13 @@ internal sealed class SecurityViolationHandler : IMessageHandler
     public async ValueTask HandleAsync(MessageContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        if (_violations.MacFailure(context))
+        {
+            context.Answer(ResponseCodes.SecurityViolation);
+            return;
+        }
+
+        Log.Refused(_logger, MessageTypes.Format(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
         request.TryGetNumber(DataElements.Amount, out var amount);
         var pan = CardFields.Pan(request);
         var violation = new LedgerRequest

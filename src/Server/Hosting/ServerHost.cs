@@ -96,12 +96,24 @@ internal static class ServerHost
             .Bind(builder.Configuration.GetSection(KeyExchangeOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ViolationThrottleOptions>()
+            .Bind(builder.Configuration.GetSection(ViolationThrottleOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => new ThrottledViolations(
+            services.GetRequiredService<IOptions<ViolationThrottleOptions>>().Value,
+            services.GetRequiredService<ILedger>(),
+            services.GetRequiredService<AtmMetrics>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<ThrottledViolations>>()));
         builder.Services.AddSingleton<PinVerifier>();
         builder.Services.AddSingleton(ComposeSessions);
 
         // Hosted services start in this order and stop in reverse: the ledger is open and checked before the
-        // first terminal is accepted, and the listener has drained before the ledger closes.
+        // first terminal is accepted, and the listener has drained before the ledger closes; between them, what the
+        // throttle of violations still holds is journaled after the last session and before the ledger closes.
         builder.Services.AddHostedService(services => services.GetRequiredService<LedgerStartup>());
+        builder.Services.AddHostedService<ViolationSummaries>();
         builder.Services.AddSingleton<TerminalListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TerminalListener>());
 
@@ -145,7 +157,8 @@ internal static class ServerHost
             services.GetRequiredService<AtmMetrics>(),
             services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value,
             services.GetRequiredService<IOptions<KeyExchangeOptions>>().Value,
-            Track2Mode.Resolve(services.GetRequiredService<IOptions<Track2Options>>().Value, listener, loggers.CreateLogger(typeof(Track2Mode))));
+            Track2Mode.Resolve(services.GetRequiredService<IOptions<Track2Options>>().Value, listener, loggers.CreateLogger(typeof(Track2Mode))),
+            services.GetRequiredService<ThrottledViolations>());
     }
 
     /// <summary>

@@ -25,7 +25,10 @@ internal sealed class LedgerMetrics : IDisposable
         _saturated = _meter.CreateCounter<long>(
             "socketatm.ledger.saturated", "{request}", "Requests answered 91 because the ledger's queue was full.");
         _securityEvents = _meter.CreateCounter<long>(
-            "socketatm.security.events", "{request}", "Requests refused and journaled as security events, by reason.");
+            "socketatm.security.events",
+            "{request}",
+            // As the host's metrics describe it (Diagnostics' AtmMetrics), which count on the same instrument the violations that never reach the ledger.
+            "Requests refused as security events, by reason: journaled one by one (counted once committed), or throttled (throttled=true) and journaled as one row per terminal and window.");
     }
 
     public void RecordCommit(int batchSize, double milliseconds)

@@ -86,6 +86,19 @@ internal sealed record LedgerRequest
     public bool IsStale { get; init; }
 
     /// <summary>
+    /// True for a stale request (<see cref="IsStale"/>) of a terminal or address whose violations are throttled: a refusal
+    /// is not journaled on its own, since it is counted in the terminal's aggregated row; a repeat the ledger holds an
+    /// answer for still gets it, as ever.
+    /// </summary>
+    public bool IsThrottled { get; init; }
+
+    /// <summary>
+    /// True for the one aggregated row of a terminal's throttled violations (<see cref="JournalDisposition.Throttled"/>,
+    /// its counts in <see cref="Detail"/>): the ledger only journals it; nothing is applied or stored under the key.
+    /// </summary>
+    public bool IsViolationSummary { get; init; }
+
+    /// <summary>
     /// For a key event the ledger only journals — new keys issued by a key exchange (<see cref="JournalDisposition.KeysIssued"/>),
     /// or pending keys made current (<see cref="JournalDisposition.KeysPromoted"/>) — how it is journaled; nothing is
     /// applied or stored under the key. <see cref="JournalDisposition.Decided"/> (the default) for every other request.

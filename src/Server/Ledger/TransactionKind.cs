@@ -17,4 +17,7 @@ internal enum TransactionKind : byte
 
     /// <summary>New working keys issued by a key exchange, or made current by their first use: journaled only, as security events.</summary>
     KeyExchange,
+
+    /// <summary>Security violations of a terminal throttled within one window: journaled only, as one aggregated row (<see cref="Model.JournalDisposition.Throttled"/>).</summary>
+    SecurityViolation,
 }

@@ -33,11 +33,19 @@ internal sealed class MessageContext
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request's frame was complete.</summary>
     public long StartedAt { get; private set; }
 
+    /// <summary>
+    /// The address the request came from as violations and rate-limited log lines count it (<see cref="RemoteAddressKey"/>:
+    /// behind a proxy, the PROXY protocol's); null when the connection has none (an in-memory pipe).
+    /// </summary>
+    public string? RemoteAddress { get; private set; }
+
     /// <summary>Prepares the context for a request that arrived on a connection.</summary>
-    public void Begin(SessionTerminals terminals, long startedAt)
+    /// <param name="remoteAddress">The connection's <see cref="RemoteAddressKey"/>, computed once per connection.</param>
+    public void Begin(SessionTerminals terminals, long startedAt, string? remoteAddress = null)
     {
         _terminals = terminals;
         StartedAt = startedAt;
+        RemoteAddress = remoteAddress;
     }
 
     /// <summary>Wipes both messages (they may hold card data) so the context can be reused.</summary>
@@ -49,6 +57,7 @@ internal sealed class MessageContext
         Handler = null;
         EchoedFields = [];
         ResponseMacKey = null;
+        RemoteAddress = null;
         _terminals = null;
     }
 

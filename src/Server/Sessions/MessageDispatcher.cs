@@ -29,6 +29,11 @@ internal sealed class MessageDispatcher
     private readonly AtmMetrics _metrics;
     private readonly TimeProvider _time;
 
+    /// <summary>The refusals' log lines, which anyone who can reach the port can cause at will: one per address and reason a minute.</summary>
+    private readonly LogRateLimit _refusals;
+
+    private const string MalformedKind = "malformed message answered 30";
+
     public MessageDispatcher(RouteTable routes, ILedger ledger, AtmMetrics metrics, TimeProvider time, ILogger<MessageDispatcher> logger)
     {
         _routes = routes;
@@ -36,6 +41,7 @@ internal sealed class MessageDispatcher
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _refusals = new LogRateLimit(time);
     }
 
     /// <summary>
@@ -69,7 +75,16 @@ internal sealed class MessageDispatcher
         Echo(context);
         if (!parsed)
         {
-            Log.MalformedMessage(_logger, FormatMti(request.Mti), DescribeSafely(error));
+            if (_refusals.ShouldLog(context.RemoteAddress, MalformedKind, out var suppressed, out var source))
+            {
+                if (suppressed > 0)
+                {
+                    ThrottleLog.LinesSuppressed(_logger, suppressed, source, MalformedKind, _refusals.Window);
+                }
+
+                Log.MalformedMessage(_logger, FormatMti(request.Mti), DescribeSafely(error));
+            }
+
             return ValueTask.FromResult(RefuseMalformed(context));
         }
 
@@ -140,7 +155,7 @@ internal sealed class MessageDispatcher
         var request = context.Request;
         if (terminal is not { Enabled: true })
         {
-            return ValueTask.FromResult(Refuse(context, ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled"));
+            return ValueTask.FromResult(RefuseUnknownTerminal(context));
         }
 
         if (!context.Terminals.MayServe(terminal.TerminalId))
@@ -200,8 +215,8 @@ internal sealed class MessageDispatcher
 
         if (!authenticated)
         {
-            // Never processed; the route table's MAC-failure handler journals it as a security event and answers 63.
-            Log.Refused(_logger, FormatMti(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
+            // Never processed; the route table's MAC-failure handler journals (and logs) it as a security event, unless its
+            // terminal or address is throttled, and answers 63.
             context.Handler = _routes.MacFailure;
             return DispatchDecision.Handle;
         }
@@ -259,10 +274,35 @@ internal sealed class MessageDispatcher
         return _ledger.FindTerminalAsync(terminalId, cancellationToken);
     }
 
+    /// <summary>Answers <paramref name="responseCode"/>, logged at most once a minute per address and reason (<see cref="LogRateLimit"/>).</summary>
     private DispatchDecision Refuse(MessageContext context, string responseCode, string reason)
     {
-        Log.Refused(_logger, FormatMti(context.Request.Mti), responseCode, reason);
+        if (_refusals.ShouldLog(context.RemoteAddress, reason, out var suppressed, out var source))
+        {
+            if (suppressed > 0)
+            {
+                ThrottleLog.LinesSuppressed(_logger, suppressed, source, reason, _refusals.Window);
+            }
+
+            Log.Refused(_logger, FormatMti(context.Request.Mti), responseCode, reason);
+        }
+
         context.Answer(responseCode);
+        return DispatchDecision.Respond;
+    }
+
+    /// <summary>
+    /// 58 for a DE 41 that names no registered, enabled terminal: a security violation of its address (there is no
+    /// terminal to journal it under), logged one by one until the address is throttled.
+    /// </summary>
+    private DispatchDecision RefuseUnknownTerminal(MessageContext context)
+    {
+        if (_routes.Violations.UnknownTerminal(context))
+        {
+            Log.Refused(_logger, FormatMti(context.Request.Mti), ResponseCodes.NotPermittedToTerminal, "terminal unknown or disabled");
+        }
+
+        context.Answer(ResponseCodes.NotPermittedToTerminal);
         return DispatchDecision.Respond;
     }
 

@@ -8,18 +8,19 @@ namespace SocketAtm.Server.Sessions;
 /// its original's class 0200) and, for financial classes, the transaction type: the first two digits of DE 3.
 /// The two levels are looked up separately because PROTOCOL.md checks the terminal, MAC and mandatory elements
 /// between them. The table also names the handler that answers in place of a route's own when a request's MAC fails,
-/// and the step that makes pending keys current at their first use, so that every handler the dispatcher runs comes
-/// from here.
+/// the step that makes pending keys current at their first use, and what counts the requests of unknown terminals as
+/// security violations, so that every handler the dispatcher runs comes from here.
 /// </summary>
 internal sealed class RouteTable
 {
     private readonly FrozenDictionary<int, MessageRoute> _byMti;
 
-    private RouteTable(FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure, IPendingKeyPromotion keyPromotion)
+    private RouteTable(FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure, IPendingKeyPromotion keyPromotion, IViolationWatch violations)
     {
         _byMti = byMti;
         MacFailure = macFailure;
         KeyPromotion = keyPromotion;
+        Violations = violations;
     }
 
     /// <summary>
@@ -31,6 +32,9 @@ internal sealed class RouteTable
     /// <summary>Makes a terminal's pending keys current when a request is the first made under them.</summary>
     public IPendingKeyPromotion KeyPromotion { get; }
 
+    /// <summary>Counts requests of unknown or disabled terminals as security violations of their address.</summary>
+    public IViolationWatch Violations { get; }
+
     /// <summary>The route for the request's MTI class, or null when the host does not handle the MTI.</summary>
     public MessageRoute? Find(int mti) => _byMti.GetValueOrDefault(MessageTypes.ClassOf(mti));
 
@@ -41,6 +45,7 @@ internal sealed class RouteTable
         private readonly Dictionary<int, Dictionary<int, IMessageHandler>> _byTransaction = [];
         private IMessageHandler? _macFailure;
         private IPendingKeyPromotion? _keyPromotion;
+        private IViolationWatch? _violations;
 
         /// <summary>Routes every request of MTI class <paramref name="mti"/> to <paramref name="handler"/>.</summary>
         public Builder Map(int mti, IMessageHandler handler)
@@ -76,11 +81,22 @@ internal sealed class RouteTable
             return this;
         }
 
-        /// <exception cref="InvalidOperationException">No handler was given for MAC failures (<see cref="MapMacFailure"/>) or key promotion (<see cref="MapKeyPromotion"/>).</exception>
+        /// <summary>Counts requests of unknown terminals with <paramref name="violations"/> (<see cref="Violations"/>).</summary>
+        public Builder MapViolations(IViolationWatch violations)
+        {
+            _violations = violations;
+            return this;
+        }
+
+        /// <exception cref="InvalidOperationException">
+        /// No handler was given for MAC failures (<see cref="MapMacFailure"/>), key promotion (<see cref="MapKeyPromotion"/>)
+        /// or violations (<see cref="MapViolations"/>).
+        /// </exception>
         public RouteTable Build()
         {
             var macFailure = _macFailure ?? throw new InvalidOperationException("A route table needs a handler for requests whose MAC fails (MapMacFailure).");
             var keyPromotion = _keyPromotion ?? throw new InvalidOperationException("A route table needs a promotion of pending keys (MapKeyPromotion).");
+            var violations = _violations ?? throw new InvalidOperationException("A route table needs a watch of security violations (MapViolations).");
             var routes = new Dictionary<int, MessageRoute>();
             foreach (var (mti, handler) in _byMti)
             {
@@ -93,7 +109,7 @@ internal sealed class RouteTable
                 routes.Add(mti, new MessageRoute(byType.Values.First(), byType));
             }
 
-            return new RouteTable(routes.ToFrozenDictionary(), macFailure, keyPromotion);
+            return new RouteTable(routes.ToFrozenDictionary(), macFailure, keyPromotion, violations);
         }
     }
 }

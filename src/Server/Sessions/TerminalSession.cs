@@ -31,6 +31,7 @@ internal sealed class TerminalSession : IDisposable
     private readonly InFlightRequests _inFlight;
     private readonly SignOnDeadline _signOnDeadline;
     private readonly string? _remoteAddress;
+    private readonly string? _remoteAddressKey;
     private readonly CancellationTokenSource _abort = new();
     private volatile bool _stopping;
     private string _closeReason = "closed by peer";
@@ -48,6 +49,7 @@ internal sealed class TerminalSession : IDisposable
         _options = services.Options;
         _logger = logger;
         _remoteAddress = remoteAddress;
+        _remoteAddressKey = RemoteAddressKey.Of(remoteAddress);
         _inFlight = new InFlightRequests(_options.MaxInFlightPerConnection);
         _signOnDeadline = new SignOnDeadline(services.Time, _options.SignOnTimeout, transport.Input, firstSignedOn);
         _terminals = new SessionTerminals(mayServeTerminal, _signOnDeadline.AnySignedOnChanged);
@@ -234,7 +236,7 @@ internal sealed class TerminalSession : IDisposable
     private bool Process(in ReadOnlySequence<byte> payload)
     {
         var context = _services.Contexts.Get();
-        context.Begin(_terminals, _services.Time.GetTimestamp());
+        context.Begin(_terminals, _services.Time.GetTimestamp(), _remoteAddressKey);
         var parsed = IsoMessageParser.TryParse(payload, context.Request, out var error);
         if (!parsed)
         {

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using SocketAtm.Server.Sessions;
 
 namespace SocketAtm.Server.Transport;
 
@@ -77,22 +77,6 @@ internal sealed class ConnectionsPerAddress
         }
     }
 
-    /// <summary>The key <paramref name="address"/> is counted under: its IPv4 form, or for IPv6 its /64 prefix (scope id dropped).</summary>
-    private static IPAddress Normalize(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address;
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out _);
-        bytes[8..].Clear();
-        return new IPAddress(bytes);
-    }
+    /// <summary>The key <paramref name="address"/> is counted under (<see cref="RemoteAddressKey"/>).</summary>
+    private static IPAddress Normalize(IPAddress address) => RemoteAddressKey.Normalize(address);
 }

@@ -18,6 +18,8 @@ namespace SocketAtm.Server.Transport;
 /// </summary>
 internal sealed class TerminalListener : IHostedService, IAsyncDisposable
 {
+    private const string MaxConnectionsReason = "max_connections";
+
     private readonly ListenerOptions _options;
     private readonly TlsOptions _tlsOptions;
     private readonly IServiceProvider _provider;
@@ -26,6 +28,9 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, OpenConnection> _open = new();
     private readonly AddressCaps _addressCaps;
+
+    /// <summary>Refused connections' log lines, which anyone who can reach the port can cause at will: one per address and cap a minute.</summary>
+    private LogRateLimit _refusalLog = null!;
     private readonly CancellationTokenSource _stopping = new();
     private TlsAcceptor? _tls;
     private ProxyProtocolAcceptor? _proxy;
@@ -53,6 +58,7 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
     {
         // Resolved now, not in the constructor: the session pipeline needs the ledger, which opens in an earlier hosted service.
         _services = _provider.GetRequiredService<SessionServices>();
+        _refusalLog = new LogRateLimit(_services.Time);
         if (_tlsOptions.Enabled)
         {
             _tls = new TlsAcceptor(_tlsOptions, ConnectionBufferLimit, _services.Metrics, _logger);
@@ -170,8 +176,12 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
 
             if (_open.Count >= _options.MaxConnections)
             {
-                Log.ConnectionRefused(_logger, connection.RemoteEndPoint?.ToString(), _open.Count, _options.MaxConnections);
-                await RefuseAsync(connection, "max_connections");
+                if (ShouldLogRefusal((connection.RemoteEndPoint as IPEndPoint)?.Address, MaxConnectionsReason))
+                {
+                    Log.ConnectionRefused(_logger, connection.RemoteEndPoint?.ToString(), _open.Count, _options.MaxConnections);
+                }
+
+                await RefuseAsync(connection, MaxConnectionsReason);
                 continue;
             }
 
@@ -206,6 +216,11 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
             return true;
         }
 
+        if (!ShouldLogRefusal(address, refusedFor))
+        {
+            return false;
+        }
+
         if (refusedFor == AddressCaps.PerAddressReason)
         {
             Log.ConnectionRefusedPerAddress(_logger, remote?.ToString(), open, _addressCaps.MaxPerAddress);
@@ -216,6 +231,22 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
         }
 
         return false;
+    }
+
+    /// <summary>True when a refusal for <paramref name="reason"/> from <paramref name="address"/> is to be logged (the first a minute), after the count of those that were not.</summary>
+    private bool ShouldLogRefusal(IPAddress? address, string reason)
+    {
+        if (!_refusalLog.ShouldLog(address is null ? null : RemoteAddressKey.Of(address), reason, out var suppressed, out var source))
+        {
+            return false;
+        }
+
+        if (suppressed > 0)
+        {
+            ThrottleLog.LinesSuppressed(_logger, suppressed, source, reason, _refusalLog.Window);
+        }
+
+        return true;
     }
 
     /// <summary>

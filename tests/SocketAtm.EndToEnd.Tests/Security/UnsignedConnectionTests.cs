@@ -73,7 +73,8 @@ public sealed class UnsignedConnectionTests
         Assert.Equal("00", await EchoAsync(second));
         Assert.Equal("00", (await first.ExchangeAsync(first.Withdrawal(1_000, TestTerminal.NextStan()))).GetString(39));
         Assert.Equal(2, counters.Count("socketatm.connections.refused/reason=max_unsigned_connections_per_address"));
-        Assert.Equal(2, sink.Lines.Count(line => line.Contains("connections from this address have no terminal signed on yet, the cap is 2", StringComparison.Ordinal)));
+        // Both refusals are counted; the second from the address within a minute is not logged (a remote party could flood the log).
+        Assert.Single(sink.Lines, line => line.Contains("connections from this address have no terminal signed on yet, the cap is 2", StringComparison.Ordinal));
     }
 
     [Fact]

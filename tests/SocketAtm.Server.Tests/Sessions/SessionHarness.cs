@@ -26,12 +26,16 @@ internal sealed class SessionHarness : IAsyncDisposable
     /// <param name="hostReadScheduler">Where the session's read loop resumes after each read; a test holds it to choose what one read returns.</param>
     /// <param name="keyExchanges">How often a terminal may exchange keys; null for the defaults.</param>
     /// <param name="acceptRequestsWithoutTrack2">False as a host whose issuer refuses card requests without DE 35.</param>
+    /// <param name="remoteAddress">The address the connection comes from, as the listener gives it; null for none.</param>
+    /// <param name="violationThrottle">When security violations are throttled; null for the defaults.</param>
     public SessionHarness(
         FakeLedger? ledger = null,
         ListenerOptions? options = null,
         PipeScheduler? hostReadScheduler = null,
         KeyExchangeOptions? keyExchanges = null,
-        bool acceptRequestsWithoutTrack2 = true)
+        bool acceptRequestsWithoutTrack2 = true,
+        string? remoteAddress = null,
+        ViolationThrottleOptions? violationThrottle = null)
     {
         _pipes = new DuplexPipePair(toHost: new PipeOptions(readerScheduler: hostReadScheduler ?? PipeScheduler.ThreadPool, useSynchronizationContext: false));
         Ledger = ledger ?? new FakeLedger();
@@ -42,9 +46,20 @@ internal sealed class SessionHarness : IAsyncDisposable
         var metrics = new AtmMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
+        MeterFactory = _metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        Violations = new ThrottledViolations(
+            violationThrottle ?? new ViolationThrottleOptions(), Ledger, metrics, Time, NullLogger<ThrottledViolations>.Instance);
         _session = SessionPipeline.Compose(
-            Ledger, pins, Options, Time, NullLoggerFactory.Instance, metrics, keyExchanges: keyExchanges, acceptRequestsWithoutTrack2: acceptRequestsWithoutTrack2)
-            .Open(1, _pipes.Host);
+            Ledger,
+            pins,
+            Options,
+            Time,
+            NullLoggerFactory.Instance,
+            metrics,
+            keyExchanges: keyExchanges,
+            acceptRequestsWithoutTrack2: acceptRequestsWithoutTrack2,
+            violations: Violations)
+            .Open(1, _pipes.Host, remoteAddress: remoteAddress);
         Running = Task.Run(_session.RunAsync);
     }
 
@@ -53,6 +68,12 @@ internal sealed class SessionHarness : IAsyncDisposable
     public ListenerOptions Options { get; }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>The session pipeline's throttle of security violations.</summary>
+    public ThrottledViolations Violations { get; }
+
+    /// <summary>The factory of the pipeline's meters (for SocketAtm.Testing's CounterTotals).</summary>
+    public System.Diagnostics.Metrics.IMeterFactory MeterFactory { get; }
 
     /// <summary>Completes when the session has ended.</summary>
     public Task Running { get; }

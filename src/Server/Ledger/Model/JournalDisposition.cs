@@ -41,4 +41,11 @@ internal enum JournalDisposition : byte
     /// code, or a CVV that does not verify (59): a security event; nothing applied or stored, no PIN try counted.
     /// </summary>
     Counterfeit,
+
+    /// <summary>
+    /// Security violations (bad MACs, stale DE 7) of one terminal beyond <c>Security:ViolationThreshold</c> within one
+    /// <c>Security:ViolationWindow</c>, journaled as this one row when the window ended rather than a row each: how many, of
+    /// which kind, from which address (the detail; never a PAN). Each was answered 63 and changed nothing.
+    /// </summary>
+    Throttled,
 }

@@ -31,6 +31,12 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             return SecurityEvent(request, key, JournalDisposition.Rejected, ResponseCodes.SecurityViolation, "mac", unit, now);
         }
 
+        if (request.IsViolationSummary)
+        {
+            // Not a security event of its own (each violation it sums up was counted when it came): only the row.
+            return Unstored(request, key, JournalDisposition.Throttled, ResponseCodes.SecurityViolation, unit, now);
+        }
+
         if (request.IsKeyEvent)
         {
             return Unstored(request, key, request.KeyEvent, ResponseCodes.Approved, unit, now);
@@ -49,7 +55,13 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
         if (request.IsStale)
         {
             // Anything else with a DE 7 outside the window is refused before it can be decided (or called a duplicate):
-            // a replay of an old request must neither move money nor use up its key.
+            // a replay of an old request must neither move money nor use up its key. When its terminal or address is
+            // throttled, the refusal is counted in the aggregated row instead of a row of its own.
+            if (request.IsThrottled)
+            {
+                return new LedgerOutcome { ResponseCode = ResponseCodes.SecurityViolation, AccountType = request.AccountType, Currency = request.Currency };
+            }
+
             return SecurityEvent(request, key, JournalDisposition.Stale, ResponseCodes.SecurityViolation, "stale_transmission", unit, now);
         }
 
