@@ -25,6 +25,10 @@ internal sealed class NetworkManagementHandler : IMessageHandler
     private readonly TimeSpan _transmissionWindow;
     private readonly ILogger _logger;
 
+    // A refused exchange is a replay or a stale copy, which whoever recorded one can send at will: logged once a window
+    // per terminal and kind, the rest counted into the next line.
+    private readonly LogRateLimit _refusals;
+
     /// <param name="transmissionWindow">How far a key exchange's DE 7 may be from the host's clock (as for card requests).</param>
     public NetworkManagementHandler(
         ILedger ledger, KeyExchangeRateLimit keyExchanges, TimeProvider time, TimeSpan transmissionWindow, ILogger<NetworkManagementHandler> logger)
@@ -34,6 +38,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
         _time = time;
         _transmissionWindow = transmissionWindow;
         _logger = logger;
+        _refusals = new LogRateLimit(time);
     }
 
     public ReadOnlySpan<int> MandatoryFields => Mandatory;
@@ -87,7 +92,11 @@ internal sealed class NetworkManagementHandler : IMessageHandler
         if (!TransmissionTime.TryResolve(request.Get(DataElements.TransmissionDateTime), _time.GetUtcNow(), out var sent)
             || (sent - _time.GetUtcNow()).Duration() > _transmissionWindow)
         {
-            KeyLog.KeyExchangeStale(_logger, terminal.TerminalId, ResponseCodes.SecurityViolation, _transmissionWindow);
+            if (ShouldLogRefusal(terminal, "stale key exchange"))
+            {
+                KeyLog.KeyExchangeStale(_logger, terminal.TerminalId, ResponseCodes.SecurityViolation, _transmissionWindow);
+            }
+
             return ResponseCodes.SecurityViolation;
         }
 
@@ -100,7 +109,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
             case KeyExchangeOrder.RepeatOfPending:
                 return AnswerPendingKeysAgain(context, terminal);
             case KeyExchangeOrder.NotLater:
-                KeyLog.KeyExchangeNotLater(_logger, terminal.TerminalId, ResponseCodes.SecurityViolation);
+                LogNotLater(terminal);
                 return ResponseCodes.SecurityViolation;
         }
 
@@ -117,6 +126,29 @@ internal sealed class NetworkManagementHandler : IMessageHandler
             default:
                 return ResponseCodes.ExceedsFrequencyLimit;
         }
+    }
+
+    private void LogNotLater(TerminalRecord terminal)
+    {
+        if (ShouldLogRefusal(terminal, "replayed key exchange"))
+        {
+            KeyLog.KeyExchangeNotLater(_logger, terminal.TerminalId, ResponseCodes.SecurityViolation);
+        }
+    }
+
+    private bool ShouldLogRefusal(TerminalRecord terminal, string kind)
+    {
+        if (!_refusals.ShouldLog(terminal.TerminalId, kind, out var suppressed, out var source))
+        {
+            return false;
+        }
+
+        if (suppressed > 0)
+        {
+            ThrottleLog.LinesSuppressed(_logger, suppressed, source, kind, _refusals.Window);
+        }
+
+        return true;
     }
 
     /// <summary>The keys pending for <paramref name="terminal"/> under its TMK in DE 48, as the exchange that issued them was answered.</summary>
@@ -154,7 +186,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
                 return AnswerPendingKeysAgain(context, stored.Terminal);
             }
 
-            KeyLog.KeyExchangeNotLater(_logger, terminal.TerminalId, ResponseCodes.SecurityViolation);
+            LogNotLater(terminal);
             return ResponseCodes.SecurityViolation;
         }
 

@@ -82,6 +82,26 @@ public sealed class KeyExchangeReplayTests
     }
 
     [Fact]
+    public async Task A_replay_sent_fifty_times_is_refused_each_time_and_logged_once()
+    {
+        var sink = new CapturingSink();
+        await using var host = await RunningHost.StartWithServicesAsync(services => services.AddSingleton<Serilog.Core.ILogEventSink>(sink));
+        await using var atm = await TestTerminal.ConnectAsync(host.EndPoint, MacTerminal);
+        var first = atm.NetworkManagement(TestTerminal.NextStan(), "161");
+        Assert.Equal("00", (await atm.ExchangeAsync(first)).GetString(39));
+        Assert.Equal("00", (await atm.ExchangeAsync(atm.NetworkManagement(TestTerminal.NextStan(), "161"))).GetString(39));
+
+        var answers = new List<string?>();
+        for (var replay = 0; replay < 50; replay++)
+        {
+            answers.Add((await atm.ExchangeAsync(first)).GetString(39));
+        }
+
+        Assert.Equal(Enumerable.Repeat("63", 50), answers);
+        Assert.Single(sink.Lines, line => line.Contains("so it is a replay", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_exchange_whose_DE_7_is_an_hour_old_is_refused_and_issues_nothing()
     {
         await using var host = await RunningHost.StartAsync();
