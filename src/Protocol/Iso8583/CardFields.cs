@@ -1,33 +1,35 @@
+using SocketAtm.Protocol.Composites;
+using SocketAtm.Protocol.Vocabulary;
+
 namespace SocketAtm.Protocol.Iso8583;
 
-/// <summary>Where card data sits in a request: the PAN in DE 2, or in track 2 (DE 35) before its separator.</summary>
+/// <summary>Where card data sits in a request: the PAN in DE 2, or in track 2 (DE 35, read as <see cref="Track2"/>).</summary>
 public static class CardFields
 {
-    /// <summary>The PAN from DE 2, else from track 2; empty when neither is present.</summary>
+    /// <summary>
+    /// The PAN from DE 2, else from a well-formed track 2; empty when neither is there (a track 2 that does not parse
+    /// names no card, whatever digits it starts with).
+    /// </summary>
     public static ReadOnlySpan<byte> Pan(IsoMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Has(2))
+        if (message.Has(DataElements.PrimaryAccountNumber))
         {
-            return message.Get(2);
+            return message.Get(DataElements.PrimaryAccountNumber);
         }
 
-        var track2 = message.Get(35);
-        var separator = track2.IndexOfAny((byte)'=', (byte)'D');
-        return separator >= 0 ? track2[..separator] : track2;
+        return Track2.TryParse(message.Get(DataElements.Track2), out var track) ? track.Pan : [];
     }
 
-    /// <summary>The expiry (YYMM) from DE 14, else from track 2 (the 4 digits after the separator); empty when unknown.</summary>
+    /// <summary>The expiry (YYMM) from DE 14, else from a well-formed track 2; empty when unknown.</summary>
     public static ReadOnlySpan<byte> Expiry(IsoMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Has(14))
+        if (message.Has(DataElements.ExpirationDate))
         {
-            return message.Get(14);
+            return message.Get(DataElements.ExpirationDate);
         }
 
-        var track2 = message.Get(35);
-        var separator = track2.IndexOfAny((byte)'=', (byte)'D');
-        return separator >= 0 && track2.Length >= separator + 5 ? track2.Slice(separator + 1, 4) : [];
+        return Track2.TryParse(message.Get(DataElements.Track2), out var track) ? track.Expiry : [];
     }
 }
