@@ -31,6 +31,11 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             return SecurityEvent(request, key, JournalDisposition.Rejected, ResponseCodes.SecurityViolation, "mac", unit, now);
         }
 
+        if (request.IsUnauthenticatedTerminal)
+        {
+            return SecurityEvent(request, key, JournalDisposition.Rejected, ResponseCodes.NotPermittedToTerminal, "unauthenticated_terminal", unit, now);
+        }
+
         if (request.IsKeyEvent)
         {
             return Unstored(request, key, request.KeyEvent, ResponseCodes.Approved, unit, now);
