@@ -6,8 +6,8 @@ using SocketAtm.Server.Sessions;
 namespace SocketAtm.Server.Handlers;
 
 /// <summary>
-/// The host's route table — which MTI and processing code go to which handler, which handler answers a failed MAC, and
-/// what makes pending keys current —
+/// The host's route table — which MTI and processing code go to which handler, which handler answers a failed MAC or a
+/// terminal without a MAC key on a connection that does not vouch for it, and what makes pending keys current —
 /// defined once, for the host, its tests and its benchmarks. Every handler the host runs is created here.
 /// </summary>
 internal static class HostRoutes
@@ -39,6 +39,7 @@ internal static class HostRoutes
             .Map(MessageTypes.ReversalRequest, TransactionTypes.CashWithdrawal, reversal)
             .Map(MessageTypes.ReversalAdvice, TransactionTypes.CashWithdrawal, reversal)
             .MapMacFailure(new SecurityViolationHandler(ledger, time))
+            .MapUnauthenticatedTerminal(new UnauthenticatedTerminalHandler(ledger, time))
             .MapKeyPromotion(new PendingKeyPromotion(ledger, time, loggers.CreateLogger<PendingKeyPromotion>()))
             .Build();
     }

@@ -19,6 +19,10 @@ internal static class SessionPipeline
     /// <param name="transmission">The transmission window card requests are checked against; null for the default.</param>
     /// <param name="keyExchanges">How often a terminal may exchange keys (the "Security" section); null for the defaults.</param>
     /// <param name="acceptRequestsWithoutTrack2">Whether card requests without DE 35 are accepted (the host resolves <see cref="Track2Options"/>).</param>
+    /// <param name="terminalsWithoutMacOnAnyConnection">
+    /// Whether any connection may carry a terminal without a MAC key, or only one whose client certificate names it (the
+    /// host resolves <see cref="TerminalAuthenticationOptions"/> against its listener).
+    /// </param>
     /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
     public static SessionServices Compose(
         ILedger ledger,
@@ -29,12 +33,13 @@ internal static class SessionPipeline
         AtmMetrics metrics,
         TransmissionWindowOptions? transmission = null,
         KeyExchangeOptions? keyExchanges = null,
-        bool acceptRequestsWithoutTrack2 = true)
+        bool acceptRequestsWithoutTrack2 = true,
+        bool terminalsWithoutMacOnAnyConnection = true)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
         var routes = HostRoutes.Build(ledger, pins, time, loggers, window, keyExchanges, acceptRequestsWithoutTrack2);
-        var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>());
+        var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>(), terminalsWithoutMacOnAnyConnection);
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }
 }

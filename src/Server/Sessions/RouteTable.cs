@@ -15,11 +15,12 @@ internal sealed class RouteTable
 {
     private readonly FrozenDictionary<int, MessageRoute> _byMti;
 
-    private RouteTable(FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure, IPendingKeyPromotion keyPromotion)
+    private RouteTable(FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure, IPendingKeyPromotion keyPromotion, IMessageHandler unauthenticatedTerminal)
     {
         _byMti = byMti;
         MacFailure = macFailure;
         KeyPromotion = keyPromotion;
+        UnauthenticatedTerminal = unauthenticatedTerminal;
     }
 
     /// <summary>
@@ -31,6 +32,12 @@ internal sealed class RouteTable
     /// <summary>Makes a terminal's pending keys current when a request is the first made under them.</summary>
     public IPendingKeyPromotion KeyPromotion { get; }
 
+    /// <summary>
+    /// Answers a financial request of a terminal without a MAC key over a connection that does not vouch for it
+    /// (<see cref="TerminalAuthenticationGate"/>), in place of the handler its route would choose: it is never processed.
+    /// </summary>
+    public IMessageHandler UnauthenticatedTerminal { get; }
+
     /// <summary>The route for the request's MTI class, or null when the host does not handle the MTI.</summary>
     public MessageRoute? Find(int mti) => _byMti.GetValueOrDefault(MessageTypes.ClassOf(mti));
 
@@ -41,6 +48,7 @@ internal sealed class RouteTable
         private readonly Dictionary<int, Dictionary<int, IMessageHandler>> _byTransaction = [];
         private IMessageHandler? _macFailure;
         private IPendingKeyPromotion? _keyPromotion;
+        private IMessageHandler? _unauthenticatedTerminal;
 
         /// <summary>Routes every request of MTI class <paramref name="mti"/> to <paramref name="handler"/>.</summary>
         public Builder Map(int mti, IMessageHandler handler)
@@ -76,11 +84,23 @@ internal sealed class RouteTable
             return this;
         }
 
-        /// <exception cref="InvalidOperationException">No handler was given for MAC failures (<see cref="MapMacFailure"/>) or key promotion (<see cref="MapKeyPromotion"/>).</exception>
+        /// <summary>Answers refused requests of terminals without a MAC key with <paramref name="handler"/> (<see cref="UnauthenticatedTerminal"/>).</summary>
+        public Builder MapUnauthenticatedTerminal(IMessageHandler handler)
+        {
+            _unauthenticatedTerminal = handler;
+            return this;
+        }
+
+        /// <exception cref="InvalidOperationException">
+        /// No handler was given for MAC failures (<see cref="MapMacFailure"/>), key promotion (<see cref="MapKeyPromotion"/>)
+        /// or unauthenticated terminals (<see cref="MapUnauthenticatedTerminal"/>).
+        /// </exception>
         public RouteTable Build()
         {
             var macFailure = _macFailure ?? throw new InvalidOperationException("A route table needs a handler for requests whose MAC fails (MapMacFailure).");
             var keyPromotion = _keyPromotion ?? throw new InvalidOperationException("A route table needs a promotion of pending keys (MapKeyPromotion).");
+            var unauthenticated = _unauthenticatedTerminal
+                ?? throw new InvalidOperationException("A route table needs a handler for terminals without a MAC key on connections that do not vouch for them (MapUnauthenticatedTerminal).");
             var routes = new Dictionary<int, MessageRoute>();
             foreach (var (mti, handler) in _byMti)
             {
@@ -93,7 +113,7 @@ internal sealed class RouteTable
                 routes.Add(mti, new MessageRoute(byType.Values.First(), byType));
             }
 
-            return new RouteTable(routes.ToFrozenDictionary(), macFailure, keyPromotion);
+            return new RouteTable(routes.ToFrozenDictionary(), macFailure, keyPromotion, unauthenticated);
         }
     }
 }

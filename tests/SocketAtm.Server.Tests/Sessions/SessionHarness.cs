@@ -26,12 +26,16 @@ internal sealed class SessionHarness : IAsyncDisposable
     /// <param name="hostReadScheduler">Where the session's read loop resumes after each read; a test holds it to choose what one read returns.</param>
     /// <param name="keyExchanges">How often a terminal may exchange keys; null for the defaults.</param>
     /// <param name="acceptRequestsWithoutTrack2">False as a host whose issuer refuses card requests without DE 35.</param>
+    /// <param name="terminalsWithoutMacOnAnyConnection">False as a host off loopback that does not allow terminals without a MAC key everywhere.</param>
+    /// <param name="mayServeTerminal">The terminals the connection is bound to, as by a client certificate naming them; null for an unbound connection.</param>
     public SessionHarness(
         FakeLedger? ledger = null,
         ListenerOptions? options = null,
         PipeScheduler? hostReadScheduler = null,
         KeyExchangeOptions? keyExchanges = null,
-        bool acceptRequestsWithoutTrack2 = true)
+        bool acceptRequestsWithoutTrack2 = true,
+        bool terminalsWithoutMacOnAnyConnection = true,
+        Func<string, bool>? mayServeTerminal = null)
     {
         _pipes = new DuplexPipePair(toHost: new PipeOptions(readerScheduler: hostReadScheduler ?? PipeScheduler.ThreadPool, useSynchronizationContext: false));
         Ledger = ledger ?? new FakeLedger();
@@ -43,8 +47,16 @@ internal sealed class SessionHarness : IAsyncDisposable
         var pins = new PinVerifier();
         pins.Load(new PinVerificationKey(FakeLedger.DemoPinVerificationKey, 1));
         _session = SessionPipeline.Compose(
-            Ledger, pins, Options, Time, NullLoggerFactory.Instance, metrics, keyExchanges: keyExchanges, acceptRequestsWithoutTrack2: acceptRequestsWithoutTrack2)
-            .Open(1, _pipes.Host);
+            Ledger,
+            pins,
+            Options,
+            Time,
+            NullLoggerFactory.Instance,
+            metrics,
+            keyExchanges: keyExchanges,
+            acceptRequestsWithoutTrack2: acceptRequestsWithoutTrack2,
+            terminalsWithoutMacOnAnyConnection: terminalsWithoutMacOnAnyConnection)
+            .Open(1, _pipes.Host, mayServeTerminal);
         Running = Task.Run(_session.RunAsync);
     }
 
