@@ -12,8 +12,8 @@ namespace SocketAtm.Server.Sessions;
 /// Turns one parsed (or unparsable) request into a handler to run or a finished refusal, applying PROTOCOL.md §6's
 /// checks once, in its order, for every handler: parse (30), MTI (12), terminal (58; for a financial request of a
 /// terminal without a MAC key, a connection that vouches for it, <see cref="TerminalAuthenticationGate"/>), sign-on (58),
-/// MAC (63, for every request of a MAC terminal), mandatory elements (30), processing code (12). A request that is a terminal's first under
-/// its pending keys makes them current on the way. Never throws for bad input.
+/// MAC (63, for every request of a MAC terminal), mandatory elements (30), processing code (12). A request that is a
+/// terminal's first under its pending keys makes them current on the way. Never throws for bad input.
 /// </summary>
 internal sealed class MessageDispatcher
 {
