@@ -6,8 +6,9 @@ using SocketAtm.Server.Sessions;
 namespace SocketAtm.Server.Handlers;
 
 /// <summary>
-/// The host's route table — which MTI and processing code go to which handler, which handler answers a failed MAC,
-/// what makes pending keys current and what counts unknown terminals —
+/// The host's route table — which MTI and processing code go to which handler, which handler answers a failed MAC or a
+/// terminal without a MAC key on a connection that does not vouch for it, what makes pending keys current and what
+/// counts unknown terminals —
 /// defined once, for the host, its tests and its benchmarks. Every handler the host runs is created here.
 /// </summary>
 internal static class HostRoutes
@@ -42,6 +43,7 @@ internal static class HostRoutes
             .Map(MessageTypes.ReversalAdvice, TransactionTypes.CashWithdrawal, reversal)
             .MapMacFailure(new SecurityViolationHandler(ledger, violations, time, loggers.CreateLogger<SecurityViolationHandler>()))
             .MapViolations(violations)
+            .MapUnauthenticatedTerminal(new UnauthenticatedTerminalHandler(ledger, violations, time, loggers.CreateLogger<UnauthenticatedTerminalHandler>()))
             .MapKeyPromotion(new PendingKeyPromotion(ledger, time, loggers.CreateLogger<PendingKeyPromotion>()))
             .Build();
     }

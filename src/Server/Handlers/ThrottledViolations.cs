@@ -21,6 +21,7 @@ internal sealed class ThrottledViolations : IViolationWatch, IAsyncDisposable
     public const string MacReason = "mac";
     public const string StaleReason = "stale_transmission";
     public const string UnknownTerminalReason = "unknown_terminal";
+    public const string UnauthenticatedTerminalReason = "unauthenticated_terminal";
 
     private const string NoAddress = "an unknown address";
 
@@ -45,6 +46,13 @@ internal sealed class ThrottledViolations : IViolationWatch, IAsyncDisposable
 
     /// <summary>A MAC terminal's request whose MAC is missing or wrong; true when it is throttled (answered 63 at once, not journaled or logged).</summary>
     public bool MacFailure(MessageContext context) => Recorded(context, ViolationReason.Mac, MacReason);
+
+    /// <summary>
+    /// A financial request of a terminal without a MAC key over a connection that does not vouch for it; true when it is
+    /// throttled (answered 58 at once, not journaled).
+    /// </summary>
+    public bool UnauthenticatedTerminal(MessageContext context) =>
+        Recorded(context, ViolationReason.UnauthenticatedTerminal, UnauthenticatedTerminalReason);
 
     /// <summary>
     /// An original (not a repeat) whose DE 7 is stale, so a violation whatever the ledger holds; true when it is throttled

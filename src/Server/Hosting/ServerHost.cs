@@ -65,6 +65,10 @@ internal static class ServerHost
             .Bind(builder.Configuration.GetSection(Track2Options.SectionName))
             .ValidateOnStart();
 
+        builder.Services.AddOptions<TerminalAuthenticationOptions>()
+            .Bind(builder.Configuration.GetSection(TerminalAuthenticationOptions.SectionName))
+            .ValidateOnStart();
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<AtmMetrics>();
@@ -158,7 +162,8 @@ internal static class ServerHost
             services.GetRequiredService<IOptions<TransmissionWindowOptions>>().Value,
             services.GetRequiredService<IOptions<KeyExchangeOptions>>().Value,
             Track2Mode.Resolve(services.GetRequiredService<IOptions<Track2Options>>().Value, listener, loggers.CreateLogger(typeof(Track2Mode))),
-            services.GetRequiredService<ThrottledViolations>());
+            services.GetRequiredService<ThrottledViolations>(),
+            services.GetRequiredService<IOptions<TerminalAuthenticationOptions>>().Value.AnyConnectionServesTerminalsWithoutMac(listener.IsLoopback));
     }
 
     /// <summary>

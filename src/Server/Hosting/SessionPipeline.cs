@@ -22,6 +22,9 @@ internal static class SessionPipeline
     /// <param name="violations">
     /// The throttle of security violations (the host's, whose timer and final flush the host runs); null for one on the
     /// default settings, whose ended windows are taken only as further violations come.
+    /// <param name="terminalsWithoutMacOnAnyConnection">
+    /// Whether any connection may carry a terminal without a MAC key, or only one whose client certificate names it (the
+    /// host resolves <see cref="TerminalAuthenticationOptions"/> against its listener).
     /// </param>
     /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
     public static SessionServices Compose(
@@ -34,13 +37,14 @@ internal static class SessionPipeline
         TransmissionWindowOptions? transmission = null,
         KeyExchangeOptions? keyExchanges = null,
         bool acceptRequestsWithoutTrack2 = true,
-        ThrottledViolations? violations = null)
+        ThrottledViolations? violations = null,
+        bool terminalsWithoutMacOnAnyConnection = true)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
         violations ??= new ThrottledViolations(new ViolationThrottleOptions(), ledger, metrics, time, loggers.CreateLogger<ThrottledViolations>());
         var routes = HostRoutes.Build(ledger, pins, time, loggers, window, violations, keyExchanges, acceptRequestsWithoutTrack2);
-        var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>());
+        var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>(), terminalsWithoutMacOnAnyConnection);
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }
 }

@@ -60,6 +60,12 @@ internal interface ILedgerAdmin
     /// </summary>
     Task<IReadOnlyList<HeldPinVerificationKey>> ListPinVerificationKeysAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The ids of the enabled terminals that do not require MACs, in order: those a host off loopback serves only over a
+    /// connection whose client certificate names them.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListTerminalsWithoutMacAsync(CancellationToken cancellationToken);
+
     /// <summary>The published demo data this ledger holds (terminals recognised by their keys, the PVK, the CVK, the demo cards).</summary>
     Task<DemoDataInventory> FindDemoDataAsync(CancellationToken cancellationToken);
 

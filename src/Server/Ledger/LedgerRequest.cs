@@ -79,6 +79,13 @@ internal sealed record LedgerRequest
     public bool IsSecurityViolation { get; init; }
 
     /// <summary>
+    /// True when the request came from a terminal without a MAC key over a connection that does not vouch for it (PROTOCOL.md
+    /// §6, step 3): the ledger only journals it (answer 58), as a security event, and applies and stores nothing — not
+    /// even a repeat's stored answer is given.
+    /// </summary>
+    public bool IsUnauthenticatedTerminal { get; init; }
+
+    /// <summary>
     /// True when DE 7 is outside the transmission window of the host's clock (an 0100/0200 or its repeat; reversals and
     /// advices are never stale). A repeat the ledger holds an answer for gets it whatever its age; any other stale
     /// request is only journaled (answer 63), as a security event, and applies and stores nothing.

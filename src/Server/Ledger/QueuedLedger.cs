@@ -221,6 +221,12 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
         return [.. held.Concat(missing).OrderBy(key => key.Index)];
     }
 
+    public async Task<IReadOnlyList<string>> ListTerminalsWithoutMacAsync(CancellationToken cancellationToken) =>
+        [.. (await ListTerminalsAsync(cancellationToken))
+            .Where(terminal => terminal is { Enabled: true, RequiresMac: false })
+            .Select(terminal => terminal.TerminalId)
+            .Order(StringComparer.Ordinal)];
+
     public async Task<DemoDataInventory> FindDemoDataAsync(CancellationToken cancellationToken)
     {
         var terminals = (await ListTerminalsAsync(cancellationToken)).Where(DemoData.IsDemoTerminal).Select(terminal => terminal.TerminalId).ToList();

@@ -11,4 +11,10 @@ internal enum ViolationReason : byte
 
     /// <summary>A request whose DE 41 names no registered, enabled terminal: 58 (counted per address only).</summary>
     UnknownTerminal,
+
+    /// <summary>
+    /// A financial request of a terminal without a MAC key over a connection that does not vouch for it (off loopback,
+    /// anything but mutual TLS naming the terminal): 58.
+    /// </summary>
+    UnauthenticatedTerminal,
 }

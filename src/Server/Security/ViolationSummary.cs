@@ -16,6 +16,7 @@ namespace SocketAtm.Server.Security;
 /// <param name="UnknownTerminal">Throttled requests naming no registered, enabled terminal (an address's only).</param>
 /// <param name="Address">For a terminal's window: the address its first throttled violation came from (null when unknown).</param>
 /// <param name="OtherAddresses">For a terminal's window: true when throttled violations came from other addresses too.</param>
+/// <param name="Unauthenticated">Throttled financial requests of a terminal without a MAC key over a connection that does not vouch for it.</param>
 internal sealed record ViolationSummary(
     bool IsTerminal,
     string Key,
@@ -26,10 +27,11 @@ internal sealed record ViolationSummary(
     int Stale,
     int UnknownTerminal,
     string? Address,
-    bool OtherAddresses)
+    bool OtherAddresses,
+    int Unauthenticated = 0)
 {
     /// <summary>The violations of the window that were throttled (not journaled one by one).</summary>
-    public int Throttled => Mac + Stale + UnknownTerminal;
+    public int Throttled => Mac + Stale + UnknownTerminal + Unauthenticated;
 
     /// <summary>
     /// The aggregated journal row's detail: "190 violations (mac: 190, stale: 0) from 127.0.0.1 in 00:01:00 from
@@ -37,7 +39,7 @@ internal sealed record ViolationSummary(
     /// </summary>
     public string Detail => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Throttled} violations (mac: {Mac}, stale: {Stale}) from {Sources} in {Window:c} from {StartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after {Journaled} journaled one by one");
+        $"{Throttled} violations (mac: {Mac}, stale: {Stale}{(Unauthenticated > 0 ? $", unauthenticated terminal: {Unauthenticated}" : string.Empty)}) from {Sources} in {Window:c} from {StartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after {Journaled} journaled one by one");
 
     /// <summary>"127.0.0.1", "127.0.0.1 and other addresses", or "an unknown address".</summary>
     public string Sources => (Address ?? "an unknown address") + (OtherAddresses ? " and other addresses" : string.Empty);

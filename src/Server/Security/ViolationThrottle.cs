@@ -223,6 +223,7 @@ internal sealed class ViolationThrottle
         private int _mac;
         private int _stale;
         private int _unknownTerminal;
+        private int _unauthenticated;
         private string? _address;
         private bool _otherAddresses;
 
@@ -244,7 +245,7 @@ internal sealed class ViolationThrottle
         /// <summary>Counts a throttled violation; true when it is the window's first (throttling starts).</summary>
         public bool Throttle(ViolationReason reason, string? address)
         {
-            var first = _mac + _stale + _unknownTerminal == 0;
+            var first = _mac + _stale + _unknownTerminal + _unauthenticated == 0;
             Count++;
             switch (reason)
             {
@@ -253,6 +254,9 @@ internal sealed class ViolationThrottle
                     break;
                 case ViolationReason.Stale:
                     _stale++;
+                    break;
+                case ViolationReason.UnauthenticatedTerminal:
+                    _unauthenticated++;
                     break;
                 default:
                     _unknownTerminal++;
@@ -273,9 +277,9 @@ internal sealed class ViolationThrottle
 
         /// <summary>The window's summary when it throttled anything; null otherwise (its violations are all journaled).</summary>
         public ViolationSummary? Summary(TimeSpan window) =>
-            _mac + _stale + _unknownTerminal == 0
+            _mac + _stale + _unknownTerminal + _unauthenticated == 0
                 ? null
-                : new ViolationSummary(Key.IsTerminal, Key.Value, StartedAtUtc, window, _journaled, _mac, _stale, _unknownTerminal, _address, _otherAddresses);
+                : new ViolationSummary(Key.IsTerminal, Key.Value, StartedAtUtc, window, _journaled, _mac, _stale, _unknownTerminal, _address, _otherAddresses, _unauthenticated);
 
         public void Restart(long startedAt, DateTimeOffset startedAtUtc)
         {

@@ -10,9 +10,10 @@ namespace SocketAtm.Server.Sessions;
 
 /// <summary>
 /// Turns one parsed (or unparsable) request into a handler to run or a finished refusal, applying PROTOCOL.md §6's
-/// checks once, in its order, for every handler: parse (30), MTI (12), terminal (58), sign-on (58), MAC (63, for every
-/// request of a MAC terminal), mandatory elements (30), processing code (12). A request that is a terminal's first under
-/// its pending keys makes them current on the way. Never throws for bad input.
+/// checks once, in its order, for every handler: parse (30), MTI (12), terminal (58; for a financial request of a
+/// terminal without a MAC key, a connection that vouches for it, <see cref="TerminalAuthenticationGate"/>), sign-on (58),
+/// MAC (63, for every request of a MAC terminal), mandatory elements (30), processing code (12). A request that is a
+/// terminal's first under its pending keys makes them current on the way. Never throws for bad input.
 /// </summary>
 internal sealed class MessageDispatcher
 {
@@ -28,15 +29,22 @@ internal sealed class MessageDispatcher
     private readonly ILogger _logger;
     private readonly AtmMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly TerminalAuthenticationGate _terminalAuthentication;
 
     /// <summary>The refusals' log lines, which anyone who can reach the port can cause at will: one per address and reason a minute.</summary>
     private readonly LogRateLimit _refusals;
 
     private const string MalformedKind = "malformed message answered 30";
 
-    public MessageDispatcher(RouteTable routes, ILedger ledger, AtmMetrics metrics, TimeProvider time, ILogger<MessageDispatcher> logger)
+    /// <param name="terminalsWithoutMacOnAnyConnection">
+    /// True when any connection may carry a terminal without a MAC key (a loopback listener, or the operator allowed it);
+    /// false when only one whose client certificate names the terminal may (<see cref="TerminalAuthenticationGate"/>).
+    /// </param>
+    public MessageDispatcher(
+        RouteTable routes, ILedger ledger, AtmMetrics metrics, TimeProvider time, ILogger<MessageDispatcher> logger, bool terminalsWithoutMacOnAnyConnection)
     {
         _routes = routes;
+        _terminalAuthentication = new TerminalAuthenticationGate(terminalsWithoutMacOnAnyConnection, routes.UnauthenticatedTerminal, logger);
         _ledger = ledger;
         _metrics = metrics;
         _time = time;
@@ -164,6 +172,12 @@ internal sealed class MessageDispatcher
         }
 
         context.Terminal = terminal;
+        if (_terminalAuthentication.Refuses(context, route, terminal))
+        {
+            // Before its keys are looked at, so that a request nothing authenticates cannot make pending keys current.
+            return ValueTask.FromResult(DispatchDecision.Handle);
+        }
+
         var keyUse = WorkingKeyUse.None;
         if (terminal.RequiresMac)
         {
@@ -174,7 +188,10 @@ internal sealed class MessageDispatcher
             keyUse = RequestKeyCheck.VerifyMac(terminal, request, _time, includePending: true, out var macKey);
             context.ResponseMacKey = macKey;
         }
-        else if (terminal.PendingKeys is not null && route.Representative.IsFinancial && RequestKeyCheck.PinUnderPendingKey(terminal, request, _time))
+        else if (terminal.PendingKeys is not null
+            && route.Representative.IsFinancial
+            && context.Terminals.TryFind(request.Get(DataElements.TerminalId), out _, out _)
+            && RequestKeyCheck.PinUnderPendingKey(terminal, request, _time))
         {
             keyUse = WorkingKeyUse.Pending;
         }

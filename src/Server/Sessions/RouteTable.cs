@@ -15,12 +15,14 @@ internal sealed class RouteTable
 {
     private readonly FrozenDictionary<int, MessageRoute> _byMti;
 
-    private RouteTable(FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure, IPendingKeyPromotion keyPromotion, IViolationWatch violations)
+    private RouteTable(
+        FrozenDictionary<int, MessageRoute> byMti, IMessageHandler macFailure, IPendingKeyPromotion keyPromotion, IViolationWatch violations, IMessageHandler unauthenticatedTerminal)
     {
         _byMti = byMti;
         MacFailure = macFailure;
         KeyPromotion = keyPromotion;
         Violations = violations;
+        UnauthenticatedTerminal = unauthenticatedTerminal;
     }
 
     /// <summary>
@@ -35,6 +37,12 @@ internal sealed class RouteTable
     /// <summary>Counts requests of unknown or disabled terminals as security violations of their address.</summary>
     public IViolationWatch Violations { get; }
 
+    /// <summary>
+    /// Answers a financial request of a terminal without a MAC key over a connection that does not vouch for it
+    /// (<see cref="TerminalAuthenticationGate"/>), in place of the handler its route would choose: it is never processed.
+    /// </summary>
+    public IMessageHandler UnauthenticatedTerminal { get; }
+
     /// <summary>The route for the request's MTI class, or null when the host does not handle the MTI.</summary>
     public MessageRoute? Find(int mti) => _byMti.GetValueOrDefault(MessageTypes.ClassOf(mti));
 
@@ -46,6 +54,7 @@ internal sealed class RouteTable
         private IMessageHandler? _macFailure;
         private IPendingKeyPromotion? _keyPromotion;
         private IViolationWatch? _violations;
+        private IMessageHandler? _unauthenticatedTerminal;
 
         /// <summary>Routes every request of MTI class <paramref name="mti"/> to <paramref name="handler"/>.</summary>
         public Builder Map(int mti, IMessageHandler handler)
@@ -88,15 +97,24 @@ internal sealed class RouteTable
             return this;
         }
 
+        /// <summary>Answers refused requests of terminals without a MAC key with <paramref name="handler"/> (<see cref="UnauthenticatedTerminal"/>).</summary>
+        public Builder MapUnauthenticatedTerminal(IMessageHandler handler)
+        {
+            _unauthenticatedTerminal = handler;
+            return this;
+        }
+
         /// <exception cref="InvalidOperationException">
         /// No handler was given for MAC failures (<see cref="MapMacFailure"/>), key promotion (<see cref="MapKeyPromotion"/>)
-        /// or violations (<see cref="MapViolations"/>).
+        /// violations (<see cref="MapViolations"/>) or unauthenticated terminals (<see cref="MapUnauthenticatedTerminal"/>).
         /// </exception>
         public RouteTable Build()
         {
             var macFailure = _macFailure ?? throw new InvalidOperationException("A route table needs a handler for requests whose MAC fails (MapMacFailure).");
             var keyPromotion = _keyPromotion ?? throw new InvalidOperationException("A route table needs a promotion of pending keys (MapKeyPromotion).");
             var violations = _violations ?? throw new InvalidOperationException("A route table needs a watch of security violations (MapViolations).");
+            var unauthenticated = _unauthenticatedTerminal
+                ?? throw new InvalidOperationException("A route table needs a handler for terminals without a MAC key on connections that do not vouch for them (MapUnauthenticatedTerminal).");
             var routes = new Dictionary<int, MessageRoute>();
             foreach (var (mti, handler) in _byMti)
             {
@@ -109,7 +127,7 @@ internal sealed class RouteTable
                 routes.Add(mti, new MessageRoute(byType.Values.First(), byType));
             }
 
-            return new RouteTable(routes.ToFrozenDictionary(), macFailure, keyPromotion, violations);
+            return new RouteTable(routes.ToFrozenDictionary(), macFailure, keyPromotion, violations, unauthenticated);
         }
     }
 }

@@ -21,7 +21,10 @@ internal sealed class SessionTerminals
     // signed on" and "the last signed off" in the order they happened, so the sign-on clock is never left wrong.
     private readonly Lock _changing = new();
 
-    /// <param name="mayServe">The terminals this connection may speak for (e.g. those its TLS client certificate names); null for any.</param>
+    /// <param name="mayServe">
+    /// The terminals this connection may speak for — those its TLS client certificate names, with terminal binding on —
+    /// which then also count as authenticated by the connection (<see cref="IsBoundTo"/>); null for any, none of them so.
+    /// </param>
     /// <param name="anySignedOnChanged">
     /// Told true when the first terminal signs on over the connection and false when the last signs off, under this
     /// object's lock (keep it short; it must not sign terminals on or off).
@@ -37,6 +40,12 @@ internal sealed class SessionTerminals
 
     /// <summary>False when the connection is bound to other terminals than <paramref name="terminalId"/> (answered 58).</summary>
     public bool MayServe(string terminalId) => _mayServe?.Invoke(terminalId) ?? true;
+
+    /// <summary>
+    /// True when the connection is bound to the terminals its client certificate names (mutual TLS with terminal binding)
+    /// and <paramref name="terminalId"/> is one of them: the connection itself vouches for the terminal.
+    /// </summary>
+    public bool IsBoundTo(string terminalId) => _mayServe?.Invoke(terminalId) ?? false;
 
     public void SignOn(string terminalId)
     {

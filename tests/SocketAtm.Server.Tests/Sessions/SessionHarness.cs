@@ -28,6 +28,8 @@ internal sealed class SessionHarness : IAsyncDisposable
     /// <param name="acceptRequestsWithoutTrack2">False as a host whose issuer refuses card requests without DE 35.</param>
     /// <param name="remoteAddress">The address the connection comes from, as the listener gives it; null for none.</param>
     /// <param name="violationThrottle">When security violations are throttled; null for the defaults.</param>
+    /// <param name="terminalsWithoutMacOnAnyConnection">False as a host off loopback that does not allow terminals without a MAC key everywhere.</param>
+    /// <param name="mayServeTerminal">The terminals the connection is bound to, as by a client certificate naming them; null for an unbound connection.</param>
     public SessionHarness(
         FakeLedger? ledger = null,
         ListenerOptions? options = null,
@@ -35,7 +37,10 @@ internal sealed class SessionHarness : IAsyncDisposable
         KeyExchangeOptions? keyExchanges = null,
         bool acceptRequestsWithoutTrack2 = true,
         string? remoteAddress = null,
-        ViolationThrottleOptions? violationThrottle = null)
+        ViolationThrottleOptions? violationThrottle = null,
+
+        bool terminalsWithoutMacOnAnyConnection = true,
+        Func<string, bool>? mayServeTerminal = null)
     {
         _pipes = new DuplexPipePair(toHost: new PipeOptions(readerScheduler: hostReadScheduler ?? PipeScheduler.ThreadPool, useSynchronizationContext: false));
         Ledger = ledger ?? new FakeLedger();
@@ -58,8 +63,9 @@ internal sealed class SessionHarness : IAsyncDisposable
             metrics,
             keyExchanges: keyExchanges,
             acceptRequestsWithoutTrack2: acceptRequestsWithoutTrack2,
-            violations: Violations)
-            .Open(1, _pipes.Host, remoteAddress: remoteAddress);
+            violations: Violations,
+            terminalsWithoutMacOnAnyConnection: terminalsWithoutMacOnAnyConnection)
+            .Open(1, _pipes.Host, mayServeTerminal, remoteAddress: remoteAddress);
         Running = Task.Run(_session.RunAsync);
     }
 

@@ -12,7 +12,11 @@ internal enum JournalDisposition : byte
     /// <summary>A new original whose key was already used: answered 94, nothing applied or stored.</summary>
     Duplicate,
 
-    /// <summary>Refused before any decision — a missing or wrong MAC (63), on a financial request or an 0800: journaled as a security event, nothing applied or stored.</summary>
+    /// <summary>
+    /// Refused before any decision — a missing or wrong MAC (63), on a financial request or an 0800; or a financial request
+    /// of a terminal without a MAC key over a connection that does not vouch for it (58): journaled as a security event,
+    /// nothing applied or stored.
+    /// </summary>
     Rejected,
 
     /// <summary>The decision failed unexpectedly: answered 96, nothing applied or stored, so a repeat is decided afresh.</summary>

@@ -37,6 +37,11 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             return Unstored(request, key, JournalDisposition.Throttled, ResponseCodes.SecurityViolation, unit, now);
         }
 
+        if (request.IsUnauthenticatedTerminal)
+        {
+            return SecurityEvent(request, key, JournalDisposition.Rejected, ResponseCodes.NotPermittedToTerminal, "unauthenticated_terminal", unit, now);
+        }
+
         if (request.IsKeyEvent)
         {
             return Unstored(request, key, request.KeyEvent, ResponseCodes.Approved, unit, now);
