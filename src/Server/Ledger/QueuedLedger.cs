@@ -53,6 +53,9 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     /// <summary>This host's terminal records; every terminal write offers what it stored.</summary>
     protected TerminalRecordCache Terminals { get; }
 
+    /// <summary>"Not registered" answers held in memory now (at most <see cref="TerminalRecordCache.MaxNotRegistered"/>).</summary>
+    internal int NotRegisteredTerminalsHeld => Terminals.NotRegisteredCount;
+
     /// <summary>The PVK read when the ledger opened.</summary>
     /// <exception cref="InvalidOperationException">The ledger has not opened.</exception>
     protected PinVerificationKey PinVerificationKey
