@@ -143,8 +143,8 @@ internal sealed class PostgreSqlLedger : QueuedLedger
         return Terminals.Offer(terminalId, terminal, now);
     }
 
-    protected override Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, CancellationToken cancellationToken) =>
-        _terminalTable.RegisterAsync(terminal, cancellationToken);
+    protected override Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, bool replace, CancellationToken cancellationToken) =>
+        _terminalTable.RegisterAsync(terminal, replace, cancellationToken);
 
     protected override async Task<TerminalRecord> ChangeTerminalKeysAsync(
         string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken) =>
