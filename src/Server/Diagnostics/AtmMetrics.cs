@@ -15,6 +15,7 @@ internal sealed class AtmMetrics
     private readonly Counter<long> _refusedConnections;
     private readonly Counter<long> _failedHandshakes;
     private readonly Counter<long> _closedByHost;
+    private readonly Counter<long> _securityEvents;
 
     public AtmMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +28,11 @@ internal sealed class AtmMetrics
         _refusedConnections = meter.CreateCounter<long>("socketatm.connections.refused", "{connection}", "Connections closed at accept because a connection cap was reached, by reason.");
         _failedHandshakes = meter.CreateCounter<long>("socketatm.tls.handshakes.failed", "{connection}", "TLS handshakes that failed (timeout, rejected, connection lost), by reason.");
         _closedByHost = meter.CreateCounter<long>("socketatm.connections.closed_by_host", "{connection}", "Open connections the host closed for breaking a connection rule, by reason.");
+
+        // The ledger counts the security events it journals on this instrument: the same name, unit and description on the
+        // same meter make the meter return that one instrument, so both kinds of event are one series per reason.
+        _securityEvents = meter.CreateCounter<long>(
+            "socketatm.security.events", "{request}", "Requests refused as security events, by reason.");
     }
 
     public void MessageAnswered(int requestMti, string responseCode, double elapsedMs)
@@ -59,4 +65,8 @@ internal sealed class AtmMetrics
     public void ConnectionClosedByHost(string reason) => _closedByHost.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void FrameRejected(string reason) => _rejectedFrames.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A security event refused before the ledger, which journals none for it.</summary>
+    /// <param name="reason">"key_exchange_limit".</param>
+    public void SecurityEvent(string reason) => _securityEvents.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

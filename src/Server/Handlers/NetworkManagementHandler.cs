@@ -20,15 +20,20 @@ internal sealed class NetworkManagementHandler : IMessageHandler
     private static readonly int[] Echoed = [DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.NetworkManagementCode];
 
     private readonly ILedger _ledger;
+    /// <summary>The <c>reason</c> of <c>socketatm.security.events</c> for a key exchange refused 65 by the rate limit.</summary>
+    public const string KeyExchangeLimitReason = "key_exchange_limit";
+
     private readonly KeyExchangeRateLimit _keyExchanges;
     private readonly TimeProvider _time;
+    private readonly AtmMetrics _metrics;
     private readonly ILogger _logger;
 
-    public NetworkManagementHandler(ILedger ledger, KeyExchangeRateLimit keyExchanges, TimeProvider time, ILogger<NetworkManagementHandler> logger)
+    public NetworkManagementHandler(ILedger ledger, KeyExchangeRateLimit keyExchanges, TimeProvider time, AtmMetrics metrics, ILogger<NetworkManagementHandler> logger)
     {
         _ledger = ledger;
         _keyExchanges = keyExchanges;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -71,10 +76,19 @@ internal sealed class NetworkManagementHandler : IMessageHandler
         Log.NetworkManagement(_logger, code, terminal.TerminalId, responseCode);
     }
 
-    /// <summary>A key exchange within the terminal's rate (PROTOCOL.md §11.3); one over it is answered 65 and changes nothing.</summary>
+    /// <summary>
+    /// A key exchange within the terminal's rate (PROTOCOL.md §11.3); one over it is answered 65, changes nothing and is
+    /// counted as a security event (logged once until the terminal's next granted exchange; not journaled).
+    /// </summary>
     private async ValueTask<string> ExchangeKeysIfAllowedAsync(MessageContext context, TerminalRecord terminal, CancellationToken cancellationToken)
     {
-        switch (_keyExchanges.TryAcquire(terminal.TerminalId))
+        var grant = _keyExchanges.TryAcquire(terminal.TerminalId);
+        if (grant != KeyExchangeGrant.Granted)
+        {
+            _metrics.SecurityEvent(KeyExchangeLimitReason);
+        }
+
+        switch (grant)
         {
             case KeyExchangeGrant.Granted:
                 return await ExchangeKeysAsync(context, terminal, cancellationToken);

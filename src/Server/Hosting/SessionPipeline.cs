@@ -33,7 +33,7 @@ internal static class SessionPipeline
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
-        var routes = HostRoutes.Build(ledger, pins, time, loggers, window, keyExchanges, acceptRequestsWithoutTrack2);
+        var routes = HostRoutes.Build(ledger, pins, time, loggers, metrics, window, keyExchanges, acceptRequestsWithoutTrack2);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>());
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }

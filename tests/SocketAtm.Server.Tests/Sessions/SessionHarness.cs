@@ -50,6 +50,9 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public FakeLedger Ledger { get; }
 
+    /// <summary>Creates this session's meters (a <see cref="SocketAtm.Testing.CounterTotals"/> over it reads only them).</summary>
+    public System.Diagnostics.Metrics.IMeterFactory MeterFactory => _metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+
     public ListenerOptions Options { get; }
 
     public FakeTimeProvider Time { get; }
