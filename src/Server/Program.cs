@@ -21,9 +21,9 @@ internal static class Program
         }
         catch (Exception exception) when (StartupFailure.TryDescribe(exception, out var message))
         {
-            // One readable line, not a stack trace. Exit 1 when waiting may help (deploy/socketatm.service restarts the
-            // host then), 2 when the configuration or the data must be fixed first (no restart loop).
-            await Console.Error.WriteLineAsync($"socketatm: cannot start: {message}");
+            // One readable line per failure, not a stack trace. Exit 1 when waiting may help (deploy/socketatm.service
+            // restarts the host then), 2 when the configuration or the data must be fixed first (no restart loop).
+            await StartupFailure.WriteAsync(Console.Error, message);
             return StartupFailure.IsTransient(exception) ? 1 : 2;
         }
 

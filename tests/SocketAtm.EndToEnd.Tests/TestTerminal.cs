@@ -32,7 +32,16 @@ internal sealed class TestTerminal : IAsyncDisposable
     public static async Task<TestTerminal> ConnectAsync(IPEndPoint endPoint, string terminalId = "ATM00009", bool signOn = true)
     {
         var client = new TcpClient { NoDelay = true };
-        await client.ConnectAsync(endPoint);
+        try
+        {
+            await client.ConnectAsync(endPoint);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
         return await AttachAsync(client.GetStream(), client, terminalId, signOn);
     }
 
@@ -42,8 +51,16 @@ internal sealed class TestTerminal : IAsyncDisposable
         var terminal = new TestTerminal(connection, stream, terminalId);
         if (signOn)
         {
-            var response = await terminal.ExchangeAsync(terminal.NetworkManagement(NextStan(), "001"));
-            Assert.Equal("00", response.GetString(39));
+            try
+            {
+                var response = await terminal.ExchangeAsync(terminal.NetworkManagement(NextStan(), "001"));
+                Assert.Equal("00", response.GetString(39));
+            }
+            catch
+            {
+                await terminal.DisposeAsync(); // the caller never gets it to dispose
+                throw;
+            }
         }
 
         return terminal;
@@ -111,11 +128,34 @@ internal sealed class TestTerminal : IAsyncDisposable
         return await ReceiveAsync();
     }
 
+    /// <summary>
+    /// Closes the connection whatever became of it. Every send flushes, so the writer is completed without writing: after
+    /// a send that failed (the host reset the connection) it still holds those bytes, and flushing them again would throw
+    /// into whoever disposes, hiding the test's own failure.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _input.CompleteAsync();
-        await _output.CompleteAsync();
-        _connection.Dispose();
-        _writeLock.Dispose();
+        try
+        {
+            await CompleteQuietlyAsync(_output.CompleteAsync(new ObjectDisposedException(nameof(TestTerminal))));
+            await CompleteQuietlyAsync(_input.CompleteAsync());
+        }
+        finally
+        {
+            _connection.Dispose();
+            _writeLock.Dispose();
+        }
+    }
+
+    private static async Task CompleteQuietlyAsync(ValueTask completing)
+    {
+        try
+        {
+            await completing;
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or SocketException)
+        {
+            // The connection is gone already: there is nothing left to close gracefully.
+        }
     }
 }

@@ -30,18 +30,36 @@ internal static class TerminalCommands
         var mac = new Option<bool>("--mac") { Description = "The terminal must MAC its financial messages." };
         var components = ComponentFiles();
         var demo = DemoKeysOption();
+        var replace = ReplaceOption("the terminal already registered under this id");
         var command = new Command(
             "add-terminal",
-            "Register a terminal (or replace one of the same id) under a TMK entered as components. Its PIN and MAC keys are generated; the terminal obtains them with a key exchange (0800/161).")
+            "Register a terminal under a TMK entered as components (an id already registered is refused unless --replace). Its PIN and MAC keys are generated; the terminal obtains them with a key exchange (0800/161).")
         {
-            id, mac, components, demo,
+            id, mac, components, demo, replace,
         };
         command.SetAction((result, cancellation) => AdminCommandLine.WithLedgerAsync(result, data, console, async ledger =>
         {
+            var terminalId = result.GetRequiredValue(id);
+            var replacing = result.GetValue(replace);
+            if (!replacing)
+            {
+                // Before the custodians type their components in; the registration below refuses it too, in its transaction.
+                await RefuseRegisteredAsync(ledger, [terminalId], cancellation);
+            }
+
             var masterKey = MasterKey(result, demo, components, console);
-            var registration = Registration(result.GetRequiredValue(id), result.GetValue(mac), result.GetValue(demo), masterKey);
-            await ledger.AddTerminalAsync(registration, cancellation);
-            await console.Output.WriteLineAsync($"Terminal {registration.TerminalId} registered{(registration.RequiresMac ? " (MAC required)" : string.Empty)}.");
+            var registration = Registration(terminalId, result.GetValue(mac), result.GetValue(demo), masterKey, replacing);
+            try
+            {
+                await ledger.AddTerminalAsync(registration, cancellation);
+            }
+            catch (TerminalAlreadyRegisteredException registered)
+            {
+                throw AlreadyRegistered([registered.TerminalId], registeredBefore: 0);
+            }
+
+            await console.Output.WriteLineAsync(
+                $"Terminal {terminalId} registered{(replacing ? " (any terminal of that id replaced, keys and all)" : string.Empty)}{(registration.RequiresMac ? " (MAC required)" : string.Empty)}.");
             return 0;
         }));
         return command;
@@ -55,17 +73,34 @@ internal static class TerminalCommands
         var mac = new Option<bool>("--mac") { Description = "The terminals must MAC their financial messages." };
         var components = ComponentFiles();
         var demo = DemoKeysOption();
-        var command = new Command("add-terminals", "Register many terminals with ids prefix + sequence number, all under one TMK (test fleets for load runs).")
+        var replace = ReplaceOption("those of the ids already registered");
+        var command = new Command(
+            "add-terminals",
+            "Register many terminals with ids prefix + sequence number, all under one TMK (test fleets for load runs); refused, with nothing registered, when any id is registered already, unless --replace.")
         {
-            count, prefix, first, mac, components, demo,
+            count, prefix, first, mac, components, demo, replace,
         };
         command.SetAction((result, cancellation) => AdminCommandLine.WithLedgerAsync(result, data, console, async ledger =>
         {
             var ids = GeneratedTerminalIds.Create(result.GetRequiredValue(prefix), result.GetRequiredValue(count), result.GetValue(first));
-            var masterKey = MasterKey(result, demo, components, console);
-            foreach (var terminalId in ids)
+            var replacing = result.GetValue(replace);
+            if (!replacing)
             {
-                await ledger.AddTerminalAsync(Registration(terminalId, result.GetValue(mac), result.GetValue(demo), masterKey), cancellation);
+                await RefuseRegisteredAsync(ledger, ids, cancellation);
+            }
+
+            var masterKey = MasterKey(result, demo, components, console);
+            for (var index = 0; index < ids.Count; index++)
+            {
+                try
+                {
+                    await ledger.AddTerminalAsync(Registration(ids[index], result.GetValue(mac), result.GetValue(demo), masterKey, replacing), cancellation);
+                }
+                catch (TerminalAlreadyRegisteredException registered)
+                {
+                    // Registered by someone else since the check above.
+                    throw AlreadyRegistered([registered.TerminalId], registeredBefore: index);
+                }
             }
 
             await console.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -139,13 +174,43 @@ internal static class TerminalCommands
         return new KeyComponentEntry("TMK", ComponentFileOption, console).Read(files);
     }
 
-    private static TerminalRegistration Registration(string terminalId, bool requiresMac, bool demoKeys, byte[] masterKey) => new()
+    private static TerminalRegistration Registration(string terminalId, bool requiresMac, bool demoKeys, byte[] masterKey, bool replace) => new()
     {
         TerminalId = terminalId,
         RequiresMac = requiresMac,
         MasterKey = masterKey,
         PinKey = demoKeys ? DemoData.TerminalPinKey : NewWorkingKey(),
         MacKey = demoKeys ? DemoData.TerminalMacKey : NewWorkingKey(),
+        ReplaceExisting = replace,
+    };
+
+    /// <summary>
+    /// Refuses (exit 2) when any of <paramref name="terminalIds"/> is registered: replacing a terminal gives it a new TMK
+    /// and working keys, which cuts the real terminal off until it is loaded with them, so it is never done by mistake.
+    /// </summary>
+    private static async Task RefuseRegisteredAsync(ILedgerAdmin ledger, IReadOnlyList<string> terminalIds, CancellationToken cancellationToken)
+    {
+        var registered = await ledger.FindRegisteredTerminalsAsync(terminalIds, cancellationToken);
+        if (registered.Count > 0)
+        {
+            throw AlreadyRegistered(registered, registeredBefore: 0);
+        }
+    }
+
+    private static AdminException AlreadyRegistered(IReadOnlyList<string> registered, int registeredBefore)
+    {
+        var named = registered.Count == 1
+            ? $"Terminal {registered[0]} is already registered"
+            : string.Create(CultureInfo.InvariantCulture, $"{registered.Count} of the terminals are already registered ({string.Join(", ", registered.Take(3))}{(registered.Count > 3 ? ", …" : string.Empty)})");
+        var done = registeredBefore == 0
+            ? "nothing was changed"
+            : string.Create(CultureInfo.InvariantCulture, $"the {registeredBefore} before it were registered, nothing after");
+        return new AdminException($"{named}; {done}. Give --replace to replace a registered terminal and its keys (the terminal then needs its new TMK).");
+    }
+
+    private static Option<bool> ReplaceOption(string what) => new("--replace")
+    {
+        Description = $"Replace {what}, with new keys (it then needs its new TMK and a key exchange). Without it, a registered id is refused.",
     };
 
     private static Option<string> IdOption() => new("--id") { Description = "Terminal id (DE 41), 8 characters.", Required = true };

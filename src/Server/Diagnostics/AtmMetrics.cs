@@ -79,4 +79,8 @@ internal sealed class AtmMetrics
     private static readonly object False = false;
 
     public void FrameRejected(string reason) => _rejectedFrames.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A security event refused before the ledger, which journals none for it.</summary>
+    /// <param name="reason">"key_exchange_limit".</param>
+    public void SecurityEvent(string reason) => _securityEvents.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
@@ -22,6 +23,7 @@ internal static class HostRoutes
         PinVerifier pins,
         TimeProvider time,
         ILoggerFactory loggers,
+        AtmMetrics metrics,
         TimeSpan transmissionWindow,
         ThrottledViolations violations,
         KeyExchangeOptions? keyExchanges = null,
@@ -33,7 +35,7 @@ internal static class HostRoutes
         var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time, transmissionWindow, violations, acceptRequestsWithoutTrack2);
         var reversal = new ReversalHandler(ledger, time);
         return new RouteTable.Builder()
-            .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, keyExchangeRate, time, transmissionWindow, loggers.CreateLogger<NetworkManagementHandler>()))
+            .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, keyExchangeRate, time, transmissionWindow, metrics, loggers.CreateLogger<NetworkManagementHandler>()))
             .Map(MessageTypes.AuthorizationRequest, TransactionTypes.BalanceInquiry, balance)
             .Map(MessageTypes.AuthorizationRequest, TransactionTypes.BalanceInquiryAlternate, balance)
             .Map(MessageTypes.FinancialRequest, TransactionTypes.BalanceInquiry, balance)

@@ -20,9 +20,13 @@ internal sealed class NetworkManagementHandler : IMessageHandler
     private static readonly int[] Echoed = [DataElements.TransmissionDateTime, DataElements.Stan, DataElements.TerminalId, DataElements.NetworkManagementCode];
 
     private readonly ILedger _ledger;
+    /// <summary>The <c>reason</c> of <c>socketatm.security.events</c> for a key exchange refused 65 by the rate limit.</summary>
+    public const string KeyExchangeLimitReason = "key_exchange_limit";
+
     private readonly KeyExchangeRateLimit _keyExchanges;
     private readonly TimeProvider _time;
     private readonly TimeSpan _transmissionWindow;
+    private readonly AtmMetrics _metrics;
     private readonly ILogger _logger;
 
     // A refused exchange is a replay or a stale copy, which whoever recorded one can send at will: logged once a window
@@ -31,12 +35,13 @@ internal sealed class NetworkManagementHandler : IMessageHandler
 
     /// <param name="transmissionWindow">How far a key exchange's DE 7 may be from the host's clock (as for card requests).</param>
     public NetworkManagementHandler(
-        ILedger ledger, KeyExchangeRateLimit keyExchanges, TimeProvider time, TimeSpan transmissionWindow, ILogger<NetworkManagementHandler> logger)
+        ILedger ledger, KeyExchangeRateLimit keyExchanges, TimeProvider time, TimeSpan transmissionWindow, AtmMetrics metrics, ILogger<NetworkManagementHandler> logger)
     {
         _ledger = ledger;
         _keyExchanges = keyExchanges;
         _time = time;
         _transmissionWindow = transmissionWindow;
+        _metrics = metrics;
         _logger = logger;
         _refusals = new LogRateLimit(time);
     }
@@ -82,7 +87,8 @@ internal sealed class NetworkManagementHandler : IMessageHandler
 
     /// <summary>
     /// A key exchange (PROTOCOL.md §11.3) that is fresh (DE 7 within the transmission window, else 63), later than the
-    /// terminal's last one (else 63: a replay), and within the terminal's rate (else 65). A repeat of the exchange whose
+    /// terminal's last one (else 63: a replay), and within the terminal's rate (else 65, counted as a security event, reason
+    /// key_exchange_limit; logged once until the terminal's next granted exchange; not journaled). A repeat of the exchange whose
     /// keys are still pending — its answer was lost, or someone replays it — gets those keys again and changes nothing.
     /// </summary>
     private async ValueTask<string> ExchangeKeysIfAllowedAsync(MessageContext context, TerminalRecord terminal, CancellationToken cancellationToken)
@@ -113,7 +119,13 @@ internal sealed class NetworkManagementHandler : IMessageHandler
                 return ResponseCodes.SecurityViolation;
         }
 
-        switch (_keyExchanges.TryAcquire(terminal.TerminalId))
+        var grant = _keyExchanges.TryAcquire(terminal.TerminalId);
+        if (grant != KeyExchangeGrant.Granted)
+        {
+            _metrics.SecurityEvent(KeyExchangeLimitReason);
+        }
+
+        switch (grant)
         {
             case KeyExchangeGrant.Granted:
                 return await ExchangeKeysAsync(context, terminal, exchange, cancellationToken);

@@ -43,7 +43,7 @@ internal static class SessionPipeline
         ArgumentNullException.ThrowIfNull(loggers);
         var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
         violations ??= new ThrottledViolations(new ViolationThrottleOptions(), ledger, metrics, time, loggers.CreateLogger<ThrottledViolations>());
-        var routes = HostRoutes.Build(ledger, pins, time, loggers, window, violations, keyExchanges, acceptRequestsWithoutTrack2);
+        var routes = HostRoutes.Build(ledger, pins, time, loggers, metrics, window, violations, keyExchanges, acceptRequestsWithoutTrack2);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>(), terminalsWithoutMacOnAnyConnection);
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }

@@ -7,9 +7,48 @@ namespace SocketAtm.Server.Hosting;
 /// <summary>Recognises start-up failures caused by configuration or the environment, and words them for an operator.</summary>
 internal static class StartupFailure
 {
+    /// <summary>What starts every line the host writes when it cannot start.</summary>
+    public const string Prefix = "socketatm: cannot start: ";
+
+    /// <summary>
+    /// The failure in one readable line, or several failures (the host validates every settings section at start, and
+    /// reports all that are wrong together) in one line each, separated by <c>\n</c>; false when any of them is not one
+    /// this class can word (a defect: its stack trace is worth more).
+    /// </summary>
     public static bool TryDescribe(Exception exception, [NotNullWhen(true)] out string? message)
     {
-        message = exception switch
+        var lines = new List<string>();
+        message = TryDescribe(exception, lines) ? string.Join('\n', lines.Distinct(StringComparer.Ordinal)) : null;
+        return message is not null;
+    }
+
+    /// <summary>Writes <paramref name="message"/> (from <see cref="TryDescribe(Exception, out string?)"/>) to <paramref name="error"/>, each line after <see cref="Prefix"/>.</summary>
+    public static async Task WriteAsync(TextWriter error, string message)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(message);
+        foreach (var line in message.Split('\n'))
+        {
+            await error.WriteLineAsync(Prefix + line);
+        }
+    }
+
+    /// <summary>True for a failure that may clear by itself (the database not reachable yet): worth a restart; several are only when each is.</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        Ledger.LedgerStartupException ledger => ledger.IsTransient,
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => aggregate.InnerExceptions.All(IsTransient),
+        _ => false,
+    };
+
+    private static bool TryDescribe(Exception exception, List<string> lines)
+    {
+        if (exception is AggregateException aggregate)
+        {
+            return aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(inner => TryDescribe(inner, lines));
+        }
+
+        var line = exception switch
         {
             OptionsValidationException validation => string.Join(" ", validation.Failures),
             SocketException socket when socket.SocketErrorCode == SocketError.AddressAlreadyInUse =>
@@ -18,17 +57,14 @@ internal static class StartupFailure
             SocketException socket => "the listener could not bind: " + socket.Message,
             UnauthorizedAccessException access => access.Message,
             Ledger.LedgerStartupException ledger => ledger.Message,
-            AggregateException { InnerExceptions.Count: 1 } aggregate when TryDescribe(aggregate.InnerExceptions[0], out var inner) => inner,
             _ => null,
         };
-        return message is not null;
-    }
+        if (line is null)
+        {
+            return false;
+        }
 
-    /// <summary>True for a failure that may clear by itself (the database not reachable yet): worth a restart.</summary>
-    public static bool IsTransient(Exception exception) => exception switch
-    {
-        Ledger.LedgerStartupException ledger => ledger.IsTransient,
-        AggregateException { InnerExceptions.Count: 1 } aggregate => IsTransient(aggregate.InnerExceptions[0]),
-        _ => false,
-    };
+        lines.Add(line);
+        return true;
+    }
 }

@@ -11,8 +11,15 @@ namespace SocketAtm.Server.Ledger;
 /// </summary>
 internal interface ILedgerAdmin
 {
-    /// <summary>Registers a terminal (or replaces one with the same id).</summary>
+    /// <summary>
+    /// Registers a terminal. One already registered under the id is replaced (keys and state) only with
+    /// <see cref="TerminalRegistration.ReplaceExisting"/>; otherwise <see cref="TerminalAlreadyRegisteredException"/>, and
+    /// nothing changes.
+    /// </summary>
     Task AddTerminalAsync(TerminalRegistration terminal, CancellationToken cancellationToken);
+
+    /// <summary>Those of <paramref name="terminalIds"/> that are registered, in the order given (to refuse a bulk registration before it starts).</summary>
+    Task<IReadOnlyList<string>> FindRegisteredTerminalsAsync(IEnumerable<string> terminalIds, CancellationToken cancellationToken);
 
     /// <summary>
     /// Disables a registered terminal (its messages are then answered 58, sign-on included) or enables it again; the

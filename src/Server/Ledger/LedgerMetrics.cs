@@ -24,6 +24,8 @@ internal sealed class LedgerMetrics : IDisposable
             "socketatm.ledger.commit.duration", "ms", "Time to apply, commit and sync one group commit.");
         _saturated = _meter.CreateCounter<long>(
             "socketatm.ledger.saturated", "{request}", "Requests answered 91 because the ledger's queue was full.");
+        // The host counts refusals it journals none for (Diagnostics/AtmMetrics.SecurityEvent) on this instrument too: keep
+        // the name, unit and description alike, so that the meter returns one instrument.
         _securityEvents = _meter.CreateCounter<long>(
             "socketatm.security.events",
             "{request}",

@@ -53,6 +53,9 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     /// <summary>This host's terminal records; every terminal write offers what it stored.</summary>
     protected TerminalRecordCache Terminals { get; }
 
+    /// <summary>"Not registered" answers held in memory now (at most <see cref="TerminalRecordCache.MaxNotRegistered"/>).</summary>
+    internal int NotRegisteredTerminalsHeld => Terminals.NotRegisteredCount;
+
     /// <summary>The PVK read when the ledger opened.</summary>
     /// <exception cref="InvalidOperationException">The ledger has not opened.</exception>
     protected PinVerificationKey PinVerificationKey
@@ -114,8 +117,15 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
             PinKey = KeyMaterial.RequireDoubleLength(terminal.PinKey ?? throw MissingKey(terminal, "PIN key (TPK)"), nameof(terminal)),
             MacKey = KeyMaterial.RequireDoubleLength(terminal.MacKey ?? throw MissingKey(terminal, "MAC key (TAK)"), nameof(terminal)),
         };
-        var stored = await StoreTerminalAsync(record, cancellationToken);
+        var stored = await StoreTerminalAsync(record, terminal.ReplaceExisting, cancellationToken);
         Terminals.Offer(stored.TerminalId, stored, Stopwatch.GetTimestamp());
+    }
+
+    public async Task<IReadOnlyList<string>> FindRegisteredTerminalsAsync(IEnumerable<string> terminalIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terminalIds);
+        var registered = (await ListTerminalsAsync(cancellationToken)).Select(terminal => terminal.TerminalId).ToHashSet(StringComparer.Ordinal);
+        return [.. terminalIds.Where(registered.Contains)];
     }
 
     public async Task<PendingKeysResult> StorePendingKeysAsync(
@@ -298,10 +308,12 @@ internal abstract class QueuedLedger : ILedger, ILedgerAdmin
     }
 
     /// <summary>
-    /// Stores a checked, newly registered terminal, replacing one of its id; returns it as stored, with a key version one
-    /// above the replaced one's (a newer version, which no cached read outranks).
+    /// In one transaction: stores a checked, newly registered terminal, replacing one of its id when
+    /// <paramref name="replace"/> (otherwise that is <see cref="TerminalAlreadyRegisteredException"/>, and nothing is
+    /// stored); returns it as stored, with a key version one above the replaced one's (a newer version, which no cached
+    /// read outranks).
     /// </summary>
-    protected abstract Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, CancellationToken cancellationToken);
+    protected abstract Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, bool replace, CancellationToken cancellationToken);
 
     /// <summary>
     /// In one transaction: reads the terminal as stored (<see cref="TerminalNotRegistered"/> when it is not), applies

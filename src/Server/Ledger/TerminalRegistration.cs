@@ -19,6 +19,12 @@ internal sealed class TerminalRegistration
     /// <summary>MAC key (TAK), 16 bytes; required.</summary>
     public byte[]? MacKey { get; init; }
 
+    /// <summary>
+    /// Replace a terminal already registered under the id, keys and all. False by default: registering an id that is
+    /// registered is refused (<see cref="TerminalAlreadyRegisteredException"/>) and changes nothing.
+    /// </summary>
+    public bool ReplaceExisting { get; init; }
+
     /// <summary>Log-safe: no keys.</summary>
     public override string ToString() => $"Terminal {TerminalId}";
 }

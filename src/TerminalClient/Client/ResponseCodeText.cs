@@ -25,6 +25,7 @@ public static class ResponseCodeText
         [ResponseCodes.ExceedsAmountLimit] = "Exceeds amount limit",
         [ResponseCodes.RestrictedCard] = "Restricted card",
         [ResponseCodes.SecurityViolation] = "Security violation",
+        [ResponseCodes.OriginalAmountIncorrect] = "Original amount incorrect",
         [ResponseCodes.ExceedsFrequencyLimit] = "Exceeds frequency limit",
         [ResponseCodes.PinTriesExceeded] = "PIN tries exceeded",
         [ResponseCodes.IssuerUnavailable] = "Issuer unavailable",

@@ -28,6 +28,7 @@ internal static class CustomerMessages
         [ResponseCodes.ExceedsAmountLimit] = "This withdrawal would exceed your daily withdrawal limit.",
         [ResponseCodes.RestrictedCard] = "Your card is restricted. Please contact your bank.",
         [ResponseCodes.SecurityViolation] = "A security check failed. " + NoMoneyTaken,
+        [ResponseCodes.OriginalAmountIncorrect] = "Your bank could not match the amount to the original transaction. Please contact your bank.",
         [ResponseCodes.ExceedsFrequencyLimit] = "You have reached the number of withdrawals allowed today.",
         [ResponseCodes.PinTriesExceeded] = "You have entered an incorrect PIN too many times. Your card is blocked; please contact your bank.",
         [ResponseCodes.IssuerUnavailable] = "Your bank is not available at the moment. Please try again later.",

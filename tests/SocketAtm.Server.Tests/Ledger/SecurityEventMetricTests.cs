@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Tests.Ledger;
@@ -42,5 +43,30 @@ public sealed class SecurityEventMetricTests
         await context.ExecuteAsync(context.BalanceInquiry(DemoCards.Active, DemoCards.ActivePin, mti: 101) with { IsStale = true });
 
         Assert.Equal(["mac", "stale_transmission", "stale_transmission"], reasons);
+    }
+
+    [Fact]
+    public void The_host_and_the_ledger_count_security_events_on_one_instrument()
+    {
+        using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = provider.GetRequiredService<IMeterFactory>();
+        var published = new ConcurrentBag<Instrument>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "socketatm.security.events")
+                {
+                    published.Add(instrument);
+                }
+            },
+        };
+        listener.Start();
+
+        // A key exchange refused by the rate limit is counted by the host, a MAC failure by the ledger: one series per reason.
+        _ = new SocketAtm.Server.Diagnostics.AtmMetrics(factory);
+        using var ledgerMetrics = new LedgerMetrics(factory);
+
+        Assert.Single(published);
     }
 }

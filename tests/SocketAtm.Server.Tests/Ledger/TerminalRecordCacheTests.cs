@@ -3,7 +3,10 @@ using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Tests.Ledger;
 
-/// <summary>Reads and key updates of one terminal race; whatever order they finish in, the cache never goes back to replaced keys.</summary>
+/// <summary>
+/// Reads and key updates of one terminal race; whatever order they finish in, the cache never goes back to replaced keys.
+/// And what a remote party can grow — "not registered" answers for any DE 41 — is bounded.
+/// </summary>
 public sealed class TerminalRecordCacheTests
 {
     private static readonly TerminalRecord Registered = DemoData.Terminals().First();
@@ -50,4 +53,43 @@ public sealed class TerminalRecordCacheTests
         Assert.True(cache.TryGetFresh(Registered.TerminalId, twoSecondsLater, out var refreshed));
         Assert.Same(Registered, refreshed);
     }
+
+    [Fact]
+    public void Unknown_terminal_ids_are_remembered_up_to_the_bound_and_registered_ones_are_kept_past_it()
+    {
+        var cache = new TerminalRecordCache(TimeSpan.FromHours(1));
+        var now = Stopwatch.GetTimestamp();
+        cache.Offer(Registered.TerminalId, Registered, now);
+
+        // Any DE 41 a remote party sends is looked up, and PostgreSQL's answer "not registered" is cached: twice the bound of them.
+        for (var i = 0; i < 2 * TerminalRecordCache.MaxNotRegistered; i++)
+        {
+            Assert.Null(cache.Offer(UnknownId(i), null, now));
+        }
+
+        Assert.InRange(cache.NotRegisteredCount, 1, TerminalRecordCache.MaxNotRegistered);
+        Assert.InRange(cache.Count, 2, TerminalRecordCache.MaxNotRegistered + 1);
+        Assert.True(cache.TryGetFresh(Registered.TerminalId, now, out var kept));
+        Assert.Same(Registered, kept);
+        Assert.True(cache.TryGetFresh(UnknownId((2 * TerminalRecordCache.MaxNotRegistered) - 1), now, out var latest));
+        Assert.Null(latest);
+    }
+
+    [Fact]
+    public void An_unknown_id_that_becomes_registered_no_longer_counts_against_the_bound()
+    {
+        var cache = new TerminalRecordCache(TimeSpan.FromHours(1));
+        var now = Stopwatch.GetTimestamp();
+        cache.Offer(Registered.TerminalId, null, now);
+        cache.Offer("UNKNOWN1", null, now);
+        Assert.Equal(2, cache.NotRegisteredCount);
+
+        cache.Offer(Registered.TerminalId, Registered, Stopwatch.GetTimestamp());
+        cache.Forget("UNKNOWN1");
+
+        Assert.Equal(0, cache.NotRegisteredCount);
+        Assert.Same(Registered, cache.Find(Registered.TerminalId));
+    }
+
+    private static string UnknownId(int i) => "X" + i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,7 @@ using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.Model;
+using SocketAtm.Testing;
 
 namespace SocketAtm.Server.Tests.Sessions;
 
@@ -139,6 +140,7 @@ public sealed class PendingKeyDispatchTests
     public async Task Exchanges_over_the_limit_are_answered_65_change_nothing_and_the_window_lets_them_through_again()
     {
         await using var host = new SessionHarness(keyExchanges: new KeyExchangeOptions { KeyExchangeLimit = 2, KeyExchangeWindow = TimeSpan.FromMinutes(4) });
+        using var counters = new CounterTotals(host.MeterFactory);
         await SignOnAsync(host, "ATM00009");
         await ExchangeKeysAsync(host, "ATM00009", stan: 40);
         host.Time.Advance(TimeSpan.FromMinutes(3)); // the fake clock drives the idle timeout too: steps stay under 5 minutes
@@ -156,6 +158,12 @@ public sealed class PendingKeyDispatchTests
         await ExchangeKeysAsync(host, "ATM00009", stan: 43);
         await host.SendAsync(DemoRequests.NetworkManagement("ATM00009", 44, "161"));
         Assert.Equal("65", (await host.ReceiveAsync())!.GetString(39));
+        await host.SendAsync(DemoRequests.NetworkManagement("ATM00009", 45, "161"));
+        Assert.Equal("65", (await host.ReceiveAsync())!.GetString(39));
+
+        // Each refusal is counted, the ones not logged again too; the exchanges granted are not.
+        Assert.Equal(3, counters.Count("socketatm.security.events/reason=key_exchange_limit"));
+        Assert.Equal(3, counters.Count("socketatm.security.events"));
     }
 
     [Fact]

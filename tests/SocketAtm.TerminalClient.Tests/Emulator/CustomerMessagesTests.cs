@@ -1,5 +1,9 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
 using SocketAtm.Client;
+using SocketAtm.Protocol.Vocabulary;
 using SocketAtm.TerminalClient.Emulator;
+using SocketAtm.Testing;
 
 namespace SocketAtm.TerminalClient.Tests.Emulator;
 
@@ -32,11 +36,36 @@ public sealed class CustomerMessagesTests
     }
 
     [Fact]
-    public void Every_protocol_response_code_has_a_meaning()
+    public void Every_response_code_of_PROTOCOL_md_section_10_has_its_meaning_and_no_other_code_has_one()
     {
-        string[] protocol = ["00", "12", "13", "14", "25", "30", "39", "41", "43", "51", "52", "53", "54", "55", "58", "59", "61", "62", "63", "65", "75", "91", "94", "96"];
+        var table = ProtocolResponseCodes();
 
-        Assert.Equal(protocol.Order(), ResponseCodeText.KnownCodes.Order());
-        Assert.All(protocol, code => Assert.DoesNotContain("Unknown", ResponseCodeText.Meaning(code), StringComparison.Ordinal));
+        Assert.Contains(ResponseCodes.OriginalAmountIncorrect, table.Keys);
+        Assert.Equal(table.Keys.Order(), ResponseCodeText.KnownCodes.Order());
+        Assert.All(table, row => Assert.Equal(row.Value, ResponseCodeText.Meaning(row.Key)));
+    }
+
+    [Fact]
+    public void Every_response_code_of_the_vocabulary_is_in_the_protocol_and_has_a_meaning()
+    {
+        var vocabulary = typeof(ResponseCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(field => field.IsLiteral)
+            .Select(field => (string)field.GetRawConstantValue()!)
+            .ToList();
+
+        Assert.Equal(vocabulary.Order(), ProtocolResponseCodes().Keys.Order());
+        Assert.All(vocabulary, code => Assert.DoesNotContain("Unknown", ResponseCodeText.Meaning(code), StringComparison.Ordinal));
+    }
+
+    /// <summary>The rows of PROTOCOL.md's §10 table: each code with its meaning.</summary>
+    private static Dictionary<string, string> ProtocolResponseCodes()
+    {
+        var document = File.ReadAllText(RepositoryFiles.PathOf("PROTOCOL.md")).ReplaceLineEndings("\n");
+        var start = document.IndexOf("\n## 10. Response codes\n", StringComparison.Ordinal);
+        var end = document.IndexOf("\n## 11.", start, StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "PROTOCOL.md has no section 10 followed by section 11");
+        var rows = Regex.Matches(document[start..end], @"^\| (?<code>[0-9]{2}) \| (?<meaning>[^|]+?) \|", RegexOptions.Multiline);
+        Assert.NotEmpty(rows);
+        return rows.ToDictionary(row => row.Groups["code"].Value, row => row.Groups["meaning"].Value, StringComparer.Ordinal);
     }
 }

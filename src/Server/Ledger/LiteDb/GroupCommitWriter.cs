@@ -95,13 +95,17 @@ internal sealed class GroupCommitWriter
         {
             while (TryTakeNext(out var work))
             {
-                if (work is AdminWork admin)
+                switch (work)
                 {
-                    RunAdmin(admin);
-                }
-                else
-                {
-                    CommitBatch((RequestWork)work);
+                    case AdminWork admin:
+                        RunAdmin(admin);
+                        break;
+                    case RequestWork request:
+                        CommitBatch(request);
+                        break;
+                    default:
+                        work.FailAsUnknownTo("LiteDB ledger writer");
+                        break;
                 }
             }
 

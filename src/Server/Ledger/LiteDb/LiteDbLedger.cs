@@ -76,11 +76,17 @@ internal sealed class LiteDbLedger : QueuedLedger
     public override ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Terminals.Find(terminalId));
 
-    protected override Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, CancellationToken cancellationToken) =>
+    protected override Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, bool replace, CancellationToken cancellationToken) =>
         RunAdminAsync(
             (store, _) =>
             {
-                var registered = terminal with { KeyVersion = (store.FindTerminalKeyVersion(terminal.TerminalId) ?? 0) + 1 };
+                var replacedVersion = store.FindTerminalKeyVersion(terminal.TerminalId);
+                if (replacedVersion is not null && !replace)
+                {
+                    throw new TerminalAlreadyRegisteredException(terminal.TerminalId);
+                }
+
+                var registered = terminal with { KeyVersion = (replacedVersion ?? 0) + 1 };
                 store.UpsertTerminal(registered);
                 return registered;
             },

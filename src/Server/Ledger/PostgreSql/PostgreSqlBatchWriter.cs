@@ -92,7 +92,14 @@ internal sealed class PostgreSqlBatchWriter
                 while (_batch.Count < Math.Min(_options.MaxBatchSize, (int)PostgreSqlSchema.IdBlockSize) && queue.TryRead(out var work))
                 {
                     // Only requests are queued here: the PostgreSQL ledger runs its admin operations on connections of their own.
-                    _batch.Add((RequestWork)work);
+                    if (work is RequestWork request)
+                    {
+                        _batch.Add(request);
+                    }
+                    else
+                    {
+                        work.FailAsUnknownTo("PostgreSQL ledger writer");
+                    }
                 }
 
                 if (_batch.Count > 0)

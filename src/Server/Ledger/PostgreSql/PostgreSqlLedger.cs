@@ -82,6 +82,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
 
         var dataSource = NpgsqlDataSource.Create(connection);
         KeyProtector? protector = null;
+        PostgreSqlLedger? ledger = null;
         try
         {
             var (version, isNew) = await PostgreSqlBootstrap.MigrateAsync(dataSource, logger, cancellationToken);
@@ -95,7 +96,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
                     $"The PostgreSQL ledger on {connection.Host}/{connection.Database} holds encrypted keys, and this host has no key-encryption key: give it the same Ledger:KeyEncryptionKey (or Ledger:KeyEncryptionKeyFile) as the other hosts of this database.");
             }
 
-            var ledger = new PostgreSqlLedger(options, storage, timeProvider, dataSource, protector, onFatal, meterFactory, logger);
+            ledger = new PostgreSqlLedger(options, storage, timeProvider, dataSource, protector, onFatal, meterFactory, logger);
             await PostgreSqlBootstrap.SeedIfEmptyAsync(
                 dataSource, protector, ledger._terminalTable, ledger._admin, options.SeedDemoData, logger, cancellationToken);
             var report = await ledger.VerifyInvariantsAsync(cancellationToken);
@@ -114,15 +115,29 @@ internal sealed class PostgreSqlLedger : QueuedLedger
             PostgreSqlLog.Opened(logger, connection.Host, connection.Database, version, report.AccountsChecked, report.JournalRows);
             return ledger;
         }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException or LedgerStartupException)
+        catch (Exception exception)
         {
-            protector?.Dispose();
-            await dataSource.DisposeAsync();
-            throw exception as LedgerStartupException ?? new LedgerStartupException(
-                $"The PostgreSQL ledger on {connection.Host}/{connection.Database} could not be opened: {exception.Message}", exception)
+            // Whatever stopped the opening (cancellation included), release what it had created: once built, the ledger
+            // owns the connections, the keys and its meter, and disposing it stops a writer already started.
+            if (ledger is not null)
             {
-                IsTransient = PostgreSqlRetry.IsTransient(exception),
-            };
+                await ledger.DisposeAsync();
+            }
+            else
+            {
+                protector?.Dispose();
+                await dataSource.DisposeAsync();
+            }
+
+            if (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                throw new LedgerStartupException($"The PostgreSQL ledger on {connection.Host}/{connection.Database} could not be opened: {exception.Message}", exception)
+                {
+                    IsTransient = PostgreSqlRetry.IsTransient(exception),
+                };
+            }
+
+            throw;
         }
     }
 
@@ -143,8 +158,8 @@ internal sealed class PostgreSqlLedger : QueuedLedger
         return Terminals.Offer(terminalId, terminal, now);
     }
 
-    protected override Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, CancellationToken cancellationToken) =>
-        _terminalTable.RegisterAsync(terminal, cancellationToken);
+    protected override Task<TerminalRecord> StoreTerminalAsync(TerminalRecord terminal, bool replace, CancellationToken cancellationToken) =>
+        _terminalTable.RegisterAsync(terminal, replace, cancellationToken);
 
     protected override async Task<TerminalRecord> ChangeTerminalKeysAsync(
         string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken) =>

@@ -19,11 +19,18 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
             },
             cancellationToken);
 
-    /// <summary>Stores a newly registered terminal, replacing one of its id; returns it with the key version stored.</summary>
-    public async Task<TerminalRecord> RegisterAsync(TerminalRecord terminal, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a newly registered terminal, replacing one of its id when <paramref name="replace"/>; returns it with the key
+    /// version stored. Without <paramref name="replace"/>, an id already registered is
+    /// <see cref="TerminalAlreadyRegisteredException"/> and its row is left as it is (one statement: no race with another
+    /// admin registering the same id).
+    /// </summary>
+    public async Task<TerminalRecord> RegisterAsync(TerminalRecord terminal, bool replace, CancellationToken cancellationToken)
     {
         await using var connection = await PostgreSqlConnections.OpenDurableAsync(dataSource, cancellationToken);
-        return terminal with { KeyVersion = await UpsertAsync(connection, terminal, cancellationToken) };
+        var version = await WriteAsync(connection, terminal, replace, cancellationToken)
+            ?? throw new TerminalAlreadyRegisteredException(terminal.TerminalId);
+        return terminal with { KeyVersion = version };
     }
 
     /// <summary>
@@ -36,18 +43,25 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
         PostgreSqlRetry.RetryingAsync(token => ReplaceKeysAsync(terminalId, change, token), cancellationToken);
 
     /// <summary>Stores the terminal; returns its key version, which every write of the row advances.</summary>
-    public async Task<long> UpsertAsync(NpgsqlConnection connection, TerminalRecord terminal, CancellationToken cancellationToken)
+    public async Task<long> UpsertAsync(NpgsqlConnection connection, TerminalRecord terminal, CancellationToken cancellationToken) =>
+        (await WriteAsync(connection, terminal, replace: true, cancellationToken))!.Value;
+
+    /// <summary>Inserts the terminal, or replaces the row of its id when <paramref name="replace"/>; its key version, or null when the id was taken and kept.</summary>
+    private async Task<long?> WriteAsync(NpgsqlConnection connection, TerminalRecord terminal, bool replace, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "INSERT INTO terminals (terminal_id, enabled, requires_mac, master_key, pin_key, mac_key, previous_pin_key, previous_mac_key, "
             + "previous_keys_valid_until, pending_pin_key, pending_mac_key, last_key_exchange_at, last_key_exchange_stan) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-            + "ON CONFLICT (terminal_id) DO UPDATE SET "
-            + "enabled = excluded.enabled, requires_mac = excluded.requires_mac, master_key = excluded.master_key, pin_key = excluded.pin_key, "
-            + "mac_key = excluded.mac_key, previous_pin_key = excluded.previous_pin_key, previous_mac_key = excluded.previous_mac_key, "
-            + "previous_keys_valid_until = excluded.previous_keys_valid_until, pending_pin_key = excluded.pending_pin_key, "
-            + "pending_mac_key = excluded.pending_mac_key, last_key_exchange_at = excluded.last_key_exchange_at, "
-            + "last_key_exchange_stan = excluded.last_key_exchange_stan, key_version = terminals.key_version + 1 RETURNING key_version",
+            + (replace
+                ? "ON CONFLICT (terminal_id) DO UPDATE SET "
+                    + "enabled = excluded.enabled, requires_mac = excluded.requires_mac, master_key = excluded.master_key, pin_key = excluded.pin_key, "
+                    + "mac_key = excluded.mac_key, previous_pin_key = excluded.previous_pin_key, previous_mac_key = excluded.previous_mac_key, "
+                    + "previous_keys_valid_until = excluded.previous_keys_valid_until, pending_pin_key = excluded.pending_pin_key, "
+                    + "pending_mac_key = excluded.pending_mac_key, last_key_exchange_at = excluded.last_key_exchange_at, "
+                    + "last_key_exchange_stan = excluded.last_key_exchange_stan, key_version = terminals.key_version + 1"
+                : "ON CONFLICT (terminal_id) DO NOTHING")
+            + " RETURNING key_version",
             connection);
         var id = terminal.TerminalId;
         var previous = terminal.PreviousKeys;
@@ -72,7 +86,7 @@ internal sealed class PostgreSqlTerminals(NpgsqlDataSource dataSource, KeyProtec
             command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await command.ExecuteScalarAsync(cancellationToken) is long version ? version : null;
     }
 
     private async Task<TerminalRecord?> ReplaceKeysAsync(string terminalId, Func<TerminalRecord, TerminalRecord> change, CancellationToken cancellationToken)

@@ -90,6 +90,38 @@ public abstract partial class OperatorToolsContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Admin.SetTerminalMasterKeyAsync("ATM00001", new byte[8], CancellationToken.None));
     }
 
+    [StorageFact]
+    public async Task Registering_an_id_already_registered_is_refused_and_changes_nothing_unless_it_is_to_replace_it()
+    {
+        var before = await Ledger.FindTerminalAsync("ATM00001", CancellationToken.None);
+        var registration = new TerminalRegistration
+        {
+            TerminalId = "ATM00001", MasterKey = RandomNumberGenerator.GetBytes(16), PinKey = RandomNumberGenerator.GetBytes(16), MacKey = RandomNumberGenerator.GetBytes(16),
+        };
+
+        var refused = await Assert.ThrowsAsync<TerminalAlreadyRegisteredException>(() => Admin.AddTerminalAsync(registration, CancellationToken.None));
+
+        Assert.Equal("ATM00001", refused.TerminalId);
+        await ReopenAsync();
+        var kept = await Ledger.FindTerminalAsync("ATM00001", CancellationToken.None);
+        Assert.Equal(before!.MasterKey, kept!.MasterKey);
+        Assert.Equal(before.PinKey, kept.PinKey);
+        Assert.Equal(before.MacKey, kept.MacKey);
+        Assert.True(kept.RequiresMac);
+
+        await Admin.AddTerminalAsync(new TerminalRegistration
+        {
+            TerminalId = registration.TerminalId, MasterKey = registration.MasterKey, PinKey = registration.PinKey, MacKey = registration.MacKey, ReplaceExisting = true,
+        }, CancellationToken.None);
+        await ReopenAsync();
+        var replaced = await Ledger.FindTerminalAsync("ATM00001", CancellationToken.None);
+        Assert.Equal(registration.MasterKey, replaced!.MasterKey);
+        Assert.Equal(registration.PinKey, replaced.PinKey);
+        Assert.False(replaced.RequiresMac);
+        Assert.True(replaced.KeyVersion > kept.KeyVersion);
+        Assert.Equal(["ATM00010", "ATM00001"], await Admin.FindRegisteredTerminalsAsync(["NOSUCH01", "ATM00010", "ATM00001"], CancellationToken.None));
+    }
+
     /// <summary>Closes the ledger and opens it again on the same storage, as a host's next start does.</summary>
     internal async Task ReopenAsync()
     {
