@@ -46,8 +46,13 @@ internal sealed class ListenerOptions : SessionOptions
     /// <summary>How long a graceful stop waits for in-flight requests before aborting connections.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>True when <see cref="Address"/> can be reached from this machine only (see <see cref="LoopbackAddress"/>).</summary>
-    public bool IsLoopback => LoopbackAddress.Is(Address);
+    /// <summary>
+    /// True when the host serves this machine only: <see cref="Address"/> is loopback (see <see cref="LoopbackAddress"/>)
+    /// and no proxy forwards the network to it. With <see cref="ProxyProtocol"/> On the peers are the terminals a proxy
+    /// (HAProxy on this machine, say) accepted from the network, so none of the loopback relaxations — demo data,
+    /// plaintext, terminals without MACs, requests without track 2 — may apply, whatever the address.
+    /// </summary>
+    public bool IsLoopback => LoopbackAddress.Is(Address) && ProxyProtocol == ProxyProtocolMode.Off;
 
     /// <summary>The parsed <see cref="Address"/>; call only after validation.</summary>
     public IPAddress GetBindAddress() =>

@@ -83,7 +83,7 @@ public sealed class UnsignedConnectionTests
         var sink = new CapturingSink();
         await using var host = await RunningHost.StartWithServicesAsync(
             services => services.AddSingleton<ILogEventSink>(sink),
-            "--Listener:ProxyProtocol=On", "--Listener:TrustedProxies:0=127.0.0.1/32", "--Listener:MaxUnsignedConnectionsPerAddress=1");
+            [.. OffLoopbackRelaxations.Demo(), "--Listener:ProxyProtocol=On", "--Listener:TrustedProxies:0=127.0.0.1/32", "--Listener:MaxUnsignedConnectionsPerAddress=1"]);
         using var counters = new CounterTotals(host.Services.GetRequiredService<IMeterFactory>());
 
         // Every connection below comes from the proxy, 127.0.0.1; only its header tells the terminals apart.
@@ -115,7 +115,7 @@ public sealed class UnsignedConnectionTests
         var sink = new CapturingSink();
         await using var host = await RunningHost.StartWithServicesAsync(
             services => services.AddSingleton<ILogEventSink>(sink),
-            "--Listener:ProxyProtocol=On", "--Listener:TrustedProxies:0=127.0.0.0/8", "--Listener:ProxyHeaderTimeout=00:00:01", "--Listener:SignOnTimeout=00:00:01");
+            [.. OffLoopbackRelaxations.Demo(), "--Listener:ProxyProtocol=On", "--Listener:TrustedProxies:0=127.0.0.0/8", "--Listener:ProxyHeaderTimeout=00:00:01", "--Listener:SignOnTimeout=00:00:01"]);
         using var counters = new CounterTotals(host.Services.GetRequiredService<IMeterFactory>());
         await using var quiet = await ThroughProxyAsync(host.EndPoint, V1("192.0.2.44"));
         var (slow, client) = await ConnectAsync(host.EndPoint);

@@ -18,6 +18,12 @@ public sealed class LoopbackAddressTests
         Assert.True(new ListenerOptions { Address = address }.IsLoopback);
     }
 
+    [Fact]
+    public void A_loopback_listener_behind_a_proxy_serves_the_network_so_it_is_not_loopback()
+    {
+        Assert.False(new ListenerOptions { Address = "127.0.0.1", ProxyProtocol = ProxyProtocolMode.On, TrustedProxies = ["127.0.0.1"] }.IsLoopback);
+    }
+
     [Theory]
     [InlineData("0.0.0.0")]
     [InlineData("::")]
