@@ -72,7 +72,10 @@ public sealed class CommitInDoubtTests(PostgreSqlServerFixture postgres)
         await test.OpenAsync();
         await ExecuteAsync(test, $"ALTER DATABASE {direct.Database} SET default_transaction_isolation = 'repeatable read'");
         await using var proxy = new CommitCuttingProxy(direct.Port);
-        var throughProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = proxy.Port };
+        // No pooling: each batch's connection is a new backend, which reads the server's settings as it starts. A pooled
+        // backend takes a reloaded setting only when its signal arrives, which may be after its next commit: that commit
+        // then does not wait for the standby, and the wait below for a backend in SyncRep never ends.
+        var throughProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = proxy.Port, Pooling = false };
         await using var ledger = await PostgreSqlLedger.OpenAsync(
             context.Options, new PostgreSqlStorageOptions { ConnectionString = throughProxy.ConnectionString }, context.Time, context.FatalErrors.Add);
         // The writer's first batch takes a block of journal ids (a commit of its own); the batch under test then needs none.
