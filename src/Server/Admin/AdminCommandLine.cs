@@ -93,11 +93,13 @@ internal static class AdminCommandLine
                 (null, { } card) => await ledger.ListJournalForCardAsync(card, result.GetValue(limit), cancellation),
                 _ => throw new AdminException("Give exactly one of --terminal or --pan."),
             };
-            await output.WriteLineAsync("time (UTC)           MTI  kind            card                 amount        delta  rc auth   rrn          key");
+            // The disposition says whether a row was decided, refused as a security event, or sums up throttled ones; the
+            // detail (a key event's KCVs, an 0800's DE 70, a throttled window's counts) is never a key or a PAN.
+            await output.WriteLineAsync("time (UTC)           MTI  kind              disposition  card                 amount        delta  rc auth   rrn          key  detail");
             foreach (var row in rows)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{DateTimeOffset.FromUnixTimeMilliseconds(row.AtUnixMilliseconds):yyyy-MM-dd HH:mm:ss} {row.Mti:D4} {row.Kind,-15} {row.MaskedPan,-19} {MinorUnits.Format(row.Amount),10} {MinorUnits.Format(row.Delta),12} {row.ResponseCode} {row.AuthorizationId ?? "-",-6} {row.RetrievalReference ?? "-",-12} {row.Key}"));
+                    $"{DateTimeOffset.FromUnixTimeMilliseconds(row.AtUnixMilliseconds):yyyy-MM-dd HH:mm:ss} {row.Mti:D4} {row.Kind,-17} {row.Disposition,-12} {row.MaskedPan,-19} {MinorUnits.Format(row.Amount),10} {MinorUnits.Format(row.Delta),12} {row.ResponseCode} {row.AuthorizationId ?? "-",-6} {row.RetrievalReference ?? "-",-12} {row.Key}  {row.Detail ?? "-"}"));
             }
 
             return 0;
