@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace SocketAtm.Server.Diagnostics;
 
 /// <summary>
@@ -50,6 +52,26 @@ internal sealed class LogRateLimit
                 return _entries.Count;
             }
         }
+    }
+
+    /// <summary>
+    /// True when this line of <paramref name="kind"/> from <paramref name="source"/> is to be logged, having first written
+    /// to <paramref name="logger"/> how many like it were not (event 186), when any were: what every caller does before
+    /// its own line.
+    /// </summary>
+    public bool ShouldLog(ILogger logger, string? source, string kind)
+    {
+        if (!ShouldLog(source, kind, out var suppressed, out var countedAs))
+        {
+            return false;
+        }
+
+        if (suppressed > 0)
+        {
+            ThrottleLog.LinesSuppressed(logger, suppressed, countedAs, kind, Window);
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -95,8 +95,9 @@ internal sealed class NetworkManagementHandler : IMessageHandler
     {
         var request = context.Request;
         request.TryGetNumber(DataElements.Stan, out var stan);
-        if (!TransmissionTime.TryResolve(request.Get(DataElements.TransmissionDateTime), _time.GetUtcNow(), out var sent)
-            || (sent - _time.GetUtcNow()).Duration() > _transmissionWindow)
+        var now = _time.GetUtcNow();
+        if (!TransmissionTime.TryResolve(request.Get(DataElements.TransmissionDateTime), now, out var sent)
+            || (sent - now).Duration() > _transmissionWindow)
         {
             if (ShouldLogRefusal(terminal, "stale key exchange"))
             {
@@ -148,20 +149,7 @@ internal sealed class NetworkManagementHandler : IMessageHandler
         }
     }
 
-    private bool ShouldLogRefusal(TerminalRecord terminal, string kind)
-    {
-        if (!_refusals.ShouldLog(terminal.TerminalId, kind, out var suppressed, out var source))
-        {
-            return false;
-        }
-
-        if (suppressed > 0)
-        {
-            ThrottleLog.LinesSuppressed(_logger, suppressed, source, kind, _refusals.Window);
-        }
-
-        return true;
-    }
+    private bool ShouldLogRefusal(TerminalRecord terminal, string kind) => _refusals.ShouldLog(_logger, terminal.TerminalId, kind);
 
     /// <summary>The keys pending for <paramref name="terminal"/> under its TMK in DE 48, as the exchange that issued them was answered.</summary>
     private string AnswerPendingKeysAgain(MessageContext context, TerminalRecord terminal)

@@ -83,13 +83,8 @@ internal sealed class MessageDispatcher
         Echo(context);
         if (!parsed)
         {
-            if (_refusals.ShouldLog(context.RemoteAddress, MalformedKind, out var suppressed, out var source))
+            if (_refusals.ShouldLog(_logger, context.RemoteAddress, MalformedKind))
             {
-                if (suppressed > 0)
-                {
-                    ThrottleLog.LinesSuppressed(_logger, suppressed, source, MalformedKind, _refusals.Window);
-                }
-
                 Log.MalformedMessage(_logger, FormatMti(request.Mti), DescribeSafely(error));
             }
 
@@ -294,13 +289,8 @@ internal sealed class MessageDispatcher
     /// <summary>Answers <paramref name="responseCode"/>, logged at most once a minute per address and reason (<see cref="LogRateLimit"/>).</summary>
     private DispatchDecision Refuse(MessageContext context, string responseCode, string reason)
     {
-        if (_refusals.ShouldLog(context.RemoteAddress, reason, out var suppressed, out var source))
+        if (_refusals.ShouldLog(_logger, context.RemoteAddress, reason))
         {
-            if (suppressed > 0)
-            {
-                ThrottleLog.LinesSuppressed(_logger, suppressed, source, reason, _refusals.Window);
-            }
-
             Log.Refused(_logger, FormatMti(context.Request.Mti), responseCode, reason);
         }
 

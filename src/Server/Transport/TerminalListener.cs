@@ -234,20 +234,8 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
     }
 
     /// <summary>True when a refusal for <paramref name="reason"/> from <paramref name="address"/> is to be logged (the first a minute), after the count of those that were not.</summary>
-    private bool ShouldLogRefusal(IPAddress? address, string reason)
-    {
-        if (!_refusalLog.ShouldLog(address is null ? null : RemoteAddressKey.Of(address), reason, out var suppressed, out var source))
-        {
-            return false;
-        }
-
-        if (suppressed > 0)
-        {
-            ThrottleLog.LinesSuppressed(_logger, suppressed, source, reason, _refusalLog.Window);
-        }
-
-        return true;
-    }
+    private bool ShouldLogRefusal(IPAddress? address, string reason) =>
+        _refusalLog.ShouldLog(_logger, address is null ? null : RemoteAddressKey.Of(address), reason);
 
     /// <summary>
     /// Behind a proxy: reads the header and admits the terminal's address it names under the per-address caps (the
