@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Diagnostics;
@@ -17,13 +15,6 @@ namespace SocketAtm.Server.Handlers;
 /// </summary>
 internal sealed class SecurityViolationHandler : IMessageHandler
 {
-    /// <summary>
-    /// The first two digits of DE 3 for a withdrawal. Compared as bytes, not read with <see cref="ProcessingCodes"/>: the
-    /// MAC is checked before DE 3 is, so the processing code here may be malformed and only its start counts.
-    /// </summary>
-    private static readonly byte[] WithdrawalTransactionType =
-        Encoding.ASCII.GetBytes(TransactionTypes.CashWithdrawal.ToString("D2", CultureInfo.InvariantCulture));
-
     private readonly ILedger _ledger;
     private readonly ThrottledViolations _violations;
     private readonly TimeProvider _time;
@@ -54,49 +45,10 @@ internal sealed class SecurityViolationHandler : IMessageHandler
         }
 
         Log.Refused(_logger, MessageTypes.Format(request.Mti), ResponseCodes.SecurityViolation, "MAC missing or wrong");
-        request.TryGetNumber(DataElements.Amount, out var amount);
-        var pan = CardFields.Pan(request);
-        var violation = new LedgerRequest
-        {
-            Kind = KindOf(request),
-            Key = RequestFields.Key(request, context.Terminal!.TerminalId),
-            Mti = request.Mti,
-            Pan = pan.Length is >= 13 and <= 19 ? Encoding.ASCII.GetString(pan) : string.Empty,
-            Amount = amount,
-            IsSecurityViolation = true,
-            Detail = MessageTypes.ClassOf(request.Mti) == MessageTypes.NetworkManagementRequest ? NetworkManagementDetail(request) : null,
-            ReceivedAt = _time.GetUtcNow(),
-        };
+        var violation = RefusedRequests.Describe(context, _time, isSecurityViolation: true, isUnauthenticatedTerminal: false);
 
         // Whatever the ledger answers (it may be saturated), the terminal gets 63.
         await _ledger.ExecuteAsync(violation, cancellationToken);
         context.Answer(ResponseCodes.SecurityViolation);
-    }
-
-    /// <summary>"DE 70 161": what the 0800 asked for, its three digits only when they are digits (it is checked after the MAC).</summary>
-    private static string NetworkManagementDetail(IsoMessage request)
-    {
-        var code = request.Get(DataElements.NetworkManagementCode);
-        return code.Length == 3 && code.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
-            ? "DE 70 " + Encoding.ASCII.GetString(code)
-            : "DE 70 missing or malformed";
-    }
-
-    private static TransactionKind KindOf(IsoMessage request)
-    {
-        var mtiClass = MessageTypes.ClassOf(request.Mti);
-        if (mtiClass is MessageTypes.ReversalRequest or MessageTypes.ReversalAdvice)
-        {
-            return TransactionKind.Reversal;
-        }
-
-        if (mtiClass == MessageTypes.NetworkManagementRequest)
-        {
-            return TransactionKind.NetworkManagement;
-        }
-
-        return request.Get(DataElements.ProcessingCode).StartsWith(WithdrawalTransactionType)
-            ? TransactionKind.Withdrawal
-            : TransactionKind.BalanceInquiry;
     }
 }

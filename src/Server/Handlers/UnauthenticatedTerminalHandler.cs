@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Diagnostics;
@@ -16,13 +14,6 @@ namespace SocketAtm.Server.Handlers;
 /// </summary>
 internal sealed class UnauthenticatedTerminalHandler : IMessageHandler
 {
-    /// <summary>
-    /// The first two digits of DE 3 for a withdrawal, compared as bytes: the gate runs before DE 3 is checked, so the
-    /// processing code here may be malformed and only its start counts.
-    /// </summary>
-    private static readonly byte[] WithdrawalTransactionType =
-        Encoding.ASCII.GetBytes(TransactionTypes.CashWithdrawal.ToString("D2", CultureInfo.InvariantCulture));
-
     private readonly ILedger _ledger;
     private readonly ThrottledViolations _violations;
     private readonly TimeProvider _time;
@@ -58,28 +49,10 @@ internal sealed class UnauthenticatedTerminalHandler : IMessageHandler
             MessageTypes.Format(request.Mti),
             ResponseCodes.NotPermittedToTerminal,
             "terminal without a MAC key, on a connection that does not vouch for it (not a loopback listener, and no client certificate naming it)");
-        request.TryGetNumber(DataElements.Amount, out var amount);
-        var pan = CardFields.Pan(request);
-        var refusal = new LedgerRequest
-        {
-            Kind = KindOf(request),
-            Key = RequestFields.Key(request, context.Terminal!.TerminalId),
-            Mti = request.Mti,
-            Pan = pan.Length is >= 13 and <= 19 ? Encoding.ASCII.GetString(pan) : string.Empty,
-            Amount = amount,
-            IsUnauthenticatedTerminal = true,
-            Detail = MessageTypes.ClassOf(request.Mti) == MessageTypes.NetworkManagementRequest ? "DE 70 161" : null,
-            ReceivedAt = _time.GetUtcNow(),
-        };
+        var refusal = RefusedRequests.Describe(context, _time, isSecurityViolation: false, isUnauthenticatedTerminal: true);
 
         // Whatever the ledger answers (it may be saturated), the terminal gets 58: the request was never to be processed.
         await _ledger.ExecuteAsync(refusal, cancellationToken);
         context.Answer(ResponseCodes.NotPermittedToTerminal);
     }
-
-    private static TransactionKind KindOf(IsoMessage request) =>
-        MessageTypes.ClassOf(request.Mti) == MessageTypes.NetworkManagementRequest ? TransactionKind.KeyExchange
-        : MessageTypes.ClassOf(request.Mti) is MessageTypes.ReversalRequest or MessageTypes.ReversalAdvice ? TransactionKind.Reversal
-        : request.Get(DataElements.ProcessingCode).StartsWith(WithdrawalTransactionType) ? TransactionKind.Withdrawal
-        : TransactionKind.BalanceInquiry;
 }

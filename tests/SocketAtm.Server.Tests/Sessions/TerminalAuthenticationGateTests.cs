@@ -150,7 +150,8 @@ public sealed class TerminalAuthenticationGateTests
         Assert.Null(host.Ledger.Terminal(NoMac).PendingKeys);
         var refusal = Assert.Single(host.Ledger.Requests);
         Assert.True(refusal.IsUnauthenticatedTerminal);
-        Assert.Equal(TransactionKind.KeyExchange, refusal.Kind);
+        Assert.Equal(TransactionKind.NetworkManagement, refusal.Kind); // as an 0800 refused for its MAC is
+        Assert.Equal("DE 70 161", refusal.Detail);
     }
 
     [Fact]
