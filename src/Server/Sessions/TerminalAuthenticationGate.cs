@@ -47,7 +47,9 @@ internal sealed class TerminalAuthenticationGate
     /// </summary>
     public bool Refuses(MessageContext context, MessageRoute route, TerminalRecord terminal)
     {
-        if (Admits(terminal, route.Representative.IsFinancial || IsKeyExchange(context.Request), context.Terminals))
+        // Loopback (or allowed) and MAC terminals first: DE 70 is read only for a no-MAC terminal's 0800 off loopback.
+        if (_anyConnection || terminal.RequiresMac
+            || Admits(terminal, route.Representative.IsFinancial || IsKeyExchange(context.Request), context.Terminals))
         {
             return false;
         }
