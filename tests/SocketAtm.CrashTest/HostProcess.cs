@@ -14,6 +14,7 @@ internal sealed partial class HostProcess : IDisposable
     private readonly string _dataDirectory;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
+    private System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     /// <param name="dataDirectory">The host's data directory (its LiteDB files, or only its lock and KEK file on PostgreSQL).</param>
     /// <param name="environment">
@@ -47,6 +48,7 @@ internal sealed partial class HostProcess : IDisposable
         };
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _output = output;
         process.OutputDataReceived += (_, line) => Watch(line.Data);
         process.ErrorDataReceived += (_, line) => Watch(line.Data);
         process.Start();
@@ -83,7 +85,15 @@ internal sealed partial class HostProcess : IDisposable
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         var process = _process ?? throw new InvalidOperationException("The host is not running.");
-        await process.WaitForExitAsync().WaitAsync(timeout);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The host was still running after {timeout.TotalSeconds:0} s. Its output:\n" + string.Join('\n', _output));
+        }
+
         return process.ExitCode;
     }
 

@@ -17,7 +17,9 @@ public sealed class DatabaseOutageTests
         var store = CrashStore.OnPostgreSql(await postgres.CreateDatabaseAsync());
         var data = Path.Combine(Path.GetTempPath(), "socketatm-outage-" + Guid.NewGuid().ToString("N")[..12]);
         using var host = new HostProcess(data, store.Environment);
-        await host.StartAsync(TimeSpan.FromSeconds(60), "--Storage:RetryWindow=00:00:02");
+        // No terminal cache: the request during the outage fails at its terminal lookup, before the writer sees it (as any
+        // request does once the cache has aged), and the host must still notice that the database is gone.
+        await host.StartAsync(TimeSpan.FromSeconds(60), "--Storage:RetryWindow=00:00:02", "--Storage:TerminalCacheDuration=00:00:00");
         await using var atm = await AtmTerminalClient.ConnectAsync(
             new TerminalConnectionOptions { Port = host.Port, ReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromMilliseconds(500) },
             new TerminalClientOptions { TerminalId = "ATM00009", RequestTimeout = TimeSpan.FromSeconds(5), ReversalRetryInterval = TimeSpan.FromMilliseconds(500) });

@@ -18,11 +18,19 @@ internal sealed class LedgerFailure(Action<Exception>? onFatal, ILogger logger)
             ? new LedgerUnavailableException("The ledger's storage failed; nothing more is applied.", failure)
             : new LedgerUnavailableException("The ledger is closed.");
 
-    /// <summary>Records the failure, stops the ledger taking work, then tells the host.</summary>
+    /// <summary>
+    /// Records the failure, stops the ledger taking work, then tells the host; once only (the writer and the PostgreSQL
+    /// outage probe may both see the same outage), later failures only stop the ledger taking work.
+    /// </summary>
     public void Record(Exception exception, Action stopTakingWork)
     {
         ArgumentNullException.ThrowIfNull(stopTakingWork);
-        _failure = exception;
+        if (Interlocked.CompareExchange(ref _failure, exception, null) is not null)
+        {
+            stopTakingWork();
+            return;
+        }
+
         stopTakingWork();
         try
         {

@@ -28,6 +28,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     private readonly PostgreSqlBatchWriter _writer;
     private readonly PostgreSqlPinVerificationKeys _pinVerificationKeys;
     private readonly IssuerPinVerifiers _pins = new();
+    private readonly StorageOutageProbe _outage;
 
     private PostgreSqlLedger(
         LedgerOptions options,
@@ -47,6 +48,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
         _demoData = new PostgreSqlDemoData(dataSource, protector);
         _pinVerificationKeys = new PostgreSqlPinVerificationKeys(dataSource, protector);
         _writer = new PostgreSqlBatchWriter(dataSource, protector, _pins, options, storage, Queue, time, Metrics, logger);
+        _outage = new StorageOutageProbe(dataSource, storage.RetryWindow, failure => Queue.FailAll(failure, []), logger);
     }
 
     protected override Task WriterStopped => _writer.Stopped;
@@ -152,7 +154,16 @@ internal sealed class PostgreSqlLedger : QueuedLedger
             return cached;
         }
 
-        var terminal = await _terminalTable.FindAsync(terminalId, cancellationToken);
+        TerminalRecord? terminal;
+        try
+        {
+            terminal = await _terminalTable.FindAsync(terminalId, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            _outage.Suspect(exception);
+            throw;
+        }
 
         // Stamped with when the read started: a key update that committed meanwhile stored a newer version, which stays.
         return Terminals.Offer(terminalId, terminal, now);
@@ -238,6 +249,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     /// <summary>Closes the connections and wipes the keys, once the writer has stopped.</summary>
     protected override async ValueTask ReleaseStorageAsync()
     {
+        _outage.Dispose();
         await _dataSource.DisposeAsync();
         _protector.Dispose();
     }

@@ -19,4 +19,7 @@ internal static partial class PostgreSqlLog
 
     [LoggerMessage(3103, LogLevel.Information, "PostgreSQL ledger batch of {Count} requests committed at attempt {Attempt}")]
     public static partial void BatchCommittedAfterRetry(ILogger logger, int count, int attempt);
+
+    [LoggerMessage(3105, LogLevel.Warning, "PostgreSQL ledger read failed ({Failure} {SqlState}): checking that the database is reachable, the host stops if it stays away for Storage:RetryWindow")]
+    public static partial void StorageSuspected(ILogger logger, string failure, string? sqlState);
 }
