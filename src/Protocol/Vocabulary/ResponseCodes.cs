@@ -4,6 +4,9 @@ namespace SocketAtm.Protocol.Vocabulary;
 public static class ResponseCodes
 {
     public const string Approved = "00";
+
+    /// <summary>Upstream, in an 0420's DE 39 (the reason for the reversal): the terminal asked for it (its own 0400).</summary>
+    public const string CustomerCancellation = "17";
     public const string InvalidTransaction = "12";
     public const string InvalidAmount = "13";
     public const string InvalidCardNumber = "14";
@@ -26,6 +29,12 @@ public static class ResponseCodes
     public const string SecurityViolation = "63";
     public const string OriginalAmountIncorrect = "64";
     public const string ExceedsFrequencyLimit = "65";
+
+    /// <summary>
+    /// Upstream, in an 0420's DE 39 (the reason for the reversal): the acquirer gave up on the original, since the issuer's
+    /// answer came too late, not at all, or could not be trusted, and the terminal was answered 91.
+    /// </summary>
+    public const string ResponseReceivedTooLate = "68";
     public const string PinTriesExceeded = "75";
     public const string IssuerUnavailable = "91";
     public const string DuplicateTransmission = "94";
