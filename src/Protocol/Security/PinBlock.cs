@@ -114,6 +114,44 @@ public static class PinBlock
     }
 
     /// <summary>
+    /// Re-encrypts DE 52 from <paramref name="sourceKey"/> (the terminal's TPK) to <paramref name="destinationKey"/> (a
+    /// zone PIN key an issuer shares): what an acquirer does to a PIN it must not verify itself. The block must decode as a
+    /// valid format 0 block for <paramref name="pan"/> under the source key, else false and nothing is written (a block that
+    /// does not decode would reach the issuer as a wrong PIN anyway). The clear block exists only inside this call.
+    /// </summary>
+    /// <exception cref="ArgumentException">A key is not double-length or <paramref name="destination"/> is short (programming errors).</exception>
+    public static bool TryTranslate(
+        ReadOnlySpan<byte> sourceKey, ReadOnlySpan<byte> destinationKey, ReadOnlySpan<byte> encryptedBlock, ReadOnlySpan<byte> pan, Span<byte> destination)
+    {
+        DoubleLengthKey.Validate(sourceKey, nameof(sourceKey));
+        DoubleLengthKey.Validate(destinationKey, nameof(destinationKey));
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Length, nameof(destination));
+        if (encryptedBlock.Length != Length)
+        {
+            return false;
+        }
+
+        Span<byte> clear = stackalloc byte[Length];
+        Span<byte> pin = stackalloc byte[MaxPinLength];
+        try
+        {
+            KeyedCiphers.TripleDesEcb(sourceKey, encrypt: false, encryptedBlock, clear);
+            if (!TryExtractPin(clear, pan, pin, out _))
+            {
+                return false;
+            }
+
+            KeyedCiphers.TripleDesEcb(destinationKey, encrypt: true, clear, destination[..Length]);
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(clear);
+            CryptographicOperations.ZeroMemory(pin);
+        }
+    }
+
+    /// <summary>
     /// Extracts the PIN from a clear format 0 block: control nibble 0, PIN length 4–12, decimal PIN digits, and F in
     /// every nibble after the PIN. Anything else (or a PAN that is not 13–19 digits) gives false.
     /// </summary>
