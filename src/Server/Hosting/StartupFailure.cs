@@ -1,11 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace SocketAtm.Server.Hosting;
 
 /// <summary>Recognises start-up failures caused by configuration or the environment, and words them for an operator.</summary>
-internal static class StartupFailure
+internal static partial class StartupFailure
 {
     /// <summary>What starts every line the host writes when it cannot start.</summary>
     public const string Prefix = "socketatm: cannot start: ";
@@ -57,6 +58,8 @@ internal static class StartupFailure
             SocketException socket => "the listener could not bind: " + socket.Message,
             UnauthorizedAccessException access => access.Message,
             Ledger.LedgerStartupException ledger => ledger.Message,
+            InvalidOperationException conversion when UnconvertibleSetting().Match(conversion.Message) is { Success: true } match =>
+                $"{match.Groups["key"].Value} must be {Expected(match.Groups["type"].Value)}.",
             _ => null,
         };
         if (line is null)
@@ -67,4 +70,21 @@ internal static class StartupFailure
         lines.Add(line);
         return true;
     }
+
+    /// <summary>What a setting of <paramref name="typeName"/> accepts, in an operator's words.</summary>
+    private static string Expected(string typeName) => typeName switch
+    {
+        "System.Boolean" => "true or false",
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.TimeSpan" => "a duration such as 00:00:30",
+        _ when typeName.StartsWith("System.Nullable`1[[System.Boolean", StringComparison.Ordinal) => "true or false",
+        _ => "a value of type " + typeName[(typeName.LastIndexOf('.') + 1)..],
+    };
+
+    /// <summary>
+    /// The configuration binder's words for a value it cannot convert (<c>--Security:AllowTerminalsWithoutMac=yes</c>). The
+    /// value itself is left out of the line: whatever was mistyped stays out of logs and terminals' scrollback.
+    /// </summary>
+    [GeneratedRegex(@"^Failed to convert configuration value '.*' at '(?<key>[^']+)' to type '(?<type>[^']+)'\.", RegexOptions.Singleline)]
+    private static partial Regex UnconvertibleSetting();
 }

@@ -23,6 +23,21 @@ public sealed class StartupFailureTests
         Assert.False(StartupFailure.IsTransient(failure));
     }
 
+    [Theory]
+    [InlineData("--Security:AllowTerminalsWithoutMac=yes", "Security:AllowTerminalsWithoutMac must be true or false.")]
+    [InlineData("--Security:TransmissionTimeWindow=soon", "Security:TransmissionTimeWindow must be a duration such as 00:00:30.")]
+    [InlineData("--Listener:Port=eighty", "Listener:Port must be a whole number.")]
+    public async Task A_value_the_setting_cannot_take_is_told_in_one_line_without_the_value(string setting, string expected)
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), setting]);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message), failure.ToString());
+        Assert.Equal(expected, message);
+        Assert.DoesNotContain(setting[(setting.IndexOf('=') + 1)..], message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Each_line_is_written_with_the_prefix_and_no_stack_trace()
     {
