@@ -25,6 +25,11 @@ internal static class DocumentSections
             sections["example:" + example.Name] = () => ExampleSection(example);
         }
 
+        foreach (var (name, section) in Upstream.UpstreamDocumentSections.All)
+        {
+            sections.Add(name, section);
+        }
+
         return sections;
     }
 
@@ -130,7 +135,8 @@ internal static class DocumentSections
         return text.ToString();
     }
 
-    private static string ExampleSection(ProtocolExample example)
+    /// <summary>An example's hex dump and its field-by-field table (§14's and §15's layout).</summary>
+    internal static string ExampleSection(ProtocolExample example)
     {
         var frame = example.Frame();
         var text = new StringBuilder();
