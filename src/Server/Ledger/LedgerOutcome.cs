@@ -37,6 +37,12 @@ internal sealed record LedgerOutcome
     /// </summary>
     public string? SecurityEvent { get; init; }
 
+    /// <summary>
+    /// For a request of a card not on file that carried a forwarding intent: forward it, or (a repeat) wait for the answer
+    /// upstream. <see cref="Acquiring.ForwardingStatus.None"/> otherwise. Never stored: it follows from the stored record's state.
+    /// </summary>
+    public Acquiring.ForwardingStatus Forwarding { get; init; }
+
     /// <summary>True when the response code is an approval ("00").</summary>
     public bool IsApproved => ResponseCode == ResponseCodes.Approved;
 }

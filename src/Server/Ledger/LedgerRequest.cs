@@ -125,6 +125,13 @@ internal sealed record LedgerRequest
     /// </summary>
     public Track2Evidence? Track2 { get; init; }
 
+    /// <summary>
+    /// The upstream side, for a host that acquires for other issuers: on a withdrawal or balance inquiry, the intent to
+    /// forward it if its card is not on file (<see cref="Acquiring.ForwardingIntent"/>); on a request of kind
+    /// <see cref="TransactionKind.UpstreamStep"/>, what happened upstream. Null for everything else (one reference).
+    /// </summary>
+    public Acquiring.UpstreamStep? Upstream { get; init; }
+
     /// <summary>When the host received the request (from its <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 

@@ -17,7 +17,7 @@ namespace SocketAtm.Server.Ledger;
 /// a card clears its PIN tries. A store derives from this and provides the storage: its writer, its reads and its
 /// admin writes.
 /// </summary>
-internal abstract class QueuedLedger : ILedger, ILedgerAdmin
+internal abstract partial class QueuedLedger : ILedger, ILedgerAdmin, Acquiring.IAcquirerLedger
 {
     private PinVerificationKey? _pinVerificationKey;
     private CardVerificationKey? _cardVerificationKey;

@@ -20,4 +20,11 @@ internal enum TransactionKind : byte
 
     /// <summary>Security violations of a terminal throttled within one window: journaled only, as one aggregated row (<see cref="Model.JournalDisposition.Throttled"/>).</summary>
     SecurityViolation,
+
+    /// <summary>
+    /// The ledger's record of what happened upstream to a forwarded request (<see cref="Acquiring.IssuerAnswer"/>,
+    /// <see cref="Acquiring.UpstreamGiveUp"/>, <see cref="Acquiring.ReversalAcknowledgement"/>), under that request's
+    /// key. Never journaled or stored under this kind: its rows carry the forwarded request's kind.
+    /// </summary>
+    UpstreamStep,
 }

@@ -79,6 +79,19 @@ internal sealed class KeyProtector : IDisposable
         return key;
     }
 
+    /// <summary>
+    /// Encrypts the PAN of a forwarded request for its record (the 0420 of a reversal owed upstream needs DE 2), bound to the
+    /// record's key so that it cannot be moved to another record. Only forwarded records hold one, and only while it may be
+    /// needed (<see cref="Model.ForwardingRecord.SealedPan"/>); cards are still found by <see cref="PanDigest"/>.
+    /// </summary>
+    public string ProtectPan(string pan, string recordKey) => Protect(Encoding.ASCII.GetBytes(pan), ForwardedPanPurpose(recordKey));
+
+    /// <summary>The PAN <see cref="ProtectPan"/> sealed for the record of <paramref name="recordKey"/>.</summary>
+    /// <exception cref="CryptographicException">Another KEK, another record's PAN, or an altered one.</exception>
+    public string UnprotectPan(string sealedPan, string recordKey) => Encoding.ASCII.GetString(Unprotect(sealedPan, ForwardedPanPurpose(recordKey)));
+
+    private static string ForwardedPanPurpose(string recordKey) => "forwarded/" + recordKey + "/PAN";
+
     /// <summary>The purpose a terminal's key is stored under, e.g. <c>terminal/ATM00001/TPK</c>; both ledgers use it.</summary>
     public static string TerminalKeyPurpose(string terminalId, string key) => "terminal/" + terminalId + "/" + key;
 

@@ -213,6 +213,7 @@ internal static class LedgerBson
             document["Detail"] = detail;
         }
 
+        ForwardingBson.Write(document, entry.Upstream);
         return document;
     }
 
@@ -234,25 +235,31 @@ internal static class LedgerBson
         AuthorizationId = NullableString(document["AuthorizationId"]),
         RetrievalReference = NullableString(document["RetrievalReference"]),
         Detail = document.TryGetValue("Detail", out var detail) ? NullableString(detail) : null,
+        Upstream = ForwardingBson.ReadUpstream(document),
     };
 
-    public static BsonDocument ToBson(IdempotencyRecord record) => new()
+    public static BsonDocument ToBson(IdempotencyRecord record)
     {
-        ["_id"] = record.Key,
-        ["Kind"] = record.Kind.ToString(),
-        ["Mti"] = record.Mti,
-        ["JournalId"] = record.JournalId,
-        ["Outcome"] = ToBson(record.Outcome),
-        ["MaskedPan"] = record.MaskedPan,
-        ["PanDigest"] = record.PanDigest,
-        ["Amount"] = record.Amount,
-        ["CardId"] = Nullable(record.CardId),
-        ["AccountId"] = Nullable(record.AccountId),
-        ["AppliedAmount"] = record.AppliedAmount,
-        ["UsageDay"] = record.UsageDay,
-        ["ReversedByKey"] = record.ReversedByKey,
-        ["At"] = record.DecidedAtUnixMilliseconds,
-    };
+        var document = new BsonDocument
+        {
+            ["_id"] = record.Key,
+            ["Kind"] = record.Kind.ToString(),
+            ["Mti"] = record.Mti,
+            ["JournalId"] = record.JournalId,
+            ["Outcome"] = ToBson(record.Outcome),
+            ["MaskedPan"] = record.MaskedPan,
+            ["PanDigest"] = record.PanDigest,
+            ["Amount"] = record.Amount,
+            ["CardId"] = Nullable(record.CardId),
+            ["AccountId"] = Nullable(record.AccountId),
+            ["AppliedAmount"] = record.AppliedAmount,
+            ["UsageDay"] = record.UsageDay,
+            ["ReversedByKey"] = record.ReversedByKey,
+            ["At"] = record.DecidedAtUnixMilliseconds,
+            };
+        ForwardingBson.Write(document, record.Forwarding);
+        return document;
+    }
 
     public static IdempotencyRecord ToIdempotency(BsonDocument document) => new()
     {
@@ -271,6 +278,7 @@ internal static class LedgerBson
         UsageDay = document["UsageDay"].AsInt32,
         ReversedByKey = NullableString(document["ReversedByKey"]),
         DecidedAtUnixMilliseconds = document["At"].IsNull ? 0 : document["At"].AsInt64,
+        Forwarding = ForwardingBson.Read(document),
     };
 
     public static BsonDocument ToBson(ReversalMarker marker) => new()

@@ -14,8 +14,11 @@ internal static class LedgerFormat
     /// 2: idempotency records hold the request's PAN digest and DE 4, so reversals can be matched to their originals.
     /// 3: idempotency records hold when they were decided (indexed, as markers' times are), so they can be pruned.
     /// 4: cards hold their service code, which a request's track 2 must carry.
+    /// 5: the host acquires for other issuers: idempotency records say whether pruning must keep them (<c>Held</c>: a
+    /// forwarded record still pending or owing a reversal upstream; pruning deletes only records with <c>Held</c> false),
+    /// forwarded records keep their upstream side (<c>Forward</c>) and journal rows their book entry (<c>Upstream*</c>).
     /// </summary>
-    public const int Current = 4;
+    public const int Current = 5;
 
     private const string DocumentId = "format";
     private const int DocumentsPerTransaction = 5_000;
@@ -53,6 +56,11 @@ internal static class LedgerFormat
         if (version < 4)
         {
             migrated += RecordServiceCodes(database);
+        }
+
+        if (version < 5)
+        {
+            migrated += RecordNotHeld(database);
         }
 
         database.BeginTrans();
@@ -139,6 +147,31 @@ internal static class LedgerFormat
         }
 
         return ids.Count;
+    }
+
+    /// <summary>
+    /// Version 5: each idempotency record gets <c>Held</c> = false. No record of an older host was forwarded (it could not
+    /// acquire), so none must outlive the retention; without the field, pruning (which deletes only records that say they
+    /// are not held, so that it can never delete a pending forward or an owed reversal) would keep them for ever.
+    /// </summary>
+    private static int RecordNotHeld(LiteDatabase database)
+    {
+        var idempotency = database.GetCollection("idempotency_keys");
+        var keys = idempotency.FindAll().Where(document => document[ForwardingBson.Held].IsNull).Select(document => document["_id"]).ToList();
+        foreach (var chunk in keys.Chunk(DocumentsPerTransaction))
+        {
+            database.BeginTrans();
+            foreach (var key in chunk)
+            {
+                var record = idempotency.FindById(key);
+                record[ForwardingBson.Held] = false;
+                idempotency.Update(record);
+            }
+
+            database.Commit();
+        }
+
+        return keys.Count;
     }
 
     private static ILiteCollection<BsonDocument> Counters(LiteDatabase database) => database.GetCollection("counters");

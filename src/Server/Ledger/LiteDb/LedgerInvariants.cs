@@ -47,7 +47,8 @@ internal static class LedgerInvariants
                 }
             }
 
-            if (entry.Disposition == JournalDisposition.Decided)
+            // A forward is its key's decision as much as an on-us decision is: it stores the key's record.
+            if (entry.Disposition is JournalDisposition.Decided or JournalDisposition.Forwarded)
             {
                 // A key decided again once its stored answer was pruned (a terminal reusing STAN and DE 7 a year on) is fine.
                 if (decidedKeys.TryGetValue(entry.Key, out var earlier) && entry.AtUnixMilliseconds - earlier.At < retentionMs)

@@ -64,6 +64,9 @@ internal sealed class LedgerStore
         _journal.EnsureIndex("TerminalId", "$.TerminalId");
         _journal.EnsureIndex("CardId", "$.CardId");
         _idempotency.EnsureIndex("At", "$.At");
+        _idempotency.EnsureIndex(ForwardingBson.Held, "$." + ForwardingBson.Held);
+        _idempotency.EnsureIndex(ForwardingBson.OwedRoute, "$." + ForwardingBson.OwedRoute);
+        _journal.EnsureIndex("UpstreamRoute", "$.UpstreamRoute");
         _reversalMarkers.EnsureIndex("At", "$.At");
     }
 
@@ -243,6 +246,33 @@ internal sealed class LedgerStore
 
     public void UpdateIdempotency(IdempotencyRecord record) => Require(_idempotency.Update(LedgerBson.ToBson(record)), "idempotency key", record.Key);
 
+    /// <summary>Forwarded records that owe <paramref name="route"/> a reversal not acknowledged, oldest first.</summary>
+    public IEnumerable<IdempotencyRecord> OwedReversals(string route, int limit) =>
+        _idempotency.Find(BsonExpression.Create($"$.{ForwardingBson.OwedRoute} = @0", route))
+            .Select(LedgerBson.ToIdempotency)
+            .OrderBy(record => record.Forwarding!.ReversalOwedAtUnixMilliseconds)
+            .ThenBy(record => record.Key, StringComparer.Ordinal)
+            .Take(limit);
+
+    /// <summary>Forwarded records still pending, forwarded before <paramref name="beforeUnixMilliseconds"/>, oldest first.</summary>
+    public IEnumerable<IdempotencyRecord> PendingForwards(long beforeUnixMilliseconds, int limit) =>
+        _idempotency.Find(BsonExpression.Create($"$.{ForwardingBson.Held} = true AND $.At < @0", beforeUnixMilliseconds))
+            .Select(LedgerBson.ToIdempotency)
+            .Where(record => record.Forwarding?.State == ForwardState.Pending)
+            .OrderBy(record => record.DecidedAtUnixMilliseconds)
+            .ThenBy(record => record.Key, StringComparer.Ordinal)
+            .Take(limit);
+
+    /// <summary>The journal rows of forwarded requests (and their reversals) on <paramref name="route"/>, or on every route when null.</summary>
+    public IEnumerable<JournalRecord> UpstreamJournal(string? route) =>
+        (route is null
+            ? _journal.Find(BsonExpression.Create("$.UpstreamRoute != null"))
+            : _journal.Find(BsonExpression.Create("$.UpstreamRoute = @0", route)))
+        .Select(LedgerBson.ToJournal);
+
+    /// <summary>The PAN <see cref="SealPan"/> sealed for <paramref name="recordKey"/>.</summary>
+    public string UnsealPan(string recordKey, string sealedPan) => _protector.UnprotectPan(sealedPan, recordKey);
+
     /// <summary>
     /// The marker left by a reversal that arrived before its original, or null. Markers are rare and every original
     /// asks for one, so the keys that have a marker are kept in memory (up to <see cref="MaxCachedMarkerKeys"/>) and only
@@ -274,7 +304,9 @@ internal sealed class LedgerStore
     /// </summary>
     public int PruneExpired(long cutoffUnixMilliseconds, int limit)
     {
-        var answers = _idempotency.Find(BsonExpression.Create("$.At < @0", cutoffUnixMilliseconds), 0, limit).Select(document => document["_id"]).ToList();
+        // A forwarded record still pending or owing a reversal upstream is held (ForwardingRecord.IsHeld) until it is not.
+        var answers = _idempotency.Find(BsonExpression.Create($"$.At < @0 AND $.{ForwardingBson.Held} = false", cutoffUnixMilliseconds), 0, limit)
+            .Select(document => document["_id"]).ToList();
         foreach (var key in answers)
         {
             _idempotency.Delete(key);
@@ -302,6 +334,9 @@ internal sealed class LedgerStore
 
     /// <summary>The PAN as cards are found by, and as idempotency records and markers hold it.</summary>
     public string PanDigest(string pan) => _protector.PanDigest(pan);
+
+    /// <summary>The PAN sealed for a forwarded record (<see cref="KeyProtector.ProtectPan"/>).</summary>
+    public string SealPan(string recordKey, string pan) => _protector.ProtectPan(pan, recordKey);
 
     /// <summary>The keys that have a marker, or null when there are too many to keep (then the collection is asked).</summary>
     private HashSet<string>? MarkerKeys()

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.Protocol.Masking;
+using SocketAtm.Server.Ledger.Acquiring;
 using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Security;
 
@@ -283,6 +284,28 @@ internal sealed class LiteDbLedger : QueuedLedger
 
     protected override Task<(PinVerificationKeyRing Ring, IReadOnlyDictionary<int, int> CardsByIndex)> ReadPinVerificationKeysAsync(CancellationToken cancellationToken) =>
         RunAdminAsync((store, _) => (store.PinVerificationKeys(), store.CardCountsByPinVerificationKeyIndex()), isReadOnly: true, cancellationToken);
+
+    public override Task<ForwardedRequest?> FindForwardAsync(RequestKey key, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) => store.FindIdempotency(key.ToString()) is { Forwarding: not null } record ? ForwardedRequest.Of(record) : null,
+            isReadOnly: true,
+            cancellationToken);
+
+    public override Task<IReadOnlyList<OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync<IReadOnlyList<OwedReversal>>(
+            (store, _) => [.. store.OwedReversals(route, limit)
+                .Select(record => OwedReversal.Of(record, record.Forwarding!.SealedPan is { } sealedPan ? store.UnsealPan(record.Key, sealedPan) : string.Empty))],
+            isReadOnly: true,
+            cancellationToken);
+
+    public override Task<IReadOnlyList<ForwardedRequest>> ListPendingForwardsAsync(DateTimeOffset forwardedBefore, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync<IReadOnlyList<ForwardedRequest>>(
+            (store, _) => [.. store.PendingForwards(forwardedBefore.ToUnixTimeMilliseconds(), limit).Select(ForwardedRequest.Of)],
+            isReadOnly: true,
+            cancellationToken);
+
+    public override Task<IReadOnlyList<AcquirerBookEntry>> ListAcquirerBookAsync(string? route, CancellationToken cancellationToken) =>
+        RunAdminAsync((store, _) => AcquirerBook.Of(store.UpstreamJournal(route)), isReadOnly: true, cancellationToken);
 
     /// <summary>Runs <paramref name="operation"/> on the writer thread, between batches, alone in its own transaction.</summary>
     private async Task<T> RunAdminAsync<T>(Func<LedgerStore, DateTimeOffset, T> operation, bool isReadOnly, CancellationToken cancellationToken)

@@ -143,6 +143,8 @@ internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
         return digest;
     }
 
+    public string SealPan(string recordKey, string pan) => store.SealPan(recordKey, pan);
+
     public void AddJournal(JournalRecord entry) => _journal.Add(entry);
 
     /// <remarks>Key updates run on this writer between batches, so the store holds the current keys.</remarks>

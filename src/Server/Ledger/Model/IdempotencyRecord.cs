@@ -47,6 +47,12 @@ internal sealed record IdempotencyRecord
     /// <summary>For a reversed withdrawal: the key of the reversal that reversed it.</summary>
     public string? ReversedByKey { get; init; }
 
-    /// <summary>True when this is an approved withdrawal that can still be reversed.</summary>
-    public bool IsReversible => Kind == TransactionKind.Withdrawal && Outcome.IsApproved && ReversedByKey is null;
+    /// <summary>For a request forwarded to its issuer: its upstream side. Null for an on-us request (every request before acquiring).</summary>
+    public ForwardingRecord? Forwarding { get; init; }
+
+    /// <summary>
+    /// True when this is an approved on-us withdrawal that can still be reversed (restoring its account). A forwarded one
+    /// debited nothing here: its reversal is decided by <see cref="Rules.ForwardingRules"/> instead.
+    /// </summary>
+    public bool IsReversible => Kind == TransactionKind.Withdrawal && Outcome.IsApproved && ReversedByKey is null && Forwarding is null;
 }

@@ -52,4 +52,25 @@ internal enum JournalDisposition : byte
     /// which kind, from which address (the detail; never a PAN). Each was answered 63 and changed nothing.
     /// </summary>
     Throttled,
+
+    /// <summary>
+    /// A withdrawal or balance inquiry of a card not on file, forwarded to its issuer's route: its RRN is assigned, its
+    /// record stored under its key as pending; nothing applied. Counts as the key's decision (for the invariants).
+    /// </summary>
+    Forwarded,
+
+    /// <summary>The issuer's answer to a pending forwarded request, stored under its key (with what it makes the issuer owe).</summary>
+    IssuerAnswered,
+
+    /// <summary>The acquirer gave up on a pending forwarded request: its stored answer is 91 and a reversal (68) is owed upstream.</summary>
+    GivenUp,
+
+    /// <summary>The issuer acknowledged (0430 "00") the reversal owed for a forwarded original: reversed upstream.</summary>
+    ReversalAcknowledged,
+
+    /// <summary>
+    /// An issuer's message about a forwarded request the ledger records but does not act on: an answer after the request
+    /// was answered or given up (the stored answer stands), or an 0430 that does not acknowledge (the reversal stays owed).
+    /// </summary>
+    UpstreamIgnored,
 }

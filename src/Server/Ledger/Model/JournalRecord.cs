@@ -42,4 +42,7 @@ internal sealed record JournalRecord
 
     /// <summary>What a security event records beside the request: the KCVs of keys issued or promoted, an 0800's DE 70. Null otherwise.</summary>
     public string? Detail { get; init; }
+
+    /// <summary>For a row of a forwarded request (or a reversal of one): its route, upstream RRN and what it makes the issuer owe. Null otherwise.</summary>
+    public UpstreamEntry? Upstream { get; init; }
 }

@@ -140,6 +140,45 @@ internal static class BatchRoundTrips
         return new AttemptBackend(reader.GetInt32(0), reader.GetDateTime(1));
     }
 
+    /// <summary>
+    /// The upstream side of the batch's forwarded decisions (after the statement that stored them as decided): every column of
+    /// it, with its final value. Only a forwarded record has one, so an on-us batch sends no statement for it.
+    /// </summary>
+    private static void AddForwardings(NpgsqlBatch write, List<IdempotencyRecord> decisions)
+    {
+        var forwarded = decisions.Where(record => record.Forwarding is not null).ToList();
+        if (forwarded.Count == 0)
+        {
+            return;
+        }
+
+        var sides = forwarded.Select(record => record.Forwarding!).ToList();
+        write.BatchCommands.Add(BatchCommand.Of(
+            "UPDATE idempotency_keys AS i SET forward_route = v.route, forward_stan = v.stan, forward_transmission = v.transmission, "
+            + "forward_state = v.state, forward_account_type = v.account_type, forward_currency = v.currency, forward_pan = v.pan, "
+            + "terminal_reversal_key = v.terminal_reversal_key, terminal_dispensed = v.terminal_dispensed, reversal_reason = v.reversal_reason, "
+            + "reversal_dispensed = v.reversal_dispensed, reversal_owed_at_ms = v.owed_at, reversal_acknowledged = v.acknowledged "
+            + "FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::text[], $9::text[], "
+            + "$10::bigint[], $11::text[], $12::bigint[], $13::bigint[], $14::text[]) "
+            + "AS v(key, route, stan, transmission, state, account_type, currency, pan, terminal_reversal_key, terminal_dispensed, "
+            + "reversal_reason, reversal_dispensed, owed_at, acknowledged) "
+            + $"WHERE i.key = v.key AND i.state = {PostgreSqlSchema.Decided}",
+            forwarded.Select(record => record.Key).ToArray(),
+            sides.Select(side => side.Route).ToArray(),
+            sides.Select(side => side.AcquirerStan).ToArray(),
+            sides.Select(side => side.AcquirerTransmission).ToArray(),
+            sides.Select(side => side.State.ToString()).ToArray(),
+            sides.Select(side => (int)side.AccountType).ToArray(),
+            sides.Select(side => side.Currency).ToArray(),
+            sides.Select(side => side.SealedPan).ToArray(),
+            sides.Select(side => side.TerminalReversalKey).ToArray(),
+            sides.Select(side => side.TerminalDispensed).ToArray(),
+            sides.Select(side => side.ReversalReason).ToArray(),
+            sides.Select(side => side.ReversalDispensed).ToArray(),
+            sides.Select(side => side.ReversalOwedAtUnixMilliseconds).ToArray(),
+            sides.Select(side => side.ReversalAcknowledged).ToArray()));
+    }
+
     /// <summary>Writes every row the batch changed, with its final value, records the batch's token and commits, in one round trip.</summary>
     public static async Task WriteAndCommitAsync(NpgsqlConnection connection, PostgreSqlUnitOfWork unit, Guid token)
     {
@@ -224,6 +263,7 @@ internal static class BatchRoundTrips
                 decisions.Select(record => record.Amount).ToArray(),
                 decisions.Select(record => record.DecidedAtUnixMilliseconds).ToArray(),
                 (long)decisions.Count));
+            AddForwardings(write, decisions);
         }
 
         var markers = unit.NewMarkers.ToList();
@@ -265,7 +305,7 @@ internal static class BatchRoundTrips
             write.BatchCommands.Add(BatchCommand.Of(
                 $"INSERT INTO journal ({PostgreSqlRows.JournalColumns}) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], "
                 + "$4::integer[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], "
-                + "$13::text[], $14::text[], $15::text[], $16::text[])",
+                + "$13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[])",
                 journal.Select(entry => entry.Id).ToArray(),
                 journal.Select(entry => entry.AtUnixMilliseconds).ToArray(),
                 journal.Select(entry => entry.Key).ToArray(),
@@ -281,7 +321,10 @@ internal static class BatchRoundTrips
                 journal.Select(entry => entry.ResponseCode).ToArray(),
                 journal.Select(entry => entry.AuthorizationId).ToArray(),
                 journal.Select(entry => entry.RetrievalReference).ToArray(),
-                journal.Select(entry => entry.Detail).ToArray()));
+                journal.Select(entry => entry.Detail).ToArray(),
+                journal.Select(entry => entry.Upstream?.Route).ToArray(),
+                journal.Select(entry => entry.Upstream?.RetrievalReference).ToArray(),
+                journal.Select(entry => entry.Upstream?.Amount).ToArray()));
         }
 
         write.BatchCommands.Add(CommittedBatches.Record(token));

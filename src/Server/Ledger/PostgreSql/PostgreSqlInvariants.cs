@@ -5,7 +5,7 @@ namespace SocketAtm.Server.Ledger.PostgreSql;
 /// <summary>
 /// The ledger's invariants checked in SQL (as the LiteDB ledger checks them over its collections): every account's
 /// balance is its opening balance plus the journal's deltas for it, no key was decided twice, and decided journal rows
-/// and stored outcomes match one to one, within the retention (as <see cref="LiteDb.LedgerInvariants"/> says). At most 100
+/// (a forward decides its key too) and stored outcomes match one to one, within the retention (as <see cref="LiteDb.LedgerInvariants"/> says). At most 100
 /// violations of each kind are read.
 /// </summary>
 internal static class PostgreSqlInvariants
@@ -41,16 +41,16 @@ internal static class PostgreSqlInvariants
                 // span (n − 1) retentions or more; a shorter span means two of them came closer (exact for two decisions).
                 BatchCommand.Of(
                     "SELECT format('key %s was applied more than once (%s journal rows)', key, count(*)) FROM journal "
-                    + "WHERE disposition = 'Decided' GROUP BY key HAVING count(*) > 1 AND max(at_ms) - min(at_ms) < (count(*) - 1) * $1 LIMIT 100",
+                    + "WHERE disposition IN ('Decided', 'Forwarded') GROUP BY key HAVING count(*) > 1 AND max(at_ms) - min(at_ms) < (count(*) - 1) * $1 LIMIT 100",
                     retentionMs),
                 // EXCEPT, not NOT EXISTS: on tables not yet analyzed, LIMIT made the planner pick a nested loop over the whole
                 // journal for every key — minutes at 60,000 rows, during which a restarting host does not listen.
                 new NpgsqlBatchCommand(
                     $"SELECT format('key %s has a stored outcome but no journal row', key) FROM (SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided} "
-                    + "EXCEPT SELECT key FROM journal WHERE disposition = 'Decided') missing LIMIT 100"),
+                    + "EXCEPT SELECT key FROM journal WHERE disposition IN ('Decided', 'Forwarded')) missing LIMIT 100"),
                 BatchCommand.Of(
                     "SELECT format('key %s was decided in the journal but has no stored outcome', key) FROM (SELECT key FROM journal "
-                    + $"WHERE disposition = 'Decided' AND at_ms >= $1 EXCEPT SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided}) missing LIMIT 100",
+                    + $"WHERE disposition IN ('Decided', 'Forwarded') AND at_ms >= $1 EXCEPT SELECT key FROM idempotency_keys WHERE state = {PostgreSqlSchema.Decided}) missing LIMIT 100",
                     heldFrom),
             },
         };

@@ -24,6 +24,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     private readonly KeyProtector _protector;
     private readonly PostgreSqlTerminals _terminalTable;
     private readonly PostgreSqlAdmin _admin;
+    private readonly PostgreSqlForwards _forwards;
     private readonly PostgreSqlDemoData _demoData;
     private readonly PostgreSqlBatchWriter _writer;
     private readonly PostgreSqlPinVerificationKeys _pinVerificationKeys;
@@ -45,6 +46,7 @@ internal sealed class PostgreSqlLedger : QueuedLedger
         _protector = protector;
         _terminalTable = new PostgreSqlTerminals(dataSource, protector);
         _admin = new PostgreSqlAdmin(dataSource, protector, options, time);
+        _forwards = new PostgreSqlForwards(dataSource, protector);
         _demoData = new PostgreSqlDemoData(dataSource, protector);
         _pinVerificationKeys = new PostgreSqlPinVerificationKeys(dataSource, protector);
         _writer = new PostgreSqlBatchWriter(dataSource, protector, _pins, options, storage, Queue, time, Metrics, logger);
@@ -198,6 +200,18 @@ internal sealed class PostgreSqlLedger : QueuedLedger
 
     public override Task<IReadOnlyList<JournalRecord>> ListJournalForCardAsync(string pan, int limit, CancellationToken cancellationToken) =>
         _admin.ListJournalForCardAsync(pan, limit, cancellationToken);
+
+    public override Task<Acquiring.ForwardedRequest?> FindForwardAsync(RequestKey key, CancellationToken cancellationToken) =>
+        _forwards.FindAsync(key, cancellationToken);
+
+    public override Task<IReadOnlyList<Acquiring.OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken) =>
+        _forwards.ListOwedAsync(route, limit, cancellationToken);
+
+    public override Task<IReadOnlyList<Acquiring.ForwardedRequest>> ListPendingForwardsAsync(DateTimeOffset forwardedBefore, int limit, CancellationToken cancellationToken) =>
+        _forwards.ListPendingAsync(forwardedBefore, limit, cancellationToken);
+
+    public override Task<IReadOnlyList<Acquiring.AcquirerBookEntry>> ListAcquirerBookAsync(string? route, CancellationToken cancellationToken) =>
+        _forwards.ListBookAsync(route, cancellationToken);
 
     public override Task<InvariantReport> VerifyInvariantsAsync(CancellationToken cancellationToken) =>
         PostgreSqlInvariants.CheckAsync(_dataSource, Time.GetUtcNow(), Options.RepeatRetention, cancellationToken);

@@ -19,11 +19,13 @@ internal static class PostgreSqlRows
     public const string IdempotencyColumns =
         "key, state, kind, mti, journal_id, response_code, authorization_id, retrieval_reference, account_type, ledger_balance, "
         + "available_balance, currency, masked_pan, card_id, account_id, applied_amount, usage_day, reversed_by_key, "
-        + "marker_reversal_key, marker_at_ms, pan_digest, amount, marker_pan_digest, marker_amount, at_ms";
+        + "marker_reversal_key, marker_at_ms, pan_digest, amount, marker_pan_digest, marker_amount, at_ms, "
+        + "forward_route, forward_stan, forward_transmission, forward_state, forward_account_type, forward_currency, forward_pan, "
+        + "terminal_reversal_key, terminal_dispensed, reversal_reason, reversal_dispensed, reversal_owed_at_ms, reversal_acknowledged";
 
     public const string JournalColumns =
         "id, at_ms, key, mti, kind, disposition, terminal_id, masked_pan, card_id, account_id, amount, delta, response_code, "
-        + "authorization_id, retrieval_reference, detail";
+        + "authorization_id, retrieval_reference, detail, upstream_route, upstream_reference, upstream_amount";
 
     /// <summary>The PAN digest of the row at the reader (column 1 of <see cref="CardColumns"/>).</summary>
     public static string CardDigest(DbDataReader reader) => reader.GetString(1);
@@ -93,7 +95,28 @@ internal static class PostgreSqlRows
         // Filled from the journal by migration 3; a row of an older host that somehow was not names what it applied.
         Amount = NullableInt64(reader, 21) ?? reader.GetInt64(15),
         DecidedAtUnixMilliseconds = NullableInt64(reader, 24) ?? 0,
+        Forwarding = ToForwarding(reader),
     };
+
+    /// <summary>The upstream side of a forwarded record (columns 25–37 of <see cref="IdempotencyColumns"/>); null for an on-us one.</summary>
+    private static ForwardingRecord? ToForwarding(DbDataReader reader) => reader.IsDBNull(25)
+        ? null
+        : new ForwardingRecord
+        {
+            Route = reader.GetString(25),
+            AcquirerStan = reader.GetInt32(26),
+            AcquirerTransmission = reader.GetString(27),
+            State = Enum.Parse<ForwardState>(reader.GetString(28)),
+            AccountType = (AccountType)reader.GetInt32(29),
+            Currency = reader.GetInt32(30),
+            SealedPan = NullableString(reader, 31),
+            TerminalReversalKey = NullableString(reader, 32),
+            TerminalDispensed = NullableInt64(reader, 33),
+            ReversalReason = NullableString(reader, 34),
+            ReversalDispensed = NullableInt64(reader, 35),
+            ReversalOwedAtUnixMilliseconds = NullableInt64(reader, 36) ?? 0,
+            ReversalAcknowledged = NullableString(reader, 37),
+        };
 
     /// <summary>A marker stored before markers held the reversal's PAN and amount reads as one that refuses any original.</summary>
     public static ReversalMarker ToMarker(DbDataReader reader) =>
@@ -117,6 +140,7 @@ internal static class PostgreSqlRows
         AuthorizationId = NullableString(reader, 13),
         RetrievalReference = NullableString(reader, 14),
         Detail = NullableString(reader, 15),
+        Upstream = reader.IsDBNull(16) ? null : new UpstreamEntry(reader.GetString(16), reader.GetString(17), reader.GetInt64(18)),
     };
 
     public static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);

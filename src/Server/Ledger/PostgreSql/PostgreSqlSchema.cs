@@ -159,5 +159,22 @@ internal static class PostgreSqlSchema
         """
         ALTER TABLE terminals ADD COLUMN last_key_exchange_at bigint, ADD COLUMN last_key_exchange_stan integer;
         """,
+        // The host acquires for other issuers (Ledger/Acquiring): a forwarded request's record keeps its upstream side — route,
+        // acquirer DE 11 and DE 7, state, the PAN sealed under the KEK while a reversal may need it, the terminal's reversal,
+        // the one reversal owed upstream and its acknowledgement — and journal rows the acquirer's book entry (route, upstream
+        // RRN, what the issuer owes). Existing rows were never forwarded: all null. The partial indexes serve the owed list,
+        // the restart sweep and the book; pruning skips a record still pending or owing a reversal.
+        """
+        ALTER TABLE idempotency_keys ADD COLUMN forward_route text, ADD COLUMN forward_stan integer, ADD COLUMN forward_transmission text,
+            ADD COLUMN forward_state text, ADD COLUMN forward_account_type integer, ADD COLUMN forward_currency integer,
+            ADD COLUMN forward_pan text, ADD COLUMN terminal_reversal_key text, ADD COLUMN terminal_dispensed bigint,
+            ADD COLUMN reversal_reason text, ADD COLUMN reversal_dispensed bigint, ADD COLUMN reversal_owed_at_ms bigint,
+            ADD COLUMN reversal_acknowledged text;
+        CREATE INDEX idempotency_keys_owed ON idempotency_keys (forward_route, reversal_owed_at_ms, key)
+            WHERE reversal_reason IS NOT NULL AND reversal_acknowledged IS NULL;
+        CREATE INDEX idempotency_keys_pending ON idempotency_keys (at_ms, key) WHERE forward_state = 'Pending';
+        ALTER TABLE journal ADD COLUMN upstream_route text, ADD COLUMN upstream_reference text, ADD COLUMN upstream_amount bigint;
+        CREATE INDEX journal_upstream ON journal (upstream_route, upstream_reference) WHERE upstream_route IS NOT NULL;
+        """,
     ];
 }

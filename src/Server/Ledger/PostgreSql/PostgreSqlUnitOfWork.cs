@@ -147,6 +147,8 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
         return digest;
     }
 
+    public string SealPan(string recordKey, string pan) => protector.ProtectPan(pan, recordKey);
+
     public void AddJournal(JournalRecord entry) => _journal.Add(entry);
 
     /// <remarks>The terminals of the batch's PIN requests, as read in its transaction.</remarks>

@@ -34,6 +34,9 @@ internal sealed record LedgerDecision
     /// </summary>
     public string? SecurityEvent { get; init; }
 
+    /// <summary>For a reversal of a forwarded original: what its journal row says about the acquirer's book (<see cref="UpstreamEntry"/>).</summary>
+    public UpstreamEntry? Upstream { get; init; }
+
     public bool IsApproved => ResponseCode == ResponseCodes.Approved;
 
     /// <summary>The decision of card checks that failed: their code, the card as they left it, and a security event's reason.</summary>

@@ -42,6 +42,9 @@ internal interface ILedgerUnitOfWork
     /// <summary>The PAN as the store finds cards by (an HMAC under the ledger's key), to match reversals with originals.</summary>
     string PanDigest(string pan);
 
+    /// <summary>The PAN encrypted under the ledger's KEK for the forwarded record of <paramref name="recordKey"/> (<see cref="ForwardingRecord.SealedPan"/>).</summary>
+    string SealPan(string recordKey, string pan);
+
     void AddJournal(JournalRecord entry);
 
     /// <summary>The <see cref="TerminalRecord.KeyVersion"/> stored for the terminal now, or null when it is not registered.</summary>

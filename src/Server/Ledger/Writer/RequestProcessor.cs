@@ -47,6 +47,12 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             return Unstored(request, key, request.KeyEvent, ResponseCodes.Approved, unit, now);
         }
 
+        if (request.Kind == TransactionKind.UpstreamStep)
+        {
+            // What happened upstream to a forwarded request, recorded on its record under its own key (ForwardingSteps).
+            return ForwardingSteps.Record(request, key, unit, now);
+        }
+
         var stored = unit.FindIdempotency(key);
         string? panDigest = null;
         if (stored is not null && request.IsRepeat && RepeatRules.IsRepeatOf(stored, request, panDigest = unit.PanDigest(request.Pan)))
@@ -78,6 +84,7 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
         panDigest ??= unit.PanDigest(request.Pan);
         CardRecord? card = null;
         IdempotencyRecord? original = null;
+        Acquiring.ForwardingIntent? forward = null;
         LedgerDecision decision;
         try
         {
@@ -95,12 +102,20 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
                             : SecurityEvent(request, key, JournalDisposition.Mismatched, ResponseCodes.OriginalAmountIncorrect, "reversal_amount_mismatch", unit, now);
                     }
 
-                    decision = DecideReversal(request, original, unit);
+                    decision = original?.Forwarding is not null
+                        ? ForwardingRules.DecideTerminalReversal(original, request, now.ToUnixTimeMilliseconds())
+                        : DecideReversal(request, original, unit);
                     break;
                 case TransactionKind.Withdrawal or TransactionKind.BalanceInquiry
                     when unit.FindReversalMarker(key) is { } marker && marker.Refuses(panDigest, request.Amount):
                     // The terminal reversed this request before it got here: it has given up on it, so it must not apply.
                     decision = LedgerDecision.Declined(ResponseCodes.DuplicateTransmission);
+                    break;
+                case TransactionKind.Withdrawal or TransactionKind.BalanceInquiry
+                    when ForwardingRules.IntentToForward(card = unit.FindCardByPan(request.Pan), request) is { } intent:
+                    // Not on file, and the caller has a route for it: the issuer decides, not these rules.
+                    forward = intent;
+                    decision = LedgerDecision.Declined(ResponseCodes.IssuerUnavailable);
                     break;
                 case TransactionKind.Withdrawal:
                     card = unit.FindCardByPan(request.Pan);
@@ -124,6 +139,11 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             // repeat is decided afresh.
             LedgerLog.DecisionFailed(logger, exception);
             return Failed(request, key, unit, now);
+        }
+
+        if (forward is not null)
+        {
+            return ForwardingSteps.Forward(request, key, panDigest, forward, unit, now);
         }
 
         if (decision.SecurityEvent is { } reason)
@@ -241,7 +261,7 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
 
         if (decision.OriginalAfter is { } originalAfter)
         {
-            unit.UpdateIdempotency(originalAfter);
+            unit.UpdateIdempotency(ForwardingSteps.SealedIfOwed(originalAfter, request, unit));
         }
 
         if (decision.LeavesMarker && request.OriginalKey is { } originalKey)
@@ -284,6 +304,7 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
             ResponseCode = outcome.ResponseCode,
             AuthorizationId = outcome.AuthorizationId,
             RetrievalReference = outcome.RetrievalReference,
+            Upstream = decision.Upstream,
         });
 
         var debited = request.Kind == TransactionKind.Withdrawal && decision.IsApproved;
@@ -325,7 +346,7 @@ internal sealed class RequestProcessor(int pinTryLimit, IssuerPinVerifiers pins,
 
     private static LedgerOutcome Replay(LedgerRequest request, string key, IdempotencyRecord stored, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
-        var outcome = stored.Outcome with { IsReplay = true };
+        var outcome = stored.Outcome with { IsReplay = true, Forwarding = ForwardingSteps.RepeatStatus(stored) };
         Journal(request, key, JournalDisposition.Replay, outcome, stored.MaskedPan, stored.CardId, unit, now);
         return outcome;
     }

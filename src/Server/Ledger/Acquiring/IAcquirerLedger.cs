@@ -1,0 +1,59 @@
+using SocketAtm.Server.Ledger.Model;
+
+namespace SocketAtm.Server.Ledger.Acquiring;
+
+/// <summary>
+/// The ledger as the host's acquirer side uses it. A terminal's withdrawal or balance inquiry goes through
+/// <see cref="ILedger.ExecuteAsync"/> with a <see cref="ForwardingIntent"/>: a card on file is decided on-us as ever; any
+/// other card is journaled and stored as pending, durably, and the outcome says <see cref="ForwardingStatus.Forward"/>
+/// (with the RRN to send). Then exactly one of <see cref="RecordIssuerAnswerAsync"/> and <see cref="GiveUpAsync"/> takes
+/// effect; the terminal is answered with what it returns, once it completes (the change is durable by then).
+/// </summary>
+/// <remarks>
+/// <para>Every change is decided by the store's writer, in a batch with the terminals' requests, under the same
+/// idempotency-key row locks on PostgreSQL: hosts sharing a database see one forwarded record, whichever host forwarded
+/// it. A step waits for room in a full queue rather than being refused (it must not be lost).</para>
+/// <para>A duplicate 0200 of a forwarded key is 94; a repeat (0201) is told to wait (<see cref="ForwardingStatus.Wait"/>)
+/// while pending, and gets the stored answer as a replay after (the issuer's, or 91 after a give-up). A terminal's 0400 of a
+/// forwarded original is decided by <see cref="Rules.ForwardingRules"/> and may make a reversal owed.</para>
+/// </remarks>
+internal interface IAcquirerLedger
+{
+    /// <summary>
+    /// Records the issuer's trusted answer to the pending forwarded request <paramref name="key"/>: it becomes answered, its
+    /// answer stored for repeats, journaled (an approved withdrawal counts in <see cref="ListAcquirerBookAsync"/>). Returns the
+    /// stored answer, <see cref="LedgerOutcome.IsReplay"/> false. Only a pending request takes an answer: of one answered or
+    /// given up already the answer is ignored — journaled as <see cref="JournalDisposition.UpstreamIgnored"/>, nothing
+    /// changed — and the stored answer is returned with IsReplay true. A key with no forwarded record: 25, nothing journaled.
+    /// </summary>
+    Task<LedgerOutcome> RecordIssuerAnswerAsync(RequestKey key, IssuerAnswer answer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives up on the pending forwarded request <paramref name="key"/>: its stored answer becomes 91 and a reversal (68)
+    /// is owed upstream, journaled. Returns the 91, IsReplay false. Of a request answered or given up already nothing
+    /// changes (nothing journaled): its stored answer is returned with IsReplay true. No forwarded record: 25.
+    /// </summary>
+    Task<LedgerOutcome> GiveUpAsync(RequestKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the issuer's 0430 to the reversal owed for <paramref name="originalKey"/>: DE 39 "00" acknowledges it (no
+    /// longer owed, its PAN deleted), journaled; returns 00 with IsReplay false. Otherwise nothing changes (an 0430 other
+    /// than "00" is journaled as ignored and the reversal stays owed; none owed, or acknowledged already: a replay).
+    /// </summary>
+    Task<LedgerOutcome> AcknowledgeReversalAsync(RequestKey originalKey, string responseCode, CancellationToken cancellationToken);
+
+    /// <summary>The forwarded request stored under <paramref name="key"/>, or null: for a repeat that waits on its answer.</summary>
+    Task<ForwardedRequest?> FindForwardAsync(RequestKey key, CancellationToken cancellationToken);
+
+    /// <summary>The reversals owed to <paramref name="route"/> and not acknowledged, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forwarded requests still pending that were forwarded before <paramref name="forwardedBefore"/>, oldest first, at most
+    /// <paramref name="limit"/>: the host's restart sweep gives them up (<see cref="GiveUpAsync"/>).
+    /// </summary>
+    Task<IReadOnlyList<ForwardedRequest>> ListPendingForwardsAsync(DateTimeOffset forwardedBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The acquirer's book with the issuer of <paramref name="route"/> (all routes when null), by route and RRN.</summary>
+    Task<IReadOnlyList<AcquirerBookEntry>> ListAcquirerBookAsync(string? route, CancellationToken cancellationToken);
+}

@@ -1,0 +1,83 @@
+using SocketAtm.Server.Ledger.Model;
+
+namespace SocketAtm.Server.Ledger.Acquiring;
+
+/// <summary>
+/// A reversal the acquirer owes an issuer for a forwarded original, with everything its 0420 (and every 0421) carries:
+/// DE 2 (<see cref="Pan"/>, decrypted from the record), DE 3 (from <see cref="Kind"/> and <see cref="AccountType"/>),
+/// DE 4 (<see cref="Amount"/>, the original amount), DE 37 (the original's RRN), DE 39 (<see cref="Reason"/>), DE 41 (the
+/// original key's terminal), DE 49, DE 90 (<see cref="OriginalMti"/>, <see cref="AcquirerStan"/>,
+/// <see cref="AcquirerTransmission"/>) and DE 95 for a partial one (<see cref="DispensedAmount"/>). Until the issuer's 0430
+/// "00" is recorded (<see cref="IAcquirerLedger.AcknowledgeReversalAsync"/>) it stays owed, across restarts and hosts.
+/// </summary>
+internal sealed record OwedReversal
+{
+    /// <summary>The terminal's key of the forwarded original (the key to acknowledge it by).</summary>
+    public required RequestKey OriginalKey { get; init; }
+
+    public required string Route { get; init; }
+
+    /// <summary>The original's kind (withdrawal or balance inquiry).</summary>
+    public required TransactionKind Kind { get; init; }
+
+    /// <summary>The MTI the original was forwarded as (the terminal's class: 100 or 200), for DE 90.</summary>
+    public required int OriginalMti { get; init; }
+
+    public AccountType AccountType { get; init; }
+
+    /// <summary>The original's PAN, for DE 2. Never logged (<see cref="ToString"/> leaves it out).</summary>
+    public required string Pan { get; init; }
+
+    public string MaskedPan { get; init; } = string.Empty;
+
+    /// <summary>The original amount (DE 4), in minor units.</summary>
+    public long Amount { get; init; }
+
+    public int Currency { get; init; }
+
+    /// <summary>The original's RRN, DE 37 of the 0420: the issuer's book is keyed by it (with DE 32).</summary>
+    public required string RetrievalReference { get; init; }
+
+    /// <summary>DE 11 the original was sent upstream with (DE 90).</summary>
+    public int AcquirerStan { get; init; }
+
+    /// <summary>DE 7 the original was sent upstream with (DE 90).</summary>
+    public required string AcquirerTransmission { get; init; }
+
+    /// <summary>DE 39 of the 0420: 17 (the terminal asked) or 68 (the acquirer gave up).</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>For a partial reversal, the amount actually dispensed (DE 95); null for a full one.</summary>
+    public long? DispensedAmount { get; init; }
+
+    /// <summary>When it became owed.</summary>
+    public DateTimeOffset OwedAt { get; init; }
+
+    /// <summary>Names the reversal without the PAN.</summary>
+    public override string ToString() => $"reversal {Reason} of {OriginalKey} ({Route}, RRN {RetrievalReference}, {MaskedPan})";
+
+    /// <summary>The owed reversal of <paramref name="record"/>, with <paramref name="pan"/> decrypted from it.</summary>
+    public static OwedReversal Of(IdempotencyRecord record, string pan)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var forwarding = record.Forwarding ?? throw new ArgumentException("The record was not forwarded.", nameof(record));
+        return new OwedReversal
+        {
+            OriginalKey = RequestKey.Parse(record.Key),
+            Route = forwarding.Route,
+            Kind = record.Kind,
+            OriginalMti = Protocol.Vocabulary.MessageTypes.ClassOf(record.Mti),
+            AccountType = forwarding.AccountType,
+            Pan = pan,
+            MaskedPan = record.MaskedPan,
+            Amount = record.Amount,
+            Currency = forwarding.Currency,
+            RetrievalReference = record.Outcome.RetrievalReference ?? string.Empty,
+            AcquirerStan = forwarding.AcquirerStan,
+            AcquirerTransmission = forwarding.AcquirerTransmission,
+            Reason = forwarding.ReversalReason ?? throw new ArgumentException("The record owes no reversal.", nameof(record)),
+            DispensedAmount = forwarding.ReversalDispensed,
+            OwedAt = DateTimeOffset.FromUnixTimeMilliseconds(forwarding.ReversalOwedAtUnixMilliseconds),
+        };
+    }
+}

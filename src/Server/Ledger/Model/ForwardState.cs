@@ -1,0 +1,18 @@
+namespace SocketAtm.Server.Ledger.Model;
+
+/// <summary>
+/// Where a forwarded request stands with its issuer. It only ever moves from <see cref="Pending"/>, once: to
+/// <see cref="Answered"/> or to <see cref="GivenUp"/>, whichever the writer records first. Whether a reversal is owed
+/// upstream (and acknowledged: "Reversed") is kept beside it (<see cref="ForwardingRecord.ReversalReason"/>).
+/// </summary>
+internal enum ForwardState : byte
+{
+    /// <summary>Journaled and sent (or about to be); no answer recorded yet. A repeat waits; the stored answer is 91.</summary>
+    Pending,
+
+    /// <summary>The issuer's answer is stored: a repeat gets it.</summary>
+    Answered,
+
+    /// <summary>The acquirer gave up: the stored answer is 91 and a reversal (68) is owed upstream.</summary>
+    GivenUp,
+}

@@ -1,0 +1,82 @@
+using Npgsql;
+using SocketAtm.Server.Ledger.Acquiring;
+using SocketAtm.Server.Ledger.KeyProtection;
+using SocketAtm.Server.Ledger.Model;
+
+namespace SocketAtm.Server.Ledger.PostgreSql;
+
+/// <summary>
+/// The acquirer's reads on PostgreSQL (<see cref="IAcquirerLedger"/>): a forwarded record, the reversals owed to a route,
+/// the pending forwards for the restart sweep, and the book. Each reads committed rows, of every host of the database, on
+/// a connection of its own (the writer changes them, in its batches); the partial indexes of migration 8 serve them.
+/// </summary>
+internal sealed class PostgreSqlForwards(NpgsqlDataSource dataSource, KeyProtector protector)
+{
+    private static readonly string Forwarded = $"state = {PostgreSqlSchema.Decided} AND forward_route IS NOT NULL";
+
+    public Task<ForwardedRequest?> FindAsync(RequestKey key, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync(
+            async token => (await ReadRecordsAsync($"{Forwarded} AND key = $1 LIMIT 1", [key.ToString()], token)).Select(ForwardedRequest.Of).FirstOrDefault(),
+            cancellationToken);
+
+    public Task<IReadOnlyList<OwedReversal>> ListOwedAsync(string route, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync<IReadOnlyList<OwedReversal>>(
+            async token => [.. (await ReadRecordsAsync(
+                    "forward_route = $1 AND reversal_reason IS NOT NULL AND reversal_acknowledged IS NULL "
+                    + $"AND state = {PostgreSqlSchema.Decided} ORDER BY reversal_owed_at_ms, key LIMIT $2",
+                    [route, Math.Max(0, limit)],
+                    token))
+                .Select(record => OwedReversal.Of(
+                    record, record.Forwarding!.SealedPan is { } sealedPan ? protector.UnprotectPan(sealedPan, record.Key) : string.Empty))],
+            cancellationToken);
+
+    public Task<IReadOnlyList<ForwardedRequest>> ListPendingAsync(DateTimeOffset forwardedBefore, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync<IReadOnlyList<ForwardedRequest>>(
+            async token => [.. (await ReadRecordsAsync(
+                    $"forward_state = 'Pending' AND at_ms < $1 AND state = {PostgreSqlSchema.Decided} ORDER BY at_ms, key LIMIT $2",
+                    [forwardedBefore.ToUnixTimeMilliseconds(), Math.Max(0, limit)],
+                    token))
+                .Select(ForwardedRequest.Of)],
+            cancellationToken);
+
+    /// <summary>As <see cref="AcquirerBook.Of"/> computes it, in SQL: the net per route and RRN, for the RRNs an approval was recorded on.</summary>
+    public Task<IReadOnlyList<AcquirerBookEntry>> ListBookAsync(string? route, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync(token => ReadBookAsync(route, token), cancellationToken);
+
+    private async Task<IReadOnlyList<AcquirerBookEntry>> ReadBookAsync(string? route, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT upstream_route, upstream_reference, sum(upstream_amount)::bigint FROM journal "
+            + "WHERE upstream_route IS NOT NULL AND ($1::text IS NULL OR upstream_route = $1) GROUP BY upstream_route, upstream_reference "
+            + $"HAVING bool_or(disposition = '{nameof(JournalDisposition.IssuerAnswered)}' AND kind = '{nameof(TransactionKind.Withdrawal)}' "
+            + $"AND response_code = '{ResponseCodes.Approved}') "
+            + "ORDER BY upstream_route COLLATE \"C\", upstream_reference COLLATE \"C\"");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)route ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<AcquirerBookEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new AcquirerBookEntry(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return lines;
+    }
+
+    private async Task<List<IdempotencyRecord>> ReadRecordsAsync(string condition, object[] values, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {PostgreSqlRows.IdempotencyColumns} FROM idempotency_keys WHERE {condition}");
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<IdempotencyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(PostgreSqlRows.ToDecided(reader));
+        }
+
+        return records;
+    }
+}
