@@ -106,6 +106,16 @@ internal static class ForwardingRules
             return null;
         }
 
+        // A balance inquiry moves no money, so nothing is reversed (PROTOCOL.md §15.5), and its PAN is no longer needed.
+        if (record.Kind != TransactionKind.Withdrawal)
+        {
+            return record with
+            {
+                Outcome = record.Outcome with { ResponseCode = ResponseCodes.IssuerUnavailable, AuthorizationId = null },
+                Forwarding = forwarding with { State = ForwardState.GivenUp, SealedPan = null },
+            };
+        }
+
         return record with
         {
             Outcome = record.Outcome with { ResponseCode = ResponseCodes.IssuerUnavailable, AuthorizationId = null },

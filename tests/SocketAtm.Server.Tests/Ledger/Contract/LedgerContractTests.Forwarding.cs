@@ -127,6 +127,20 @@ public abstract partial class LedgerContractTests
     }
 
     [StorageFact]
+    public async Task A_balance_inquiry_given_up_stores_91_and_owes_no_reversal()
+    {
+        var inquiry = Context.BalanceInquiry(OtherIssuersCard, "1234") with { Upstream = new ForwardingIntent(Route, ++_acquirerStan, "0315100000") };
+        var forwarded = await ExecuteAsync(inquiry);
+
+        var givenUp = await Acquirer.GiveUpAsync(inquiry.Key, CancellationToken.None);
+
+        Assert.Equal(ForwardingStatus.Forward, forwarded.Forwarding);
+        Assert.Equal((ResponseCodes.IssuerUnavailable, false), (givenUp.ResponseCode, givenUp.IsReplay));
+        Assert.Empty(await OwedAsync());
+        await AssertInvariantsHoldAsync();
+    }
+
+    [StorageFact]
     public async Task The_terminals_reversal_of_a_forwarded_approval_owes_one_17_reversal_and_the_book_nets_it()
     {
         var (fullKey, full) = await ForwardAsync(5_000);
