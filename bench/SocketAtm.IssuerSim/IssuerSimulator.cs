@@ -93,6 +93,16 @@ public sealed class IssuerSimulator : IAsyncDisposable
     /// <summary>Closes every open connection now, as <see cref="FaultOptions.ResetEvery"/> does (then refusing for <see cref="FaultOptions.RefuseFor"/>).</summary>
     public void ResetConnections()
     {
+        if (_options.Faults.RefuseFor > TimeSpan.Zero)
+        {
+            // Stop listening first, so that an acquirer reconnecting at once is refused rather than accepted.
+            lock (_listenerGate)
+            {
+                _listening?.Cancel();
+                _listener.Dispose();
+            }
+        }
+
         var count = 0;
         foreach (var connection in _connections.Keys)
         {
@@ -101,13 +111,6 @@ public sealed class IssuerSimulator : IAsyncDisposable
         }
 
         IssuerLog.Reset(_options.Logger, count, _options.Faults.RefuseFor);
-        if (_options.Faults.RefuseFor > TimeSpan.Zero)
-        {
-            lock (_listenerGate)
-            {
-                _listening?.Cancel();
-            }
-        }
     }
 
     public async ValueTask DisposeAsync()
@@ -195,12 +198,18 @@ public sealed class IssuerSimulator : IAsyncDisposable
                 {
                     _listening = null;
                     _listener.Dispose();
+                }
+
+                var rebound = await BindAgainAsync();
+                lock (_listenerGate)
+                {
                     if (_stopping.IsCancellationRequested)
                     {
+                        rebound.Dispose();
                         return;
                     }
 
-                    _listener = Bind(EndPoint);
+                    _listener = rebound;
                 }
 
                 refuseFor = _options.Faults.RefuseFor;
@@ -208,6 +217,22 @@ public sealed class IssuerSimulator : IAsyncDisposable
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>Binds the port again after a reset; should another socket hold it for a moment, tries again.</summary>
+    private async Task<Socket> BindAgainAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                return Bind(EndPoint);
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _stopping.Token);
             }
         }
     }
