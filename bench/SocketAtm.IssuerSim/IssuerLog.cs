@@ -41,6 +41,9 @@ internal static partial class IssuerLog
     [LoggerMessage(12, LogLevel.Warning, "{Mti} from {Remote}: MAC missing or wrong; answered 63, nothing applied")]
     public static partial void BadMac(ILogger logger, string mti, string remote);
 
+    [LoggerMessage(14, LogLevel.Warning, "Cannot listen on {Endpoint} ({Error}); trying again")]
+    public static partial void ListenFailed(ILogger logger, string endpoint, string error);
+
     [LoggerMessage(13, LogLevel.Information, "Issuer simulator stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -65,7 +65,7 @@ public sealed class IssuerSimulator : IAsyncDisposable
         Socket listener;
         try
         {
-            listener = Bind(new IPEndPoint(options.Address, options.Port));
+            listener = RefusablePort.BindForStart(options.Address, options.Port, options.Faults.RefuseFor > TimeSpan.Zero);
         }
         catch (SocketException exception)
         {
@@ -98,8 +98,12 @@ public sealed class IssuerSimulator : IAsyncDisposable
             // Stop listening first, so that an acquirer reconnecting at once is refused rather than accepted.
             lock (_listenerGate)
             {
-                _listening?.Cancel();
-                _listener.Dispose();
+                // While refusing already, there is no listener to close.
+                if (_listening is { } listening)
+                {
+                    listening.Cancel();
+                    _listener.Dispose();
+                }
             }
         }
 
@@ -138,23 +142,6 @@ public sealed class IssuerSimulator : IAsyncDisposable
         IssuerLog.Stopped(_options.Logger);
     }
 
-    private static Socket Bind(IPEndPoint endPoint)
-    {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            // A listener closed by a reset is bound again on the same port at once.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(endPoint);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>
     /// Accepts connections; a refusal window first leaves the port bound but not listening, so a connect is refused
     /// (RST) rather than left hanging. After a reset with a refusal window the listener is closed and bound again.
@@ -180,7 +167,20 @@ public sealed class IssuerSimulator : IAsyncDisposable
                     }
 
                     listener = _listener;
-                    listener.Listen(Backlog);
+                    try
+                    {
+                        listener.Listen(Backlog);
+                    }
+                    catch (SocketException exception)
+                    {
+                        // Another socket took the port while it was not listening: log it, and try again shortly.
+                        IssuerLog.ListenFailed(_options.Logger, EndPoint.ToString(), exception.SocketErrorCode.ToString());
+                        _listener.Dispose();
+                        _listener = RefusablePort.Bind(EndPoint);
+                        refuseFor = TimeSpan.FromMilliseconds(100);
+                        continue;
+                    }
+
                     _listening = listening = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
                 }
 
@@ -228,7 +228,7 @@ public sealed class IssuerSimulator : IAsyncDisposable
         {
             try
             {
-                return Bind(EndPoint);
+                return RefusablePort.Bind(EndPoint);
             }
             catch (SocketException)
             {

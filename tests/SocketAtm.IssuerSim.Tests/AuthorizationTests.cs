@@ -133,6 +133,22 @@ public sealed class AuthorizationTests
     }
 
     [Fact]
+    public async Task A_request_with_a_used_key_is_a_duplicate_94_whatever_its_RRN()
+    {
+        await using var simulator = await TestSimulator.StartAsync();
+        await using var client = await IssuerTestClient.SignedOnAsync(simulator.Port);
+        var request = Upstream.Withdrawal(IssuerDemoData.Rich.Pan, 4_000);
+        await client.ExchangeAsync(request);
+        request.Set(DataElements.RetrievalReference, Upstream.NextRrn());
+
+        var duplicate = await client.ExchangeAsync(request);
+
+        Assert.Equal(ResponseCodes.DuplicateTransmission, duplicate.GetString(DataElements.ResponseCode));
+        Assert.Equal(IssuerDemoData.Rich.Balance - 4_000, simulator.Balance(IssuerDemoData.Rich.Pan));
+        Assert.Single(simulator.Simulator.Book());
+    }
+
+    [Fact]
     public async Task Several_connections_are_served_at_once()
     {
         await using var simulator = await TestSimulator.StartAsync();
