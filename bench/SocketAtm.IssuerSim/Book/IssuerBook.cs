@@ -57,7 +57,15 @@ internal sealed class IssuerBook : IDisposable
         SyncedFileStream? log = null;
         try
         {
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                // Owner-only, like the files in it: the book holds the simulator's cards.
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             data = new SyncedFileStream(DataFilePath(directory));
             log = new SyncedFileStream(Path.Combine(directory, LogFileName));
             var book = new IssuerBook(data, log);
