@@ -40,6 +40,8 @@ internal sealed class RouteContext
     /// <param name="reason">late, unmatched, request_mti, unparsable or frame_too_large.</param>
     public void Discarded(string endpoint, string reason, int mti, string? stan)
     {
+        // The metric first, the state's counter last: whoever watches the state then sees the metric already moved.
+        Metrics.Discarded(Name, reason);
         switch (reason)
         {
             case "late":
@@ -53,7 +55,6 @@ internal sealed class RouteContext
                 break;
         }
 
-        Metrics.Discarded(Name, reason);
         if (LogLimit.ShouldLog(Logger, Name + " " + endpoint, reason))
         {
             UpstreamLog.DiscardedFrame(Logger, Name, endpoint, reason, MessageTypes.Format(mti), stan ?? "-");

@@ -124,8 +124,9 @@ internal sealed class UpstreamConnection(IssuerRoute route, int number)
     {
         var context = route.Context;
         Volatile.Write(ref _signedOn, session);
-        context.State.SignedOn(Number, session.Endpoint);
+        // Metrics first, the state last: whoever watches the state (admin, tests) then sees the counters already moved.
         context.Metrics.LinkUp(context.Name);
+        context.State.SignedOn(Number, session.Endpoint);
         UpstreamLog.SignedOn(context.Logger, context.Name, Number, session.Endpoint);
         string reason;
         using (stopping.Register(static state => ((LinkSession)state!).Drop("the host is stopping"), session))
@@ -137,8 +138,8 @@ internal sealed class UpstreamConnection(IssuerRoute route, int number)
 
         Volatile.Write(ref _signedOn, null);
         await session.DisposeAsync();
-        context.State.Disconnected(Number, wasSignedOn: true);
         context.Metrics.LinkDown(context.Name);
+        context.State.Disconnected(Number, wasSignedOn: true);
         if (!stopping.IsCancellationRequested)
         {
             UpstreamLog.LinkLost(context.Logger, context.Name, Number, session.Endpoint, reason);

@@ -67,22 +67,13 @@ public class LinkFaultTests
     public async Task After_a_reset_the_connection_comes_back_after_a_backoff()
     {
         await using var issuer = new FakeIssuer();
-        var resetAt = DateTimeOffset.MinValue;
-        issuer.Handler = async (request, connection) =>
-        {
-            await connection.SendAsync(FakeIssuer.AnswerTo(request));
-            if (issuer.SignOns == 1)
-            {
-                await Task.Delay(20);
-                resetAt = DateTimeOffset.UtcNow;
-                connection.Reset();
-            }
-        };
         var options = LinkHarness.Options(issuer.Endpoint);
         options.ReconnectDelay = TimeSpan.FromMilliseconds(300);
         options.MaxReconnectDelay = TimeSpan.FromMilliseconds(300);
-        await using var link = await LinkHarness.StartAsync(options, waitForSignOn: false);
+        await using var link = await LinkHarness.StartAsync(options);
 
+        var resetAt = DateTimeOffset.UtcNow;
+        issuer.Connections.First().Reset();
         await link.WaitUntilAsync(() => issuer.SignOns == 2 && link.Status.SignedOn == 1, "the link signed on again after the reset");
         var reply = await link.ExchangeAsync(link.Request());
 
