@@ -7,9 +7,11 @@ using Serilog;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Routing;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
 using SocketAtm.Server.Transport;
+using SocketAtm.Server.Upstream;
 
 namespace SocketAtm.Server.Hosting;
 
@@ -111,6 +113,7 @@ internal static class ServerHost
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<ThrottledViolations>>()));
         builder.Services.AddSingleton<PinVerifier>();
+        AddRouting(builder);
         builder.Services.AddSingleton(ComposeSessions);
 
         // Hosted services start in this order and stop in reverse: the ledger is open and checked before the
@@ -118,11 +121,31 @@ internal static class ServerHost
         // throttle of violations still holds is journaled after the last session and before the ledger closes.
         builder.Services.AddHostedService(services => services.GetRequiredService<LedgerStartup>());
         builder.Services.AddHostedService<ViolationSummaries>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IssuerRoutes>());
         builder.Services.AddSingleton<TerminalListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TerminalListener>());
 
         customize?.Invoke(builder);
         return builder.Build();
+    }
+
+    /// <summary>The issuer routes (Routing:Routes:N:*), validated at start; on loopback with none, the demo route.</summary>
+    private static void AddRouting(HostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RoutingOptions>()
+            .Bind(builder.Configuration.GetSection(RoutingOptions.SectionName))
+            .PostConfigure<IOptions<ListenerOptions>>((routing, listener) => DemoRoute.AddWhenNoneConfigured(routing, listener.Value))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<RoutingOptions>>(new RouteSecretsInJsonFiles(builder.Configuration));
+        builder.Services.AddSingleton<UpstreamMetrics>();
+        builder.Services.AddSingleton(services => new IssuerRoutes(
+            services.GetRequiredService<IOptions<RoutingOptions>>().Value,
+            services.GetRequiredService<IOptions<ListenerOptions>>().Value.MaxFrameLength,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<UpstreamMetrics>(),
+            services.GetRequiredService<ILoggerFactory>(),
+            LinkStatusFile.PathIn(services.GetRequiredService<IOptions<LedgerOptions>>().Value.DataDirectory)));
     }
 
     private const string KeyEncryptionKeySetting = "Ledger:KeyEncryptionKey";

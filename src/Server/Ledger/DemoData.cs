@@ -20,6 +20,8 @@ internal static class DemoData
 
     public static byte[] TerminalMacKey => Convert.FromHexString("1146ADC3F56CFB56FF054B0FEA03B0EE");
 
+    public static byte[] ZonePinKey => Convert.FromHexString("1F2E3D4C5B6A79880918273645546372");
+
     public static PinVerificationKey PinVerificationKey => new(Convert.FromHexString("59FC8F97BFDFF32A1121A96AB0E1A0AD"), 1);
 
     /// <summary>CVK A then CVK B, under which the demo cards' published track 2 CVVs were computed.</summary>
