@@ -1,5 +1,7 @@
 using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Acquiring;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.Acquiring;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
 
@@ -34,6 +36,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
     private readonly TimeSpan _transmissionWindow;
     private readonly bool _acceptWithoutTrack2;
     private readonly ThrottledViolations _violations;
+    private readonly Acquirer? _acquirer;
 
     /// <param name="transmissionWindow">How far DE 7 may be from the host's clock (<see cref="TransmissionWindowOptions"/>).</param>
     /// <param name="acceptWithoutTrack2">
@@ -41,6 +44,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
     /// and a request without it is answered 30 by the dispatcher, which logs it.
     /// </param>
     /// <param name="violations">Counts stale requests as security violations, and says when they are throttled.</param>
+    /// <param name="acquirer">Forwards cards of other issuers to their routes (PROTOCOL.md §15); null when the host acquires for none.</param>
     public CardTransactionHandler(
         TransactionKind kind,
         ILedger ledger,
@@ -48,9 +52,11 @@ internal sealed class CardTransactionHandler : IMessageHandler
         TimeProvider time,
         TimeSpan transmissionWindow,
         ThrottledViolations violations,
-        bool acceptWithoutTrack2 = true)
+        bool acceptWithoutTrack2 = true,
+        Acquirer? acquirer = null)
     {
         _violations = violations;
+        _acquirer = acquirer;
         _kind = kind;
         _ledger = ledger;
         _pins = pins;
@@ -122,6 +128,17 @@ internal sealed class CardTransactionHandler : IMessageHandler
         }
 
         var pin = isStale ? default : _pins.Verify(context.Terminal!, pan, request.Get(DataElements.PinBlock), now);
+
+        // A card whose BIN routes to an issuer is forwarded unless the ledger holds it (then it is on-us); its PIN block is
+        // translated now, while the request's fields may be read, and only ever reaches the issuer under the route's ZPK.
+        Upstream.IssuerRoute? route = null;
+        ForwardingIntent? intent = null;
+        byte[]? zonePinBlock = null;
+        if (!isStale && _acquirer is not null && _acquirer.TryRoute(pan, now, out route, out intent))
+        {
+            zonePinBlock = _acquirer.TranslatePin(context.Terminal!, pan, request.Get(DataElements.PinBlock), route, now);
+        }
+
         var ledgerRequest = new LedgerRequest
         {
             Kind = _kind,
@@ -140,10 +157,21 @@ internal sealed class CardTransactionHandler : IMessageHandler
             IsStale = isStale,
             IsThrottled = throttled,
             Track2 = track2,
+            Upstream = intent,
             ReceivedAt = now,
         };
 
         var outcome = await _ledger.ExecuteAsync(ledgerRequest, cancellationToken);
+        if (_acquirer is not null)
+        {
+            outcome = outcome.Forwarding switch
+            {
+                ForwardingStatus.Forward => await _acquirer.ForwardAsync(request, ledgerRequest.Key, route!, intent!, now, outcome, zonePinBlock, cancellationToken),
+                ForwardingStatus.Wait => await _acquirer.AwaitForwardedAsync(ledgerRequest.Key, outcome, cancellationToken),
+                _ => outcome,
+            };
+        }
+
         if (isStale && isRepeat && !outcome.IsReplay && outcome.ResponseCode == ResponseCodes.SecurityViolation)
         {
             // Refused as stale (the only answer but its stored one a stale repeat gets): a violation after all.

@@ -18,6 +18,7 @@ internal static class HostRoutes
     /// <param name="keyExchanges">How often a terminal may exchange keys; null for the defaults.</param>
     /// <param name="acceptRequestsWithoutTrack2">Whether a card request without DE 35 is accepted (<see cref="Track2Options"/>).</param>
     /// <param name="violations">Counts and throttles security violations (bad MACs, stale DE 7, unknown terminals).</param>
+    /// <param name="acquirer">Forwards cards of other issuers (PROTOCOL.md §15); null when the host acquires for none.</param>
     public static RouteTable Build(
         ILedger ledger,
         PinVerifier pins,
@@ -27,12 +28,13 @@ internal static class HostRoutes
         TimeSpan transmissionWindow,
         ThrottledViolations violations,
         KeyExchangeOptions? keyExchanges = null,
-        bool acceptRequestsWithoutTrack2 = true)
+        bool acceptRequestsWithoutTrack2 = true,
+        Acquiring.Acquirer? acquirer = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var keyExchangeRate = new KeyExchangeRateLimit(keyExchanges ?? new KeyExchangeOptions(), time);
-        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time, transmissionWindow, violations, acceptRequestsWithoutTrack2);
-        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time, transmissionWindow, violations, acceptRequestsWithoutTrack2);
+        var balance = new CardTransactionHandler(TransactionKind.BalanceInquiry, ledger, pins, time, transmissionWindow, violations, acceptRequestsWithoutTrack2, acquirer);
+        var withdrawal = new CardTransactionHandler(TransactionKind.Withdrawal, ledger, pins, time, transmissionWindow, violations, acceptRequestsWithoutTrack2, acquirer);
         var reversal = new ReversalHandler(ledger, time);
         return new RouteTable.Builder()
             .Map(MessageTypes.NetworkManagementRequest, new NetworkManagementHandler(ledger, keyExchangeRate, time, transmissionWindow, metrics, loggers.CreateLogger<NetworkManagementHandler>()))

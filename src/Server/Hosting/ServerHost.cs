@@ -4,9 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
+using SocketAtm.Server.Acquiring;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
+using SocketAtm.Server.Ledger.Acquiring;
 using SocketAtm.Server.Routing;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
@@ -122,6 +124,12 @@ internal static class ServerHost
         builder.Services.AddHostedService(services => services.GetRequiredService<LedgerStartup>());
         builder.Services.AddHostedService<ViolationSummaries>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IssuerRoutes>());
+        builder.Services.AddHostedService(services => new OwedReversalSender(
+            services.GetRequiredService<IssuerRoutes>(),
+            () => services.GetRequiredService<ILedger>() as IAcquirerLedger,
+            services.GetRequiredService<ReversalSignal>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<OwedReversalSender>>()));
         builder.Services.AddSingleton<TerminalListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TerminalListener>());
 
@@ -139,6 +147,8 @@ internal static class ServerHost
         builder.Services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<RoutingOptions>>(new RouteSecretsInJsonFiles(builder.Configuration));
         builder.Services.AddSingleton<UpstreamMetrics>();
+        builder.Services.AddSingleton<ReversalSignal>();
+        builder.Services.AddSingleton<IPinTranslator, SoftwarePinTranslator>();
         builder.Services.AddSingleton(services => new IssuerRoutes(
             services.GetRequiredService<IOptions<RoutingOptions>>().Value,
             services.GetRequiredService<IOptions<ListenerOptions>>().Value.MaxFrameLength,
@@ -186,7 +196,23 @@ internal static class ServerHost
             services.GetRequiredService<IOptions<KeyExchangeOptions>>().Value,
             Track2Mode.Resolve(services.GetRequiredService<IOptions<Track2Options>>().Value, listener, loggers.CreateLogger(typeof(Track2Mode))),
             services.GetRequiredService<ThrottledViolations>(),
-            services.GetRequiredService<IOptions<TerminalAuthenticationOptions>>().Value.AnyConnectionServesTerminalsWithoutMac(listener.IsLoopback));
+            services.GetRequiredService<IOptions<TerminalAuthenticationOptions>>().Value.AnyConnectionServesTerminalsWithoutMac(listener.IsLoopback),
+            ComposeAcquirer(services));
+    }
+
+    /// <summary>The acquirer side when routes are configured and the ledger's store acquires; null otherwise.</summary>
+    private static Acquirer? ComposeAcquirer(IServiceProvider services)
+    {
+        var routes = services.GetRequiredService<IssuerRoutes>();
+        return routes.Routes.Count > 0 && services.GetRequiredService<ILedger>() is IAcquirerLedger ledger
+            ? new Acquirer(
+                routes,
+                ledger,
+                services.GetRequiredService<IPinTranslator>(),
+                services.GetRequiredService<ReversalSignal>(),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<Acquirer>>())
+            : null;
     }
 
     /// <summary>

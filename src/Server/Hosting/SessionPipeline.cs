@@ -26,6 +26,7 @@ internal static class SessionPipeline
     /// Whether any connection may carry a terminal without a MAC key, or only one whose client certificate names it (the
     /// host resolves <see cref="TerminalAuthenticationOptions"/> against its listener).
     /// </param>
+    /// <param name="acquirer">Forwards cards of other issuers (PROTOCOL.md §15); null when the host acquires for none.</param>
     /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
     public static SessionServices Compose(
         ILedger ledger,
@@ -38,12 +39,13 @@ internal static class SessionPipeline
         KeyExchangeOptions? keyExchanges = null,
         bool acceptRequestsWithoutTrack2 = true,
         ThrottledViolations? violations = null,
-        bool terminalsWithoutMacOnAnyConnection = true)
+        bool terminalsWithoutMacOnAnyConnection = true,
+        Acquiring.Acquirer? acquirer = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
         violations ??= new ThrottledViolations(new ViolationThrottleOptions(), ledger, metrics, time, loggers.CreateLogger<ThrottledViolations>());
-        var routes = HostRoutes.Build(ledger, pins, time, loggers, metrics, window, violations, keyExchanges, acceptRequestsWithoutTrack2);
+        var routes = HostRoutes.Build(ledger, pins, time, loggers, metrics, window, violations, keyExchanges, acceptRequestsWithoutTrack2, acquirer);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>(), terminalsWithoutMacOnAnyConnection);
         return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
     }
