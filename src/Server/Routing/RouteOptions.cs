@@ -3,7 +3,7 @@ namespace SocketAtm.Server.Routing;
 /// <summary>
 /// One issuer the host reaches as an acquirer (<c>Routing:Routes:N:*</c>): which cards go there (BIN prefixes), where it
 /// listens (endpoints in fail-over order), how many connections are kept to it, and the keys of the zone between us.
-/// Checked by <see cref="RoutingOptionsValidator"/>; keys are given through the environment, the command line or a file.
+/// Checked at start by the upstream link's RoutingOptionsValidator; keys are given through the environment, the command line or a file.
 /// </summary>
 internal sealed class RouteOptions
 {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using SocketAtm.Server.Upstream;
 
-namespace SocketAtm.Server.Routing;
+using SocketAtm.Server.Routing;
+namespace SocketAtm.Server.Upstream;
 
 /// <summary>
 /// Checks every route at start, one readable line per problem naming the setting (<c>Routing:Routes:1:Bins</c>). Keys are
