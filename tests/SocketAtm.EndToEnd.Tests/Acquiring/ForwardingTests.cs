@@ -18,7 +18,7 @@ public sealed class ForwardingTests
         await using var acquirer = await AcquirerHarness.StartAsync();
         await using var atm = await TestTerminal.ConnectAsync(acquirer.Host.EndPoint);
 
-        var answer = await atm.ExchangeAsync(OffUs(atm, 4_000, TestTerminal.NextStan(), AcquirerHarness.RichCard, AcquirerHarness.Pin));
+        var answer = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 4_000, TestTerminal.NextStan(), AcquirerHarness.RichCard, AcquirerHarness.Pin));
 
         Assert.Equal(ResponseCodes.Approved, answer.GetString(DataElements.ResponseCode));
         var rrn = answer.GetString(DataElements.RetrievalReference)!;
@@ -38,9 +38,9 @@ public sealed class ForwardingTests
         await using var acquirer = await AcquirerHarness.StartAsync();
         await using var atm = await TestTerminal.ConnectAsync(acquirer.Host.EndPoint);
 
-        var wrongPin = await atm.ExchangeAsync(OffUs(atm, 1_000, TestTerminal.NextStan(), AcquirerHarness.RichCard, "9999"));
-        var insufficient = await atm.ExchangeAsync(OffUs(atm, 50_000, TestTerminal.NextStan(), IssuerDemoData.Poor.Pan, AcquirerHarness.Pin));
-        var blocked = await atm.ExchangeAsync(OffUs(atm, 1_000, TestTerminal.NextStan(), IssuerDemoData.Blocked.Pan, AcquirerHarness.Pin));
+        var wrongPin = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 1_000, TestTerminal.NextStan(), AcquirerHarness.RichCard, "9999"));
+        var insufficient = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 50_000, TestTerminal.NextStan(), IssuerDemoData.Poor.Pan, AcquirerHarness.Pin));
+        var blocked = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 1_000, TestTerminal.NextStan(), IssuerDemoData.Blocked.Pan, AcquirerHarness.Pin));
         var onUs = await atm.ExchangeAsync(atm.Withdrawal(1_000, TestTerminal.NextStan()));
 
         Assert.Equal(ResponseCodes.IncorrectPin, wrongPin.GetString(DataElements.ResponseCode));
@@ -58,9 +58,9 @@ public sealed class ForwardingTests
         await using var atm = await TestTerminal.ConnectAsync(acquirer.Host.EndPoint);
         var stan = TestTerminal.NextStan();
 
-        var original = await atm.ExchangeAsync(OffUs(atm, 2_500, stan, AcquirerHarness.RichCard, AcquirerHarness.Pin));
-        var repeat = await atm.ExchangeAsync(OffUs(atm, 2_500, stan, AcquirerHarness.RichCard, AcquirerHarness.Pin, mti: 201));
-        var duplicate = await atm.ExchangeAsync(OffUs(atm, 2_500, stan, AcquirerHarness.RichCard, AcquirerHarness.Pin));
+        var original = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 2_500, stan, AcquirerHarness.RichCard, AcquirerHarness.Pin));
+        var repeat = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 2_500, stan, AcquirerHarness.RichCard, AcquirerHarness.Pin, mti: 201));
+        var duplicate = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 2_500, stan, AcquirerHarness.RichCard, AcquirerHarness.Pin));
 
         Assert.Equal(ResponseCodes.Approved, repeat.GetString(DataElements.ResponseCode));
         Assert.Equal(original.GetString(DataElements.AuthorizationId), repeat.GetString(DataElements.AuthorizationId));
@@ -77,7 +77,7 @@ public sealed class ForwardingTests
         await using var acquirer = await AcquirerHarness.StartAsync(new FaultOptions { DropProbability = 1 }, TimeSpan.FromMilliseconds(500));
         await using var atm = await TestTerminal.ConnectAsync(acquirer.Host.EndPoint);
 
-        var answer = await atm.ExchangeAsync(OffUs(atm, 3_000, TestTerminal.NextStan(), AcquirerHarness.RichCard, AcquirerHarness.Pin));
+        var answer = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 3_000, TestTerminal.NextStan(), AcquirerHarness.RichCard, AcquirerHarness.Pin));
 
         Assert.Equal(ResponseCodes.IssuerUnavailable, answer.GetString(DataElements.ResponseCode));
         var rrn = answer.GetString(DataElements.RetrievalReference)!;
@@ -103,7 +103,7 @@ public sealed class ForwardingTests
         await using var offUs = await TestTerminal.ConnectAsync(acquirer.Host.EndPoint, "ATM00009");
         await using var onUs = await TestTerminal.ConnectAsync(acquirer.Host.EndPoint, "ATM00010");
 
-        var forwarded = offUs.ExchangeAsync(OffUs(offUs, 1_000, TestTerminal.NextStan(), AcquirerHarness.RichCard, AcquirerHarness.Pin));
+        var forwarded = offUs.ExchangeAsync(AcquirerHarness.OffUs(offUs, 1_000, TestTerminal.NextStan(), AcquirerHarness.RichCard, AcquirerHarness.Pin));
         var started = DateTime.UtcNow;
         var onUsAnswer = await onUs.ExchangeAsync(onUs.Withdrawal(1_000, TestTerminal.NextStan()));
         var onUsTook = DateTime.UtcNow - started;
@@ -112,13 +112,5 @@ public sealed class ForwardingTests
         Assert.True(onUsTook < TimeSpan.FromSeconds(2), $"an on-us withdrawal took {onUsTook} behind a silent issuer");
         Assert.False(forwarded.IsCompleted);
         Assert.Equal(ResponseCodes.IssuerUnavailable, (await forwarded).GetString(DataElements.ResponseCode));
-    }
-
-    /// <summary>A withdrawal with a card of the simulator's, its own expiry in DE 14 (the issuer checks it).</summary>
-    private static IsoMessage OffUs(TestTerminal atm, long amount, int stan, string pan, string pin, int mti = 200)
-    {
-        var request = atm.Withdrawal(amount, stan, pan, pin, mti);
-        request.Set(DataElements.ExpirationDate, IssuerDemoData.Cards.Single(card => card.Pan == pan).Expiry);
-        return request;
     }
 }
