@@ -60,13 +60,14 @@ internal static class LoadCommandLine
             DefaultValueFactory = _ => 0,
         };
         var cpuPhase = new Option<double>("--cpu-phase") { Description = "With --off-us: measured seconds of each CPU phase (on-us only, then not-on-us only); 0 skips them.", DefaultValueFactory = _ => 5 };
+        var cpuPhaseRate = new Option<double?>("--cpu-phase-rate") { Description = "With --off-us: withdrawals per second of each CPU phase (open loop, the same for both); without it, closed loops." };
         var pin = new Option<string>("--pin") { Description = "PIN of every card.", DefaultValueFactory = _ => "1111" };
 
         var root = new RootCommand("SocketAtm load harness: many simulated terminals over real sockets, with a correctness check at the end.")
         {
             workload, terminals, perConnection, cards, duration, warmup, rate, mac, host, port, storage, hosts, connectionString, server, hostSetting, outputDirectory,
             noCeilings, ceilingDuration, timeout, keepData, noChart, terminalPrefix, firstTerminal, cardPrefix, pin, tls, tlsCa, tlsServerName, clientCert, singleSource,
-            offUs, cpuPhase,
+            offUs, cpuPhase, cpuPhaseRate,
         };
         root.SetAction(async (result, cancellation) =>
         {
@@ -102,6 +103,7 @@ internal static class LoadCommandLine
                 KeepData = result.GetValue(keepData),
                 OffUsPercent = result.GetValue(offUs),
                 CpuPhaseDuration = TimeSpan.FromSeconds(result.GetValue(cpuPhase)),
+                CpuPhaseRate = result.GetValue(cpuPhaseRate),
                 NoChart = result.GetValue(noChart),
                 Tls = result.GetValue(tls) || result.GetValue(tlsCa) is not null || result.GetValue(clientCert) is not null
                     ? new Client.TlsClientOptions

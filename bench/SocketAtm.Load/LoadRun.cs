@@ -132,7 +132,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 await driver.RunAsync(settings.Warmup, settings.Duration, settings.Rate, settings.RequestTimeout + TimeSpan.FromSeconds(30));
                 if (notOnUs is not null)
                 {
-                    await notOnUs.RunCpuPhasesAsync(pool.Terminals, started, settings.CpuPhaseDuration, settings.RequestTimeout + TimeSpan.FromSeconds(30), _log);
+                    await notOnUs.RunCpuPhasesAsync(pool.Terminals, started, settings.CpuPhaseDuration, settings.CpuPhaseRate, settings.RequestTimeout + TimeSpan.FromSeconds(30), _log);
                 }
 
                 await _log.WriteLineAsync("Load stopped; waiting for outstanding reversals.");

@@ -50,7 +50,11 @@ public sealed class NotOnUsRunTests : IDisposable
             notOnUs.CpuPhases,
             onUs => Assert.Equal(("on-us", 0L), (onUs.Traffic, onUs.ErrorsAndTimeouts)),
             forwarded => Assert.Equal(("not-on-us (forwarded)", 0L), (forwarded.Traffic, forwarded.ErrorsAndTimeouts)));
-        Assert.All(notOnUs.CpuPhases, phase => Assert.True(phase.Answers > 0 && phase.HostCpuMillisecondsPerRequest > 0, $"{phase.Traffic}: no CPU per request"));
+        Assert.All(notOnUs.CpuPhases, phase =>
+        {
+            Assert.True(phase.Answers > 0 && phase.HostCpuMillisecondsPerRequest > 0, $"{phase.Traffic}: no CPU per request");
+            Assert.NotNull(phase.HostIdleCores);
+        });
         var markdown = await File.ReadAllTextAsync(Path.Combine(_output, "results.md"));
         Assert.Contains("## On-us and not-on-us (20% of the withdrawals forwarded", markdown, StringComparison.Ordinal);
         Assert.Contains("Books: **agree**", markdown, StringComparison.Ordinal);

@@ -15,6 +15,9 @@ internal sealed record NotOnUsReport
     /// <summary>Host CPU per request of each class, measured in phases of one class each after the mixed window.</summary>
     public IReadOnlyList<CpuPhaseResult> CpuPhases { get; init; } = [];
 
+    /// <summary>How the CPU phases were driven: "closed loop" or "open loop at N/s"; null when they did not run.</summary>
+    public string? CpuPhaseMode { get; init; }
+
     /// <summary>Whether the simulator's book came to rest (every owed reversal arrived) within the drain wait.</summary>
     public required bool Drained { get; init; }
 

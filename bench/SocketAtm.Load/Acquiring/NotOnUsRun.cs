@@ -24,6 +24,7 @@ internal sealed class NotOnUsRun : IAsyncDisposable
     private readonly InProcessIssuer _issuer;
     private bool _drained;
     private IReadOnlyList<CpuPhaseResult> _phases = [];
+    private string? _phaseMode;
 
     private NotOnUsRun(InProcessIssuer issuer, OffUsTraffic traffic)
     {
@@ -57,11 +58,13 @@ internal sealed class NotOnUsRun : IAsyncDisposable
         await log.WriteLineAsync($"Every host signed on to the issuer simulator ({InProcessIssuer.Connections} connections each).");
     }
 
-    public async Task RunCpuPhasesAsync(IReadOnlyList<LoadTerminal> terminals, IReadOnlyList<StartedHost> hosts, TimeSpan duration, TimeSpan drainTimeout, TextWriter log)
+    public async Task RunCpuPhasesAsync(
+        IReadOnlyList<LoadTerminal> terminals, IReadOnlyList<StartedHost> hosts, TimeSpan duration, double? rate, TimeSpan drainTimeout, TextWriter log)
     {
         if (duration > TimeSpan.Zero && hosts.Count > 0)
         {
-            _phases = await CpuPhases.RunAsync(terminals, Traffic, hosts, duration, drainTimeout, log);
+            _phaseMode = rate is { } perSecond ? $"open loop at {perSecond:N0}/s" : "closed loop";
+            _phases = await CpuPhases.RunAsync(terminals, Traffic, hosts, duration, rate, drainTimeout, log);
         }
     }
 
@@ -99,6 +102,7 @@ internal sealed class NotOnUsRun : IAsyncDisposable
             OnUs = Figures(TrafficClass.OnUs),
             Forwarded = Figures(TrafficClass.Forwarded),
             CpuPhases = _phases,
+            CpuPhaseMode = _phaseMode,
             Drained = _drained,
             Books = books,
         };

@@ -22,17 +22,18 @@ internal static class NotOnUsMarkdown
         if (report.CpuPhases.Count > 0)
         {
             Line($"");
-            Line($"| CPU phase (withdrawals only) | answers | throughput | p50 | p99 | host CPU | host CPU per request | errors and timeouts |");
-            Line($"|---|---:|---:|---:|---:|---:|---:|---:|");
+            Line($"| CPU phase (withdrawals only, {report.CpuPhaseMode}) | answers | throughput | p50 | p99 | host CPU | host CPU per request | the same above idle | errors and timeouts |");
+            Line($"|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var phase in report.CpuPhases)
             {
-                Line($"| {phase.Traffic} | {phase.Answers:N0} | {phase.Throughput:N0}/s | {phase.P50Milliseconds:F2} ms | {phase.P99Milliseconds:F2} ms | {Seconds(phase.HostCpuSeconds)} | {PerRequest(phase.HostCpuMillisecondsPerRequest)} | {phase.ErrorsAndTimeouts:N0} |");
+                Line($"| {phase.Traffic} | {phase.Answers:N0} | {phase.Throughput:N0}/s | {phase.P50Milliseconds:F2} ms | {phase.P99Milliseconds:F2} ms | {Seconds(phase.HostCpuSeconds)} | {PerRequest(phase.HostCpuMillisecondsPerRequest)} | {PerRequest(phase.HostCpuMillisecondsPerRequestAboveIdle)} | {phase.ErrorsAndTimeouts:N0} |");
             }
 
+            Line($"");
+            Line($"Hosts idle (terminals connected, nothing sent): {Cores(report.CpuPhases[0].HostIdleCores)}.");
             if (report.CpuPhases is [{ HostCpuMillisecondsPerRequest: { } onUs }, { HostCpuMillisecondsPerRequest: { } forwarded }] && onUs > 0)
             {
-                Line($"");
-                Line($"Host CPU per forwarded request / per on-us request: **{forwarded / onUs:F2}×**.");
+                Line($"Host CPU per forwarded request / per on-us request: **{forwarded / onUs:F2}×**{AboveIdle(report.CpuPhases)}.");
             }
         }
 
@@ -43,6 +44,13 @@ internal static class NotOnUsMarkdown
         void Row(string name, TrafficFigures figures) => Line(
             $"| {name} | {figures.Answers:N0} | {figures.Throughput:N0}/s | {figures.P50Milliseconds:F2} ms | {figures.P99Milliseconds:F2} ms | {string.Join(", ", figures.AnswersByKindAndCode.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Key}: {pair.Value:N0}")))} |");
     }
+
+    private static string AboveIdle(IReadOnlyList<CpuPhaseResult> phases) =>
+        phases is [{ HostCpuMillisecondsPerRequestAboveIdle: { } onUs }, { HostCpuMillisecondsPerRequestAboveIdle: { } forwarded }] && onUs > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"; above idle **{forwarded / onUs:F2}×**")
+            : string.Empty;
+
+    private static string Cores(double? cores) => cores is { } value ? value.ToString("F2", CultureInfo.InvariantCulture) + " cores" : "not measured";
 
     private static string Seconds(double? seconds) => seconds is { } value ? value.ToString("F2", CultureInfo.InvariantCulture) + " s" : "–";
 
