@@ -25,7 +25,7 @@ public sealed class NotOnUsRunTests : IDisposable
             // More jams, partial dispenses and give-ups than by default, so that a short run reverses forwarded withdrawals
             // upstream (0420 with reasons 17 and 68) in all three ways.
             Shares = new MixedShares { GiveUp = 0.1, Jam = 0.1, PartialDispense = 0.1 },
-            CpuPhaseDuration = TimeSpan.FromSeconds(1),
+            CpuPhaseDuration = TimeSpan.FromSeconds(0.6),
             Ceilings = false,
             NoChart = true,
             OutputDirectory = _output,
