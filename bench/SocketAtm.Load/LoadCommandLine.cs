@@ -54,12 +54,20 @@ internal static class LoadCommandLine
         {
             Description = "Every connection from 127.0.0.1, even past the started host's Listener:MaxConnectionsPerAddress (default: spread over 127.0.0.2, 127.0.0.3, … as needed).",
         };
+        var offUs = new Option<double>("--off-us")
+        {
+            Description = "Percent of the withdrawals sent with the issuer simulator's card: the harness runs the simulator and routes BIN 541333 to it, and compares the books at the end.",
+            DefaultValueFactory = _ => 0,
+        };
+        var cpuPhase = new Option<double>("--cpu-phase") { Description = "With --off-us: measured seconds of each CPU phase (on-us only, then not-on-us only); 0 skips them.", DefaultValueFactory = _ => 5 };
+        var cpuPhaseRate = new Option<double?>("--cpu-phase-rate") { Description = "With --off-us: withdrawals per second of each CPU phase (open loop, the same for both); without it, closed loops." };
         var pin = new Option<string>("--pin") { Description = "PIN of every card.", DefaultValueFactory = _ => "1111" };
 
         var root = new RootCommand("SocketAtm load harness: many simulated terminals over real sockets, with a correctness check at the end.")
         {
             workload, terminals, perConnection, cards, duration, warmup, rate, mac, host, port, storage, hosts, connectionString, server, hostSetting, outputDirectory,
             noCeilings, ceilingDuration, timeout, keepData, noChart, terminalPrefix, firstTerminal, cardPrefix, pin, tls, tlsCa, tlsServerName, clientCert, singleSource,
+            offUs, cpuPhase, cpuPhaseRate,
         };
         root.SetAction(async (result, cancellation) =>
         {
@@ -93,6 +101,9 @@ internal static class LoadCommandLine
                 CeilingDuration = TimeSpan.FromSeconds(result.GetValue(ceilingDuration)),
                 RequestTimeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
                 KeepData = result.GetValue(keepData),
+                OffUsPercent = result.GetValue(offUs),
+                CpuPhaseDuration = TimeSpan.FromSeconds(result.GetValue(cpuPhase)),
+                CpuPhaseRate = result.GetValue(cpuPhaseRate),
                 NoChart = result.GetValue(noChart),
                 Tls = result.GetValue(tls) || result.GetValue(tlsCa) is not null || result.GetValue(clientCert) is not null
                     ? new Client.TlsClientOptions

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using SocketAtm.Load.Acquiring;
 using SocketAtm.Load.Ceilings;
 using SocketAtm.Load.Correctness;
 using SocketAtm.Load.Fleet;
@@ -33,6 +34,9 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
     // Terminals connecting in parallel report progress too; a test's StringWriter is not thread-safe.
     private readonly TextWriter _log = TextWriter.Synchronized(log);
 
+    // With a not-on-us share, every host's route to the issuer simulator.
+    private IReadOnlyList<string> _routeArguments = [];
+
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
@@ -40,13 +44,16 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         var fleet = new Fleet.Fleet(settings.Fleet);
         var statistics = new RunStatistics();
         var expected = new ExpectedLedger(fleet.Pans.Count);
-        var context = new WorkloadContext(settings.Workload, fleet, statistics, expected, settings.Shares, settings.RequestTimeout, settings.Tls);
+        var offUs = settings.OffUsPercent > 0 ? new OffUsTraffic(settings.OffUsPercent / 100) : null;
+        var context = new WorkloadContext(settings.Workload, fleet, statistics, expected, settings.Shares, settings.RequestTimeout, settings.Tls, offUs);
         var runDirectory = Path.Combine(Path.GetTempPath(), "socketatm-load-" + Guid.NewGuid().ToString("N")[..12]);
         List<string> dataDirectories = settings.Hosts == 1
             ? [runDirectory]
             : [.. Enumerable.Range(1, settings.Hosts).Select(number => Path.Combine(runDirectory, string.Create(CultureInfo.InvariantCulture, $"host-{number}")))];
         RunStorage? storage = null;
         HostGroup? hosts = null;
+        NotOnUsRun? notOnUs = null;
+        BooksResult? books = null;
         var keepData = settings.KeepData;
         try
         {
@@ -66,8 +73,17 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 var where = storage.Provider == StorageProvider.PostgreSql ? storage.Description : dataDirectories[0];
                 await _log.WriteLineAsync($"Provisioning {fleet.TerminalIds.Count:N0} terminals and {fleet.Pans.Count:N0} cards in {where}");
                 await FleetProvisioner.ProvisionAsync(server, dataDirectories[0], settings.Fleet, storage.Environment, _log);
-                hosts = await HostGroup.StartAsync(server, dataDirectories, HostArguments, storage.Environment, HostStartTimeout);
-                limits = HostConnectionLimits.Read(server, storage.Environment, HostArguments(dataDirectories[0]));
+                var environment = storage.Environment;
+                if (offUs is not null)
+                {
+                    // The simulator listens before the hosts start, so that they sign on to it at once.
+                    notOnUs = await NotOnUsRun.StartAsync(offUs, _log);
+                    _routeArguments = notOnUs.HostArguments;
+                    environment = NotOnUsRun.HostEnvironment(environment);
+                }
+
+                hosts = await HostGroup.StartAsync(server, dataDirectories, HostArguments, environment, HostStartTimeout);
+                limits = HostConnectionLimits.Read(server, environment, HostArguments(dataDirectories[0]));
                 foreach (var host in hosts.Hosts)
                 {
                     var name = hosts.Hosts.Count == 1 ? "Host" : $"Host {host.Number}";
@@ -75,6 +91,10 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 }
 
                 endPoints = [.. hosts.Hosts.Select(host => host.EndPoint)];
+                if (notOnUs is not null)
+                {
+                    await notOnUs.WaitUntilSignedOnAsync(hosts.Hosts, _log);
+                }
             }
 
             IReadOnlyList<StartedHost> started = hosts?.Hosts ?? [];
@@ -110,11 +130,21 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                     }
                 });
                 await driver.RunAsync(settings.Warmup, settings.Duration, settings.Rate, settings.RequestTimeout + TimeSpan.FromSeconds(30));
+                if (notOnUs is not null)
+                {
+                    await notOnUs.RunCpuPhasesAsync(pool.Terminals, started, settings.CpuPhaseDuration, settings.CpuPhaseRate, settings.RequestTimeout + TimeSpan.FromSeconds(30), _log);
+                }
+
                 await _log.WriteLineAsync("Load stopped; waiting for outstanding reversals.");
                 if (!await expected.WaitForReversalsAsync(ReversalWait))
                 {
                     statistics.RecordError("reversals still outstanding after the wait");
                 }
+            }
+
+            if (notOnUs is not null)
+            {
+                await notOnUs.DrainAsync(_log);
             }
 
             var memory = started.Select(host => ProcessMemory.Read(host.Process.Id)).ToList();
@@ -129,6 +159,12 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                     : $"Hosts stopped with exit codes {codes}; checking the ledger.");
                 var (ledgerOptions, storageOptions) = storage!.LedgerSettings(dataDirectories[0]);
                 verdict = await LedgerCheck.RunAsync(ledgerOptions, storageOptions, fleet, expected, driver.MeasuredWindow, cancellationToken);
+                if (notOnUs is not null)
+                {
+                    books = await notOnUs.CompareBooksAsync(ledgerOptions, storageOptions, cancellationToken);
+                    verdict = books.Holds ? verdict : verdict with { Holds = false, Failures = [.. verdict.Failures, .. books.Failures] };
+                }
+
                 List<string> unclean = [.. exitCodes
                     .Select((code, index) => (Code: code, Name: exitCodes.Length == 1 ? "the host" : $"host {index + 1}"))
                     .Where(host => host.Code != 0)
@@ -190,6 +226,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 LoadAverageAtEnd = loadAtEnd,
                 Correctness = verdict,
                 Timeline = statistics.Timeline,
+                NotOnUs = notOnUs?.Report(statistics, statistics.Answers, books!),
             };
 
             if (settings.Ceilings)
@@ -210,6 +247,11 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             if (hosts is not null)
             {
                 await hosts.DisposeAsync();
+            }
+
+            if (notOnUs is not null)
+            {
+                await notOnUs.DisposeAsync();
             }
 
             await DisposeStorageAsync(storage, dataDirectories, keepData);
@@ -290,6 +332,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
 
             // The harness opens up to 200 connections at once from one address, each without a signed-on terminal for a round trip.
             "--Listener:MaxUnsignedConnectionsPerAddress=1000",
+            .. _routeArguments,
             .. settings.HostArguments,
         ];
     }

@@ -64,6 +64,21 @@ internal sealed record LoadSettings
 
     public MixedShares Shares { get; init; } = new();
 
+    /// <summary>
+    /// Percent of the library terminals' withdrawals sent with the issuer simulator's card, which the hosts forward to a
+    /// simulator the harness runs in its own process (0: none, no simulator).
+    /// </summary>
+    public double OffUsPercent { get; init; }
+
+    /// <summary>With a not-on-us share: the measured seconds of each CPU phase (on-us only, then not-on-us only); zero skips them.</summary>
+    public TimeSpan CpuPhaseDuration { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Withdrawals per second of each CPU phase (open loop), so that both classes are measured at the same rate and
+    /// batching; null for closed loops, each phase as fast as it goes.
+    /// </summary>
+    public double? CpuPhaseRate { get; init; }
+
     /// <summary>Keep the host's data directory after the run (it is deleted otherwise).</summary>
     public bool KeepData { get; init; }
 
@@ -85,6 +100,11 @@ internal sealed record LoadSettings
         { ConnectionString: not null, Storage: not StorageProvider.PostgreSql } => "--connection-string needs --storage postgresql.",
         { Host: not null, Hosts: > 1 } or { Host: not null, Storage: StorageProvider.PostgreSql } =>
             "--hosts and --storage describe hosts the harness starts; a running host (--host) brings its own storage.",
+        { OffUsPercent: < 0 or > 100 } => "--off-us is a percentage, 0 to 100.",
+        { CpuPhaseRate: <= 0 } => "--cpu-phase-rate must be above 0.",
+        { OffUsPercent: > 0, Host: not null } =>
+            "--off-us needs hosts the harness starts: it gives them a route to the issuer simulator it runs, and reads their books.",
+        { OffUsPercent: > 0, Workload: not (Workload.Withdrawal or Workload.Mixed) } => "--off-us sends withdrawals: use --workload withdrawal or mixed.",
         _ => null,
     };
 

@@ -29,6 +29,22 @@ public sealed class CommandLineTests
         Assert.Contains("--connection-string needs --storage postgresql", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--off-us 20 --host 127.0.0.1", "--off-us needs hosts the harness starts")]
+    [InlineData("--off-us 20 --workload balance", "--off-us sends withdrawals")]
+    [InlineData("--off-us 101", "--off-us is a percentage, 0 to 100.")]
+    public async Task A_not_on_us_share_the_harness_cannot_serve_is_refused_with_exit_code_2(string arguments, string message)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await LoadCommandLine.RunAsync([.. arguments.Split(' '), "--no-ceilings"], output, error);
+
+        Assert.Equal(LoadCommandLine.CouldNotRun, exitCode);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Issuer simulator", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_reported_command_leaves_out_the_connection_string_and_its_password()
     {

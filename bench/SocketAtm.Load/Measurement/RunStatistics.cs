@@ -15,15 +15,13 @@ internal sealed class RunStatistics
     /// <summary>Latencies above two minutes are clamped: no request waits that long.</summary>
     private const long HighestMicroseconds = 120_000_000;
 
-    private readonly Recorder _recorder = HistogramFactory.With64BitBucketSize()
-        .WithValuesFrom(1)
-        .WithValuesUpTo(HighestMicroseconds)
-        .WithPrecisionOf(3)
-        .WithThreadSafeWrites()
-        .WithThreadSafeReads()
-        .Create();
+    private readonly Recorder _recorder = NewRecorder();
 
     private readonly LongHistogram _measured = new(1, HighestMicroseconds, 3);
+
+    // The same answers again, split by who decided them (on-us or forwarded), for the mixed on-us / not-on-us figures.
+    private readonly Recorder[] _classRecorders = [NewRecorder(), NewRecorder()];
+    private readonly LongHistogram[] _classMeasured = [new(1, HighestMicroseconds, 3), new(1, HighestMicroseconds, 3)];
     private readonly ConcurrentDictionary<(string Kind, string ResponseCode), long> _answers = new();
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _events = new(StringComparer.Ordinal);
@@ -78,11 +76,21 @@ internal sealed class RunStatistics
         }
     }
 
-    /// <summary>An answer came: its latency from <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
-    public void RecordAnswer(string kind, string responseCode, long startTimestamp)
+    /// <summary>The measured answers of one <see cref="TrafficClass"/> only.</summary>
+    public LatencySummary LatencyOf(TrafficClass traffic)
     {
-        var micros = (long)Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
-        _recorder.RecordValue(Math.Clamp(micros, 1, HighestMicroseconds));
+        lock (_sampling)
+        {
+            return LatencySummary.From(_classMeasured[(int)traffic]);
+        }
+    }
+
+    /// <summary>An answer came: its latency from <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void RecordAnswer(string kind, string responseCode, long startTimestamp, TrafficClass traffic = TrafficClass.OnUs)
+    {
+        var micros = Math.Clamp((long)Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds, 1, HighestMicroseconds);
+        _recorder.RecordValue(micros);
+        _classRecorders[(int)traffic].RecordValue(micros);
         _answers.AddOrUpdate((kind, responseCode), 1, static (_, count) => count + 1);
     }
 
@@ -109,6 +117,11 @@ internal sealed class RunStatistics
         lock (_sampling)
         {
             _recorder.Reset();
+            foreach (var recorder in _classRecorders)
+            {
+                recorder.Reset();
+            }
+
             _started = Stopwatch.GetTimestamp();
             _lastSample = _started;
         }
@@ -147,6 +160,15 @@ internal sealed class RunStatistics
     {
         var now = Stopwatch.GetTimestamp();
         var interval = _recorder.GetIntervalHistogram();
+        for (var traffic = 0; traffic < _classRecorders.Length; traffic++)
+        {
+            var classInterval = _classRecorders[traffic].GetIntervalHistogram();
+            if (_measuring)
+            {
+                _classMeasured[traffic].Add(classInterval);
+            }
+        }
+
         if (_measuring)
         {
             _measured.Add(interval);
@@ -173,4 +195,12 @@ internal sealed class RunStatistics
         _timeline.Add(point);
         return point;
     }
+
+    private static Recorder NewRecorder() => HistogramFactory.With64BitBucketSize()
+        .WithValuesFrom(1)
+        .WithValuesUpTo(HighestMicroseconds)
+        .WithPrecisionOf(3)
+        .WithThreadSafeWrites()
+        .WithThreadSafeReads()
+        .Create();
 }

@@ -81,4 +81,7 @@ internal sealed record LoadReport
     public required CorrectnessVerdict Correctness { get; init; }
 
     public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+
+    /// <summary>With a not-on-us share (<c>--off-us</c>): on-us against forwarded figures, the CPU phases and the books.</summary>
+    public Acquiring.NotOnUsReport? NotOnUs { get; init; }
 }

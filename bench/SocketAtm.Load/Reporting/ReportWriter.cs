@@ -95,6 +95,11 @@ internal static class ReportWriter
             Line($"- FAILURE: {failure}");
         }
 
+        if (report.NotOnUs is { } notOnUs)
+        {
+            NotOnUsMarkdown.Append(text, notOnUs);
+        }
+
         Line($"");
         Line($"| answers by kind and code | count |");
         Line($"|---|---:|");

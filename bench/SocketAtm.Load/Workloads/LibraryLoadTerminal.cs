@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using SocketAtm.Client;
 using SocketAtm.Load.Correctness;
+using SocketAtm.Load.Measurement;
 
 namespace SocketAtm.Load.Workloads;
 
 /// <summary>A terminal driven through the client library, as an ATM would use it: balances, withdrawals, dispense reports.</summary>
-internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadContext context) : LoadTerminal
+internal sealed partial class LibraryLoadTerminal(AtmTerminalClient client, WorkloadContext context) : LoadTerminal
 {
     private enum Dispense
     {
@@ -17,10 +18,14 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
 
     public override string TerminalId => client.TerminalId;
 
+    /// <summary>Where answers are reported: the run's statistics, or during a CPU phase the phase's own.</summary>
+    private RunStatistics Statistics => context.OffUs.PhaseStatistics ?? context.Statistics;
+
     public override Task RunOnceAsync(long intendedStart) => context.Workload switch
     {
+        _ when context.OffUs.WithdrawalsOnly => WithdrawalAsync(intendedStart, Dispense.All),
         Workload.Balance => BalanceAsync(intendedStart),
-        Workload.Withdrawal => WithdrawAsync(intendedStart, Dispense.All),
+        Workload.Withdrawal => WithdrawalAsync(intendedStart, Dispense.All),
         Workload.Mixed => MixedAsync(intendedStart),
         Workload.Echo => EchoAsync(intendedStart),
         _ => throw new InvalidOperationException($"Unknown workload {context.Workload}."),
@@ -42,23 +47,27 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
             : pick < shares.GiveUp + shares.Jam ? Dispense.Jam
             : pick < shares.GiveUp + shares.Jam + shares.PartialDispense ? Dispense.Partial
             : Dispense.All;
-        return WithdrawAsync(intendedStart, dispense);
+        return WithdrawalAsync(intendedStart, dispense);
     }
+
+    /// <summary>A withdrawal with a fleet card (on-us), or with the issuer simulator's card (forwarded) for the not-on-us share.</summary>
+    private Task WithdrawalAsync(long intendedStart, Dispense dispense) =>
+        context.OffUs.NextIsOffUs() ? WithdrawOffUsAsync(intendedStart, dispense) : WithdrawAsync(intendedStart, dispense);
 
     private async Task EchoAsync(long intendedStart)
     {
         var result = await client.EchoAsync();
         if (result.ResponseCode is { } code)
         {
-            context.Statistics.RecordAnswer("echo", code, intendedStart);
+            Statistics.RecordAnswer("echo", code, intendedStart);
             if (code != "00")
             {
-                context.Statistics.RecordError("echo answered " + code);
+                Statistics.RecordError("echo answered " + code);
             }
         }
         else
         {
-            context.Statistics.RecordTimeout("echo");
+            Statistics.RecordTimeout("echo");
         }
     }
 
@@ -69,20 +78,20 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
         switch (result)
         {
             case TransactionApproved approved:
-                context.Statistics.RecordAnswer("balance", "00", intendedStart);
+                Statistics.RecordAnswer("balance", "00", intendedStart);
                 context.Expected.Expect(KeyOf(approved.Trace), decided: true);
                 break;
             case TransactionDeclined declined:
-                context.Statistics.RecordAnswer("balance", declined.ResponseCode, intendedStart);
-                context.Statistics.RecordError("balance answered " + declined.ResponseCode);
+                Statistics.RecordAnswer("balance", declined.ResponseCode, intendedStart);
+                Statistics.RecordError("balance answered " + declined.ResponseCode);
                 context.Expected.Expect(KeyOf(declined.Trace), decided: !WorkloadContext.IsUnrecorded(declined.ResponseCode));
                 break;
             case TransactionTimedOut timedOut:
-                context.Statistics.RecordTimeout("balance");
+                Statistics.RecordTimeout("balance");
                 context.Expected.Expect(KeyOf(timedOut.Trace));
                 break;
             default:
-                context.Statistics.RecordError("balance not sent");
+                Statistics.RecordError("balance not sent");
                 break;
         }
     }
@@ -105,7 +114,7 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
             }
             catch (OperationCanceledException)
             {
-                context.Statistics.Count("withdrawal given up before it was sent");
+                Statistics.Count("withdrawal given up before it was sent");
                 return;
             }
         }
@@ -117,7 +126,7 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
         switch (result)
         {
             case TransactionApproved approved:
-                context.Statistics.RecordAnswer("withdrawal", "00", intendedStart);
+                Statistics.RecordAnswer("withdrawal", "00", intendedStart);
                 context.Expected.Approved(card, amount);
                 context.Expected.Expect(KeyOf(approved.Trace), decided: true);
                 if (dispense is Dispense.Jam or Dispense.Partial)
@@ -127,10 +136,10 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
 
                 break;
             case TransactionDeclined declined:
-                context.Statistics.RecordAnswer("withdrawal", declined.ResponseCode, intendedStart);
+                Statistics.RecordAnswer("withdrawal", declined.ResponseCode, intendedStart);
                 if (WorkloadContext.IsUnexpectedDecline(declined.ResponseCode))
                 {
-                    context.Statistics.RecordError("withdrawal answered " + declined.ResponseCode);
+                    Statistics.RecordError("withdrawal answered " + declined.ResponseCode);
                 }
 
                 context.Expected.Expect(KeyOf(declined.Trace), decided: !WorkloadContext.IsUnrecorded(declined.ResponseCode) && declined.ResponseCode != "96");
@@ -139,18 +148,18 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
             case TransactionTimedOut timedOut:
                 if (timedOut.Reason == NoResponseReason.Cancelled)
                 {
-                    context.Statistics.Count("withdrawal given up in flight (reversed)");
+                    Statistics.Count("withdrawal given up in flight (reversed)");
                 }
                 else
                 {
-                    context.Statistics.RecordTimeout("withdrawal");
+                    Statistics.RecordTimeout("withdrawal");
                 }
 
                 context.Expected.Expect(KeyOf(timedOut.Trace));
                 TrackReversal(timedOut.Reversal, timedOut.Reason == NoResponseReason.Cancelled ? "after give-up" : "after timeout");
                 break;
             default:
-                context.Statistics.RecordError("withdrawal not sent");
+                Statistics.RecordError("withdrawal not sent");
                 break;
         }
     }
@@ -163,18 +172,18 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
         if (reversal.Outcome != ReversalOutcome.Acknowledged)
         {
             context.Expected.Unresolve();
-            context.Statistics.RecordError(kind + " never acknowledged");
+            Statistics.RecordError(kind + " never acknowledged");
             return;
         }
 
-        context.Statistics.RecordAnswer(kind, reversal.ResponseCode!, started);
+        Statistics.RecordAnswer(kind, reversal.ResponseCode!, started);
         if (reversal.IsReversed)
         {
             context.Expected.Reversed(card, approved.Amount - dispensed);
         }
         else
         {
-            context.Statistics.RecordError(kind + " answered " + reversal.ResponseCode);
+            Statistics.RecordError(kind + " answered " + reversal.ResponseCode);
         }
 
         if (reversal.Trace is { } trace)
@@ -200,11 +209,11 @@ internal sealed class LibraryLoadTerminal(AtmTerminalClient client, WorkloadCont
         if (result.Outcome != ReversalOutcome.Acknowledged)
         {
             context.Expected.Unresolve();
-            context.Statistics.RecordError($"reversal {why} never acknowledged");
+            Statistics.RecordError($"reversal {why} never acknowledged");
             return;
         }
 
-        context.Statistics.Count($"reversal {why} answered {result.ResponseCode}");
+        Statistics.Count($"reversal {why} answered {result.ResponseCode}");
         if (result.Trace is { } trace)
         {
             context.Expected.Expect(KeyOf(trace), decided: !WorkloadContext.IsUnrecorded(result.ResponseCode!));

@@ -12,8 +12,12 @@ internal sealed record WorkloadContext(
     ExpectedLedger Expected,
     MixedShares Shares,
     TimeSpan RequestTimeout,
-    TlsClientOptions? Tls = null)
+    TlsClientOptions? Tls = null,
+    OffUsTraffic? Traffic = null)
 {
+    /// <summary>The not-on-us share of the withdrawals (none unless <c>--off-us</c>).</summary>
+    public OffUsTraffic OffUs => Traffic ?? OffUsTraffic.None;
+
     private static readonly long[] Amounts = [2_000, 4_000, 6_000, 10_000, 20_000];
 
     public int PickCard() => Random.Shared.Next(Fleet.Pans.Count);

@@ -32,6 +32,9 @@ internal sealed class SpectreAtmDisplay : IAtmDisplay
         var choices = cards.Select(card => $"{SensitiveData.MaskPan(card.Card.Pan)}  ({card.Label})").Append(TypeCard).Append(Leave).ToList();
         var picked = await new SelectionPrompt<string>()
             .Title("Insert a card:")
+
+            // Every card on one page: the other bank's cards follow the host's own and must not hide below the fold.
+            .PageSize(choices.Count)
             .AddChoices(choices)
             .ShowAsync(_console, cancellationToken);
         if (picked == Leave)

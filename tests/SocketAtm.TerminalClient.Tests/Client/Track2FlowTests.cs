@@ -57,8 +57,9 @@ public sealed class Track2FlowTests
     {
         Assert.Equal(
             [DemoCards.ActiveTrack2, DemoCards.PoorTrack2, DemoCards.ExpiredTrack2, DemoCards.RestrictedTrack2, DemoCards.RichTrack2],
-            DemoCard.All.Select(card => card.Track2));
+            DemoCard.OnUs.Select(card => card.Track2));
         Assert.DoesNotContain("4931734", DemoCard.All[0].ToString(), StringComparison.Ordinal);
+        Assert.Equal(DemoCard.OnUs, DemoCard.All.Take(DemoCard.OnUs.Count));
         await using var host = await InProcessHost.StartAsync(RequireTrack2);
         await using var atm = await AtmTerminalClient.ConnectAsync(Direct(host), Terminal());
         var customer = new ScriptedDisplay(DemoCard.All[0].Card, DemoCards.ActivePin, MenuChoice.FastCash(4000), 4000L, false);

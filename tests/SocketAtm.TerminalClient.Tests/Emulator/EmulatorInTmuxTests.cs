@@ -17,6 +17,8 @@ public sealed class EmulatorInTmuxTests
         Assert.Contains("Terminal ATM00010", welcome, StringComparison.Ordinal);
         Assert.Contains("Link online", welcome, StringComparison.Ordinal);
         Assert.Contains("476173******0119", welcome, StringComparison.Ordinal);
+        Assert.Contains("541333******0019  (other bank (issuer simulator), 1,000,000.00, approvals)", welcome, StringComparison.Ordinal);
+        Assert.Contains("Leave the ATM", welcome, StringComparison.Ordinal);
 
         await tmux.SendKeysAsync("Enter");
         await tmux.WaitForAsync("Enter your PIN");

@@ -23,6 +23,11 @@ internal sealed class InProcessHost : IAsyncDisposable
 
     public int Port => EndPoint.Port;
 
+    /// <summary>Waits until the route <paramref name="name"/> has a connection signed on to its issuer (sign-on follows the start).</summary>
+    public Task WaitUntilRouteSignedOnAsync(string name) => Eventually.TrueAsync(
+        () => _host.Services.GetRequiredService<Server.Upstream.IssuerRoutes>().Find(name)?.LinkState.Snapshot().SignedOn > 0,
+        because: $"route {name} never signed on to its issuer");
+
     /// <param name="extraArgs">Command-line settings after the defaults, e.g. <c>--Security:AcceptRequestsWithoutTrack2=false</c>.</param>
     public static async Task<InProcessHost> StartAsync(params string[] extraArgs)
     {
