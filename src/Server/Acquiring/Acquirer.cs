@@ -14,7 +14,7 @@ namespace SocketAtm.Server.Acquiring;
 /// The host as acquirer (PROTOCOL.md §15): a terminal's request for a card of another issuer is journaled as forwarded
 /// before it leaves, sent upstream over its route, and the terminal is answered only with what the ledger made durable
 /// afterwards — the issuer's trusted answer, or 91 when there was none (then a withdrawal is reversed upstream by the
-/// <see cref="OwedReversalSender"/>). A terminal's repeat never forwards again: it waits for the original's outcome.
+/// <see cref="SafSender"/>). A terminal's repeat never forwards again: it waits for the original's outcome.
 /// </summary>
 /// <remarks>
 /// None of this runs in the ledger's writer: the wait for an issuer holds only the terminal's own request (and a slot of

@@ -11,17 +11,8 @@ internal static partial class AcquiringLog
     [LoggerMessage(6101, LogLevel.Warning, "Route {Route}: {Key} was not sent ({Reason}); the terminal is answered 91")]
     public static partial void NotSent(ILogger logger, string route, string key, string reason);
 
-    [LoggerMessage(6102, LogLevel.Information, "Route {Route}: {Reversal} acknowledged by the issuer ({ResponseCode})")]
-    public static partial void ReversalAcknowledged(ILogger logger, string route, string reversal, string responseCode);
-
-    [LoggerMessage(6103, LogLevel.Warning, "Route {Route}: {Reversal} not acknowledged ({Reply}); sent again in {Delay}")]
-    public static partial void ReversalNotAcknowledged(ILogger logger, string route, string reversal, string reply, TimeSpan delay);
-
     [LoggerMessage(6104, LogLevel.Warning, "Forwarded {Key} was still pending {Age} after it was forwarded (its host stopped, or its repeat waited out the budget): given up")]
     public static partial void SweptPending(ILogger logger, string key, TimeSpan age);
-
-    [LoggerMessage(6105, LogLevel.Error, "The owed reversals could not be sent this round")]
-    public static partial void ReversalRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(6106, LogLevel.Information, "Route {Route}: the PIN block of {Key} does not decode under the terminal's keys; answered 55 and nothing sent")]
     public static partial void PinNotTranslated(ILogger logger, string route, string key);

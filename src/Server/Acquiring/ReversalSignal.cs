@@ -1,7 +1,7 @@
 namespace SocketAtm.Server.Acquiring;
 
 /// <summary>
-/// Wakes the <see cref="OwedReversalSender"/> when a reversal became owed on this host (a give-up), so that it goes out at
+/// Wakes the <see cref="SafSender"/> when a reversal became owed on this host (a give-up), so that it goes out at
 /// once rather than at the next round; a reversal owed by another host, or by a terminal's 0400, waits for the round.
 /// </summary>
 internal sealed class ReversalSignal : IDisposable

@@ -39,6 +39,7 @@ internal static class AdminCommandLine
         root.Subcommands.Add(ImportCvkCommand.Create(data, console));
         root.Subcommands.Add(HaproxyCheckCommand.Create(output));
         root.Subcommands.Add(RoutesCommand.Create(data, console));
+        root.Subcommands.Add(SafCommands.Create(data, console));
         var parsed = root.Parse(args);
         return parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = console.Error });
     }

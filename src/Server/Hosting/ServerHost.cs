@@ -124,12 +124,13 @@ internal static class ServerHost
         builder.Services.AddHostedService(services => services.GetRequiredService<LedgerStartup>());
         builder.Services.AddHostedService<ViolationSummaries>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IssuerRoutes>());
-        builder.Services.AddHostedService(services => new OwedReversalSender(
+        builder.Services.AddHostedService(services => new SafSender(
             services.GetRequiredService<IssuerRoutes>(),
             () => services.GetRequiredService<ILedger>() as IAcquirerLedger,
             services.GetRequiredService<ReversalSignal>(),
+            services.GetRequiredService<SafMetrics>(),
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<OwedReversalSender>>()));
+            services.GetRequiredService<ILogger<SafSender>>()));
         builder.Services.AddSingleton<TerminalListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TerminalListener>());
 
@@ -147,6 +148,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<RoutingOptions>>(new RouteSecretsInJsonFiles(builder.Configuration));
         builder.Services.AddSingleton<UpstreamMetrics>();
+        builder.Services.AddSingleton<SafMetrics>();
         builder.Services.AddSingleton<ReversalSignal>();
         builder.Services.AddSingleton<IPinTranslator, SoftwarePinTranslator>();
         builder.Services.AddSingleton(services => new IssuerRoutes(

@@ -29,6 +29,52 @@ internal abstract partial class QueuedLedger
 
     public abstract Task<IReadOnlyList<OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken);
 
+    public abstract Task<IReadOnlyList<OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken);
+
+    public abstract Task<OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken);
+
+    public abstract Task<SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken);
+
+    public async Task<IReadOnlyList<OwedReversal>> ClaimSafAsync(
+        string route, string claimant, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claimant);
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // The oldest queued message of each card, in the owed order; a card whose oldest is held (claimed, or in its
+        // backoff) waits with it, so that one card's messages reach the issuer in order. A window a few times the batch
+        // holds enough cards for a batch; what it leaves out is the next round's.
+        var cards = new HashSet<string>(StringComparer.Ordinal);
+        var candidates = new List<OwedReversal>(limit);
+        foreach (var owed in await ListOwedReversalsAsync(route, (limit * 4) + 16, cancellationToken))
+        {
+            if (cards.Add(owed.CardDigest ?? owed.OriginalKey.ToString()) && owed.Saf.IsClaimable(now) && candidates.Count < limit)
+            {
+                candidates.Add(owed);
+            }
+        }
+
+        // Queued together, so that the claims share the writer's next batch; each is decided again there, under the
+        // record's key (and its row lock on PostgreSQL): a claim another host won in the meantime fails.
+        var claim = new SafClaim(claimant, leaseUntil.ToUnixTimeMilliseconds());
+        var outcomes = await Task.WhenAll(candidates.Select(owed => RecordStepAsync(owed.OriginalKey, claim, cancellationToken)));
+        return [.. candidates.Zip(outcomes)
+            .Where(pair => !pair.Second.IsReplay)
+            .Select(pair => pair.First with
+            {
+                Saf = pair.First.Saf with { Attempts = pair.First.Saf.Attempts + 1, ClaimedBy = claimant, ClaimedUntilUnixMilliseconds = claim.LeaseUntilUnixMilliseconds },
+            })];
+    }
+
+    public Task<LedgerOutcome> RecordSafResultAsync(RequestKey originalKey, SafAttemptResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return RecordStepAsync(originalKey, result, cancellationToken);
+    }
+
+    public Task<LedgerOutcome> RetrySafAsync(RequestKey originalKey, CancellationToken cancellationToken) =>
+        RecordStepAsync(originalKey, SafRetry.Instance, cancellationToken);
+
     public abstract Task<IReadOnlyList<ForwardedRequest>> ListPendingForwardsAsync(DateTimeOffset forwardedBefore, int limit, CancellationToken cancellationToken);
 
     public abstract Task<IReadOnlyList<AcquirerBookEntry>> ListAcquirerBookAsync(string? route, CancellationToken cancellationToken);

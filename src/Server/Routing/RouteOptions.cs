@@ -57,4 +57,16 @@ internal sealed class RouteOptions
     public TimeSpan MaxReconnectDelay { get; set; } = DefaultMaxReconnectDelay;
 
     public RouteTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Store-and-forward: the pause after a message's first unacknowledged try; it doubles per try (PROTOCOL.md §15.6).</summary>
+    public TimeSpan SafRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Store-and-forward: the longest pause between tries of one message.</summary>
+    public TimeSpan SafMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Store-and-forward: a message owed longer is flagged expired and alerted (log and metric); it is still sent, never dropped.</summary>
+    public TimeSpan SafExpiry { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Store-and-forward: messages one host claims and sends to this issuer per round.</summary>
+    public int SafBatch { get; set; } = 32;
 }

@@ -35,6 +35,7 @@ internal sealed class IssuerRoute : IDisposable
         Timeout = options.Timeout;
         EchoInterval = options.EchoInterval;
         Backoff = new ReconnectBackoff(options.ReconnectDelay, options.MaxReconnectDelay);
+        Saf = SafSchedule.Of(options);
         _maxInFlight = options.MaxInFlight;
         _zonePinKey = ZoneKey.Load(options.ZonePinKey, options.ZonePinKeyFile, setting + ":ZonePinKey")
             ?? throw new InvalidDataException($"{setting}:ZonePinKey is not set.");
@@ -56,6 +57,9 @@ internal sealed class IssuerRoute : IDisposable
     public TimeSpan Timeout { get; }
 
     public TimeSpan EchoInterval { get; }
+
+    /// <summary>How the SAF worker delivers what the acquirer owes this issuer.</summary>
+    public SafSchedule Saf { get; }
 
     /// <summary>The ZPK the PIN block is translated to; internal to the host, never logged (its KCV may be).</summary>
     internal ReadOnlySpan<byte> ZonePinKey => _zonePinKey;

@@ -91,6 +91,7 @@ internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
 
         CheckKeys(route, at, failures);
         CheckTls(route.Tls, at, failures);
+        SafOptionsCheck.Check(route, at, failures);
     }
 
     private static void CheckKeys(RouteOptions route, string at, List<string> failures)
@@ -150,7 +151,7 @@ internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
     private static bool IsDigits(string? text, int maxLength) =>
         !string.IsNullOrEmpty(text) && text.Length <= maxLength && text.All(char.IsAsciiDigit);
 
-    private static void CheckRange(int value, int min, int max, string setting, List<string> failures)
+    internal static void CheckRange(int value, int min, int max, string setting, List<string> failures)
     {
         if (value < min || value > max)
         {
@@ -158,7 +159,7 @@ internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
         }
     }
 
-    private static void CheckTime(TimeSpan value, TimeSpan max, string setting, string example, List<string> failures)
+    internal static void CheckTime(TimeSpan value, TimeSpan max, string setting, string example, List<string> failures)
     {
         if (value <= TimeSpan.Zero || value > max)
         {

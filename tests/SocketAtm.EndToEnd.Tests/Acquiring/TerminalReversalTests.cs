@@ -42,7 +42,7 @@ public sealed class TerminalReversalTests
 
         // The repeat is answered as the original was; nothing more goes upstream (a round of the sender passes meanwhile).
         var repeat = await atm.ExchangeAsync(atm.Reversal(Amount, reversalStan, stan, dispensed, mti: 401, pan: AcquirerHarness.RichCard));
-        await Task.Delay(Server.Acquiring.OwedReversalSender.RoundInterval * 1.5);
+        await Task.Delay(Server.Acquiring.SafSender.RoundInterval * 1.5);
 
         Assert.Equal(ResponseCodes.Approved, repeat.GetString(DataElements.ResponseCode));
         Assert.Equal(0, await acquirer.OwedReversalCountAsync());

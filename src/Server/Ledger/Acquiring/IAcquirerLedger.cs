@@ -45,8 +45,41 @@ internal interface IAcquirerLedger
     /// <summary>The forwarded request stored under <paramref name="key"/>, or null: for a repeat that waits on its answer.</summary>
     Task<ForwardedRequest?> FindForwardAsync(RequestKey key, CancellationToken cancellationToken);
 
-    /// <summary>The reversals owed to <paramref name="route"/> and not acknowledged, oldest first, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// The reversals owed to <paramref name="route"/>, not acknowledged and queued for delivery (not exceptions), oldest
+    /// first, at most <paramref name="limit"/>.
+    /// </summary>
     Task<IReadOnlyList<OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The store-and-forward queue of <paramref name="route"/> (every route when null): every owed message, queued or an
+    /// exception, oldest first, at most <paramref name="limit"/>. PANs are not decrypted (<see cref="OwedReversal.Pan"/> is empty).
+    /// </summary>
+    Task<IReadOnlyList<OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The owed message of the forwarded request with RRN <paramref name="retrievalReference"/>, or null (PAN not decrypted).</summary>
+    Task<OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken);
+
+    /// <summary>Depth, exceptions, oldest and expired entries of <paramref name="route"/>'s queue, for metrics and alerts.</summary>
+    Task<SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> of <paramref name="route"/>'s queued messages for <paramref name="claimant"/> to
+    /// send now, until <paramref name="leaseUntil"/>, each counted as an attempt durably first: of each card only its oldest
+    /// queued message (in order per card), and only one whose backoff is over and that no other host holds a live claim on.
+    /// Returns what was claimed, PANs decrypted; another host's claim on the same message fails (one host delivers each).
+    /// </summary>
+    Task<IReadOnlyList<OwedReversal>> ClaimSafAsync(string route, string claimant, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records how a claimed attempt ended (<see cref="SafAttemptResult"/>; PROTOCOL.md §15.6): 00 acknowledges (journaled),
+    /// no answer/91/96 retries at its time, anything else keeps it as an exception (journaled). Returns the record's stored
+    /// answer, IsReplay true when nothing changed. <paramref name="originalKey"/> names the forwarded original.
+    /// </summary>
+    Task<LedgerOutcome> RecordSafResultAsync(RequestKey originalKey, SafAttemptResult result, CancellationToken cancellationToken);
+
+    /// <summary>Puts the exception of <paramref name="originalKey"/> back in the queue (<c>admin saf retry</c>); IsReplay true when it held none.</summary>
+    Task<LedgerOutcome> RetrySafAsync(RequestKey originalKey, CancellationToken cancellationToken);
 
     /// <summary>
     /// Forwarded requests still pending that were forwarded before <paramref name="forwardedBefore"/>, oldest first, at most

@@ -53,6 +53,18 @@ internal sealed record OwedReversal
     /// <summary>When it became owed.</summary>
     public DateTimeOffset OwedAt { get; init; }
 
+    /// <summary>The card as the ledger matches it (an HMAC of the PAN): messages of one card are delivered in order.</summary>
+    public string? CardDigest { get; init; }
+
+    /// <summary>Its store-and-forward delivery: attempts so far, claim, next try, last result, refusal.</summary>
+    public SafDelivery Saf { get; init; } = SafDelivery.None;
+
+    /// <summary>Queued, or an exception the issuer refused.</summary>
+    public SafState State => Saf.RefusedWith is null ? SafState.Queued : SafState.Exception;
+
+    /// <summary>True when it was sent before: the next send is a repeat (0421).</summary>
+    public bool IsRepeat => Saf.Attempts > 0;
+
     /// <summary>Names the reversal without the PAN.</summary>
     public override string ToString() => $"reversal {Reason} of {OriginalKey} ({Route}, RRN {RetrievalReference}, {MaskedPan})";
 
@@ -78,6 +90,8 @@ internal sealed record OwedReversal
             Reason = forwarding.ReversalReason ?? throw new ArgumentException("The record owes no reversal.", nameof(record)),
             DispensedAmount = forwarding.ReversalDispensed,
             OwedAt = DateTimeOffset.FromUnixTimeMilliseconds(forwarding.ReversalOwedAtUnixMilliseconds),
+            CardDigest = record.PanDigest,
+            Saf = forwarding.Saf,
         };
     }
 }

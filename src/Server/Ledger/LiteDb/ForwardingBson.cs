@@ -44,6 +44,19 @@ internal static class ForwardingBson
             ["ReversalOwedAt"] = forwarding.ReversalOwedAtUnixMilliseconds,
             ["ReversalAcknowledged"] = forwarding.ReversalAcknowledged,
         };
+        if (forwarding.Saf != SafDelivery.None)
+        {
+            var saf = forwarding.Saf;
+            document["Forward"]["Saf"] = new BsonDocument
+            {
+                ["Attempts"] = saf.Attempts,
+                ["ClaimedBy"] = saf.ClaimedBy,
+                ["ClaimedUntil"] = saf.ClaimedUntilUnixMilliseconds,
+                ["NextAttempt"] = saf.NextAttemptUnixMilliseconds,
+                ["LastResult"] = saf.LastResult,
+                ["RefusedWith"] = saf.RefusedWith,
+            };
+        }
     }
 
     public static ForwardingRecord? Read(BsonDocument document)
@@ -69,8 +82,23 @@ internal static class ForwardingBson
             ReversalDispensed = NullableInt64(forward["ReversalDispensed"]),
             ReversalOwedAtUnixMilliseconds = forward["ReversalOwedAt"].AsInt64,
             ReversalAcknowledged = NullableString(forward["ReversalAcknowledged"]),
+            Saf = ReadSaf(forward),
         };
     }
+
+    /// <summary>The delivery state; absent on a record of a ledger written before store-and-forward (format 5), and on one never tried.</summary>
+    private static SafDelivery ReadSaf(BsonDocument forward) =>
+        forward.TryGetValue("Saf", out var value) && value.IsDocument
+            ? new SafDelivery
+            {
+                Attempts = value["Attempts"].AsInt32,
+                ClaimedBy = NullableString(value["ClaimedBy"]),
+                ClaimedUntilUnixMilliseconds = value["ClaimedUntil"].AsInt64,
+                NextAttemptUnixMilliseconds = value["NextAttempt"].AsInt64,
+                LastResult = NullableString(value["LastResult"]),
+                RefusedWith = NullableString(value["RefusedWith"]),
+            }
+            : SafDelivery.None;
 
     public static void Write(BsonDocument document, UpstreamEntry? upstream)
     {

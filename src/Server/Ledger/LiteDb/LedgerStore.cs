@@ -246,13 +246,17 @@ internal sealed class LedgerStore
 
     public void UpdateIdempotency(IdempotencyRecord record) => Require(_idempotency.Update(LedgerBson.ToBson(record)), "idempotency key", record.Key);
 
-    /// <summary>Forwarded records that owe <paramref name="route"/> a reversal not acknowledged, oldest first.</summary>
-    public IEnumerable<IdempotencyRecord> OwedReversals(string route, int limit) =>
-        _idempotency.Find(BsonExpression.Create($"$.{ForwardingBson.OwedRoute} = @0", route))
+    /// <summary>
+    /// Forwarded records that owe <paramref name="route"/> (any route when null) a reversal not acknowledged — queued or an
+    /// exception — oldest first.
+    /// </summary>
+    public IEnumerable<IdempotencyRecord> OwedReversals(string? route) =>
+        _idempotency.Find(route is null
+                ? BsonExpression.Create($"$.{ForwardingBson.OwedRoute} != null")
+                : BsonExpression.Create($"$.{ForwardingBson.OwedRoute} = @0", route))
             .Select(LedgerBson.ToIdempotency)
             .OrderBy(record => record.Forwarding!.ReversalOwedAtUnixMilliseconds)
-            .ThenBy(record => record.Key, StringComparer.Ordinal)
-            .Take(limit);
+            .ThenBy(record => record.Key, StringComparer.Ordinal);
 
     /// <summary>Forwarded records still pending, forwarded before <paramref name="beforeUnixMilliseconds"/>, oldest first.</summary>
     public IEnumerable<IdempotencyRecord> PendingForwards(long beforeUnixMilliseconds, int limit) =>

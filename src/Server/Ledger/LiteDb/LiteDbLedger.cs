@@ -293,8 +293,31 @@ internal sealed class LiteDbLedger : QueuedLedger
 
     public override Task<IReadOnlyList<OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken) =>
         RunAdminAsync<IReadOnlyList<OwedReversal>>(
-            (store, _) => [.. store.OwedReversals(route, limit)
+            (store, _) => [.. store.OwedReversals(route)
+                .Where(record => record.Forwarding!.SafState == SafState.Queued)
+                .Take(limit)
                 .Select(record => OwedReversal.Of(record, record.Forwarding!.SealedPan is { } sealedPan ? store.UnsealPan(record.Key, sealedPan) : string.Empty))],
+            isReadOnly: true,
+            cancellationToken);
+
+    public override Task<IReadOnlyList<OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync<IReadOnlyList<OwedReversal>>(
+            (store, _) => [.. store.OwedReversals(route).Take(limit).Select(record => OwedReversal.Of(record, string.Empty))],
+            isReadOnly: true,
+            cancellationToken);
+
+    public override Task<OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) => store.OwedReversals(route: null)
+                .Where(record => record.Outcome.RetrievalReference == retrievalReference)
+                .Select(record => OwedReversal.Of(record, string.Empty))
+                .FirstOrDefault(),
+            isReadOnly: true,
+            cancellationToken);
+
+    public override Task<SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
+        RunAdminAsync(
+            (store, _) => SafRouteSummary.Of(store.OwedReversals(route).Select(record => OwedReversal.Of(record, string.Empty)), expiredBefore),
             isReadOnly: true,
             cancellationToken);
 

@@ -56,8 +56,14 @@ internal sealed record ForwardingRecord
     /// <summary>DE 39 of the issuer's 0430 that acknowledged the reversal ("00"): the original is then reversed upstream. Null while owed.</summary>
     public string? ReversalAcknowledged { get; init; }
 
-    /// <summary>True while a reversal is owed upstream and not acknowledged.</summary>
+    /// <summary>True while a reversal is owed upstream and not acknowledged (queued for delivery, or kept as an exception).</summary>
     public bool IsReversalOwed => ReversalReason is not null && ReversalAcknowledged is null;
+
+    /// <summary>The store-and-forward delivery of the owed message: attempts, claim, next try, refusal (PROTOCOL.md §15.6).</summary>
+    public SafDelivery Saf { get; init; } = SafDelivery.None;
+
+    /// <summary>Where the owed message stands in the store-and-forward queue; null when nothing is owed.</summary>
+    public SafState? SafState => !IsReversalOwed ? null : Saf.RefusedWith is null ? Model.SafState.Queued : Model.SafState.Exception;
 
     /// <summary>
     /// True while the record must outlive <see cref="LedgerOptions.RepeatRetention"/>: pending (it will be answered or given

@@ -73,4 +73,10 @@ internal enum JournalDisposition : byte
     /// was answered or given up (the stored answer stands), or an 0430 that does not acknowledge (the reversal stays owed).
     /// </summary>
     UpstreamIgnored,
+
+    /// <summary>
+    /// The issuer refused a message the acquirer owed it (an 0430 with a DE 39 other than 00, 91 or 96): kept as a
+    /// store-and-forward exception for operators, not retried until one asks (PROTOCOL.md §15.6).
+    /// </summary>
+    DeliveryRefused,
 }

@@ -157,11 +157,15 @@ internal static class BatchRoundTrips
             "UPDATE idempotency_keys AS i SET forward_route = v.route, forward_stan = v.stan, forward_transmission = v.transmission, "
             + "forward_state = v.state, forward_account_type = v.account_type, forward_currency = v.currency, forward_pan = v.pan, "
             + "terminal_reversal_key = v.terminal_reversal_key, terminal_dispensed = v.terminal_dispensed, reversal_reason = v.reversal_reason, "
-            + "reversal_dispensed = v.reversal_dispensed, reversal_owed_at_ms = v.owed_at, reversal_acknowledged = v.acknowledged "
+            + "reversal_dispensed = v.reversal_dispensed, reversal_owed_at_ms = v.owed_at, reversal_acknowledged = v.acknowledged, "
+            + "saf_attempts = v.saf_attempts, saf_claimed_by = v.saf_claimed_by, saf_claimed_until_ms = v.saf_claimed_until, "
+            + "saf_next_attempt_ms = v.saf_next_attempt, saf_last_result = v.saf_last_result, saf_refused = v.saf_refused "
             + "FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::text[], $9::text[], "
-            + "$10::bigint[], $11::text[], $12::bigint[], $13::bigint[], $14::text[]) "
+            + "$10::bigint[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::integer[], $16::text[], $17::bigint[], $18::bigint[], "
+            + "$19::text[], $20::text[]) "
             + "AS v(key, route, stan, transmission, state, account_type, currency, pan, terminal_reversal_key, terminal_dispensed, "
-            + "reversal_reason, reversal_dispensed, owed_at, acknowledged) "
+            + "reversal_reason, reversal_dispensed, owed_at, acknowledged, saf_attempts, saf_claimed_by, saf_claimed_until, saf_next_attempt, "
+            + "saf_last_result, saf_refused) "
             + $"WHERE i.key = v.key AND i.state = {PostgreSqlSchema.Decided}",
             forwarded.Select(record => record.Key).ToArray(),
             sides.Select(side => side.Route).ToArray(),
@@ -176,7 +180,13 @@ internal static class BatchRoundTrips
             sides.Select(side => side.ReversalReason).ToArray(),
             sides.Select(side => side.ReversalDispensed).ToArray(),
             sides.Select(side => side.ReversalOwedAtUnixMilliseconds).ToArray(),
-            sides.Select(side => side.ReversalAcknowledged).ToArray()));
+            sides.Select(side => side.ReversalAcknowledged).ToArray(),
+            sides.Select(side => side.Saf.Attempts).ToArray(),
+            sides.Select(side => side.Saf.ClaimedBy).ToArray(),
+            sides.Select(side => side.Saf.ClaimedUntilUnixMilliseconds).ToArray(),
+            sides.Select(side => side.Saf.NextAttemptUnixMilliseconds).ToArray(),
+            sides.Select(side => side.Saf.LastResult).ToArray(),
+            sides.Select(side => side.Saf.RefusedWith).ToArray()));
     }
 
     /// <summary>Writes every row the batch changed, with its final value, records the batch's token and commits, in one round trip.</summary>

@@ -14,6 +14,9 @@ internal sealed class PostgreSqlForwards(NpgsqlDataSource dataSource, KeyProtect
 {
     private static readonly string Forwarded = $"state = {PostgreSqlSchema.Decided} AND forward_route IS NOT NULL";
 
+    /// <summary>A reversal owed and not acknowledged: the condition of the owed index (migration 8).</summary>
+    private const string Owed = "reversal_reason IS NOT NULL AND reversal_acknowledged IS NULL";
+
     public Task<ForwardedRequest?> FindAsync(RequestKey key, CancellationToken cancellationToken) =>
         PostgreSqlRetry.RetryingAsync(
             async token => (await ReadRecordsAsync($"{Forwarded} AND key = $1 LIMIT 1", [key.ToString()], token)).Select(ForwardedRequest.Of).FirstOrDefault(),
@@ -22,12 +25,50 @@ internal sealed class PostgreSqlForwards(NpgsqlDataSource dataSource, KeyProtect
     public Task<IReadOnlyList<OwedReversal>> ListOwedAsync(string route, int limit, CancellationToken cancellationToken) =>
         PostgreSqlRetry.RetryingAsync<IReadOnlyList<OwedReversal>>(
             async token => [.. (await ReadRecordsAsync(
-                    "forward_route = $1 AND reversal_reason IS NOT NULL AND reversal_acknowledged IS NULL "
+                    $"forward_route = $1 AND {Owed} AND saf_refused IS NULL "
                     + $"AND state = {PostgreSqlSchema.Decided} ORDER BY reversal_owed_at_ms, key LIMIT $2",
                     [route, Math.Max(0, limit)],
                     token))
                 .Select(record => OwedReversal.Of(
                     record, record.Forwarding!.SealedPan is { } sealedPan ? protector.UnprotectPan(sealedPan, record.Key) : string.Empty))],
+            cancellationToken);
+
+    /// <summary>Every owed message of <paramref name="route"/> (all routes when null), queued or an exception, oldest first; PANs not decrypted.</summary>
+    public Task<IReadOnlyList<OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync<IReadOnlyList<OwedReversal>>(
+            async token => [.. (await ReadRecordsAsync(
+                    $"($1::text IS NULL OR forward_route = $1) AND {Owed} AND state = {PostgreSqlSchema.Decided} ORDER BY reversal_owed_at_ms, key LIMIT $2",
+                    [(object?)route ?? DBNull.Value, Math.Max(0, limit)],
+                    token))
+                .Select(record => OwedReversal.Of(record, string.Empty))],
+            cancellationToken);
+
+    public Task<OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync(
+            async token => (await ReadRecordsAsync(
+                    $"retrieval_reference = $1 AND {Owed} AND state = {PostgreSqlSchema.Decided} LIMIT 1", [retrievalReference], token))
+                .Select(record => OwedReversal.Of(record, string.Empty))
+                .FirstOrDefault(),
+            cancellationToken);
+
+    public Task<SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.RetryingAsync(
+            async token =>
+            {
+                await using var command = dataSource.CreateCommand(
+                    "SELECT count(*) FILTER (WHERE saf_refused IS NULL)::integer, count(*) FILTER (WHERE saf_refused IS NOT NULL)::integer, "
+                    + "count(*) FILTER (WHERE reversal_owed_at_ms < $2)::integer, min(reversal_owed_at_ms) "
+                    + $"FROM idempotency_keys WHERE forward_route = $1 AND {Owed} AND state = {PostgreSqlSchema.Decided}");
+                command.Parameters.Add(new NpgsqlParameter { Value = route });
+                command.Parameters.Add(new NpgsqlParameter { Value = expiredBefore.ToUnixTimeMilliseconds() });
+                await using var reader = await command.ExecuteReaderAsync(token);
+                await reader.ReadAsync(token);
+                return new SafRouteSummary(
+                    reader.GetInt32(0),
+                    reader.GetInt32(1),
+                    reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+            },
             cancellationToken);
 
     public Task<IReadOnlyList<ForwardedRequest>> ListPendingAsync(DateTimeOffset forwardedBefore, int limit, CancellationToken cancellationToken) =>
@@ -62,12 +103,13 @@ internal sealed class PostgreSqlForwards(NpgsqlDataSource dataSource, KeyProtect
         return lines;
     }
 
-    private async Task<List<IdempotencyRecord>> ReadRecordsAsync(string condition, object[] values, CancellationToken cancellationToken)
+    private async Task<List<IdempotencyRecord>> ReadRecordsAsync(string condition, object?[] values, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {PostgreSqlRows.IdempotencyColumns} FROM idempotency_keys WHERE {condition}");
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            // A null (DBNull) has no type of its own: the statement casts it.
+            command.Parameters.Add(value is DBNull ? new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = value });
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

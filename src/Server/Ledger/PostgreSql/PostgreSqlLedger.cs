@@ -207,6 +207,15 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     public override Task<IReadOnlyList<Acquiring.OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken) =>
         _forwards.ListOwedAsync(route, limit, cancellationToken);
 
+    public override Task<IReadOnlyList<Acquiring.OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken) =>
+        _forwards.ListSafAsync(route, limit, cancellationToken);
+
+    public override Task<Acquiring.OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken) =>
+        _forwards.FindSafAsync(retrievalReference, cancellationToken);
+
+    public override Task<Acquiring.SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
+        _forwards.SummarizeSafAsync(route, expiredBefore, cancellationToken);
+
     public override Task<IReadOnlyList<Acquiring.ForwardedRequest>> ListPendingForwardsAsync(DateTimeOffset forwardedBefore, int limit, CancellationToken cancellationToken) =>
         _forwards.ListPendingAsync(forwardedBefore, limit, cancellationToken);
 

@@ -21,7 +21,8 @@ internal static class PostgreSqlRows
         + "available_balance, currency, masked_pan, card_id, account_id, applied_amount, usage_day, reversed_by_key, "
         + "marker_reversal_key, marker_at_ms, pan_digest, amount, marker_pan_digest, marker_amount, at_ms, "
         + "forward_route, forward_stan, forward_transmission, forward_state, forward_account_type, forward_currency, forward_pan, "
-        + "terminal_reversal_key, terminal_dispensed, reversal_reason, reversal_dispensed, reversal_owed_at_ms, reversal_acknowledged";
+        + "terminal_reversal_key, terminal_dispensed, reversal_reason, reversal_dispensed, reversal_owed_at_ms, reversal_acknowledged, "
+        + "saf_attempts, saf_claimed_by, saf_claimed_until_ms, saf_next_attempt_ms, saf_last_result, saf_refused";
 
     public const string JournalColumns =
         "id, at_ms, key, mti, kind, disposition, terminal_id, masked_pan, card_id, account_id, amount, delta, response_code, "
@@ -98,7 +99,7 @@ internal static class PostgreSqlRows
         Forwarding = ToForwarding(reader),
     };
 
-    /// <summary>The upstream side of a forwarded record (columns 25–37 of <see cref="IdempotencyColumns"/>); null for an on-us one.</summary>
+    /// <summary>The upstream side of a forwarded record (columns 25–43 of <see cref="IdempotencyColumns"/>); null for an on-us one.</summary>
     private static ForwardingRecord? ToForwarding(DbDataReader reader) => reader.IsDBNull(25)
         ? null
         : new ForwardingRecord
@@ -116,6 +117,15 @@ internal static class PostgreSqlRows
             ReversalDispensed = NullableInt64(reader, 35),
             ReversalOwedAtUnixMilliseconds = NullableInt64(reader, 36) ?? 0,
             ReversalAcknowledged = NullableString(reader, 37),
+            Saf = new SafDelivery
+            {
+                Attempts = reader.GetInt32(38),
+                ClaimedBy = NullableString(reader, 39),
+                ClaimedUntilUnixMilliseconds = reader.GetInt64(40),
+                NextAttemptUnixMilliseconds = reader.GetInt64(41),
+                LastResult = NullableString(reader, 42),
+                RefusedWith = NullableString(reader, 43),
+            } is var saf && saf == SafDelivery.None ? SafDelivery.None : saf,
         };
 
     /// <summary>A marker stored before markers held the reversal's PAN and amount reads as one that refuses any original.</summary>

@@ -176,5 +176,14 @@ internal static class PostgreSqlSchema
         ALTER TABLE journal ADD COLUMN upstream_route text, ADD COLUMN upstream_reference text, ADD COLUMN upstream_amount bigint;
         CREATE INDEX journal_upstream ON journal (upstream_route, upstream_reference) WHERE upstream_route IS NOT NULL;
         """,
+        // Store-and-forward (PROTOCOL.md §15.6): the owed reversal's delivery state — attempts (0420, then 0421s), the claim
+        // of the host sending it now and until when (a dead host's is taken over after it), the backoff, the last result, and
+        // the DE 39 of an issuer's refusal that keeps it as an exception. Rows owing a reversal from before were never tried
+        // under a claim: zero attempts, unclaimed, due now. The owed index serves the queue, exceptions included.
+        """
+        ALTER TABLE idempotency_keys ADD COLUMN saf_attempts integer NOT NULL DEFAULT 0, ADD COLUMN saf_claimed_by text,
+            ADD COLUMN saf_claimed_until_ms bigint NOT NULL DEFAULT 0, ADD COLUMN saf_next_attempt_ms bigint NOT NULL DEFAULT 0,
+            ADD COLUMN saf_last_result text, ADD COLUMN saf_refused text;
+        """,
     ];
 }

@@ -107,9 +107,50 @@ internal static class ForwardingSteps
                 return ForwardingRules.Acknowledge(record, acknowledgement.ResponseCode) is { } reversed
                     ? Changed(reversed, JournalDisposition.ReversalAcknowledged, Protocol.Vocabulary.MessageTypes.ReversalAdviceResponse, 0, unit, now)
                     : Ignored(record, forwarding, Protocol.Vocabulary.MessageTypes.ReversalAdviceResponse, acknowledgement.ResponseCode, null, unit, now);
+            case SafClaim claim:
+                return SafRules.Claim(record, claim, nowMs) is { } claimed ? Stored(claimed, unit) : record.Outcome with { IsReplay = true };
+            case SafAttemptResult result:
+                return RecordSafResult(record, result, unit, now);
+            case SafRetry:
+                return SafRules.Retry(record) is { } requeued ? Stored(requeued, unit) : record.Outcome with { IsReplay = true };
             default:
                 throw new ArgumentException($"An upstream step of kind {step.Upstream?.GetType().Name ?? "none"} is not one the ledger records.", nameof(step));
         }
+    }
+
+    /// <summary>
+    /// An attempt's result: an acknowledgement is journaled as such, a refusal as <see cref="JournalDisposition.DeliveryRefused"/>;
+    /// a retry only stores the entry's backoff (the journal would otherwise grow with every try of an unreachable issuer).
+    /// </summary>
+    private static LedgerOutcome RecordSafResult(IdempotencyRecord record, SafAttemptResult result, ILedgerUnitOfWork unit, DateTimeOffset now)
+    {
+        if (SafRules.Result(record, result) is not { } after)
+        {
+            return record.Outcome with { IsReplay = true };
+        }
+
+        var mti = Protocol.Vocabulary.MessageTypes.ReversalAdviceResponse;
+        return SafRules.Classify(result.ResponseCode) switch
+        {
+            SafAnswer.Acknowledged => Changed(after, JournalDisposition.ReversalAcknowledged, mti, 0, unit, now),
+            SafAnswer.Refused => Refused(after, mti, result.ResponseCode!, unit, now),
+            _ => Stored(after, unit),
+        };
+    }
+
+    /// <summary>A refusal, journaled with the issuer's DE 39 (the stored answer to the terminal is unchanged).</summary>
+    private static LedgerOutcome Refused(IdempotencyRecord after, int mti, string responseCode, ILedgerUnitOfWork unit, DateTimeOffset now)
+    {
+        unit.UpdateIdempotency(after);
+        Journal(after, after.Forwarding!, JournalDisposition.DeliveryRefused, mti, responseCode, null, 0, unit, now);
+        return after.Outcome;
+    }
+
+    /// <summary>A change of the record's delivery state only: stored, not journaled.</summary>
+    private static LedgerOutcome Stored(IdempotencyRecord after, ILedgerUnitOfWork unit)
+    {
+        unit.UpdateIdempotency(after);
+        return after.Outcome;
     }
 
     private static LedgerOutcome Changed(IdempotencyRecord after, JournalDisposition disposition, int mti, long owes, ILedgerUnitOfWork unit, DateTimeOffset now)

@@ -93,4 +93,48 @@ public sealed class MultiHostForwardingTests(PostgreSqlServerFixture postgres) :
         Assert.Equal(keys.Count, owed.Count + book.Count);
         Assert.True((await HostA.VerifyInvariantsAsync(CancellationToken.None)).Holds);
     }
+
+    [StorageFact]
+    public async Task Two_hosts_claiming_the_queue_at_once_each_claim_different_entries_and_a_dead_hosts_claims_are_taken_over()
+    {
+        // Twenty cards, one owed reversal each (so per-card order does not hold any back).
+        var keys = new List<RequestKey>();
+        for (var card = 0; card < 20; card++)
+        {
+            var key = Context.NextKey();
+            keys.Add(key);
+            var pan = "541333" + card.ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
+            await HostA.ExecuteAsync(
+                Context.Withdrawal(pan + LuhnDigit(pan), "1234", 2_000, key) with { Upstream = new ForwardingIntent("demo-issuer", key.Stan, "0315100000") },
+                CancellationToken.None);
+            await HostA.GiveUpAsync(key, CancellationToken.None);
+        }
+
+        var lease = Context.Time.GetUtcNow().AddSeconds(20);
+        var claims = await Task.WhenAll(
+            HostA.ClaimSafAsync("demo-issuer", "a", lease, 20, CancellationToken.None),
+            HostB.ClaimSafAsync("demo-issuer", "b", lease, 20, CancellationToken.None));
+        var claimedByA = claims[0].Select(entry => entry.OriginalKey).ToList();
+
+        // Host a dies holding its claims; after the lease b takes them over.
+        Context.Time.Advance(TimeSpan.FromSeconds(21));
+        var takenOver = await HostB.ClaimSafAsync("demo-issuer", "b2", Context.Time.GetUtcNow().AddSeconds(20), 20, CancellationToken.None);
+
+        Assert.Equal(keys.Count, claims[0].Count + claims[1].Count);
+        Assert.Empty(claims[0].Select(entry => entry.OriginalKey).Intersect(claims[1].Select(entry => entry.OriginalKey)));
+        Assert.Equal(keys.Count, takenOver.Count);
+        Assert.All(takenOver.Where(entry => claimedByA.Contains(entry.OriginalKey)), entry => Assert.Equal(2, entry.Saf.Attempts));
+    }
+
+    private static char LuhnDigit(string digits)
+    {
+        var sum = 0;
+        for (var index = 0; index < digits.Length; index++)
+        {
+            var digit = digits[digits.Length - 1 - index] - '0';
+            sum += index % 2 == 0 ? (digit * 2 > 9 ? (digit * 2) - 9 : digit * 2) : digit;
+        }
+
+        return (char)('0' + ((10 - (sum % 10)) % 10));
+    }
 }

@@ -91,7 +91,7 @@ public sealed class Version5SchemaTests(PostgreSqlServerFixture postgres) : IAsy
         + "ALTER TABLE idempotency_keys DROP COLUMN forward_route, DROP COLUMN forward_stan, DROP COLUMN forward_transmission, DROP COLUMN forward_state, "
         + "DROP COLUMN forward_account_type, DROP COLUMN forward_currency, DROP COLUMN forward_pan, DROP COLUMN terminal_reversal_key, "
         + "DROP COLUMN terminal_dispensed, DROP COLUMN reversal_reason, DROP COLUMN reversal_dispensed, DROP COLUMN reversal_owed_at_ms, "
-        + "DROP COLUMN reversal_acknowledged; ALTER TABLE journal DROP COLUMN upstream_route, DROP COLUMN upstream_reference, DROP COLUMN upstream_amount; "
+        + "DROP COLUMN reversal_acknowledged, " + Version8SchemaTests.DropSafColumns + "; ALTER TABLE journal DROP COLUMN upstream_route, DROP COLUMN upstream_reference, DROP COLUMN upstream_amount; "
         + "DELETE FROM schema_version; INSERT INTO schema_version VALUES (5);");
 
     private async Task ExecuteAsync(string sql)
