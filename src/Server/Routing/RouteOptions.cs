@@ -57,4 +57,7 @@ internal sealed class RouteOptions
     public TimeSpan MaxReconnectDelay { get; set; } = DefaultMaxReconnectDelay;
 
     public RouteTlsOptions Tls { get; set; } = new();
+
+    /// <summary>What the host may decide for the issuer while this route is unavailable; off by default.</summary>
+    public StandInOptions StandIn { get; set; } = new();
 }
