@@ -147,6 +147,8 @@ internal static class ServerHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<RoutingOptions>>(new RouteSecretsInJsonFiles(builder.Configuration));
+        builder.Services.AddSingleton<IValidateOptions<RoutingOptions>, StandInKeyFileCheck>();
+        builder.Services.AddHostedService<StandInStartupWarnings>();
         builder.Services.AddSingleton<UpstreamMetrics>();
         builder.Services.AddSingleton<SafMetrics>();
         builder.Services.AddSingleton<ReversalSignal>();

@@ -69,4 +69,7 @@ internal sealed class RouteOptions
 
     /// <summary>Store-and-forward: messages one host claims and sends to this issuer per round.</summary>
     public int SafBatch { get; set; } = 32;
+
+    /// <summary>What the host may decide for the issuer while this route is unavailable; off by default.</summary>
+    public StandInOptions StandIn { get; set; } = new();
 }

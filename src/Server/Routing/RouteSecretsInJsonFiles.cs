@@ -6,11 +6,11 @@ namespace SocketAtm.Server.Routing;
 
 /// <summary>
 /// Refuses a zone key written in a JSON settings file (shipped beside the binary, often in version control), as the
-/// host refuses <c>Ledger:KeyEncryptionKey</c> there: ZPKs and ZAKs come from the environment, the command line or a file.
+/// host refuses <c>Ledger:KeyEncryptionKey</c> there: ZPKs, ZAKs and stand-in PVKs come from the environment, the command line or a file.
 /// </summary>
 internal sealed class RouteSecretsInJsonFiles(IConfiguration configuration) : IValidateOptions<RoutingOptions>
 {
-    private static readonly string[] SecretSettings = [nameof(RouteOptions.ZonePinKey), nameof(RouteOptions.ZoneMacKey)];
+    private static readonly string[] SecretSettings = [nameof(RouteOptions.ZonePinKey), nameof(RouteOptions.ZoneMacKey), StandInOptions.PinVerificationKeySetting];
 
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {

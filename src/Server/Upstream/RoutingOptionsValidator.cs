@@ -92,6 +92,7 @@ internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
         CheckKeys(route, at, failures);
         CheckTls(route.Tls, at, failures);
         SafOptionsCheck.Check(route, at, failures);
+        StandInOptionsCheck.Check(route, at, failures);
     }
 
     private static void CheckKeys(RouteOptions route, string at, List<string> failures)
