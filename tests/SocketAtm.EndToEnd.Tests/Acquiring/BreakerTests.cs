@@ -8,8 +8,8 @@ namespace SocketAtm.EndToEnd.Tests.Acquiring;
 
 /// <summary>
 /// PROTOCOL.md §15.5's circuit breaker as a terminal sees it: once the issuer has left BreakerFailures withdrawals in a
-/// row unanswered, the next is answered 91 at once, nothing of it goes upstream and nothing is owed for it, while the
-/// reversals owed for the unanswered ones still reach the issuer.
+/// row unanswered, the next are answered 91 at once, nothing of them goes upstream and nothing is owed for them (their
+/// log line is rate-limited), while the reversals owed for the unanswered ones still reach the issuer.
 /// </summary>
 public sealed class BreakerTests
 {
@@ -32,12 +32,18 @@ public sealed class BreakerTests
         var clock = Stopwatch.StartNew();
         var held = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 1_000, TestTerminal.NextStan(), AcquirerHarness.RichCard));
         var took = clock.Elapsed;
+        for (var i = 0; i < 3; i++)
+        {
+            var next = await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 1_000, TestTerminal.NextStan(), AcquirerHarness.RichCard));
+            Assert.Equal(ResponseCodes.IssuerUnavailable, next.GetString(DataElements.ResponseCode));
+        }
 
         Assert.Equal(ResponseCodes.IssuerUnavailable, held.GetString(DataElements.ResponseCode));
         Assert.True(took < Budget, $"the held-back withdrawal took {took}, as if it had waited for the issuer");
         Assert.Equal(BreakerState.Open, acquirer.LinkStatus.Breaker);
         Assert.Null(acquirer.IssuerLine(held.GetString(DataElements.RetrievalReference)!));
         Assert.Equal(2, acquirer.Issuer.Book().Count);
+        Assert.Single(acquirer.HostLog.Lines, line => line.Contains("was not sent", StringComparison.Ordinal) && line.Contains("BreakerOpen", StringComparison.Ordinal)); // one a minute, not one a request
         await AcquirerHarness.Eventually(
             () => unanswered.All(rrn => acquirer.IssuerLine(rrn)?.ReversalResponse == ResponseCodes.Approved), "the owed reversals never reached the issuer");
         Assert.Equal(2, await acquirer.OwedReversalCountAsync());
