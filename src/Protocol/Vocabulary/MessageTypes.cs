@@ -35,6 +35,9 @@ public static class MessageTypes
     /// <summary>Whether the MTI marks a repeat (last digit odd: 0201, 0401, 0421).</summary>
     public static bool IsRepeat(int mti) => mti % 2 == 1;
 
+    /// <summary>Whether the MTI is an authorization or financial request, or its repeat (0100, 0101, 0200, 0201): not an advice (0220) nor a response.</summary>
+    public static bool IsFinancialRequest(int mti) => ClassOf(mti) is AuthorizationRequest or FinancialRequest;
+
     /// <summary>Whether the MTI is a response or an advice response (third digit odd: 0210, 0430), which a host never answers.</summary>
     public static bool IsResponse(int mti) => mti / 10 % 10 % 2 == 1;
 

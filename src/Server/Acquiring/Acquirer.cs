@@ -97,8 +97,14 @@ internal sealed class Acquirer(
             case UpstreamOutcome.Answered:
                 return await ledger.RecordIssuerAnswerAsync(key, IssuerAnswers.Read(reply.Answer!), CancellationToken.None);
             case UpstreamOutcome.NotSent:
-                // Nothing left the host: the issuer knows nothing of it, so there is nothing to reverse.
-                AcquiringLog.NotSent(logger, route.Name, key.ToString(), reply.NotSentReason.ToString());
+                // Nothing left the host: the issuer knows nothing of it, so there is nothing to reverse. While the breaker
+                // is open every request ends here, for as long as the issuer stays silent: its line is rate-limited (the
+                // breaker logged its opening once; the journal and the not_sent metric keep every request).
+                if (reply.NotSentReason != NotSentReason.BreakerOpen || route.Context.ShouldLog("breaker", "not_sent"))
+                {
+                    AcquiringLog.NotSent(logger, route.Name, key.ToString(), reply.NotSentReason.ToString());
+                }
+
                 return await ledger.RecordIssuerAnswerAsync(key, new IssuerAnswer(ResponseCodes.IssuerUnavailable, null), CancellationToken.None);
             default:
                 AcquiringLog.GaveUp(logger, route.Name, key.ToString(), retrievalReference, IssuerRoute.MaskedPan(upstream), reply.ToString());

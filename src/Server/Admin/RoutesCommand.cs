@@ -74,16 +74,25 @@ internal static class RoutesCommand
             text.AppendLine("  acquirer id  " + route.AcquirerId);
             text.AppendLine("  ZPK          " + KeyState(route.ZonePinKey, route.ZonePinKeyFile, at + ":ZonePinKey"));
             text.AppendLine("  ZAK          " + KeyState(route.ZoneMacKey, route.ZoneMacKeyFile, at + ":ZoneMacKey"));
+            text.AppendLine(Invariant($"  breaker      opens after {route.BreakerFailures} financial requests timed out in a row within {route.BreakerWindow:c}, for {route.BreakerOpenFor:c}"));
             text.AppendLine("  TLS          " + (route.Tls.Enabled ? "on, trusting " + route.Tls.AuthorityBundle + (route.Tls.ClientCertificatePath is null ? "" : ", client certificate " + route.Tls.ClientCertificatePath) : "off"));
             if (status?.Routes.FirstOrDefault(link => link.Route == route.Name) is { } link)
             {
                 text.AppendLine(Invariant($"  link         {link.SignedOn} of {link.Connections} signed on ({string.Join(", ", link.Endpoints.Select(endpoint => endpoint ?? "-"))}), last change {link.LastChange:yyyy-MM-dd HH:mm:ss} UTC, {link.LinkChanges} changes"));
+                text.AppendLine(Invariant($"  breaker now  {BreakerWords(link.Breaker)}, opened {link.BreakerOpens} times"));
                 text.AppendLine(Invariant($"  counters     {link.Requests} sent, {link.Answered} answered, {link.TimedOut} timed out, {link.Untrusted} untrusted, {link.NotSent} not sent, {link.LateAnswers} late, {link.UnmatchedAnswers} unmatched, {link.FramingErrors} framing errors"));
             }
         }
 
         return text.ToString();
     }
+
+    private static string BreakerWords(BreakerState state) => state switch
+    {
+        BreakerState.Open => "open (financial requests are not sent: the terminals get 91)",
+        BreakerState.HalfOpen => "half-open (one financial request probes the issuer)",
+        _ => "closed",
+    };
 
     private static string KeyState(string? value, string? file, string setting)
     {

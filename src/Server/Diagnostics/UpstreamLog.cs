@@ -34,4 +34,16 @@ internal static partial class UpstreamLog
 
     [LoggerMessage(6008, LogLevel.Warning, "Route {Route}: the link status file {Path} could not be written: {Error}")]
     public static partial void StatusFileFailed(ILogger logger, string route, string path, string error);
+
+    [LoggerMessage(6009, LogLevel.Warning, "Route {Route}: circuit breaker open after {Failures} financial requests timed out in a row within {Window}; none is sent for {OpenFor} (the terminal is answered 91)")]
+    public static partial void BreakerOpened(ILogger logger, string route, int failures, TimeSpan window, TimeSpan openFor);
+
+    [LoggerMessage(6010, LogLevel.Warning, "Route {Route}: circuit breaker probe timed out; open again for {OpenFor}")]
+    public static partial void BreakerReopened(ILogger logger, string route, TimeSpan openFor);
+
+    [LoggerMessage(6011, LogLevel.Information, "Route {Route}: circuit breaker half-open; the next financial request is sent as its probe")]
+    public static partial void BreakerHalfOpen(ILogger logger, string route);
+
+    [LoggerMessage(6012, LogLevel.Information, "Route {Route}: circuit breaker closed; its probe was answered")]
+    public static partial void BreakerClosed(ILogger logger, string route);
 }

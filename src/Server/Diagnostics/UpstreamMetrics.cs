@@ -14,6 +14,8 @@ internal sealed class UpstreamMetrics
     private readonly Counter<long> _discarded;
     private readonly Counter<long> _linkChanges;
     private readonly UpDownCounter<long> _signedOn;
+    private readonly UpDownCounter<long> _breakerState;
+    private readonly Counter<long> _breakerOpens;
 
     public UpstreamMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +29,8 @@ internal sealed class UpstreamMetrics
         _discarded = meter.CreateCounter<long>("socketatm.upstream.discarded", "{frame}", "Frames from an issuer delivered to no request, by route and reason (late, unmatched, request_mti, unparsable, frame_too_large).");
         _linkChanges = meter.CreateCounter<long>("socketatm.upstream.link.changes", "{change}", "Connections of a route signed on (state=up) or lost (state=down).");
         _signedOn = meter.CreateUpDownCounter<long>("socketatm.upstream.connections.signed_on", "{connection}", "Connections of a route signed on now.");
+        _breakerState = meter.CreateUpDownCounter<long>("socketatm.upstream.breaker.state", "{route}", "1 under the state a route's circuit breaker is in now (state=closed, open or half_open), 0 under the others.");
+        _breakerOpens = meter.CreateCounter<long>("socketatm.upstream.breaker.opens", "{open}", "Times a route's circuit breaker opened, by route and cause (timeouts, probe_timed_out).");
     }
 
     public void RequestSent(string route, int mti) => _requests.Add(1, new TagList { { "route", route }, { "mti", mti } });
@@ -53,4 +57,17 @@ internal sealed class UpstreamMetrics
         _linkChanges.Add(1, new TagList { { "route", route }, { "state", "down" } });
         _signedOn.Add(-1, new KeyValuePair<string, object?>("route", route));
     }
+
+    /// <summary>The breaker of <paramref name="route"/> moved from <paramref name="from"/> (null: it was just made) to <paramref name="to"/>.</summary>
+    public void BreakerChanged(string route, string? from, string to)
+    {
+        if (from is not null)
+        {
+            _breakerState.Add(-1, new TagList { { "route", route }, { "state", from } });
+        }
+
+        _breakerState.Add(1, new TagList { { "route", route }, { "state", to } });
+    }
+
+    public void BreakerOpened(string route, string cause) => _breakerOpens.Add(1, new TagList { { "route", route }, { "cause", cause } });
 }

@@ -13,6 +13,9 @@ internal sealed class RouteOptions
     public static readonly TimeSpan DefaultEchoInterval = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan DefaultReconnectDelay = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan DefaultMaxReconnectDelay = TimeSpan.FromSeconds(30);
+    public const int DefaultBreakerFailures = 5;
+    public static readonly TimeSpan DefaultBreakerWindow = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultBreakerOpenFor = TimeSpan.FromSeconds(15);
 
     /// <summary>The route's name in logs, metrics and <c>admin routes</c>.</summary>
     public string? Name { get; set; }
@@ -55,6 +58,15 @@ internal sealed class RouteOptions
 
     /// <summary>The longest wait between reconnect rounds.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = DefaultMaxReconnectDelay;
+
+    /// <summary>Financial requests timed out in a row (no answer between) that open the route's breaker.</summary>
+    public int BreakerFailures { get; set; } = DefaultBreakerFailures;
+
+    /// <summary>The <see cref="BreakerFailures"/> timeouts open the breaker only when they all fall within this time.</summary>
+    public TimeSpan BreakerWindow { get; set; } = DefaultBreakerWindow;
+
+    /// <summary>How long an open breaker sends no financial request before it lets one through as a probe.</summary>
+    public TimeSpan BreakerOpenFor { get; set; } = DefaultBreakerOpenFor;
 
     public RouteTlsOptions Tls { get; set; } = new();
 

@@ -10,8 +10,9 @@ namespace SocketAtm.Server.Upstream;
 /// <summary>
 /// One issuer reached over its own pool of connections. <see cref="ExchangeAsync"/> sends a request the caller built
 /// (with <see cref="NextStan"/> and the builders of <see cref="UpstreamRequests"/>) and ends with exactly one
-/// <see cref="UpstreamReply"/>; beyond <c>MaxInFlight</c> waiting requests, or with no connection signed on, nothing is
-/// sent. The route's zone keys live here, never logged.
+/// <see cref="UpstreamReply"/>; beyond <c>MaxInFlight</c> waiting requests, with no connection signed on, or — for a
+/// financial request — while its <see cref="RouteBreaker"/> holds it back, nothing is sent. The route's zone keys live
+/// here, never logged.
 /// </summary>
 internal sealed class IssuerRoute : IDisposable
 {
@@ -42,6 +43,7 @@ internal sealed class IssuerRoute : IDisposable
         _zoneMacKey = ZoneKey.Load(options.ZoneMacKey, options.ZoneMacKeyFile, setting + ":ZoneMacKey");
         Tls = options.Tls.Enabled ? UpstreamTlsCertificates.Load(options.Tls, setting) : null;
         Context = context;
+        Breaker = new RouteBreaker(options.BreakerFailures, options.BreakerWindow, options.BreakerOpenFor, context);
         _connections = [.. Enumerable.Range(0, options.Connections).Select(number => new UpstreamConnection(this, number))];
     }
 
@@ -70,7 +72,19 @@ internal sealed class IssuerRoute : IDisposable
 
     public RouteLinkState LinkState => Context.State;
 
+    /// <summary>
+    /// Whether a financial request would be sent now, for a caller deciding per request (cheap: a few field reads). A
+    /// request may still end "not sent" after <see cref="RouteAvailability.Available"/>: another may have taken the
+    /// breaker's one probe, or the last connection dropped, meanwhile.
+    /// </summary>
+    public RouteAvailability Availability =>
+        !AnySignedOn() ? RouteAvailability.LinkDown
+        : Breaker.IsRefusing ? RouteAvailability.BreakerOpen
+        : RouteAvailability.Available;
+
     internal RouteContext Context { get; }
+
+    internal RouteBreaker Breaker { get; }
 
     internal ReconnectBackoff Backoff { get; }
 
@@ -109,24 +123,26 @@ internal sealed class IssuerRoute : IDisposable
                 return Count(request, UpstreamReply.NotSent(NotSentReason.NoSignedOnConnection));
             }
 
-            var (reply, answer) = await session.ExchangeAsync(request, key, _zoneMacKey, Timeout, cancellationToken);
-            if (answer is null)
+            var ticket = Breaker.TryPass(request.Mti);
+            if (ticket == BreakerTicket.Refused)
             {
-                return Count(request, reply);
+                return Count(request, UpstreamReply.NotSent(NotSentReason.BreakerOpen));
             }
 
-            var untrusted = AnswerChecks.Check(request, answer, _zoneMacKey);
-            if (untrusted != UntrustedReason.None)
+            UpstreamReply reply;
+            try
             {
-                if (Context.ShouldLog(session.Endpoint, "untrusted_" + untrusted))
-                {
-                    UpstreamLog.UntrustedAnswer(Context.Logger, Name, MessageTypes.Format(answer.Mti), request.GetString(DataElements.Stan) ?? "-", untrusted.ToString());
-                }
-
-                return Count(request, UpstreamReply.Untrusted(untrusted));
+                reply = await SendAsync(session, request, key, cancellationToken);
+            }
+            catch
+            {
+                // Whatever escaped, the probe's place must not stay taken.
+                Breaker.Ended(ticket, UpstreamReply.NotSent(NotSentReason.Cancelled));
+                throw;
             }
 
-            return Count(request, UpstreamReply.Answered(answer));
+            Breaker.Ended(ticket, reply);
+            return Count(request, reply);
         }
         finally
         {
@@ -158,6 +174,46 @@ internal sealed class IssuerRoute : IDisposable
         }
 
         Tls?.Dispose();
+        Breaker.Dispose();
+    }
+
+    /// <summary>The link state with the breaker's, as <c>admin routes</c> and the status file show it.</summary>
+    public RouteLinkStatus Status() => LinkState.Snapshot() with { Breaker = Breaker.State, BreakerOpens = Breaker.Opens };
+
+    /// <summary>The exchange on <paramref name="session"/>, its answer checked against the contract.</summary>
+    private async ValueTask<UpstreamReply> SendAsync(LinkSession session, IsoMessage request, CorrelationKey key, CancellationToken cancellationToken)
+    {
+        var (reply, answer) = await session.ExchangeAsync(request, key, _zoneMacKey, Timeout, cancellationToken);
+        if (answer is null)
+        {
+            return reply;
+        }
+
+        var untrusted = AnswerChecks.Check(request, answer, _zoneMacKey);
+        if (untrusted != UntrustedReason.None)
+        {
+            if (Context.ShouldLog(session.Endpoint, "untrusted_" + untrusted))
+            {
+                UpstreamLog.UntrustedAnswer(Context.Logger, Name, MessageTypes.Format(answer.Mti), request.GetString(DataElements.Stan) ?? "-", untrusted.ToString());
+            }
+
+            return UpstreamReply.Untrusted(untrusted);
+        }
+
+        return UpstreamReply.Answered(answer);
+    }
+
+    private bool AnySignedOn()
+    {
+        foreach (var connection in _connections)
+        {
+            if (connection.SignedOn is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The next signed-on connection, round robin; null when none is.</summary>

@@ -47,6 +47,7 @@ internal sealed class IssuerRoutes : IHostedService, IAsyncDisposable
         foreach (var route in routes)
         {
             route.LinkState.Changed += _ => WriteStatus(running: true);
+            route.Breaker.Changed += () => WriteStatus(running: true);
         }
     }
 
@@ -118,7 +119,7 @@ internal sealed class IssuerRoutes : IHostedService, IAsyncDisposable
 
     /// <summary>The link state of every route now.</summary>
     public LinkStatusSnapshot Snapshot(bool running) =>
-        new(_time.GetUtcNow(), running, Environment.ProcessId, [.. Routes.Select(route => route.LinkState.Snapshot())]);
+        new(_time.GetUtcNow(), running, Environment.ProcessId, [.. Routes.Select(route => route.Status())]);
 
     private void WriteStatus(bool running)
     {

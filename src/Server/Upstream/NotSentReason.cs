@@ -19,4 +19,7 @@ internal enum NotSentReason
 
     /// <summary>The caller cancelled before anything was written.</summary>
     Cancelled,
+
+    /// <summary>A financial request while the route's breaker is open, or half-open with its probe out.</summary>
+    BreakerOpen,
 }

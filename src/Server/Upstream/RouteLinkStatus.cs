@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SocketAtm.Server.Upstream;
 
 /// <summary>What <c>admin routes</c> and the status file show of one route's link: no key material.</summary>
@@ -34,4 +36,11 @@ internal sealed record RouteLinkStatus
     public required long FramingErrors { get; init; }
 
     public required long LinkChanges { get; init; }
+
+    /// <summary>The route's circuit breaker (closed in a file written before breakers were recorded).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<BreakerState>))]
+    public BreakerState Breaker { get; init; }
+
+    /// <summary>How many times the breaker opened since the host started.</summary>
+    public long BreakerOpens { get; init; }
 }

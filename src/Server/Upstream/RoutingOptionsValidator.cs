@@ -15,9 +15,11 @@ internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
     public const int MaxNameLength = 40;
     public const int MaxBinLength = 11;
     public const int MaxAcquirerIdLength = 11;
+    public const int MaxBreakerFailures = 1000;
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MaxEchoInterval = TimeSpan.FromHours(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxBreakerTime = TimeSpan.FromHours(1);
 
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {
@@ -83,6 +85,10 @@ internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
         {
             failures.Add($"{at}:MaxReconnectDelay must not be shorter than {at}:ReconnectDelay.");
         }
+
+        CheckRange(route.BreakerFailures, 1, MaxBreakerFailures, $"{at}:BreakerFailures", failures);
+        CheckTime(route.BreakerWindow, MaxBreakerTime, $"{at}:BreakerWindow", "00:00:30", failures);
+        CheckTime(route.BreakerOpenFor, MaxBreakerTime, $"{at}:BreakerOpenFor", "00:00:15", failures);
 
         if (!IsDigits(route.AcquirerId, MaxAcquirerIdLength))
         {

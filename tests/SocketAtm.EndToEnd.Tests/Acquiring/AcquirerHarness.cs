@@ -232,7 +232,7 @@ internal sealed class AcquirerHarness : IAsyncDisposable
     private static RouteLinkStatus LinkStatusOf(RunningHost host)
     {
         var routes = (IssuerRoutes)host.Services.GetService(typeof(IssuerRoutes))!;
-        return routes.Find(Route)!.LinkState.Snapshot();
+        return routes.Find(Route)!.Status();
     }
 
     /// <summary>The endpoint text the host's link shows for the issuer itself (not the relay).</summary>

@@ -94,6 +94,21 @@ public sealed class CompositeFieldTests
         Assert.Equal(mtiClass + 1, MessageTypes.RepeatOf(mti));
     }
 
+    [Theory]
+    [InlineData(100, true)]
+    [InlineData(101, true)]
+    [InlineData(200, true)]
+    [InlineData(201, true)]
+    [InlineData(210, false)]
+    [InlineData(220, false)]
+    [InlineData(221, false)]
+    [InlineData(420, false)]
+    [InlineData(800, false)]
+    public void Only_authorization_and_financial_requests_and_their_repeats_are_financial_requests(int mti, bool financial)
+    {
+        Assert.Equal(financial, MessageTypes.IsFinancialRequest(mti));
+    }
+
     [Fact]
     public void Every_named_data_element_is_one_the_field_table_defines()
     {

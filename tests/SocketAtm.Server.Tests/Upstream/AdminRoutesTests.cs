@@ -30,8 +30,26 @@ public class AdminRoutesTests
         Assert.Contains("KCV " + KeyCheckValue.ToHex(Convert.FromHexString(ZoneMacKey)), text, StringComparison.Ordinal);
         Assert.Contains("1 of 1 signed on", text, StringComparison.Ordinal);
         Assert.Contains("running host", text, StringComparison.Ordinal);
+        Assert.Contains("breaker      opens after 5 financial requests timed out in a row within 00:00:30, for 00:00:15", text, StringComparison.Ordinal);
+        Assert.Contains("breaker now  closed, opened 0 times", text, StringComparison.Ordinal);
         Assert.DoesNotContain(LinkHarness.ZonePinKey, text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(ZoneMacKey, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void An_open_breaker_is_shown_with_what_it_means_to_the_terminals()
+    {
+        var options = LinkHarness.Options("127.0.0.1:8584");
+        var link = new RouteLinkStatus
+        {
+            Route = options.Name!, Connections = 1, ConnectionsUp = 1, SignedOn = 1, Endpoints = ["127.0.0.1:8584"], LastChange = DateTimeOffset.UnixEpoch,
+            Requests = 5, Answered = 0, TimedOut = 5, NotSent = 3, Untrusted = 0, LateAnswers = 0, UnmatchedAnswers = 0, FramingErrors = 0, LinkChanges = 1,
+            Breaker = BreakerState.Open, BreakerOpens = 2,
+        };
+
+        var text = RoutesCommand.Describe(new RoutingOptions { Routes = [options] }, new LinkStatusSnapshot(DateTimeOffset.UnixEpoch, true, 1, [link]));
+
+        Assert.Contains("breaker now  open (financial requests are not sent: the terminals get 91), opened 2 times", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public class RoutingOptionsTests
     [InlineData("Timeout=00:00:00", "Routing:Routes:0:Timeout must be a positive time span")]
     [InlineData("EchoInterval=-00:00:01", "Routing:Routes:0:EchoInterval must be a positive time span")]
     [InlineData("ReconnectDelay=00:01:00", "Routing:Routes:0:MaxReconnectDelay must not be shorter than Routing:Routes:0:ReconnectDelay.")]
+    [InlineData("BreakerFailures=0", "Routing:Routes:0:BreakerFailures must be between 1 and 1000.")]
+    [InlineData("BreakerWindow=00:00:00", "Routing:Routes:0:BreakerWindow must be a positive time span of at most 01:00:00 (e.g. 00:00:30).")]
+    [InlineData("BreakerOpenFor=02:00:00", "Routing:Routes:0:BreakerOpenFor must be a positive time span of at most 01:00:00 (e.g. 00:00:15).")]
     [InlineData("AcquirerId=12AB", "Routing:Routes:0:AcquirerId '12AB' must be 1–11 digits")]
     [InlineData("ZonePinKey=0123", "Routing:Routes:0:ZonePinKey must be 32 hex digits (a double-length key).")]
     [InlineData("ZonePinKey=", "Routing:Routes:0:ZonePinKey is not set")]
@@ -75,6 +78,9 @@ public class RoutingOptionsTests
             Assert.Equal(TimeSpan.FromSeconds(8), route.Timeout);
             Assert.Equal(256, route.MaxInFlight);
             Assert.Equal(TimeSpan.FromSeconds(30), route.EchoInterval);
+            Assert.Equal(5, route.BreakerFailures);
+            Assert.Equal(TimeSpan.FromSeconds(30), route.BreakerWindow);
+            Assert.Equal(TimeSpan.FromSeconds(15), route.BreakerOpenFor);
         }
         finally
         {
