@@ -69,10 +69,11 @@ internal sealed class StandInAdviceRules
             {
                 Id = BookEntry.KeyOf(acquirer, rrn), AcquirerId = acquirer, Rrn = rrn, TransactionType = type, Amount = amount, Sequence = book.NextSequence(),
             };
+            // An original the issuer approved itself is this very withdrawal: it would (and did) approve it.
             var card = book.FindCard(panText);
-            var wouldHave = CardDecisions.Standing(card, request, now)
-                ?? CardDecisions.Account(account)
-                ?? CardDecisions.Funds(card!, amount, currency, card!.Balance + entry.Net);
+            var wouldHave = entry.Response == ResponseCodes.Approved
+                ? ResponseCodes.Approved
+                : CardDecisions.Standing(card, request, now) ?? CardDecisions.Account(account) ?? CardDecisions.Funds(card!, amount, currency, card!.Balance);
 
             // The money is gone: the RRN moves DE 4, less what a reversal of it (come first) says was not dispensed.
             var target = entry.ReversalResponse is null ? amount : Math.Min(entry.Dispensed ?? 0, amount);

@@ -33,6 +33,28 @@ public sealed class StandInAdviceTests
         Assert.Equal((IssuerBookLine.StandInKind, 6_000L, string.Empty, ResponseCodes.Approved), (line.Kind, line.NetAmount, line.Response, line.AdviceResponse));
     }
 
+    [Fact]
+    public async Task A_repeated_advice_gets_the_first_answer_even_when_the_card_has_changed_since()
+    {
+        await using var simulator = await TestSimulator.StartAsync();
+        await using var client = await IssuerTestClient.SignedOnAsync(simulator.Port);
+        var pan = IssuerDemoData.Poor.Pan;
+        var standIn = Upstream.Withdrawal(pan, 500);
+        var first = await client.ExchangeAsync(Upstream.Advice(standIn));
+        for (var attempt = 0; attempt < IssuerRules.PinTryLimit; attempt++)
+        {
+            await client.ExchangeAsync(Upstream.Withdrawal(pan, 100, pin: "9999"));
+        }
+
+        var repeat = await client.ExchangeAsync(Upstream.Advice(standIn, repeat: true));
+        var newAdvice = await client.ExchangeAsync(Upstream.Advice(Upstream.Withdrawal(pan, 100)));
+
+        Assert.Equal(ResponseCodes.Approved, first.GetString(DataElements.ResponseCode));
+        Assert.Equal(ResponseCodes.Approved, repeat.GetString(DataElements.ResponseCode));
+        Assert.Equal(ResponseCodes.PinTriesExceeded, newAdvice.GetString(DataElements.ResponseCode));
+        Assert.Equal(IssuerDemoData.Poor.Balance - 600, simulator.Balance(pan));
+    }
+
     [Theory]
     [InlineData("5413330000000027", 5_000, ResponseCodes.InsufficientFunds)]
     [InlineData("5413330000000035", 5_000, ResponseCodes.ExpiredCard)]
@@ -122,23 +144,38 @@ public sealed class StandInAdviceTests
     }
 
     [Fact]
-    public async Task An_advice_for_an_original_the_issuer_approved_books_nothing_more_and_a_late_original_after_an_advice_is_declined_94()
+    public async Task An_advice_for_an_original_the_issuer_approved_is_answered_00_and_books_nothing_more()
     {
         await using var simulator = await TestSimulator.StartAsync();
         await using var client = await IssuerTestClient.SignedOnAsync(simulator.Port);
-        var pan = IssuerDemoData.Rich.Pan;
-        var approved = Upstream.Withdrawal(pan, 1_000);
+        var pan = IssuerDemoData.Poor.Pan;
+        var approved = Upstream.Withdrawal(pan, 1_500);
         await client.ExchangeAsync(approved);
-        var standIn = Upstream.Withdrawal(pan, 2_000);
 
-        var adviceOfApproved = await client.ExchangeAsync(Upstream.Advice(approved));
+        var advice = await client.ExchangeAsync(Upstream.Advice(approved));
+
+        // What is left (5.00) would not cover 15.00 again, but this advice is that very approval.
+        Assert.Equal(ResponseCodes.Approved, advice.GetString(DataElements.ResponseCode));
+        Assert.Equal(IssuerDemoData.Poor.Balance - 1_500, simulator.Balance(pan));
+        var line = Assert.Single(simulator.Simulator.Book());
+        Assert.Equal(("withdrawal", 1_500L, ResponseCodes.Approved), (line.Kind, line.NetAmount, line.AdviceResponse));
+    }
+
+    [Fact]
+    public async Task A_late_original_after_its_advice_is_declined_94_and_applies_nothing()
+    {
+        await using var simulator = await TestSimulator.StartAsync();
+        await using var client = await IssuerTestClient.SignedOnAsync(simulator.Port);
+        var standIn = Upstream.Withdrawal(IssuerDemoData.Rich.Pan, 2_000);
         await client.ExchangeAsync(Upstream.Advice(standIn));
+
         var lateOriginal = await client.ExchangeAsync(standIn);
 
-        Assert.Equal(ResponseCodes.Approved, adviceOfApproved.GetString(DataElements.ResponseCode));
         Assert.Equal(ResponseCodes.DuplicateTransmission, lateOriginal.GetString(DataElements.ResponseCode));
-        Assert.Equal(IssuerDemoData.Rich.Balance - 3_000, simulator.Balance(pan));
-        Assert.Equal([("withdrawal", 1_000L), (IssuerBookLine.StandInKind, 2_000L)], simulator.Simulator.Book().OrderBy(line => line.Amount).Select(line => (line.Kind, line.NetAmount)));
+        Assert.False(lateOriginal.Has(DataElements.AuthorizationId));
+        Assert.Equal(IssuerDemoData.Rich.Balance - 2_000, simulator.Balance(IssuerDemoData.Rich.Pan));
+        var line = Assert.Single(simulator.Simulator.Book());
+        Assert.Equal((IssuerBookLine.StandInKind, 2_000L), (line.Kind, line.NetAmount));
     }
 
     [Fact]
