@@ -35,6 +35,28 @@ public sealed class BookTests
     }
 
     [Fact]
+    public async Task A_booked_advice_survives_a_restart_and_its_repeat_after_it_books_nothing()
+    {
+        await using var simulator = await TestSimulator.StartAsync();
+        var standIn = Upstream.Withdrawal(IssuerDemoData.Poor.Pan, 2_500);
+        await using (var client = await IssuerTestClient.SignedOnAsync(simulator.Port))
+        {
+            Assert.Equal(ResponseCodes.InsufficientFunds, (await client.ExchangeAsync(Upstream.Advice(standIn))).GetString(DataElements.ResponseCode));
+        }
+
+        await simulator.RestartAsync();
+
+        await using (var client = await IssuerTestClient.SignedOnAsync(simulator.Port))
+        {
+            var repeat = await client.ExchangeAsync(Upstream.Advice(standIn, repeat: true));
+            Assert.Equal(ResponseCodes.InsufficientFunds, repeat.GetString(DataElements.ResponseCode));
+        }
+
+        Assert.Equal(IssuerDemoData.Poor.Balance - 2_500, simulator.Balance(IssuerDemoData.Poor.Pan));
+        Assert.Equal(ResponseCodes.InsufficientFunds, Assert.Single(simulator.Simulator.Book()).AdviceResponse);
+    }
+
+    [Fact]
     public async Task The_book_command_prints_one_tab_separated_line_per_RRN_with_the_PAN_masked_and_stand_in_advices_marked()
     {
         var simulator = await TestSimulator.StartAsync();
