@@ -9,7 +9,7 @@ namespace SocketAtm.IssuerSim;
 
 /// <summary>
 /// The issuer's side of a stand-in advice (0220, repeated as 0221): a withdrawal the acquirer approved on the issuer's
-/// behalf while the link was down (PROTOCOL.md §15.7). The terminal has dispensed, so the advice is a forced post: an
+/// behalf while the link was down (PROTOCOL.md §15.18). The terminal has dispensed, so the advice is a forced post: an
 /// advice the simulator accepts is booked as a withdrawal of DE 4 whatever its rules say, the balance going negative if
 /// need be, and its DE 39 only says what those rules would have answered (00, or their decline code). Booked once per
 /// (DE 32, DE 37): every later advice for the RRN gets the first answer. One it refuses (30 malformed, 12 not a
