@@ -54,11 +54,13 @@ internal static class IssuerCommandLine
         var badAnswers = new Option<string?>("--bad-answers") { Description = "Send bad answers: unknown-key, request-mti, pan-mismatch, amount-mismatch, oversize, garbage" };
         badAnswers.AcceptOnlyFromAmong("unknown-key", "request-mti", "pan-mismatch", "amount-mismatch", "oversize", "garbage");
         var badAnswerRate = new Option<double>("--bad-answer-rate") { Description = "Probability (0–1) that an answer is bad when --bad-answers is set", DefaultValueFactory = _ => 1 };
+        var refuseAdvices = new Option<string?>("--refuse-advices") { Description = "Answer every stand-in advice (0220/0221) with this response code (two digits, not 00, e.g. 12 or 30) and book nothing" };
+        var refuseReversals = new Option<string?>("--refuse-reversals") { Description = "Answer every reversal advice (0420/0421) with this response code (two digits, not 00) and book nothing" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the random faults, to reproduce a run" };
         var quiet = new Option<bool>("--quiet") { Description = "Log warnings only, not every request" };
 
         var root = new RootCommand("SocketAtm issuer simulator: the issuer on the other end of the host's upstream link, with its own cards, book and faults.");
-        foreach (var option in new Option[] { data, address, port, zpk, zpkFile, zak, zakFile, maxFrame, drop, delay, late, lateBy, duplicate, reorder, resetEvery, refuseFor, badAnswers, badAnswerRate, seed, quiet })
+        foreach (var option in new Option[] { data, address, port, zpk, zpkFile, zak, zakFile, maxFrame, drop, delay, late, lateBy, duplicate, reorder, resetEvery, refuseFor, badAnswers, badAnswerRate, refuseAdvices, refuseReversals, seed, quiet })
         {
             root.Options.Add(option);
         }
@@ -122,6 +124,8 @@ internal static class IssuerCommandLine
                 ZonePinKey = pinKey,
                 ZoneMacKey = macKey,
                 MaxFrameLength = parse.GetValue(maxFrame),
+                RefuseAdvices = parse.GetValue(refuseAdvices),
+                RefuseReversals = parse.GetValue(refuseReversals),
                 Logger = new ConsoleLineLogger(output, parse.GetValue(quiet) ? LogLevel.Warning : LogLevel.Information),
                 Faults = new FaultOptions
                 {

@@ -11,11 +11,12 @@ using SocketAtm.Protocol.Vocabulary;
 namespace SocketAtm.IssuerSim;
 
 /// <summary>
-/// The issuer's decisions on 0100/0200 and 0420/0421, in the order PROTOCOL.md §6.3 checks a card (card on file 14,
-/// status 62, expiry 54, PIN 55/75, account 53/39, amount and currency 13, funds 51), each booked durably under
-/// (DE 32, DE 37) before the answer is built. A duplicate original (same DE 32, 41, 11, 7) is answered 94 and applies
-/// nothing; a reversal is applied once and every later one for the same RRN gets the first one's answer; a reversal
-/// that comes before its original is accepted (00) and the late original is declined 94.
+/// The issuer's decisions on 0100/0200 and 0420/0421 (stand-in advices are <see cref="StandInAdviceRules"/>'s), in the
+/// order PROTOCOL.md §6.3 checks a card (card on file 14, status 62, expiry 54, PIN 55/75, account 53/39, amount and
+/// currency 13, funds 51), each booked durably under (DE 32, DE 37) before the answer is built. A duplicate original
+/// (same DE 32, 41, 11, 7), or one whose RRN an advice already stood for, is answered 94 and applies nothing; a reversal
+/// is applied once (to an original's approval or to a booked advice) and every later one for the same RRN gets the first
+/// one's answer; a reversal that comes before its original is accepted (00) and the late original is declined 94.
 /// </summary>
 internal sealed class IssuerRules
 {
@@ -79,9 +80,9 @@ internal sealed class IssuerRules
             }
 
             var entry = book.FindEntry(acquirer, rrn);
-            if (entry is not null && entry.Response is not null)
+            if (entry is not null && entry.IsDecided)
             {
-                // The RRN names another original already decided: a duplicate, which must not overwrite its entry.
+                // The RRN names another original already decided (or stood in for): a duplicate, which must not overwrite its entry.
                 return new Decision(ResponseCodes.DuplicateTransmission);
             }
 
@@ -191,7 +192,7 @@ internal sealed class IssuerRules
                 return ResponseCodes.UnableToLocateOriginal;
             }
 
-            if (entry.Response is not null && amount != entry.Amount)
+            if (entry.IsDecided && amount != entry.Amount)
             {
                 return ResponseCodes.OriginalAmountIncorrect;
             }
@@ -199,14 +200,18 @@ internal sealed class IssuerRules
             var restore = entry.Debited - Math.Min(dispensed ?? 0, entry.Debited);
             if (restore > 0)
             {
+                // A stand-in advice is booked even for a card the issuer does not know: its reversal then moves the entry alone.
                 var card = book.FindCard(entry.CardId);
-                if (card is null)
+                if (card is null && entry.AdviceResponse is null)
                 {
                     return ResponseCodes.UnableToLocateOriginal;
                 }
 
-                card.Balance += restore;
-                book.Save(card);
+                if (card is not null)
+                {
+                    card.Balance += restore;
+                    book.Save(card);
+                }
             }
 
             entry.Restored = restore;
@@ -224,43 +229,23 @@ internal sealed class IssuerRules
     internal static string RequestKeyOf(IsoMessage request) =>
         $"{request.GetString(DataElements.AcquirerId)}|{request.GetString(DataElements.TerminalId)}|{request.GetString(DataElements.Stan)}|{request.GetString(DataElements.TransmissionDateTime)}";
 
-    private Decision Decide(CardRecord? card, IsoMessage request, string? pinDigest, int account, bool withdrawal, long amount, long currency, DateTime now)
+    private static Decision Decide(CardRecord? card, IsoMessage request, string? pinDigest, int account, bool withdrawal, long amount, long currency, DateTime now)
     {
-        if (card is null)
+        if (CardDecisions.Standing(card, request, now) is { } standing)
         {
-            return new Decision(ResponseCodes.InvalidCardNumber);
+            return new Decision(standing);
         }
 
-        if (card.Blocked)
+        if (pinDigest is null || !PinDigest.Matches(card!.PinHash, pinDigest))
         {
-            return new Decision(ResponseCodes.RestrictedCard);
-        }
-
-        if (IsExpired(card.Expiry, now) || (request.Has(DataElements.ExpirationDate) && request.GetString(DataElements.ExpirationDate) != card.Expiry))
-        {
-            return new Decision(ResponseCodes.ExpiredCard);
-        }
-
-        if (card.WrongPinTries >= PinTryLimit)
-        {
-            return new Decision(ResponseCodes.PinTriesExceeded);
-        }
-
-        if (pinDigest is null || !PinDigest.Matches(card.PinHash, pinDigest))
-        {
-            card.WrongPinTries++;
+            card!.WrongPinTries++;
             return new Decision(card.WrongPinTries >= PinTryLimit ? ResponseCodes.PinTriesExceeded : ResponseCodes.IncorrectPin);
         }
 
         card.WrongPinTries = 0;
-        switch (account)
+        if (CardDecisions.Account(account) is { } wrongAccount)
         {
-            case 10:
-                return new Decision(ResponseCodes.NoSavingsAccount);
-            case 30:
-                return new Decision(ResponseCodes.NoCreditAccount);
-            case not (0 or CheckingAccount):
-                return new Decision(ResponseCodes.InvalidTransaction);
+            return new Decision(wrongAccount);
         }
 
         if (!withdrawal)
@@ -268,19 +253,9 @@ internal sealed class IssuerRules
             return new Decision(ResponseCodes.Approved, ShowsBalance: true);
         }
 
-        if (amount <= 0 || currency != card.Currency)
-        {
-            return new Decision(ResponseCodes.InvalidAmount);
-        }
-
-        return amount > card.Balance
-            ? new Decision(ResponseCodes.InsufficientFunds, ShowsBalance: true)
-            : new Decision(ResponseCodes.Approved, ShowsBalance: true);
+        var funds = CardDecisions.Funds(card, amount, currency, card.Balance);
+        return new Decision(funds, ShowsBalance: funds != ResponseCodes.InvalidAmount);
     }
-
-    private static bool IsExpired(string expiry, DateTime now) =>
-        int.TryParse(expiry, NumberStyles.None, CultureInfo.InvariantCulture, out var yymm)
-        && (2000 + (yymm / 100)) * 12 + (yymm % 100) < (now.Year * 12) + now.Month;
 
     private static bool IsAllowed(int mtiClass, int type) => type switch
     {
@@ -289,7 +264,8 @@ internal sealed class IssuerRules
         _ => false,
     };
 
-    private static bool Has(IsoMessage message, params ReadOnlySpan<int> fields)
+    /// <summary>Whether <paramref name="message"/> carries every one of <paramref name="fields"/>.</summary>
+    internal static bool Has(IsoMessage message, params ReadOnlySpan<int> fields)
     {
         foreach (var field in fields)
         {

@@ -35,7 +35,8 @@ public sealed class IssuerSimulator : IAsyncDisposable
         _book = book;
         _listener = listener;
         EndPoint = (IPEndPoint)listener.LocalEndPoint!;
-        _context = new IssuerContext(options, new IssuerRules(book, options.EffectiveZonePinKey, TimeProvider.System), new FaultPlan(options.Faults));
+        _context = new IssuerContext(
+            options, new IssuerRules(book, options.EffectiveZonePinKey, TimeProvider.System), new StandInAdviceRules(book, TimeProvider.System), new FaultPlan(options.Faults));
     }
 
     /// <summary>The address and port the simulator listens on.</summary>
@@ -301,6 +302,8 @@ public sealed class IssuerSimulator : IAsyncDisposable
             faults.ResetEvery is { } every ? $"reset every {every}" : null,
             faults.RefuseFor > TimeSpan.Zero ? $"refuse for {faults.RefuseFor}" : null,
             faults.BadAnswers != BadAnswerMode.None ? $"bad answers {faults.BadAnswers} at {faults.BadAnswerProbability}" : null,
+            _options.RefuseAdvices is { } advices ? $"refuse advices {advices}" : null,
+            _options.RefuseReversals is { } reversals ? $"refuse reversals {reversals}" : null,
             faults.Seed is { } seed ? $"seed {seed}" : null,
         }.Where(part => part is not null));
         var zak = _options.ZoneMacKey is { } key ? $"; ZAK KCV {KeyCheckValue.ToHex(key)} (MACs required)" : string.Empty;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketAtm.IssuerSim.Faults;
 using SocketAtm.Protocol.Framing;
+using SocketAtm.Protocol.Vocabulary;
 
 namespace SocketAtm.IssuerSim;
 
@@ -29,6 +30,15 @@ public sealed class IssuerSimulatorOptions
 
     /// <summary>The largest frame accepted, and the size an oversize bad answer exceeds: the host's MaxFrame.</summary>
     public int MaxFrameLength { get; init; } = LengthPrefixedFrameReader.DefaultMaxFrameLength;
+
+    /// <summary>
+    /// When set, every stand-in advice (0220/0221) is answered with this DE 39 and nothing is booked, so that a test can
+    /// make the acquirer keep its advices as exceptions. Two digits, not 00. Null: advices are booked.
+    /// </summary>
+    public string? RefuseAdvices { get; init; }
+
+    /// <summary>When set, every reversal advice (0420/0421) is answered with this DE 39 and nothing is booked. Two digits, not 00.</summary>
+    public string? RefuseReversals { get; init; }
 
     /// <summary>Faults to inject; none by default.</summary>
     public FaultOptions Faults { get; init; } = new();
@@ -65,6 +75,14 @@ public sealed class IssuerSimulatorOptions
         if (MaxFrameLength is < 64 or > ushort.MaxValue - 1)
         {
             return $"--max-frame must be 64–65534, not {MaxFrameLength}.";
+        }
+
+        foreach (var (name, code) in new[] { ("--refuse-advices", RefuseAdvices), ("--refuse-reversals", RefuseReversals) })
+        {
+            if (code is not null && (code.Length != 2 || !char.IsAsciiDigit(code[0]) || !char.IsAsciiDigit(code[1]) || code == ResponseCodes.Approved))
+            {
+                return $"{name} takes the response code to refuse with, two digits other than 00 (e.g. 12 or 30), not '{code}'.";
+            }
         }
 
         return Faults.Problem();

@@ -35,7 +35,29 @@ public sealed class BookTests
     }
 
     [Fact]
-    public async Task The_book_command_prints_one_tab_separated_line_per_RRN_with_the_PAN_masked()
+    public async Task A_booked_advice_survives_a_restart_and_its_repeat_after_it_books_nothing()
+    {
+        await using var simulator = await TestSimulator.StartAsync();
+        var standIn = Upstream.Withdrawal(IssuerDemoData.Poor.Pan, 2_500);
+        await using (var client = await IssuerTestClient.SignedOnAsync(simulator.Port))
+        {
+            Assert.Equal(ResponseCodes.InsufficientFunds, (await client.ExchangeAsync(Upstream.Advice(standIn))).GetString(DataElements.ResponseCode));
+        }
+
+        await simulator.RestartAsync();
+
+        await using (var client = await IssuerTestClient.SignedOnAsync(simulator.Port))
+        {
+            var repeat = await client.ExchangeAsync(Upstream.Advice(standIn, repeat: true));
+            Assert.Equal(ResponseCodes.InsufficientFunds, repeat.GetString(DataElements.ResponseCode));
+        }
+
+        Assert.Equal(IssuerDemoData.Poor.Balance - 2_500, simulator.Balance(IssuerDemoData.Poor.Pan));
+        Assert.Equal(ResponseCodes.InsufficientFunds, Assert.Single(simulator.Simulator.Book()).AdviceResponse);
+    }
+
+    [Fact]
+    public async Task The_book_command_prints_one_tab_separated_line_per_RRN_with_the_PAN_masked_and_stand_in_advices_marked()
     {
         var simulator = await TestSimulator.StartAsync();
         string rich;
@@ -47,6 +69,7 @@ public sealed class BookTests
             await client.ExchangeAsync(withdrawal);
             await client.ExchangeAsync(Upstream.Reversal(withdrawal, dispensed: 2_500));
             await client.ExchangeAsync(Upstream.Withdrawal(IssuerDemoData.Poor.Pan, 1_000_000, rrn: "000000000002"));
+            await client.ExchangeAsync(Upstream.Advice(Upstream.Withdrawal(IssuerDemoData.Poor.Pan, 3_000, rrn: "000000000003")));
             rich = IssuerDemoData.Rich.Pan;
             poor = IssuerDemoData.Poor.Pan;
 
@@ -61,8 +84,9 @@ public sealed class BookTests
             Assert.Equal(
                 [
                     BookReport.Header,
-                    "12345\t000000000001\t541333******0019\twithdrawal\t10000\t2500\t00\t00\t00",
-                    "12345\t000000000002\t541333******0027\twithdrawal\t1000000\t0\t51\t\t51",
+                    "12345\t000000000001\t541333******0019\twithdrawal\t10000\t2500\t00\t00\t00\t",
+                    "12345\t000000000002\t541333******0027\twithdrawal\t1000000\t0\t51\t\t51\t",
+                    "12345\t000000000003\t541333******0027\tstand-in\t3000\t3000\t\t\t51\t51",
                 ],
                 lines);
             Assert.DoesNotContain(rich, output.ToString(), StringComparison.Ordinal);
@@ -71,6 +95,7 @@ public sealed class BookTests
             var json = new StringWriter();
             Assert.Equal(0, await IssuerCommandLine.InvokeAsync(["book", "--data", simulator.Directory, "--json"], json, TextWriter.Null, CancellationToken.None));
             Assert.Contains("\"rrn\":\"000000000001\",\"maskedPan\":\"541333******0019\",\"kind\":\"withdrawal\",\"amount\":10000,\"netAmount\":2500", json.ToString(), StringComparison.Ordinal);
+            Assert.Contains("\"kind\":\"stand-in\",\"amount\":3000,\"netAmount\":3000,\"response\":\"\",\"reversalResponse\":\"\",\"lastResponse\":\"51\",\"adviceResponse\":\"51\"", json.ToString(), StringComparison.Ordinal);
         }
     }
 

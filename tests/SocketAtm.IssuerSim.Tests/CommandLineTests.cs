@@ -52,6 +52,38 @@ public sealed class CommandLineTests
         Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "never-created")));
     }
 
+    [Theory]
+    [InlineData("--refuse-advices", "00")]
+    [InlineData("--refuse-advices", "1")]
+    [InlineData("--refuse-reversals", "3O")]
+    [InlineData("--refuse-reversals", "123")]
+    public async Task A_refusal_code_that_is_not_two_digits_other_than_00_is_refused_in_one_line_naming_the_option(string option, string code)
+    {
+        var error = new StringWriter();
+
+        // Should the code be taken, the simulator would run: the deadline stops it, and the exit code says so.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var exit = await IssuerCommandLine.InvokeAsync([option, code, "--port", "0", "--data", Path.Combine(Path.GetTempPath(), "never-created")], TextWriter.Null, error, deadline.Token);
+
+        Assert.Equal(IssuerCommandLine.Usage, exit);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(option, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_refusal_switches_reach_the_running_simulator()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "issuer-sim-tests", Guid.NewGuid().ToString("N"));
+        var output = new StringWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        var exit = await IssuerCommandLine.InvokeAsync(["--port", "0", "--data", directory, "--refuse-advices", "12", "--refuse-reversals", "30"], output, TextWriter.Null, stop.Token);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("refuse advices 12, refuse reversals 30", output.ToString(), StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
     [Fact]
     public async Task The_simulator_runs_from_the_command_line_until_cancelled()
     {

@@ -36,11 +36,20 @@ internal sealed class BookEntry
     /// <summary>What the reversal gave back.</summary>
     public long Restored { get; set; }
 
-    /// <summary>The original's DE 39; null while only its reversal has come.</summary>
+    /// <summary>The original 0100/0200's DE 39; null while none came (only its reversal, or a stand-in advice in its place).</summary>
     public string? Response { get; set; }
 
     /// <summary>The original's DE 38 on approval.</summary>
     public string? AuthorizationId { get; set; }
+
+    /// <summary>
+    /// The DE 39 of the 0230 that booked a stand-in advice (0220/0221) for this RRN, given again to every later advice for
+    /// it; null when no advice was booked (one refused is not recorded).
+    /// </summary>
+    public string? AdviceResponse { get; set; }
+
+    /// <summary>The advice's DE 38: the authorization id the acquirer gave the terminal in stand-in.</summary>
+    public string? AdviceAuthorizationId { get; set; }
 
     /// <summary>The reversal's DE 39, given again to every later 0420/0421 for this RRN; null when none came.</summary>
     public string? ReversalResponse { get; set; }
@@ -58,9 +67,13 @@ internal sealed class BookEntry
     [BsonIgnore]
     public long Net => Debited - Restored;
 
-    /// <summary>The last answer given for this RRN: the reversal's when there was one, else the original's.</summary>
+    /// <summary>The answer that settles this RRN: the reversal's when there was one, else the advice's, else the original's.</summary>
     [BsonIgnore]
-    public string LastResponse => ReversalResponse ?? Response ?? string.Empty;
+    public string LastResponse => ReversalResponse ?? AdviceResponse ?? Response ?? string.Empty;
+
+    /// <summary>Whether the RRN's withdrawal is decided: by its original 0100/0200, or by a stand-in advice booked in its place.</summary>
+    [BsonIgnore]
+    public bool IsDecided => Response is not null || AdviceResponse is not null;
 
     public static string KeyOf(string acquirerId, string rrn) => $"{acquirerId}/{rrn}";
 }

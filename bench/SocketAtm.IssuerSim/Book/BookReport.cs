@@ -10,7 +10,7 @@ namespace SocketAtm.IssuerSim.Book;
 public static class BookReport
 {
     /// <summary>The TSV header.</summary>
-    public const string Header = "acquirer_id\trrn\tmasked_pan\tkind\tamount\tnet_amount\tresponse\treversal_response\tlast_response";
+    public const string Header = "acquirer_id\trrn\tmasked_pan\tkind\tamount\tnet_amount\tresponse\treversal_response\tlast_response\tadvice_response";
 
     public static void WriteTsv(TextWriter output, IEnumerable<IssuerBookLine> lines)
     {
@@ -29,7 +29,8 @@ public static class BookReport
                 line.NetAmount.ToString(CultureInfo.InvariantCulture),
                 line.Response,
                 line.ReversalResponse,
-                line.LastResponse));
+                line.LastResponse,
+                line.AdviceResponse));
         }
     }
 
@@ -53,6 +54,7 @@ public static class BookReport
                 json.WriteString("response", line.Response);
                 json.WriteString("reversalResponse", line.ReversalResponse);
                 json.WriteString("lastResponse", line.LastResponse);
+                json.WriteString("adviceResponse", line.AdviceResponse);
                 json.WriteEndObject();
             }
 

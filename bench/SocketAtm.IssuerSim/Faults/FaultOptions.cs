@@ -2,7 +2,7 @@ namespace SocketAtm.IssuerSim.Faults;
 
 /// <summary>
 /// The faults the simulator injects into its answers and connections. Answer faults apply to financial answers (0110,
-/// 0210, 0430) only, so a link still signs on and echoes; every one of them happens after the request's effect is booked,
+/// 0210, 0230, 0430) only, so a link still signs on and echoes; every one of them happens after the request's effect is booked,
 /// as with a real issuer whose answer was lost — which is why the acquirer must reverse.
 /// </summary>
 public sealed class FaultOptions

@@ -162,7 +162,11 @@ internal sealed class IssuerConnection : IAsyncDisposable
                 break;
             case MessageTypes.ReversalAdvice or MessageTypes.ReversalAdviceRepeat:
                 Echo(FinancialEcho);
-                Log(_signedOn ? _context.Rules.Reverse(_request, _answer) : NotSignedOn());
+                Log(!_signedOn ? NotSignedOn() : _context.Options.RefuseReversals is { } refusal ? Answer(refusal) : _context.Rules.Reverse(_request, _answer));
+                break;
+            case MessageTypes.FinancialAdvice or MessageTypes.FinancialAdviceRepeat:
+                Echo(FinancialEcho);
+                Log(!_signedOn ? NotSignedOn() : _context.Options.RefuseAdvices is { } refused ? Answer(refused) : _context.Advices.Book(_request, _answer));
                 break;
             default:
                 // Repeats 0101/0201 are never forwarded by an acquirer, and 0400 goes upstream as 0420: not this contract.

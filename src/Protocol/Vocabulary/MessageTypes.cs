@@ -14,6 +14,11 @@ public static class MessageTypes
     public const int FinancialRequest = 200;
     public const int FinancialRequestRepeat = 201;
     public const int FinancialResponse = 210;
+
+    /// <summary>Upstream: a stand-in advice, a withdrawal the acquirer approved for the issuer while the link was down.</summary>
+    public const int FinancialAdvice = 220;
+    public const int FinancialAdviceRepeat = 221;
+    public const int FinancialAdviceResponse = 230;
     public const int ReversalRequest = 400;
     public const int ReversalRequestRepeat = 401;
     public const int ReversalResponse = 410;

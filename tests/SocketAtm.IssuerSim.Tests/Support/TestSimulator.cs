@@ -17,18 +17,20 @@ internal sealed class TestSimulator : IAsyncDisposable
 
     public int Port => Simulator.Port;
 
-    public static async Task<TestSimulator> StartAsync(FaultOptions? faults = null, byte[]? zak = null)
+    public static async Task<TestSimulator> StartAsync(FaultOptions? faults = null, byte[]? zak = null, string? refuseAdvices = null, string? refuseReversals = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "issuer-sim-tests", Guid.NewGuid().ToString("N"));
-        return new TestSimulator(await IssuerSimulator.StartAsync(Options(directory, faults, zak)), directory);
+        return new TestSimulator(await IssuerSimulator.StartAsync(Options(directory, faults, zak, refuseAdvices, refuseReversals)), directory);
     }
 
-    public static IssuerSimulatorOptions Options(string directory, FaultOptions? faults = null, byte[]? zak = null) => new()
+    public static IssuerSimulatorOptions Options(string directory, FaultOptions? faults = null, byte[]? zak = null, string? refuseAdvices = null, string? refuseReversals = null) => new()
     {
         Port = 0,
         DataDirectory = directory,
         Faults = faults ?? new FaultOptions(),
         ZoneMacKey = zak,
+        RefuseAdvices = refuseAdvices,
+        RefuseReversals = refuseReversals,
     };
 
     /// <summary>Stops the simulator and starts another on the same book (and a new port).</summary>

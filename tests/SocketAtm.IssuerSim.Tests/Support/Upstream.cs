@@ -12,6 +12,9 @@ internal static class Upstream
     public const string AcquirerId = "12345";
     public const string TerminalId = "ATM00009";
 
+    /// <summary>The DE 38 an acquirer gives in stand-in (its own authorization id).</summary>
+    public const string StandInAuthorizationId = "S00042";
+
     private static int s_stan;
     private static long s_rrn = DateTime.UtcNow.Ticks % 1_000_000_000;
 
@@ -58,6 +61,27 @@ internal static class Upstream
             message.Set(DataElements.ReplacementAmounts, ReplacementAmounts.Format(actual));
         }
 
+        return message;
+    }
+
+    /// <summary>
+    /// The stand-in advice (0220, or 0221) for <paramref name="original"/>, the 0200 the acquirer approved itself instead of
+    /// sending: its card, amount and RRN, a new DE 7 and DE 11, the stand-in DE 38 and DE 39 = 00, DE 90 naming it; no PIN.
+    /// </summary>
+    public static IsoMessage Advice(IsoMessage original, bool repeat = false)
+    {
+        var message = new IsoMessage { Mti = repeat ? MessageTypes.FinancialAdviceRepeat : MessageTypes.FinancialAdvice };
+        foreach (var field in new[] { DataElements.PrimaryAccountNumber, DataElements.ProcessingCode, DataElements.Amount, DataElements.AcquirerId, DataElements.RetrievalReference, DataElements.TerminalId, DataElements.Currency })
+        {
+            message.CopyFrom(original, field);
+        }
+
+        message.Set(DataElements.TransmissionDateTime, Now());
+        message.SetNumber(DataElements.Stan, NextStan());
+        message.Set(DataElements.AuthorizationId, StandInAuthorizationId);
+        message.Set(DataElements.ResponseCode, ResponseCodes.Approved);
+        original.TryGetNumber(DataElements.Stan, out var originalStan);
+        message.Set(DataElements.OriginalDataElements, new OriginalDataElements(original.Mti, (int)originalStan, original.GetString(DataElements.TransmissionDateTime)!, AcquirerId).Format());
         return message;
     }
 
