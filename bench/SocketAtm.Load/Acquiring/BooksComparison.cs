@@ -9,7 +9,7 @@ namespace SocketAtm.Load.Acquiring;
 
 /// <summary>
 /// The acquirer's book against the issuer's, once the hosts have stopped: no reversal is still owed upstream
-/// (<see cref="IAcquirerLedger.ListOwedReversalsAsync"/>), and for every RRN of either book the acquirer's net
+/// (<see cref="IAcquirerLedger.ListOwedMessagesAsync"/>), and for every RRN of either book the acquirer's net
 /// (<see cref="IAcquirerLedger.ListAcquirerBookAsync"/>) equals the simulator's (<see cref="IssuerBookLine.NetAmount"/>),
 /// an RRN missing from one book counting as 0 there; and both totals are what the terminals saw approved less reversed.
 /// </summary>
@@ -38,7 +38,7 @@ internal static class BooksComparison
                 return new BooksResult { Holds = false, Failures = ["books: this ledger does not acquire for other issuers"] };
             }
 
-            var owed = await acquirer.ListOwedReversalsAsync(InProcessIssuer.Route, int.MaxValue, cancellationToken);
+            var owed = await acquirer.ListOwedMessagesAsync(InProcessIssuer.Route, int.MaxValue, cancellationToken);
             var book = await acquirer.ListAcquirerBookAsync(InProcessIssuer.Route, cancellationToken);
             return Compare(book, issuerBook, owed.Count, terminalsNet);
         }

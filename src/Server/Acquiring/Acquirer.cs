@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
+using SocketAtm.Protocol.Composites;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Security;
 using SocketAtm.Server.Ledger;
@@ -21,7 +22,13 @@ namespace SocketAtm.Server.Acquiring;
 /// its route's in-flight cap), never the writer or another terminal, so a slow or dead issuer costs on-us requests nothing.
 /// </remarks>
 internal sealed class Acquirer(
-    IssuerRoutes routes, IAcquirerLedger ledger, IPinTranslator translator, ReversalSignal reversals, TimeProvider time, ILogger<Acquirer> logger)
+    IssuerRoutes routes,
+    IAcquirerLedger ledger,
+    IPinTranslator translator,
+    ReversalSignal reversals,
+    StandInPolicies standIn,
+    TimeProvider time,
+    ILogger<Acquirer> logger)
 {
     /// <summary>How long past its route's budget a repeat waits for a forwarded original before it gives it up itself.</summary>
     public static readonly TimeSpan RepeatGrace = TimeSpan.FromSeconds(2);
@@ -69,14 +76,38 @@ internal sealed class Acquirer(
     }
 
     /// <summary>
+    /// The customer's PIN checked for stand-in, when <paramref name="route"/> may be stood in for and is unavailable now
+    /// (its link down or its breaker open): done before the ledger decides, like <see cref="TranslatePin"/>. Null when
+    /// stand-in does not apply now (it is then not checked at all: a healthy route's issuer checks the PIN).
+    /// </summary>
+    public StandInPinResult? CheckStandInPin(
+        TerminalRecord terminal, ReadOnlySpan<byte> pan, ReadOnlySpan<byte> track2, ReadOnlySpan<byte> pinBlock, IssuerRoute route, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(terminal);
+        ArgumentNullException.ThrowIfNull(route);
+        return route.Availability != RouteAvailability.Available && standIn.Covers(route.Name)
+            ? standIn.CheckPin(route.Name, terminal.PinKeysAt(now), pan, track2, pinBlock)
+            : null;
+    }
+
+    /// <summary>
     /// Sends the forwarded request (<paramref name="forwarded"/> says the ledger journaled it) and returns what the terminal
     /// is answered with, once the ledger has made it durable. Every step is recorded whatever happens to the terminal's
     /// connection meanwhile: the ledger steps are not cancelled.
     /// </summary>
     /// <param name="now">The time the intent's DE 7 was taken from: the upstream request carries the same.</param>
     /// <param name="zonePinBlock">From <see cref="TranslatePin"/>; null when the PIN block did not decode (answered 55, nothing sent).</param>
+    /// <param name="standInPin">From <see cref="CheckStandInPin"/>: the PIN's check should the request be stood in for.</param>
     public async ValueTask<LedgerOutcome> ForwardAsync(
-        IsoMessage terminalRequest, RequestKey key, IssuerRoute route, ForwardingIntent intent, DateTimeOffset now, LedgerOutcome forwarded, byte[]? zonePinBlock, CancellationToken cancellationToken)
+        IsoMessage terminalRequest,
+        RequestKey key,
+        IssuerRoute route,
+        ForwardingIntent intent,
+        DateTimeOffset now,
+        LedgerOutcome forwarded,
+        byte[]? zonePinBlock,
+        StandInPinResult? standInPin,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(route);
         ArgumentNullException.ThrowIfNull(intent);
@@ -100,6 +131,12 @@ internal sealed class Acquirer(
                 // Nothing left the host: the issuer knows nothing of it, so there is nothing to reverse. While the breaker
                 // is open every request ends here, for as long as the issuer stays silent: its line is rate-limited (the
                 // breaker logged its opening once; the journal and the not_sent metric keep every request).
+                if (reply.NotSentReason is NotSentReason.NoSignedOnConnection or NotSentReason.BreakerOpen
+                    && standIn.TermsFor(route.Name, standInPin ?? StandInPinResult.Unverifiable) is { } terms)
+                {
+                    return await StandInAsync(key, route, terminalRequest, terms, reply.NotSentReason);
+                }
+
                 if (reply.NotSentReason != NotSentReason.BreakerOpen || route.Context.ShouldLog("breaker", "not_sent"))
                 {
                     AcquiringLog.NotSent(logger, route.Name, key.ToString(), reply.NotSentReason.ToString());
@@ -143,6 +180,24 @@ internal sealed class Acquirer(
 
             await Task.Delay(RepeatPollInterval, time, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The route is unavailable and its issuer agreed to stand-in: the ledger decides within the terms, and an approval's
+    /// advice is queued in the same commit; the SAF worker delivers it once the route is back.
+    /// </summary>
+    private async Task<LedgerOutcome> StandInAsync(RequestKey key, IssuerRoute route, IsoMessage terminalRequest, StandInTerms terms, NotSentReason why)
+    {
+        var pan = terminalRequest.GetString(DataElements.PrimaryAccountNumber)
+            ?? (Track2.TryParse(terminalRequest.Get(DataElements.Track2), out var track2) ? System.Text.Encoding.ASCII.GetString(track2.Pan) : string.Empty);
+        var outcome = await ledger.StandInAsync(key, terms, pan, CancellationToken.None);
+        if (!outcome.IsReplay)
+        {
+            SafLog.StoodIn(logger, route.Name, key.ToString(), why.ToString(), outcome.ResponseCode);
+            reversals.Wake();
+        }
+
+        return outcome;
     }
 
     private async Task<LedgerOutcome> GiveUpAsync(RequestKey key)

@@ -22,4 +22,10 @@ internal static partial class SafLog
 
     [LoggerMessage(6125, LogLevel.Information, "Store-and-forward: this host claims deliveries as {Claimant}, each for the route's timeout plus {Margin}")]
     public static partial void Started(ILogger logger, string claimant, TimeSpan margin);
+
+    [LoggerMessage(6126, LogLevel.Warning, "Route {Route}: {Entry} booked by the issuer, which would have declined it ({ResponseCode}): the dispense stands; a reconciliation exception, see admin saf disputes")]
+    public static partial void Disputed(ILogger logger, string route, string entry, string responseCode);
+
+    [LoggerMessage(6127, LogLevel.Warning, "Route {Route}: {Key} decided in stand-in ({Reason}): {ResponseCode}")]
+    public static partial void StoodIn(ILogger logger, string route, string key, string reason, string responseCode);
 }

@@ -4,6 +4,7 @@ using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.Acquiring;
+using SocketAtm.Server.Ledger.Model;
 using SocketAtm.Server.Ledger.Rules;
 using SocketAtm.Server.Upstream;
 
@@ -12,7 +13,8 @@ namespace SocketAtm.Server.Acquiring;
 /// <summary>
 /// The store-and-forward worker (PROTOCOL.md §15.6): every round it gives up forwarded requests left pending past their
 /// budget (their host stopped mid-flight; at start that is this host's own), then, per route, claims the messages the
-/// ledger owes the issuer and sends each — an 0420 the first time, an 0421 after — and records how each try ended.
+/// ledger owes the issuer and sends each — a reversal as an 0420 the first time and an 0421 after, a stand-in approval's
+/// advice as an 0220 and then 0221s — and records how each try ended.
 /// </summary>
 /// <remarks>
 /// <para>Everything lives in the ledger: what is owed (written with the decision that owes it), each try (counted when
@@ -99,12 +101,14 @@ internal sealed class SafSender(
         }
     }
 
-    private async Task SendAsync(IAcquirerLedger ledger, IssuerRoute route, OwedReversal entry, CancellationToken cancellationToken)
+    private async Task SendAsync(IAcquirerLedger ledger, IssuerRoute route, OwedMessage entry, CancellationToken cancellationToken)
     {
         // The claim counted this try: the first of all is the 0420, every later one (on any host) an 0421.
         var attempts = entry.Saf.Attempts;
-        var advice = UpstreamRequests.ReversalAdvice(
-            new UpstreamReversal(OriginalOf(entry, route), entry.Reason, route.NextStan(), time.GetUtcNow(), entry.DispensedAmount, IsRepeat: attempts > 1));
+        var values = new UpstreamReversal(OriginalOf(entry, route), entry.Reason, route.NextStan(), time.GetUtcNow(), entry.DispensedAmount, IsRepeat: attempts > 1);
+        var advice = entry.Message == SafMessage.Advice
+            ? UpstreamRequests.StandInAdvice(values, entry.AuthorizationId ?? throw new InvalidOperationException($"The {entry} has no authorization id."))
+            : UpstreamRequests.ReversalAdvice(values);
         var reply = await route.ExchangeAsync(advice, cancellationToken);
         var responseCode = reply.Outcome == UpstreamOutcome.Answered ? reply.Answer!.GetString(DataElements.ResponseCode) : null;
         var sent = reply.Outcome != UpstreamOutcome.NotSent;
@@ -114,7 +118,7 @@ internal sealed class SafSender(
 
         // Recorded whatever the caller's token says: an answer the issuer gave must not be lost to a stop.
         var recorded = await ledger.RecordSafResultAsync(entry.OriginalKey, result, CancellationToken.None);
-        switch (SafRules.Classify(responseCode))
+        switch (SafRules.Classify(entry.Message, responseCode))
         {
             case SafAnswer.Acknowledged:
                 metrics.Delivered(route.Name, "acknowledged");
@@ -123,6 +127,11 @@ internal sealed class SafSender(
                     SafLog.Delivered(logger, route.Name, entry.ToString(), attempts);
                 }
 
+                break;
+            case SafAnswer.Disputed:
+                // Booked, but the issuer would have declined: the dispense stands, and operators reconcile it.
+                metrics.Delivered(route.Name, "disputed");
+                SafLog.Disputed(logger, route.Name, entry.ToString(), responseCode!);
                 break;
             case SafAnswer.Refused:
                 metrics.Delivered(route.Name, "refused");
@@ -159,7 +168,7 @@ internal sealed class SafSender(
     };
 
     /// <summary>The original as it was sent upstream, from what the ledger kept of it: what the 0420 names and copies.</summary>
-    private static IsoMessage OriginalOf(OwedReversal reversal, IssuerRoute route)
+    private static IsoMessage OriginalOf(OwedMessage reversal, IssuerRoute route)
     {
         var original = new IsoMessage { Mti = reversal.OriginalMti };
         original.Set(DataElements.PrimaryAccountNumber, reversal.Pan);

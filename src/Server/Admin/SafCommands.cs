@@ -8,7 +8,7 @@ using SocketAtm.Server.Routing;
 namespace SocketAtm.Server.Admin;
 
 /// <summary>
-/// <c>admin saf list|show|retry</c>: the store-and-forward queue of what the acquirer owes issuers (PROTOCOL.md §15.6).
+/// <c>admin saf list|show|retry|disputes</c>: the store-and-forward queue of what the acquirer owes issuers (PROTOCOL.md §15.6).
 /// Masked PANs only; an entry is named by its RRN (DE 37), the issuer's key for it too.
 /// </summary>
 internal static class SafCommands
@@ -22,6 +22,7 @@ internal static class SafCommands
         saf.Subcommands.Add(List(data, console));
         saf.Subcommands.Add(Show(data, console));
         saf.Subcommands.Add(Retry(data, console));
+        saf.Subcommands.Add(Disputes(data, console));
         return saf;
     }
 
@@ -100,12 +101,37 @@ internal static class SafCommands
         return command;
     }
 
+    private static Command Disputes(Option<string?> data, AdminConsole console)
+    {
+        var limit = new Option<int>("--limit") { Description = "Show at most this many, newest first (default 100).", DefaultValueFactory = _ => 100 };
+        var command = new Command("disputes", "List the reconciliation exceptions of stand-in: approvals whose advice the issuer booked but would have declined.") { limit };
+        command.SetAction((result, cancellation) => AdminCommandLine.WithLedgerAsync(result, data, console, async ledger =>
+        {
+            var rows = await Acquirer(ledger).ListDisputedAdvicesAsync(result.GetValue(limit), cancellation);
+            if (rows.Count == 0)
+            {
+                await console.Output.WriteLineAsync("No reconciliation exceptions: every stand-in advice was booked as approved.");
+                return 0;
+            }
+
+            await console.Output.WriteLineAsync("when (UTC)           route            RRN           card                  amount  issuer would have said");
+            foreach (var row in rows)
+            {
+                await console.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{DateTimeOffset.FromUnixTimeMilliseconds(row.AtUnixMilliseconds):yyyy-MM-dd HH:mm:ss}  {row.Upstream?.Route,-16} {row.RetrievalReference,-13} {row.MaskedPan,-19} {MinorUnits.Format(row.Amount),10}  {row.ResponseCode}"));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
     private static Argument<string> RrnArgument() => new("rrn") { Description = "The RRN (DE 37, 12 characters) of the forwarded original." };
 
     private static IAcquirerLedger Acquirer(ILedgerAdmin ledger) =>
         ledger as IAcquirerLedger ?? throw new AdminException("This ledger does not acquire for other issuers.");
 
-    private static async Task<OwedReversal> FindAsync(ILedgerAdmin ledger, string rrn, CancellationToken cancellation) =>
+    private static async Task<OwedMessage> FindAsync(ILedgerAdmin ledger, string rrn, CancellationToken cancellation) =>
         await Acquirer(ledger).FindSafAsync(rrn, cancellation)
             ?? throw new AdminException($"Nothing is owed for RRN {rrn} (delivered already, or no such forwarded request).");
 
@@ -113,7 +139,7 @@ internal static class SafCommands
     private static Dictionary<string, TimeSpan> Expiries() =>
         RoutesCommand.LoadRouting().Routes.Where(route => route.Name is not null).ToDictionary(route => route.Name!, route => route.SafExpiry, StringComparer.Ordinal);
 
-    private static string StateOf(OwedReversal entry, Dictionary<string, TimeSpan> expiries, DateTimeOffset now)
+    private static string StateOf(OwedMessage entry, Dictionary<string, TimeSpan> expiries, DateTimeOffset now)
     {
         var expired = entry.OwedAt < now - expiries.GetValueOrDefault(entry.Route, new RouteOptions().SafExpiry);
         return (entry.State, expired) switch
@@ -124,7 +150,7 @@ internal static class SafCommands
         };
     }
 
-    private static string NextTry(OwedReversal entry) =>
+    private static string NextTry(OwedMessage entry) =>
         entry.Saf.NextAttemptUnixMilliseconds == 0
             ? "now"
             : DateTimeOffset.FromUnixTimeMilliseconds(entry.Saf.NextAttemptUnixMilliseconds).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

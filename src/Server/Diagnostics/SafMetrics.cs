@@ -24,7 +24,7 @@ internal sealed class SafMetrics
         meter.CreateObservableGauge("socketatm.saf.exceptions", () => Observe(summary => summary.Exceptions), "{message}", "Owed messages the issuer refused, kept for operators (admin saf list).");
         meter.CreateObservableGauge("socketatm.saf.expired", () => Observe(summary => summary.Expired), "{message}", "Owed messages older than the route's SafExpiry: alerted, still sent.");
         meter.CreateObservableGauge("socketatm.saf.oldest_age", ObserveOldestAge, "s", "Age of the oldest message owed to a route's issuer (0 when none).");
-        _deliveries = meter.CreateCounter<long>("socketatm.saf.deliveries", "{message}", "Owed messages this host delivered, by route and result (acknowledged, refused).");
+        _deliveries = meter.CreateCounter<long>("socketatm.saf.deliveries", "{message}", "Owed messages this host delivered, by route and result (acknowledged, disputed: an advice booked that the issuer would have declined, refused).");
         _failures = meter.CreateCounter<long>("socketatm.saf.failures", "{try}", "Tries not acknowledged, by route and reason (timeout, not_sent, untrusted, or the issuer's 91/96).");
     }
 

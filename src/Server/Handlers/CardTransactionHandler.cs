@@ -134,9 +134,11 @@ internal sealed class CardTransactionHandler : IMessageHandler
         Upstream.IssuerRoute? route = null;
         ForwardingIntent? intent = null;
         byte[]? zonePinBlock = null;
+        StandInPinResult? standInPin = null;
         if (!isStale && _acquirer is not null && _acquirer.TryRoute(pan, now, out route, out intent))
         {
             zonePinBlock = _acquirer.TranslatePin(context.Terminal!, pan, request.Get(DataElements.PinBlock), route, now);
+            standInPin = _acquirer.CheckStandInPin(context.Terminal!, pan, request.Get(DataElements.Track2), request.Get(DataElements.PinBlock), route, now);
         }
 
         var ledgerRequest = new LedgerRequest
@@ -166,7 +168,7 @@ internal sealed class CardTransactionHandler : IMessageHandler
         {
             outcome = outcome.Forwarding switch
             {
-                ForwardingStatus.Forward => await _acquirer.ForwardAsync(request, ledgerRequest.Key, route!, intent!, now, outcome, zonePinBlock, cancellationToken),
+                ForwardingStatus.Forward => await _acquirer.ForwardAsync(request, ledgerRequest.Key, route!, intent!, now, outcome, zonePinBlock, standInPin, cancellationToken),
                 ForwardingStatus.Wait => await _acquirer.AwaitForwardedAsync(ledgerRequest.Key, outcome, cancellationToken),
                 _ => outcome,
             };

@@ -214,6 +214,7 @@ internal static class ServerHost
                 ledger,
                 services.GetRequiredService<IPinTranslator>(),
                 services.GetRequiredService<ReversalSignal>(),
+                new StandInPolicies(services.GetRequiredService<IOptions<RoutingOptions>>().Value),
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILogger<Acquirer>>())
             : null;

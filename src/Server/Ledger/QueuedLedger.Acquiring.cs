@@ -27,15 +27,17 @@ internal abstract partial class QueuedLedger
 
     public abstract Task<ForwardedRequest?> FindForwardAsync(RequestKey key, CancellationToken cancellationToken);
 
-    public abstract Task<IReadOnlyList<OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken);
+    public abstract Task<IReadOnlyList<OwedMessage>> ListOwedMessagesAsync(string route, int limit, CancellationToken cancellationToken);
 
-    public abstract Task<IReadOnlyList<OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken);
+    public abstract Task<IReadOnlyList<OwedMessage>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken);
 
-    public abstract Task<OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken);
+    public abstract Task<OwedMessage?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken);
+
+    public abstract Task<IReadOnlyList<Model.JournalRecord>> ListDisputedAdvicesAsync(int limit, CancellationToken cancellationToken);
 
     public abstract Task<SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken);
 
-    public async Task<IReadOnlyList<OwedReversal>> ClaimSafAsync(
+    public async Task<IReadOnlyList<OwedMessage>> ClaimSafAsync(
         string route, string claimant, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claimant);
@@ -45,8 +47,8 @@ internal abstract partial class QueuedLedger
         // backoff) waits with it, so that one card's messages reach the issuer in order. A window a few times the batch
         // holds enough cards for a batch; what it leaves out is the next round's.
         var cards = new HashSet<string>(StringComparer.Ordinal);
-        var candidates = new List<OwedReversal>(limit);
-        foreach (var owed in await ListOwedReversalsAsync(route, (limit * 4) + 16, cancellationToken))
+        var candidates = new List<OwedMessage>(limit);
+        foreach (var owed in await ListOwedMessagesAsync(route, (limit * 4) + 16, cancellationToken))
         {
             if (cards.Add(owed.CardDigest ?? owed.OriginalKey.ToString()) && owed.Saf.IsClaimable(now) && candidates.Count < limit)
             {
@@ -72,6 +74,13 @@ internal abstract partial class QueuedLedger
         return RecordStepAsync(originalKey, result, cancellationToken);
     }
 
+    public Task<LedgerOutcome> StandInAsync(RequestKey key, StandInTerms terms, string pan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(pan);
+        return RecordStepAsync(key, new StandInDecision(terms), cancellationToken, pan);
+    }
+
     public Task<LedgerOutcome> RetrySafAsync(RequestKey originalKey, CancellationToken cancellationToken) =>
         RecordStepAsync(originalKey, SafRetry.Instance, cancellationToken);
 
@@ -83,14 +92,15 @@ internal abstract partial class QueuedLedger
     /// Queues the step, waiting for room rather than being answered 91 like a terminal's request in a full queue: what
     /// happened upstream must be recorded. Cancelling stops the wait, not the work, once queued.
     /// </summary>
-    private async Task<LedgerOutcome> RecordStepAsync(RequestKey key, UpstreamStep step, CancellationToken cancellationToken)
+    /// <param name="pan">The request's PAN, for a step whose decision needs the card (a stand-in); empty otherwise.</param>
+    private async Task<LedgerOutcome> RecordStepAsync(RequestKey key, UpstreamStep step, CancellationToken cancellationToken, string pan = "")
     {
         var work = new RequestWork(new LedgerRequest
         {
             Kind = TransactionKind.UpstreamStep,
             Key = key,
             Mti = 0,
-            Pan = string.Empty,
+            Pan = pan,
             Upstream = step,
             ReceivedAt = Time.GetUtcNow(),
         });

@@ -86,30 +86,53 @@ internal static class UpstreamRequests
     public static IsoMessage ReversalAdvice(UpstreamReversal reversal)
     {
         ArgumentNullException.ThrowIfNull(reversal);
-        var original = reversal.Original;
-        if (!original.TryGetNumber(DataElements.Stan, out var originalStan) || original.GetString(DataElements.TransmissionDateTime) is not { } originalTime)
-        {
-            throw new ArgumentException("The original needs its DE 11 and DE 7.", nameof(reversal));
-        }
-
-        var advice = new IsoMessage { Mti = reversal.IsRepeat ? MessageTypes.ReversalAdviceRepeat : MessageTypes.ReversalAdvice };
-        advice.CopyFrom(original, DataElements.PrimaryAccountNumber);
-        advice.CopyFrom(original, DataElements.ProcessingCode);
-        advice.CopyFrom(original, DataElements.Amount);
-        advice.Set(DataElements.TransmissionDateTime, UpstreamTime.TransmissionDateTime(reversal.Now));
-        advice.SetNumber(DataElements.Stan, reversal.Stan);
-        advice.CopyFrom(original, DataElements.AcquirerId);
-        advice.CopyFrom(original, DataElements.RetrievalReference);
-        advice.Set(DataElements.ResponseCode, reversal.Reason);
-        advice.CopyFrom(original, DataElements.TerminalId);
-        advice.CopyFrom(original, DataElements.Currency);
-        var acquirerId = original.GetString(DataElements.AcquirerId) ?? "";
-        advice.Set(DataElements.OriginalDataElements, new OriginalDataElements(original.Mti, (int)originalStan, originalTime, acquirerId).Format());
+        var advice = Advice(reversal.IsRepeat ? MessageTypes.ReversalAdviceRepeat : MessageTypes.ReversalAdvice, reversal, nameof(reversal));
         if (reversal.DispensedAmount is { } dispensed)
         {
             advice.Set(DataElements.ReplacementAmounts, ReplacementAmounts.Format(dispensed));
         }
 
+        return advice;
+    }
+
+    /// <summary>
+    /// The 0220 (0221 for a retry) that tells the issuer of a withdrawal approved in stand-in (PROTOCOL.md §15.18): as the
+    /// 0420 names its original — DE 2, 3, 4, 32, 37 (the RRN the terminal got), 41, 49, a new DE 7 and 11, DE 90 — with DE
+    /// 38 the acquirer's authorization id and DE 39 "00". Never a PIN block or track data.
+    /// </summary>
+    /// <param name="approval">The approval's values; its <see cref="UpstreamReversal.Reason"/> is the DE 39 the terminal got (00).</param>
+    /// <param name="authorizationId">DE 38 the acquirer gave the terminal.</param>
+    public static IsoMessage StandInAdvice(UpstreamReversal approval, string authorizationId)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        ArgumentException.ThrowIfNullOrEmpty(authorizationId);
+        var advice = Advice(approval.IsRepeat ? MessageTypes.FinancialAdviceRepeat : MessageTypes.FinancialAdvice, approval, nameof(approval));
+        advice.Set(DataElements.AuthorizationId, authorizationId);
+        return advice;
+    }
+
+    /// <summary>What an 0420 and an 0220 share: the original named by its DE 2, 3, 4, 32, 37, 41, 49 and DE 90, a new DE 7 and 11, DE 39.</summary>
+    private static IsoMessage Advice(int mti, UpstreamReversal values, string parameter)
+    {
+        var original = values.Original;
+        if (!original.TryGetNumber(DataElements.Stan, out var originalStan) || original.GetString(DataElements.TransmissionDateTime) is not { } originalTime)
+        {
+            throw new ArgumentException("The original needs its DE 11 and DE 7.", parameter);
+        }
+
+        var advice = new IsoMessage { Mti = mti };
+        advice.CopyFrom(original, DataElements.PrimaryAccountNumber);
+        advice.CopyFrom(original, DataElements.ProcessingCode);
+        advice.CopyFrom(original, DataElements.Amount);
+        advice.Set(DataElements.TransmissionDateTime, UpstreamTime.TransmissionDateTime(values.Now));
+        advice.SetNumber(DataElements.Stan, values.Stan);
+        advice.CopyFrom(original, DataElements.AcquirerId);
+        advice.CopyFrom(original, DataElements.RetrievalReference);
+        advice.Set(DataElements.ResponseCode, values.Reason);
+        advice.CopyFrom(original, DataElements.TerminalId);
+        advice.CopyFrom(original, DataElements.Currency);
+        var acquirerId = original.GetString(DataElements.AcquirerId) ?? "";
+        advice.Set(DataElements.OriginalDataElements, new OriginalDataElements(original.Mti, (int)originalStan, originalTime, acquirerId).Format());
         return advice;
     }
 

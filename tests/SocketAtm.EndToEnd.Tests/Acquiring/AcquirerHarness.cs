@@ -27,6 +27,8 @@ internal sealed class AcquirerHarness : IAsyncDisposable
     private readonly string _issuerData;
     private readonly string[] _hostArgs;
     private readonly List<RunningHost> _otherHosts = [];
+    private int _issuerPort;
+    private bool _issuerStopped;
 
     private AcquirerHarness(IssuerSimulator issuer, RunningHost host, string issuerData, string[] hostArgs, IssuerDecisions decisions, TcpRelay? relay, CapturingSink hostLog)
     {
@@ -116,6 +118,23 @@ internal sealed class AcquirerHarness : IAsyncDisposable
         await WaitUntilSignedOnAsync();
     }
 
+    /// <summary>Stops the simulator (its book stays on disk) and waits until the host's link is down.</summary>
+    public async Task StopIssuerAsync()
+    {
+        _issuerPort = Issuer.Port;
+        await Issuer.DisposeAsync();
+        _issuerStopped = true;
+        await Eventually(() => LinkStatus.SignedOn == 0, "the host never noticed the issuer was gone");
+    }
+
+    /// <summary>Starts the simulator again on its book and port, after <see cref="StopIssuerAsync"/>, and waits until the host signed on.</summary>
+    public async Task StartIssuerAsync(FaultOptions faults)
+    {
+        Issuer = await IssuerSimulator.StartAsync(new IssuerSimulatorOptions { Port = _issuerPort, DataDirectory = _issuerData, Faults = faults, Logger = Decisions });
+        _issuerStopped = false;
+        await WaitUntilSignedOnAsync();
+    }
+
     /// <summary>Stops the host (gracefully, as on Ctrl-C) and starts it again on the same data and settings, signed on again.</summary>
     public async Task RestartHostAsync()
     {
@@ -145,7 +164,7 @@ internal sealed class AcquirerHarness : IAsyncDisposable
     public async Task<long> AcquirerNetAsync(string rrn) =>
         (await Ledger.ListAcquirerBookAsync(Route, CancellationToken.None)).Where(line => line.RetrievalReference.Trim() == rrn).Sum(line => line.NetAmount);
 
-    public async Task<int> OwedReversalCountAsync() => (await Ledger.ListOwedReversalsAsync(Route, 100, CancellationToken.None)).Count;
+    public async Task<int> OwedReversalCountAsync() => (await Ledger.ListOwedMessagesAsync(Route, 100, CancellationToken.None)).Count;
 
     /// <summary>Waits until the acquirer owes the issuer no reversal: every one sent and its 0430 "00" recorded.</summary>
     public async Task WaitUntilNothingOwedAsync(TimeSpan? within = null) =>
@@ -222,7 +241,11 @@ internal sealed class AcquirerHarness : IAsyncDisposable
             await Relay.DisposeAsync();
         }
 
-        await Issuer.DisposeAsync();
+        if (!_issuerStopped)
+        {
+            await Issuer.DisposeAsync();
+        }
+
         if (Directory.Exists(_issuerData))
         {
             Directory.Delete(_issuerData, recursive: true);

@@ -52,6 +52,37 @@ public sealed class SafCommandTests : IDisposable
         Assert.Equal((0, "Nothing owed: the store-and-forward queue is empty."), (list.Code, list.Output.Trim()));
     }
 
+    [Fact]
+    public async Task A_stand_in_advice_the_issuer_booked_but_would_have_declined_is_listed_as_a_dispute()
+    {
+        await using (var ledger = await _admin.OpenLedgerAsync())
+        {
+            var key = new RequestKey("00000000000", "ATM00001", 9, "1203101500");
+            await ledger.ExecuteAsync(
+                new LedgerRequest
+                {
+                    Kind = TransactionKind.Withdrawal,
+                    Key = key,
+                    Mti = 200,
+                    Pan = Pan,
+                    Amount = 3_000,
+                    ReceivedAt = DateTimeOffset.UtcNow,
+                    Upstream = new ForwardingIntent("demo-issuer", 9, "1203101500"),
+                },
+                CancellationToken.None);
+            await ledger.StandInAsync(key, new StandInTerms("demo-issuer", 5_000, 5_000, 1, Server.Security.StandInPinResult.Verified), Pan, CancellationToken.None);
+            Assert.Single(await ledger.ClaimSafAsync("demo-issuer", "test-host", DateTimeOffset.UtcNow.AddMinutes(1), 10, CancellationToken.None));
+            await ledger.RecordSafResultAsync(key, new SafAttemptResult("test-host", ResponseCodes.InsufficientFunds, true, 0, "answered 51"), CancellationToken.None);
+        }
+
+        var disputes = await _admin.RunAsync("saf", "disputes");
+
+        Assert.Equal(0, disputes.Code);
+        var line = Assert.Single(disputes.Output.Split('\n'), text => text.Contains("541333******0019", StringComparison.Ordinal));
+        Assert.EndsWith("30.00  51", line.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Pan, disputes.Output, StringComparison.Ordinal);
+    }
+
     private async Task<(string Queued, string Refused)> OweTwoReversalsOneRefusedAsync()
     {
         await using var ledger = await _admin.OpenLedgerAsync();

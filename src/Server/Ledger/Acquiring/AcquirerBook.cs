@@ -4,7 +4,7 @@ namespace SocketAtm.Server.Ledger.Acquiring;
 
 /// <summary>
 /// Sums the journal's <see cref="UpstreamEntry"/> amounts into the acquirer's book (<see cref="AcquirerBookEntry"/>): one
-/// line per route and RRN on which an issuer's approval of a withdrawal was recorded, with the net of every row of that RRN.
+/// line per route and RRN on which an approval of a withdrawal was recorded (the issuer's, or a stand-in one), with the net of every row of that RRN.
 /// The PostgreSQL ledger does the same in SQL (<see cref="PostgreSql.PostgreSqlForwards"/>).
 /// </summary>
 internal static class AcquirerBook
@@ -31,10 +31,13 @@ internal static class AcquirerBook
             .Select(pair => new AcquirerBookEntry(pair.Key.Route, pair.Key.Reference, pair.Value.Net))];
     }
 
-    /// <summary>True for the row that recorded an issuer's approval of a forwarded withdrawal.</summary>
+    /// <summary>
+    /// True for the row that recorded an approval of a forwarded withdrawal: the issuer's, or the acquirer's own in stand-in
+    /// (the issuer owes it as much once the advice is booked).
+    /// </summary>
     public static bool IsApproval(JournalRecord row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row is { Disposition: JournalDisposition.IssuerAnswered, Kind: TransactionKind.Withdrawal, ResponseCode: ResponseCodes.Approved };
+        return row is { Disposition: JournalDisposition.IssuerAnswered or JournalDisposition.StoodIn, Kind: TransactionKind.Withdrawal, ResponseCode: ResponseCodes.Approved };
     }
 }

@@ -49,16 +49,22 @@ internal interface IAcquirerLedger
     /// The reversals owed to <paramref name="route"/>, not acknowledged and queued for delivery (not exceptions), oldest
     /// first, at most <paramref name="limit"/>.
     /// </summary>
-    Task<IReadOnlyList<OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<OwedMessage>> ListOwedMessagesAsync(string route, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// The store-and-forward queue of <paramref name="route"/> (every route when null): every owed message, queued or an
-    /// exception, oldest first, at most <paramref name="limit"/>. PANs are not decrypted (<see cref="OwedReversal.Pan"/> is empty).
+    /// exception, oldest first, at most <paramref name="limit"/>. PANs are not decrypted (<see cref="OwedMessage.Pan"/> is empty).
     /// </summary>
-    Task<IReadOnlyList<OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<OwedMessage>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken);
 
     /// <summary>The owed message of the forwarded request with RRN <paramref name="retrievalReference"/>, or null (PAN not decrypted).</summary>
-    Task<OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken);
+    Task<OwedMessage?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The reconciliation exceptions of stand-in: journal rows of advices the issuer booked with the card decision it would
+    /// have made (<see cref="JournalDisposition.AdviceDisputed"/>), newest first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<JournalRecord>> ListDisputedAdvicesAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>Depth, exceptions, oldest and expired entries of <paramref name="route"/>'s queue, for metrics and alerts.</summary>
     Task<SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken);
@@ -69,7 +75,7 @@ internal interface IAcquirerLedger
     /// queued message (in order per card), and only one whose backoff is over and that no other host holds a live claim on.
     /// Returns what was claimed, PANs decrypted; another host's claim on the same message fails (one host delivers each).
     /// </summary>
-    Task<IReadOnlyList<OwedReversal>> ClaimSafAsync(string route, string claimant, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<OwedMessage>> ClaimSafAsync(string route, string claimant, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records how a claimed attempt ended (<see cref="SafAttemptResult"/>; PROTOCOL.md §15.6): 00 acknowledges (journaled),
@@ -77,6 +83,14 @@ internal interface IAcquirerLedger
     /// answer, IsReplay true when nothing changed. <paramref name="originalKey"/> names the forwarded original.
     /// </summary>
     Task<LedgerOutcome> RecordSafResultAsync(RequestKey originalKey, SafAttemptResult result, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Decides the pending forwarded request <paramref name="key"/> in stand-in (<see cref="StandInDecision"/>): its stored
+    /// answer becomes the decision, journaled <see cref="JournalDisposition.StoodIn"/>; an approval counts on the card's
+    /// stand-in usage and owes the issuer its advice, in the same commit. <paramref name="pan"/> is the request's (the
+    /// usage is the card's). Of a request no longer pending nothing changes: its stored answer, IsReplay true.
+    /// </summary>
+    Task<LedgerOutcome> StandInAsync(RequestKey key, StandInTerms terms, string pan, CancellationToken cancellationToken);
 
     /// <summary>Puts the exception of <paramref name="originalKey"/> back in the queue (<c>admin saf retry</c>); IsReplay true when it held none.</summary>
     Task<LedgerOutcome> RetrySafAsync(RequestKey originalKey, CancellationToken cancellationToken);

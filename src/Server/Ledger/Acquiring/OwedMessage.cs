@@ -10,7 +10,7 @@ namespace SocketAtm.Server.Ledger.Acquiring;
 /// <see cref="AcquirerTransmission"/>) and DE 95 for a partial one (<see cref="DispensedAmount"/>). Until the issuer's 0430
 /// "00" is recorded (<see cref="IAcquirerLedger.AcknowledgeReversalAsync"/>) it stays owed, across restarts and hosts.
 /// </summary>
-internal sealed record OwedReversal
+internal sealed record OwedMessage
 {
     /// <summary>The terminal's key of the forwarded original (the key to acknowledge it by).</summary>
     public required RequestKey OriginalKey { get; init; }
@@ -65,15 +65,23 @@ internal sealed record OwedReversal
     /// <summary>True when it was sent before: the next send is a repeat (0421).</summary>
     public bool IsRepeat => Saf.Attempts > 0;
 
-    /// <summary>Names the reversal without the PAN.</summary>
-    public override string ToString() => $"reversal {Reason} of {OriginalKey} ({Route}, RRN {RetrievalReference}, {MaskedPan})";
+    /// <summary>A reversal (0420/0421) or the advice of a stand-in approval (0220/0221).</summary>
+    public SafMessage Message { get; init; }
 
-    /// <summary>The owed reversal of <paramref name="record"/>, with <paramref name="pan"/> decrypted from it.</summary>
-    public static OwedReversal Of(IdempotencyRecord record, string pan)
+    /// <summary>For an advice, DE 38 the acquirer gave the terminal in stand-in; null for a reversal.</summary>
+    public string? AuthorizationId { get; init; }
+
+    /// <summary>Names the message without the PAN.</summary>
+    public override string ToString() =>
+        $"{(Message == SafMessage.Advice ? "stand-in advice" : "reversal " + Reason)} of {OriginalKey} ({Route}, RRN {RetrievalReference}, {MaskedPan})";
+
+    /// <summary>The message <paramref name="record"/> owes next (<see cref="ForwardingRecord.OwedMessage"/>), with <paramref name="pan"/> decrypted from it.</summary>
+    public static OwedMessage Of(IdempotencyRecord record, string pan)
     {
         ArgumentNullException.ThrowIfNull(record);
         var forwarding = record.Forwarding ?? throw new ArgumentException("The record was not forwarded.", nameof(record));
-        return new OwedReversal
+        var message = forwarding.OwedMessage ?? throw new ArgumentException("The record owes nothing.", nameof(record));
+        return new OwedMessage
         {
             OriginalKey = RequestKey.Parse(record.Key),
             Route = forwarding.Route,
@@ -87,9 +95,11 @@ internal sealed record OwedReversal
             RetrievalReference = record.Outcome.RetrievalReference ?? string.Empty,
             AcquirerStan = forwarding.AcquirerStan,
             AcquirerTransmission = forwarding.AcquirerTransmission,
-            Reason = forwarding.ReversalReason ?? throw new ArgumentException("The record owes no reversal.", nameof(record)),
-            DispensedAmount = forwarding.ReversalDispensed,
-            OwedAt = DateTimeOffset.FromUnixTimeMilliseconds(forwarding.ReversalOwedAtUnixMilliseconds),
+            Message = message,
+            Reason = message == SafMessage.Advice ? ResponseCodes.Approved : forwarding.ReversalReason!,
+            AuthorizationId = message == SafMessage.Advice ? record.Outcome.AuthorizationId : null,
+            DispensedAmount = message == SafMessage.Advice ? null : forwarding.ReversalDispensed,
+            OwedAt = DateTimeOffset.FromUnixTimeMilliseconds(forwarding.OwedAtUnixMilliseconds),
             CardDigest = record.PanDigest,
             Saf = forwarding.Saf,
         };

@@ -10,7 +10,7 @@ internal sealed record SafRouteSummary(int Queued, int Exceptions, int Expired, 
     public static readonly SafRouteSummary Empty = new(0, 0, 0, null);
 
     /// <summary>The summary of <paramref name="owed"/>, a route's owed messages.</summary>
-    public static SafRouteSummary Of(IEnumerable<OwedReversal> owed, DateTimeOffset expiredBefore)
+    public static SafRouteSummary Of(IEnumerable<OwedMessage> owed, DateTimeOffset expiredBefore)
     {
         ArgumentNullException.ThrowIfNull(owed);
         int queued = 0, exceptions = 0, expired = 0;

@@ -16,7 +16,7 @@ internal static class ForwardingBson
     /// </summary>
     public const string Held = "Held";
 
-    /// <summary>The route of a record that owes a reversal upstream, else null: indexed, for the owed list of a route.</summary>
+    /// <summary>The route of a record that owes a reversal or an advice upstream, else null: indexed, for the owed list of a route.</summary>
     public const string OwedRoute = "OwedRoute";
 
     public static void Write(BsonDocument document, ForwardingRecord? forwarding)
@@ -27,7 +27,7 @@ internal static class ForwardingBson
             return;
         }
 
-        document[OwedRoute] = forwarding.IsReversalOwed ? forwarding.Route : BsonValue.Null;
+        document[OwedRoute] = forwarding.OwedMessage is not null ? forwarding.Route : BsonValue.Null;
         document["Forward"] = new BsonDocument
         {
             ["Route"] = forwarding.Route,
@@ -44,6 +44,11 @@ internal static class ForwardingBson
             ["ReversalOwedAt"] = forwarding.ReversalOwedAtUnixMilliseconds,
             ["ReversalAcknowledged"] = forwarding.ReversalAcknowledged,
         };
+        if (forwarding.AdviceOwedAtUnixMilliseconds is { } adviceOwedAt)
+        {
+            document["Forward"]["AdviceOwedAt"] = adviceOwedAt;
+            document["Forward"]["AdviceAcknowledged"] = forwarding.AdviceAcknowledged;
+        }
         if (forwarding.Saf != SafDelivery.None)
         {
             var saf = forwarding.Saf;
@@ -83,6 +88,8 @@ internal static class ForwardingBson
             ReversalOwedAtUnixMilliseconds = forward["ReversalOwedAt"].AsInt64,
             ReversalAcknowledged = NullableString(forward["ReversalAcknowledged"]),
             Saf = ReadSaf(forward),
+            AdviceOwedAtUnixMilliseconds = forward.TryGetValue("AdviceOwedAt", out var adviceOwedAt) ? adviceOwedAt.AsInt64 : null,
+            AdviceAcknowledged = forward.TryGetValue("AdviceAcknowledged", out var adviceAcknowledged) ? NullableString(adviceAcknowledged) : null,
         };
     }
 

@@ -19,6 +19,7 @@ internal sealed class LedgerStore
     private readonly ILiteCollection<BsonDocument> _accounts;
     private readonly ILiteCollection<BsonDocument> _cards;
     private readonly ILiteCollection<BsonDocument> _dailyUsage;
+    private readonly ILiteCollection<BsonDocument> _standInUsage;
     private readonly ILiteCollection<BsonDocument> _terminals;
     private readonly ILiteCollection<BsonDocument> _hostKeys;
     private readonly ILiteCollection<BsonDocument> _journal;
@@ -50,6 +51,7 @@ internal sealed class LedgerStore
         _accounts = database.GetCollection("accounts", BsonAutoId.Int64);
         _cards = database.GetCollection("cards", BsonAutoId.Int64);
         _dailyUsage = database.GetCollection("daily_usage");
+        _standInUsage = database.GetCollection("standin_usage");
         _terminals = database.GetCollection("terminals");
         _hostKeys = database.GetCollection("host_keys");
         _journal = database.GetCollection("journal", BsonAutoId.Int64);
@@ -142,6 +144,23 @@ internal sealed class LedgerStore
         _dailyUsage.Upsert(LedgerBson.ToBson(usage));
         _usageById.Put(usage.Id, usage);
     }
+
+    /// <summary>Stand-in usage by <see cref="StandInUsageRecord.Id"/>: rare (only while a route is down), so not cached.</summary>
+    public StandInUsageRecord? FindStandInUsage(string id) =>
+        _standInUsage.FindById(id) is { } document
+            ? new StandInUsageRecord(document["Route"].AsString, document["PanDigest"].AsString, document["Day"].AsInt32, document["Amount"].AsInt64, document["Count"].AsInt32)
+            : null;
+
+    public void UpsertStandInUsage(StandInUsageRecord usage) =>
+        _standInUsage.Upsert(new BsonDocument
+        {
+            ["_id"] = usage.Id,
+            ["Route"] = usage.Route,
+            ["PanDigest"] = usage.PanDigest,
+            ["Day"] = usage.Day,
+            ["Amount"] = usage.Amount,
+            ["Count"] = usage.Count,
+        });
 
     /// <remarks>Cached: the writer checks a terminal's key version for every PIN it is given.</remarks>
     public TerminalRecord? FindTerminal(string terminalId) =>
@@ -237,6 +256,10 @@ internal sealed class LedgerStore
     public IReadOnlyList<JournalRecord> LatestJournalForCard(long cardId, int limit) =>
         Latest(_journal.Find(BsonExpression.Create("$.CardId = @0", cardId)), limit);
 
+    /// <summary>The latest <paramref name="limit"/> journal rows of acquired requests with <paramref name="disposition"/>, newest first.</summary>
+    public IReadOnlyList<JournalRecord> LatestUpstreamJournal(JournalDisposition disposition, int limit) =>
+        Latest(_journal.Find(BsonExpression.Create("$.UpstreamRoute != null AND $.Disposition = @0", disposition.ToString())), limit);
+
     public IdempotencyRecord? FindIdempotency(string key) =>
         _idempotency.FindById(key) is { } document ? LedgerBson.ToIdempotency(document) : null;
 
@@ -255,7 +278,7 @@ internal sealed class LedgerStore
                 ? BsonExpression.Create($"$.{ForwardingBson.OwedRoute} != null")
                 : BsonExpression.Create($"$.{ForwardingBson.OwedRoute} = @0", route))
             .Select(LedgerBson.ToIdempotency)
-            .OrderBy(record => record.Forwarding!.ReversalOwedAtUnixMilliseconds)
+            .OrderBy(record => record.Forwarding!.OwedAtUnixMilliseconds)
             .ThenBy(record => record.Key, StringComparer.Ordinal);
 
     /// <summary>Forwarded records still pending, forwarded before <paramref name="beforeUnixMilliseconds"/>, oldest first.</summary>

@@ -291,33 +291,36 @@ internal sealed class LiteDbLedger : QueuedLedger
             isReadOnly: true,
             cancellationToken);
 
-    public override Task<IReadOnlyList<OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken) =>
-        RunAdminAsync<IReadOnlyList<OwedReversal>>(
+    public override Task<IReadOnlyList<OwedMessage>> ListOwedMessagesAsync(string route, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync<IReadOnlyList<OwedMessage>>(
             (store, _) => [.. store.OwedReversals(route)
                 .Where(record => record.Forwarding!.SafState == SafState.Queued)
                 .Take(limit)
-                .Select(record => OwedReversal.Of(record, record.Forwarding!.SealedPan is { } sealedPan ? store.UnsealPan(record.Key, sealedPan) : string.Empty))],
+                .Select(record => OwedMessage.Of(record, record.Forwarding!.SealedPan is { } sealedPan ? store.UnsealPan(record.Key, sealedPan) : string.Empty))],
             isReadOnly: true,
             cancellationToken);
 
-    public override Task<IReadOnlyList<OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken) =>
-        RunAdminAsync<IReadOnlyList<OwedReversal>>(
-            (store, _) => [.. store.OwedReversals(route).Take(limit).Select(record => OwedReversal.Of(record, string.Empty))],
+    public override Task<IReadOnlyList<OwedMessage>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync<IReadOnlyList<OwedMessage>>(
+            (store, _) => [.. store.OwedReversals(route).Take(limit).Select(record => OwedMessage.Of(record, string.Empty))],
             isReadOnly: true,
             cancellationToken);
 
-    public override Task<OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken) =>
+    public override Task<OwedMessage?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken) =>
         RunAdminAsync(
             (store, _) => store.OwedReversals(route: null)
                 .Where(record => record.Outcome.RetrievalReference == retrievalReference)
-                .Select(record => OwedReversal.Of(record, string.Empty))
+                .Select(record => OwedMessage.Of(record, string.Empty))
                 .FirstOrDefault(),
             isReadOnly: true,
             cancellationToken);
 
+    public override Task<IReadOnlyList<JournalRecord>> ListDisputedAdvicesAsync(int limit, CancellationToken cancellationToken) =>
+        RunAdminAsync((store, _) => store.LatestUpstreamJournal(JournalDisposition.AdviceDisputed, limit), isReadOnly: true, cancellationToken);
+
     public override Task<SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
         RunAdminAsync(
-            (store, _) => SafRouteSummary.Of(store.OwedReversals(route).Select(record => OwedReversal.Of(record, string.Empty)), expiredBefore),
+            (store, _) => SafRouteSummary.Of(store.OwedReversals(route).Select(record => OwedMessage.Of(record, string.Empty)), expiredBefore),
             isReadOnly: true,
             cancellationToken);
 

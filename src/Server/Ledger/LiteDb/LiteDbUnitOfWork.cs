@@ -15,6 +15,8 @@ internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
     private readonly Dictionary<long, AccountRecord?> _accounts = [];
     private readonly HashSet<long> _changedAccounts = [];
     private readonly Dictionary<string, DailyUsageRecord?> _usage = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StandInUsageRecord?> _standInUsage = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedStandInUsage = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedUsage = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IdempotencyRecord?> _idempotency = new(StringComparer.Ordinal);
     private readonly HashSet<string> _newKeys = new(StringComparer.Ordinal);
@@ -78,6 +80,24 @@ internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
     {
         _usage[usage.Id] = usage;
         _changedUsage.Add(usage.Id);
+    }
+
+    public StandInUsageRecord? FindStandInUsage(string route, string panDigest, int day)
+    {
+        var id = StandInUsageRecord.StorageId(route, panDigest, day);
+        if (!_standInUsage.TryGetValue(id, out var usage))
+        {
+            usage = store.FindStandInUsage(id);
+            _standInUsage.Add(id, usage);
+        }
+
+        return usage;
+    }
+
+    public void PutStandInUsage(StandInUsageRecord usage)
+    {
+        _standInUsage[usage.Id] = usage;
+        _changedStandInUsage.Add(usage.Id);
     }
 
     public IdempotencyRecord? FindIdempotency(string key)
@@ -168,6 +188,11 @@ internal sealed class LiteDbUnitOfWork(LedgerStore store) : ILedgerUnitOfWork
         foreach (var id in _changedUsage)
         {
             store.UpsertDailyUsage(_usage[id]!);
+        }
+
+        foreach (var id in _changedStandInUsage)
+        {
+            store.UpsertStandInUsage(_standInUsage[id]!);
         }
 
         if (_newKeys.Count > 0)

@@ -59,15 +59,36 @@ internal sealed record ForwardingRecord
     /// <summary>True while a reversal is owed upstream and not acknowledged (queued for delivery, or kept as an exception).</summary>
     public bool IsReversalOwed => ReversalReason is not null && ReversalAcknowledged is null;
 
+    /// <summary>For a stand-in approval, when its advice (0220) became owed, as Unix milliseconds; null when none is.</summary>
+    public long? AdviceOwedAtUnixMilliseconds { get; init; }
+
+    /// <summary>
+    /// DE 39 of the issuer's 0230 that took the advice: 00, or a card decision (booked, but the issuer would have declined:
+    /// a reconciliation exception). Null while the advice is owed (or none is).
+    /// </summary>
+    public string? AdviceAcknowledged { get; init; }
+
+    /// <summary>True while a stand-in advice is owed upstream and not acknowledged.</summary>
+    public bool IsAdviceOwed => AdviceOwedAtUnixMilliseconds is not null && AdviceAcknowledged is null;
+
+    /// <summary>
+    /// The message the record owes its issuer next: the advice of a stand-in approval before any reversal of it (the issuer
+    /// must know of the approval first), else the owed reversal; null when nothing is owed.
+    /// </summary>
+    public SafMessage? OwedMessage => IsAdviceOwed ? SafMessage.Advice : IsReversalOwed ? SafMessage.Reversal : null;
+
+    /// <summary>When <see cref="OwedMessage"/> became owed (the queue's order), as Unix milliseconds.</summary>
+    public long OwedAtUnixMilliseconds => IsAdviceOwed ? AdviceOwedAtUnixMilliseconds!.Value : ReversalOwedAtUnixMilliseconds;
+
     /// <summary>The store-and-forward delivery of the owed message: attempts, claim, next try, refusal (PROTOCOL.md §15.6).</summary>
     public SafDelivery Saf { get; init; } = SafDelivery.None;
 
     /// <summary>Where the owed message stands in the store-and-forward queue; null when nothing is owed.</summary>
-    public SafState? SafState => !IsReversalOwed ? null : Saf.RefusedWith is null ? Model.SafState.Queued : Model.SafState.Exception;
+    public SafState? SafState => OwedMessage is null ? null : Saf.RefusedWith is null ? Model.SafState.Queued : Model.SafState.Exception;
 
     /// <summary>
     /// True while the record must outlive <see cref="LedgerOptions.RepeatRetention"/>: pending (it will be answered or given
     /// up), or owing a reversal. Pruning skips it until then.
     /// </summary>
-    public bool IsHeld => State == ForwardState.Pending || IsReversalOwed;
+    public bool IsHeld => State == ForwardState.Pending || OwedMessage is not null;
 }

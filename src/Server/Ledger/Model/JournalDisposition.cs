@@ -79,4 +79,19 @@ internal enum JournalDisposition : byte
     /// store-and-forward exception for operators, not retried until one asks (PROTOCOL.md §15.6).
     /// </summary>
     DeliveryRefused,
+
+    /// <summary>
+    /// The acquirer decided a forwarded request in stand-in, its route unavailable (PROTOCOL.md §15.10): the response code
+    /// is its decision; an approval makes the issuer owe its amount (the book) and an advice (0220) owed to the issuer.
+    /// </summary>
+    StoodIn,
+
+    /// <summary>The issuer booked the advice (0230 "00") of a stand-in approval.</summary>
+    AdviceAcknowledged,
+
+    /// <summary>
+    /// The issuer booked the advice of a stand-in approval but answered with the card decision it would have made (e.g. 51):
+    /// the dispense stands; a reconciliation exception for operators (<c>admin saf disputes</c>).
+    /// </summary>
+    AdviceDisputed,
 }

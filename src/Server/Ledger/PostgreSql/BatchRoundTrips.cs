@@ -20,6 +20,7 @@ internal static class BatchRoundTrips
         var pansByDigest = new Dictionary<string, string>(StringComparer.Ordinal);
         var claims = new SortedSet<string>(StringComparer.Ordinal);
         var originals = new HashSet<string>(StringComparer.Ordinal);
+        var standInDigests = new SortedSet<string>(StringComparer.Ordinal);
         var pinTerminals = new HashSet<string>(StringComparer.Ordinal);
         foreach (var work in batch)
         {
@@ -39,6 +40,10 @@ internal static class BatchRoundTrips
             if (!string.IsNullOrEmpty(request.Pan))
             {
                 pansByDigest.TryAdd(protector.PanDigest(request.Pan), request.Pan);
+                if (request.Upstream is Acquiring.StandInDecision)
+                {
+                    standInDigests.Add(protector.PanDigest(request.Pan));
+                }
             }
         }
 
@@ -80,6 +85,20 @@ internal static class BatchRoundTrips
                 new NpgsqlBatchCommand(CommittedBatches.AttemptBackendQuery),
             },
         };
+        if (standInDigests.Count > 0)
+        {
+            // Only a batch deciding in stand-in (its route down): a card's stand-in usage may have no row yet, so a row lock
+            // cannot serialize two hosts on it; an advisory lock per card does, taken in digest order, after every row lock.
+            // The read is a statement of its own, so that its snapshot is taken once the locks are held: it sees what
+            // the host that held them before committed.
+            load.BatchCommands.Insert(load.BatchCommands.Count - 1, BatchCommand.Of(
+                "SELECT count(pg_advisory_xact_lock(hashtextextended('socketatm.standin/' || d, 0))) FROM (SELECT d FROM unnest($1::text[]) AS d ORDER BY d) AS cards",
+                (object)standInDigests.ToArray()));
+            load.BatchCommands.Insert(load.BatchCommands.Count - 1, BatchCommand.Of(
+                "SELECT route, pan_digest, day, amount, count FROM standin_usage WHERE pan_digest = ANY($1) AND day = $2",
+                standInDigests.ToArray(),
+                DailyUsageRecord.BusinessDay(now)));
+        }
 
         // BEGIN returns no rows, so the reader starts at the claims.
         await using var reader = await load.ExecuteReaderAsync();
@@ -135,6 +154,16 @@ internal static class BatchRoundTrips
             unit.LoadTerminal(TerminalRow.Read(reader));
         }
 
+        if (standInDigests.Count > 0)
+        {
+            await reader.NextResultAsync(); // the locks
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                unit.LoadStandInUsage(new StandInUsageRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt32(4)));
+            }
+        }
+
         await reader.NextResultAsync();
         await reader.ReadAsync();
         return new AttemptBackend(reader.GetInt32(0), reader.GetDateTime(1));
@@ -159,13 +188,14 @@ internal static class BatchRoundTrips
             + "terminal_reversal_key = v.terminal_reversal_key, terminal_dispensed = v.terminal_dispensed, reversal_reason = v.reversal_reason, "
             + "reversal_dispensed = v.reversal_dispensed, reversal_owed_at_ms = v.owed_at, reversal_acknowledged = v.acknowledged, "
             + "saf_attempts = v.saf_attempts, saf_claimed_by = v.saf_claimed_by, saf_claimed_until_ms = v.saf_claimed_until, "
-            + "saf_next_attempt_ms = v.saf_next_attempt, saf_last_result = v.saf_last_result, saf_refused = v.saf_refused "
+            + "saf_next_attempt_ms = v.saf_next_attempt, saf_last_result = v.saf_last_result, saf_refused = v.saf_refused, "
+            + "advice_owed_at_ms = v.advice_owed_at, advice_acknowledged = v.advice_acknowledged "
             + "FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::text[], $9::text[], "
             + "$10::bigint[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::integer[], $16::text[], $17::bigint[], $18::bigint[], "
-            + "$19::text[], $20::text[]) "
+            + "$19::text[], $20::text[], $21::bigint[], $22::text[]) "
             + "AS v(key, route, stan, transmission, state, account_type, currency, pan, terminal_reversal_key, terminal_dispensed, "
             + "reversal_reason, reversal_dispensed, owed_at, acknowledged, saf_attempts, saf_claimed_by, saf_claimed_until, saf_next_attempt, "
-            + "saf_last_result, saf_refused) "
+            + "saf_last_result, saf_refused, advice_owed_at, advice_acknowledged) "
             + $"WHERE i.key = v.key AND i.state = {PostgreSqlSchema.Decided}",
             forwarded.Select(record => record.Key).ToArray(),
             sides.Select(side => side.Route).ToArray(),
@@ -186,7 +216,9 @@ internal static class BatchRoundTrips
             sides.Select(side => side.Saf.ClaimedUntilUnixMilliseconds).ToArray(),
             sides.Select(side => side.Saf.NextAttemptUnixMilliseconds).ToArray(),
             sides.Select(side => side.Saf.LastResult).ToArray(),
-            sides.Select(side => side.Saf.RefusedWith).ToArray()));
+            sides.Select(side => side.Saf.RefusedWith).ToArray(),
+            sides.Select(side => side.AdviceOwedAtUnixMilliseconds).ToArray(),
+            sides.Select(side => side.AdviceAcknowledged).ToArray()));
     }
 
     /// <summary>Writes every row the batch changed, with its final value, records the batch's token and commits, in one round trip.</summary>
@@ -232,6 +264,20 @@ internal static class BatchRoundTrips
                 usage.Select(row => row.Day).ToArray(),
                 usage.Select(row => row.Amount).ToArray(),
                 usage.Select(row => row.Count).ToArray()));
+        }
+
+        var standInUsage = unit.ChangedStandInUsage.ToList();
+        if (standInUsage.Count > 0)
+        {
+            write.BatchCommands.Add(BatchCommand.Of(
+                "INSERT INTO standin_usage (route, pan_digest, day, amount, count) "
+                + "SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::integer[]) "
+                + "ON CONFLICT (route, pan_digest, day) DO UPDATE SET amount = excluded.amount, count = excluded.count",
+                standInUsage.Select(row => row.Route).ToArray(),
+                standInUsage.Select(row => row.PanDigest).ToArray(),
+                standInUsage.Select(row => row.Day).ToArray(),
+                standInUsage.Select(row => row.Amount).ToArray(),
+                standInUsage.Select(row => row.Count).ToArray()));
         }
 
         var decisions = unit.ChangedDecisions.ToList();

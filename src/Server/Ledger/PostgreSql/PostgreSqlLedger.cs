@@ -204,14 +204,17 @@ internal sealed class PostgreSqlLedger : QueuedLedger
     public override Task<Acquiring.ForwardedRequest?> FindForwardAsync(RequestKey key, CancellationToken cancellationToken) =>
         _forwards.FindAsync(key, cancellationToken);
 
-    public override Task<IReadOnlyList<Acquiring.OwedReversal>> ListOwedReversalsAsync(string route, int limit, CancellationToken cancellationToken) =>
+    public override Task<IReadOnlyList<Acquiring.OwedMessage>> ListOwedMessagesAsync(string route, int limit, CancellationToken cancellationToken) =>
         _forwards.ListOwedAsync(route, limit, cancellationToken);
 
-    public override Task<IReadOnlyList<Acquiring.OwedReversal>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken) =>
+    public override Task<IReadOnlyList<Acquiring.OwedMessage>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken) =>
         _forwards.ListSafAsync(route, limit, cancellationToken);
 
-    public override Task<Acquiring.OwedReversal?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken) =>
+    public override Task<Acquiring.OwedMessage?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken) =>
         _forwards.FindSafAsync(retrievalReference, cancellationToken);
+
+    public override Task<IReadOnlyList<JournalRecord>> ListDisputedAdvicesAsync(int limit, CancellationToken cancellationToken) =>
+        _forwards.ListDisputedAdvicesAsync(limit, cancellationToken);
 
     public override Task<Acquiring.SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
         _forwards.SummarizeSafAsync(route, expiredBefore, cancellationToken);

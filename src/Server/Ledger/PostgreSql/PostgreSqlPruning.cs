@@ -26,9 +26,10 @@ internal static class PostgreSqlPruning
         }
 
         await using var delete = new NpgsqlCommand(
-            // A forwarded record still pending or owing a reversal upstream is kept until it is not (ForwardingRecord.IsHeld).
+            // A forwarded record still pending or owing a reversal or advice upstream is kept until it is not (ForwardingRecord.IsHeld).
             $"WITH expired AS (SELECT key FROM idempotency_keys WHERE state <> {PostgreSqlSchema.Claimed} AND at_ms < $1 "
             + "AND forward_state IS DISTINCT FROM 'Pending' AND (reversal_reason IS NULL OR reversal_acknowledged IS NOT NULL) "
+            + "AND (advice_owed_at_ms IS NULL OR advice_acknowledged IS NOT NULL) "
             + "ORDER BY at_ms LIMIT $2 FOR UPDATE SKIP LOCKED) "
             + "DELETE FROM idempotency_keys AS i USING expired AS e WHERE i.key = e.key",
             connection,

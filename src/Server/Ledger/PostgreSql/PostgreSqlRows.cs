@@ -22,7 +22,8 @@ internal static class PostgreSqlRows
         + "marker_reversal_key, marker_at_ms, pan_digest, amount, marker_pan_digest, marker_amount, at_ms, "
         + "forward_route, forward_stan, forward_transmission, forward_state, forward_account_type, forward_currency, forward_pan, "
         + "terminal_reversal_key, terminal_dispensed, reversal_reason, reversal_dispensed, reversal_owed_at_ms, reversal_acknowledged, "
-        + "saf_attempts, saf_claimed_by, saf_claimed_until_ms, saf_next_attempt_ms, saf_last_result, saf_refused";
+        + "saf_attempts, saf_claimed_by, saf_claimed_until_ms, saf_next_attempt_ms, saf_last_result, saf_refused, "
+        + "advice_owed_at_ms, advice_acknowledged";
 
     public const string JournalColumns =
         "id, at_ms, key, mti, kind, disposition, terminal_id, masked_pan, card_id, account_id, amount, delta, response_code, "
@@ -99,7 +100,7 @@ internal static class PostgreSqlRows
         Forwarding = ToForwarding(reader),
     };
 
-    /// <summary>The upstream side of a forwarded record (columns 25–43 of <see cref="IdempotencyColumns"/>); null for an on-us one.</summary>
+    /// <summary>The upstream side of a forwarded record (columns 25–45 of <see cref="IdempotencyColumns"/>); null for an on-us one.</summary>
     private static ForwardingRecord? ToForwarding(DbDataReader reader) => reader.IsDBNull(25)
         ? null
         : new ForwardingRecord
@@ -126,6 +127,8 @@ internal static class PostgreSqlRows
                 LastResult = NullableString(reader, 42),
                 RefusedWith = NullableString(reader, 43),
             } is var saf && saf == SafDelivery.None ? SafDelivery.None : saf,
+            AdviceOwedAtUnixMilliseconds = NullableInt64(reader, 44),
+            AdviceAcknowledged = NullableString(reader, 45),
         };
 
     /// <summary>A marker stored before markers held the reversal's PAN and amount reads as one that refuses any original.</summary>

@@ -176,14 +176,26 @@ internal static class PostgreSqlSchema
         ALTER TABLE journal ADD COLUMN upstream_route text, ADD COLUMN upstream_reference text, ADD COLUMN upstream_amount bigint;
         CREATE INDEX journal_upstream ON journal (upstream_route, upstream_reference) WHERE upstream_route IS NOT NULL;
         """,
-        // Store-and-forward (PROTOCOL.md §15.6): the owed reversal's delivery state — attempts (0420, then 0421s), the claim
-        // of the host sending it now and until when (a dead host's is taken over after it), the backoff, the last result, and
-        // the DE 39 of an issuer's refusal that keeps it as an exception. Rows owing a reversal from before were never tried
-        // under a claim: zero attempts, unclaimed, due now. The owed index serves the queue, exceptions included.
+        // Store-and-forward (PROTOCOL.md §15.6) and stand-in (§15.10, §15.18): the owed message's delivery state — attempts
+        // (0420/0220, then repeats), the claim of the host sending it now and until when (a dead host's is taken over after
+        // it), the backoff, the last result, and the DE 39 of an issuer's refusal that keeps it as an exception; a stand-in
+        // approval's advice, owed and acknowledged; and what each card used in stand-in per route and day. Rows owing a
+        // reversal from before were never tried under a claim: zero attempts, unclaimed, due now. The owed indexes serve the
+        // queue, exceptions included.
         """
         ALTER TABLE idempotency_keys ADD COLUMN saf_attempts integer NOT NULL DEFAULT 0, ADD COLUMN saf_claimed_by text,
             ADD COLUMN saf_claimed_until_ms bigint NOT NULL DEFAULT 0, ADD COLUMN saf_next_attempt_ms bigint NOT NULL DEFAULT 0,
-            ADD COLUMN saf_last_result text, ADD COLUMN saf_refused text;
+            ADD COLUMN saf_last_result text, ADD COLUMN saf_refused text,
+            ADD COLUMN advice_owed_at_ms bigint, ADD COLUMN advice_acknowledged text;
+        CREATE INDEX idempotency_keys_advice_owed ON idempotency_keys (forward_route, advice_owed_at_ms, key)
+            WHERE advice_owed_at_ms IS NOT NULL AND advice_acknowledged IS NULL;
+        CREATE TABLE standin_usage (
+            route text NOT NULL,
+            pan_digest text NOT NULL,
+            day integer NOT NULL,
+            amount bigint NOT NULL,
+            count integer NOT NULL,
+            PRIMARY KEY (route, pan_digest, day));
         """,
     ];
 }

@@ -21,6 +21,8 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
     private readonly HashSet<long> _changedAccounts = [];
     private readonly Dictionary<string, DailyUsageRecord> _usage = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedUsage = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StandInUsageRecord> _standInUsage = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedStandInUsage = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IdempotencyRecord> _decided = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ReversalMarker> _markers = new(StringComparer.Ordinal);
@@ -40,6 +42,8 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
         _changedAccounts.Select(id => (_accounts[id], _loadedBalances[id]));
 
     public IEnumerable<DailyUsageRecord> ChangedUsage => _changedUsage.Select(id => _usage[id]);
+
+    public IEnumerable<StandInUsageRecord> ChangedStandInUsage => _changedStandInUsage.Select(id => _standInUsage[id]);
 
     public IEnumerable<IdempotencyRecord> ChangedDecisions => _changedKeys.Select(key => _decided[key]);
 
@@ -65,6 +69,8 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
 
     public void LoadDailyUsage(DailyUsageRecord usage) => _usage[usage.Id] = usage;
 
+    public void LoadStandInUsage(StandInUsageRecord usage) => _standInUsage[usage.Id] = usage;
+
     public void LoadDecided(IdempotencyRecord record) => _decided[record.Key] = record;
 
     public void LoadMarker(ReversalMarker marker) => _markers[marker.OriginalKey] = marker;
@@ -88,6 +94,16 @@ internal sealed class PostgreSqlUnitOfWork(LedgerSequences sequences, KeyProtect
 
         _accounts[account.Id] = account;
         _changedAccounts.Add(account.Id);
+    }
+
+    /// <remarks>Loaded, under an advisory lock per card, for the batch's stand-in decisions (<see cref="BatchRoundTrips"/>).</remarks>
+    public StandInUsageRecord? FindStandInUsage(string route, string panDigest, int day) =>
+        _standInUsage.GetValueOrDefault(StandInUsageRecord.StorageId(route, panDigest, day));
+
+    public void PutStandInUsage(StandInUsageRecord usage)
+    {
+        _standInUsage[usage.Id] = usage;
+        _changedStandInUsage.Add(usage.Id);
     }
 
     public DailyUsageRecord? FindDailyUsage(long cardId, int day) => _usage.GetValueOrDefault(DailyUsageRecord.StorageId(cardId, day));

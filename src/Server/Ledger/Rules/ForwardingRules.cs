@@ -158,7 +158,7 @@ internal static class ForwardingRules
         var forwarding = original.Forwarding ?? throw new ArgumentException("The original was not forwarded.", nameof(original));
         var book = new UpstreamEntry(forwarding.Route, original.Outcome.RetrievalReference ?? string.Empty, 0);
         if (original.Kind != TransactionKind.Withdrawal || forwarding.TerminalReversalKey is not null
-            || (forwarding.State == ForwardState.Answered && !original.Outcome.IsApproved))
+            || (forwarding.State is ForwardState.Answered or ForwardState.StoodIn && !original.Outcome.IsApproved))
         {
             // Nothing to reverse (an inquiry, a declined original), or reversed by the terminal already: 00, nothing owed.
             return new LedgerDecision { ResponseCode = ResponseCodes.Approved, Upstream = book };
@@ -173,7 +173,8 @@ internal static class ForwardingRules
         var dispensed = reversal.DispensedAmount is null or 0 ? null : reversal.DispensedAmount;
         var marked = forwarding with { TerminalReversalKey = reversal.Key.ToString(), TerminalDispensed = dispensed };
         var restore = ReversalRestores(original.Amount, dispensed);
-        if (forwarding.State == ForwardState.Answered && restore > 0)
+        // A stand-in approval is reversed upstream as an issuer's is, once its advice has told the issuer of it.
+        if (forwarding.State is ForwardState.Answered or ForwardState.StoodIn && restore > 0)
         {
             marked = marked with
             {

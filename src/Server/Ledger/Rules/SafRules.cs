@@ -16,11 +16,24 @@ namespace SocketAtm.Server.Ledger.Rules;
 /// </remarks>
 internal static class SafRules
 {
-    /// <summary>What an issuer's answer to an owed message means for it.</summary>
-    public static SafAnswer Classify(string? responseCode) => responseCode switch
+    /// <summary>
+    /// The card decisions an issuer may answer a stand-in advice with while booking it (PROTOCOL.md §15.18): it would have
+    /// declined, but the cash is gone. Never 55: no PIN reaches the issuer in an advice.
+    /// </summary>
+    private static readonly HashSet<string> CardDecisions =
+    [
+        ResponseCodes.InvalidAmount, ResponseCodes.InvalidCardNumber, ResponseCodes.NoCreditAccount, ResponseCodes.LostCard,
+        ResponseCodes.StolenCard, ResponseCodes.InsufficientFunds, ResponseCodes.NoCheckingAccount, ResponseCodes.NoSavingsAccount,
+        ResponseCodes.ExpiredCard, ResponseCodes.SuspectedFraud, ResponseCodes.ExceedsAmountLimit, ResponseCodes.RestrictedCard,
+        ResponseCodes.ExceedsFrequencyLimit, ResponseCodes.PinTriesExceeded,
+    ];
+
+    /// <summary>What an issuer's answer to an owed <paramref name="message"/> means for it (PROTOCOL.md §15.6, §15.18).</summary>
+    public static SafAnswer Classify(SafMessage message, string? responseCode) => responseCode switch
     {
         ResponseCodes.Approved => SafAnswer.Acknowledged,
         null or ResponseCodes.IssuerUnavailable or ResponseCodes.SystemMalfunction => SafAnswer.Retry,
+        _ when message == SafMessage.Advice && CardDecisions.Contains(responseCode) => SafAnswer.Disputed,
         _ => SafAnswer.Refused,
     };
 
@@ -52,12 +65,25 @@ internal static class SafRules
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(result);
-        if (record.Forwarding is not { IsReversalOwed: true } forwarding)
+        if (record.Forwarding is not { OwedMessage: { } message } forwarding)
         {
             return null;
         }
 
-        var answer = Classify(result.ResponseCode);
+        var answer = Classify(message, result.ResponseCode);
+        if (message == SafMessage.Advice && answer is SafAnswer.Acknowledged or SafAnswer.Disputed)
+        {
+            // Booked: the reversal owed after it, if any, starts its own tries (an 0420 first). The PAN stays sealed
+            // only for that reversal.
+            var booked = forwarding with
+            {
+                AdviceAcknowledged = result.ResponseCode,
+                Saf = SafDelivery.None with { LastResult = result.Detail },
+                SealedPan = forwarding.IsReversalOwed ? forwarding.SealedPan : null,
+            };
+            return record with { Forwarding = booked };
+        }
+
         if (answer == SafAnswer.Acknowledged)
         {
             return ForwardingRules.Acknowledge(record, result.ResponseCode!) is { Forwarding: { } acknowledged } reversed

@@ -111,6 +111,8 @@ internal static class ForwardingSteps
                 return SafRules.Claim(record, claim, nowMs) is { } claimed ? Stored(claimed, unit) : record.Outcome with { IsReplay = true };
             case SafAttemptResult result:
                 return RecordSafResult(record, result, unit, now);
+            case StandInDecision decision:
+                return StandInSteps.Decide(record, decision, unit, now);
             case SafRetry:
                 return SafRules.Retry(record) is { } requeued ? Stored(requeued, unit) : record.Outcome with { IsReplay = true };
             default:
@@ -124,25 +126,29 @@ internal static class ForwardingSteps
     /// </summary>
     private static LedgerOutcome RecordSafResult(IdempotencyRecord record, SafAttemptResult result, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
-        if (SafRules.Result(record, result) is not { } after)
+        if (record.Forwarding?.OwedMessage is not { } message || SafRules.Result(record, result) is not { } after)
         {
             return record.Outcome with { IsReplay = true };
         }
 
-        var mti = Protocol.Vocabulary.MessageTypes.ReversalAdviceResponse;
-        return SafRules.Classify(result.ResponseCode) switch
+        var advice = message == SafMessage.Advice;
+        var mti = advice ? Protocol.Vocabulary.MessageTypes.FinancialAdviceResponse : Protocol.Vocabulary.MessageTypes.ReversalAdviceResponse;
+        return SafRules.Classify(message, result.ResponseCode) switch
         {
+            SafAnswer.Acknowledged when advice => Answered(after, JournalDisposition.AdviceAcknowledged, mti, result.ResponseCode!, unit, now),
             SafAnswer.Acknowledged => Changed(after, JournalDisposition.ReversalAcknowledged, mti, 0, unit, now),
-            SafAnswer.Refused => Refused(after, mti, result.ResponseCode!, unit, now),
+            SafAnswer.Disputed => Answered(after, JournalDisposition.AdviceDisputed, mti, result.ResponseCode!, unit, now),
+            SafAnswer.Refused => Answered(after, JournalDisposition.DeliveryRefused, mti, result.ResponseCode!, unit, now),
             _ => Stored(after, unit),
         };
     }
 
-    /// <summary>A refusal, journaled with the issuer's DE 39 (the stored answer to the terminal is unchanged).</summary>
-    private static LedgerOutcome Refused(IdempotencyRecord after, int mti, string responseCode, ILedgerUnitOfWork unit, DateTimeOffset now)
+    /// <summary>An issuer's answer to an owed message, journaled with its DE 39 (the stored answer to the terminal is unchanged).</summary>
+    private static LedgerOutcome Answered(
+        IdempotencyRecord after, JournalDisposition disposition, int mti, string responseCode, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
         unit.UpdateIdempotency(after);
-        Journal(after, after.Forwarding!, JournalDisposition.DeliveryRefused, mti, responseCode, null, 0, unit, now);
+        Journal(after, after.Forwarding!, disposition, mti, responseCode, null, 0, unit, now);
         return after.Outcome;
     }
 
@@ -153,7 +159,7 @@ internal static class ForwardingSteps
         return after.Outcome;
     }
 
-    private static LedgerOutcome Changed(IdempotencyRecord after, JournalDisposition disposition, int mti, long owes, ILedgerUnitOfWork unit, DateTimeOffset now)
+    internal static LedgerOutcome Changed(IdempotencyRecord after, JournalDisposition disposition, int mti, long owes, ILedgerUnitOfWork unit, DateTimeOffset now)
     {
         unit.UpdateIdempotency(after);
         Journal(after, after.Forwarding!, disposition, mti, after.Outcome.ResponseCode, after.Outcome.AuthorizationId, owes, unit, now);

@@ -24,6 +24,11 @@ internal interface ILedgerUnitOfWork
 
     void PutDailyUsage(DailyUsageRecord usage);
 
+    /// <summary>What the card of <paramref name="panDigest"/> was approved in stand-in on <paramref name="route"/> on <paramref name="day"/>, or null.</summary>
+    StandInUsageRecord? FindStandInUsage(string route, string panDigest, int day);
+
+    void PutStandInUsage(StandInUsageRecord usage);
+
     /// <summary>The decided outcome stored under <paramref name="key"/>, or null when none is.</summary>
     IdempotencyRecord? FindIdempotency(string key);
 

@@ -33,7 +33,7 @@ public abstract partial class LedgerContractTests
     private Task<LedgerOutcome> ApproveAsync(RequestKey key, string authorizationId = "A1B2C3") =>
         Acquirer.RecordIssuerAnswerAsync(key, new IssuerAnswer(ResponseCodes.Approved, authorizationId, LedgerBalance: 50_000, AvailableBalance: 45_000), CancellationToken.None);
 
-    private Task<IReadOnlyList<OwedReversal>> OwedAsync() => Acquirer.ListOwedReversalsAsync(Route, 100, CancellationToken.None);
+    private Task<IReadOnlyList<OwedMessage>> OwedAsync() => Acquirer.ListOwedMessagesAsync(Route, 100, CancellationToken.None);
 
     private async Task AssertInvariantsHoldAsync() => Assert.True((await Admin.VerifyInvariantsAsync(CancellationToken.None)).Holds);
 

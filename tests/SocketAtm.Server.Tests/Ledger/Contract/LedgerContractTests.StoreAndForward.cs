@@ -24,7 +24,7 @@ public abstract partial class LedgerContractTests
         return key;
     }
 
-    private Task<IReadOnlyList<OwedReversal>> ClaimAsync(string claimant, int limit = 10) =>
+    private Task<IReadOnlyList<OwedMessage>> ClaimAsync(string claimant, int limit = 10) =>
         Acquirer.ClaimSafAsync(Route, claimant, Context.Time.GetUtcNow() + Lease, limit, CancellationToken.None);
 
     private Task<LedgerOutcome> ResultAsync(RequestKey key, string claimant, string? responseCode, bool sent = true, TimeSpan? retryIn = null) =>
@@ -33,7 +33,7 @@ public abstract partial class LedgerContractTests
             new SafAttemptResult(claimant, responseCode, sent, (Context.Time.GetUtcNow() + (retryIn ?? TimeSpan.FromSeconds(5))).ToUnixTimeMilliseconds(), "test"),
             CancellationToken.None);
 
-    private async Task<OwedReversal> SafEntryAsync(RequestKey key) =>
+    private async Task<OwedMessage> SafEntryAsync(RequestKey key) =>
         Assert.Single(await Acquirer.ListSafAsync(Route, 100, CancellationToken.None), entry => entry.OriginalKey == key);
 
     [StorageFact]

@@ -88,7 +88,7 @@ public sealed class MultiHostForwardingTests(PostgreSqlServerFixture postgres) :
             Assert.Equal(stored.State == ForwardState.GivenUp, stored.ReversalOwed);
         }
 
-        var owed = await HostA.ListOwedReversalsAsync("demo-issuer", 100, CancellationToken.None);
+        var owed = await HostA.ListOwedMessagesAsync("demo-issuer", 100, CancellationToken.None);
         var book = await HostA.ListAcquirerBookAsync("demo-issuer", CancellationToken.None);
         Assert.Equal(keys.Count, owed.Count + book.Count);
         Assert.True((await HostA.VerifyInvariantsAsync(CancellationToken.None)).Holds);
@@ -124,6 +124,25 @@ public sealed class MultiHostForwardingTests(PostgreSqlServerFixture postgres) :
         Assert.Empty(claims[0].Select(entry => entry.OriginalKey).Intersect(claims[1].Select(entry => entry.OriginalKey)));
         Assert.Equal(keys.Count, takenOver.Count);
         Assert.All(takenOver.Where(entry => claimedByA.Contains(entry.OriginalKey)), entry => Assert.Equal(2, entry.Saf.Attempts));
+    }
+
+    [StorageFact]
+    public async Task Two_hosts_standing_in_at_once_for_one_card_never_exceed_its_daily_count_together()
+    {
+        var keys = Enumerable.Range(0, 6).Select(_ => Context.NextKey()).ToList();
+        foreach (var key in keys)
+        {
+            await HostA.ExecuteAsync(Forwardable(key), CancellationToken.None);
+        }
+
+        // The card has no stand-in usage yet: no row to lock, so only the per-card advisory lock keeps the hosts apart.
+        var terms = new StandInTerms("demo-issuer", 10_000, 100_000, 2, SocketAtm.Server.Security.StandInPinResult.Verified);
+        var results = await Task.WhenAll(keys.Select((key, index) =>
+            (index % 2 == 0 ? HostA : HostB).StandInAsync(key, terms, "5413330000000019", CancellationToken.None)));
+
+        Assert.Equal(2, results.Count(result => result.ResponseCode == ResponseCodes.Approved));
+        Assert.Equal(4, results.Count(result => result.ResponseCode == ResponseCodes.ExceedsFrequencyLimit));
+        Assert.Equal(2, (await HostB.ListSafAsync("demo-issuer", 10, CancellationToken.None)).Count);
     }
 
     private static char LuhnDigit(string digits)

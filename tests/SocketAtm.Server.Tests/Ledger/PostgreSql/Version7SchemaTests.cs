@@ -49,7 +49,7 @@ public sealed class Version7SchemaTests(PostgreSqlServerFixture postgres) : IAsy
 
             Assert.Equal(original with { IsReplay = true }, repeat);
             Assert.Equal(ForwardingStatus.Forward, forwarded.Forwarding);
-            Assert.Equal("5413330000000019", Assert.Single(await ledger.ListOwedReversalsAsync("demo-issuer", 10, CancellationToken.None)).Pan);
+            Assert.Equal("5413330000000019", Assert.Single(await ledger.ListOwedMessagesAsync("demo-issuer", 10, CancellationToken.None)).Pan);
             Assert.True((await ledger.VerifyInvariantsAsync(CancellationToken.None)).Holds);
         }
 

@@ -15,10 +15,14 @@ namespace SocketAtm.Server.Tests.Ledger.PostgreSql;
 [Collection(SharedPostgreSqlServer.Name)]
 public sealed class Version8SchemaTests(PostgreSqlServerFixture postgres) : IAsyncLifetime
 {
-    /// <summary>What migration 9 added, as a DROP list (also used by the version 7 test, which goes back further).</summary>
+    /// <summary>
+    /// What migration 9 added, undone: the columns it added to idempotency_keys (the fragment continues an ALTER TABLE of it)
+    /// and its table. Also used by the tests of older versions, which go back further.
+    /// </summary>
     internal const string DropSafColumns =
         "DROP COLUMN saf_attempts, DROP COLUMN saf_claimed_by, DROP COLUMN saf_claimed_until_ms, DROP COLUMN saf_next_attempt_ms, "
-        + "DROP COLUMN saf_last_result, DROP COLUMN saf_refused";
+        + "DROP COLUMN saf_last_result, DROP COLUMN saf_refused, DROP COLUMN advice_owed_at_ms, DROP COLUMN advice_acknowledged; "
+        + "DROP TABLE standin_usage";
 
     private LedgerTestContext Context { get; } = new();
     private string _connectionString = string.Empty;
