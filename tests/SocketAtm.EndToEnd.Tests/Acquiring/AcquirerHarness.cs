@@ -128,9 +128,13 @@ internal sealed class AcquirerHarness : IAsyncDisposable
     }
 
     /// <summary>Starts the simulator again on its book and port, after <see cref="StopIssuerAsync"/>, and waits until the host signed on.</summary>
-    public async Task StartIssuerAsync(FaultOptions faults)
+    /// <param name="refuseReversals">DE 39 the simulator answers every 0420/0421 with, booking nothing (<c>--refuse-reversals</c>); null: none.</param>
+    public async Task StartIssuerAsync(FaultOptions faults, string? refuseReversals = null)
     {
-        Issuer = await IssuerSimulator.StartAsync(new IssuerSimulatorOptions { Port = _issuerPort, DataDirectory = _issuerData, Faults = faults, Logger = Decisions });
+        Issuer = await IssuerSimulator.StartAsync(new IssuerSimulatorOptions
+        {
+            Port = _issuerPort, DataDirectory = _issuerData, Faults = faults, Logger = Decisions, RefuseReversals = refuseReversals,
+        });
         _issuerStopped = false;
         await WaitUntilSignedOnAsync();
     }
