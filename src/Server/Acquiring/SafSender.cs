@@ -44,18 +44,25 @@ internal sealed class SafSender(
     /// <summary>This host's name in the claims it makes: unique per process, so a restarted host never mistakes an old claim for its own.</summary>
     public string Claimant { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>One round: the sweep, then every route's due messages, then the queue's figures. Internal for tests that drive rounds.</summary>
-    internal async Task RunRoundAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One round: the sweep, then every route's due messages, then the queue's figures; returns how many messages were
+    /// delivered (acknowledged or disputed). Internal for tests that drive rounds.
+    /// </summary>
+    internal async Task<int> RunRoundAsync(CancellationToken cancellationToken)
     {
         var ledger = _ledger ??= openLedger() ?? throw new InvalidOperationException("The ledger does not acquire for other issuers.");
         await SweepPendingAsync(ledger, cancellationToken);
+        var delivered = 0;
         foreach (var route in routes.Routes)
         {
             var leaseUntil = time.GetUtcNow() + route.Timeout + LeaseMargin;
             var claimed = await ledger.ClaimSafAsync(route.Name, Claimant, leaseUntil, route.Saf.Batch, cancellationToken);
-            await Task.WhenAll(claimed.Select(entry => SendAsync(ledger, route, entry, cancellationToken)));
+            var results = await Task.WhenAll(claimed.Select(entry => SendAsync(ledger, route, entry, cancellationToken)));
+            delivered += results.Count(answer => answer is SafAnswer.Acknowledged or SafAnswer.Disputed);
             await SummarizeAsync(ledger, route, cancellationToken);
         }
+
+        return delivered;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -70,8 +77,13 @@ internal sealed class SafSender(
         {
             try
             {
-                await RunRoundAsync(stoppingToken);
-                await signal.WaitAsync(RoundInterval, stoppingToken);
+                // A round that delivered something goes again at once: a card's next message (a reversal after its advice, a
+                // second reversal) is due as soon as the one before it is acknowledged, and a backlog drains at the issuer's
+                // pace, not a round's.
+                if (await RunRoundAsync(stoppingToken) == 0)
+                {
+                    await signal.WaitAsync(RoundInterval, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -101,7 +113,7 @@ internal sealed class SafSender(
         }
     }
 
-    private async Task SendAsync(IAcquirerLedger ledger, IssuerRoute route, OwedMessage entry, CancellationToken cancellationToken)
+    private async Task<SafAnswer> SendAsync(IAcquirerLedger ledger, IssuerRoute route, OwedMessage entry, CancellationToken cancellationToken)
     {
         // The claim counted this try: the first of all is the 0420, every later one (on any host) an 0421.
         var attempts = entry.Saf.Attempts;
@@ -118,7 +130,8 @@ internal sealed class SafSender(
 
         // Recorded whatever the caller's token says: an answer the issuer gave must not be lost to a stop.
         var recorded = await ledger.RecordSafResultAsync(entry.OriginalKey, result, CancellationToken.None);
-        switch (SafRules.Classify(entry.Message, responseCode))
+        var answer = SafRules.Classify(entry.Message, responseCode);
+        switch (answer)
         {
             case SafAnswer.Acknowledged:
                 metrics.Delivered(route.Name, "acknowledged");
@@ -142,6 +155,8 @@ internal sealed class SafSender(
                 SafLog.NotAcknowledged(logger, route.Name, entry.ToString(), detail, attempts, delay);
                 break;
         }
+
+        return answer;
     }
 
     private async Task SummarizeAsync(IAcquirerLedger ledger, IssuerRoute route, CancellationToken cancellationToken)

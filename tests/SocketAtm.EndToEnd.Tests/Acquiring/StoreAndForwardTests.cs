@@ -44,4 +44,36 @@ public sealed class StoreAndForwardTests
         Assert.Equal(ResponseCodes.Approved, acquirer.IssuerLine(rrn)!.ReversalResponse);
         await acquirer.AssertReversedOnceAsync(rrn);
     }
+
+    [Fact]
+    public async Task One_cards_backlog_drains_in_order_at_the_issuers_pace_not_one_message_a_round()
+    {
+        await using var acquirer = await AcquirerHarness.StartAsync(
+            new FaultOptions { Delay = TimeSpan.FromSeconds(2) },
+            TimeSpan.FromSeconds(1),
+            "--Routing:Routes:0:SafRetryDelay=00:00:00.1",
+            "--Routing:Routes:0:SafMaxRetryDelay=00:00:00.2");
+        await using var atm = await TestTerminal.ConnectAsync(acquirer.Host.EndPoint);
+        var rrns = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            rrns.Add((await atm.ExchangeAsync(AcquirerHarness.OffUs(atm, 500, TestTerminal.NextStan(), AcquirerHarness.RichCard))).GetString(DataElements.RetrievalReference)!);
+        }
+
+        await acquirer.StopIssuerAsync();
+        await acquirer.StartIssuerAsync(new FaultOptions());
+        bool Reversed(string rrn) => acquirer.IssuerLine(rrn)?.ReversalResponse == ResponseCodes.Approved;
+        await AcquirerHarness.Eventually(() => Reversed(rrns[0]), "the first reversal never reached the issuer");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await AcquirerHarness.Eventually(() => rrns.All(Reversed), "the card's backlog never drained");
+        var drained = clock.Elapsed;
+        await acquirer.WaitUntilNothingOwedAsync();
+
+        // One message of the card a round (a second each) would take four seconds for the four after the first.
+        Assert.True(drained < TimeSpan.FromSeconds(2.5), $"the card's other four reversals took {drained} after its first");
+        foreach (var rrn in rrns)
+        {
+            await acquirer.AssertReversedOnceAsync(rrn);
+        }
+    }
 }
