@@ -17,8 +17,8 @@ public sealed record ChaosOptions
     /// <summary>On-us cards the terminals share (the not-on-us card is the issuer simulator's rich demo card).</summary>
     public int Cards { get; init; } = 4;
 
-    /// <summary>Share (0–1) of withdrawals made with the not-on-us card.</summary>
-    public double NotOnUsShare { get; init; } = 0.4;
+    /// <summary>Not-on-us withdrawals per second at most, over all terminals (<see cref="NotOnUsPace"/>).</summary>
+    public double NotOnUsPerSecond { get; init; } = 4;
 
     /// <summary>Fault phases, each ending with one host SIGKILLed and restarted.</summary>
     public int Kills { get; init; } = 8;
@@ -64,9 +64,9 @@ public sealed record ChaosOptions
             throw new ArgumentOutOfRangeException(nameof(Terminals), "Give 1–99 terminals, at least one card and at least one kill.");
         }
 
-        if (NotOnUsShare is < 0 or > 1 || P99Tolerance < 0 || double.IsNaN(NotOnUsShare) || double.IsNaN(P99Tolerance))
+        if (NotOnUsPerSecond is <= 0 or > 50 || P99Tolerance < 0 || double.IsNaN(NotOnUsPerSecond) || double.IsNaN(P99Tolerance))
         {
-            throw new ArgumentOutOfRangeException(nameof(NotOnUsShare), "The not-on-us share is 0–1 and the p99 tolerance not negative.");
+            throw new ArgumentOutOfRangeException(nameof(NotOnUsPerSecond), "Give 0–50 not-on-us withdrawals a second, and a p99 tolerance not negative.");
         }
 
         if (MaxPhaseLength < TimeSpan.FromMilliseconds(600) || BaselineLength < TimeSpan.FromSeconds(1) || BlackoutLength < ChaosRoute.BlackoutAtLeast)

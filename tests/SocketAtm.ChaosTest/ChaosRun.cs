@@ -46,9 +46,10 @@ public static class ChaosRun
             var latency = new OnUsLatency();
             var terminalIds = ChaosTerminals.Ids(options.Terminals);
             var clients = await Task.WhenAll(terminalIds.Select((id, index) => ChaosTerminals.ConnectAsync(id, hosts, index % hosts.Length, cancellationToken)));
+            var notOnUs = new NotOnUsPace(options.NotOnUsPerSecond);
             using var stopTraffic = new CancellationTokenSource();
             var traffic = clients.Select((client, index) =>
-                ChaosTerminals.DriveAsync(client, pans, options.NotOnUsShare, expectations, latency, new Random(options.Seed + index + 1), stopTraffic.Token)).ToArray();
+                ChaosTerminals.DriveAsync(client, pans, notOnUs, expectations, latency, new Random(options.Seed + index + 1), stopTraffic.Token)).ToArray();
 
             // Check 5's two windows, back to back in one run: no fault, then nothing answered at all.
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // the terminals' first connects and sign-ons out of the way

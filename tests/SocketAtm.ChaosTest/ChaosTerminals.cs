@@ -43,11 +43,11 @@ internal static class ChaosTerminals
 
     /// <summary>One terminal's traffic until <paramref name="stop"/>.</summary>
     public static async Task DriveAsync(
-        AtmTerminalClient atm, IReadOnlyList<string> onUsPans, double notOnUsShare, ChaosExpectations expectations, OnUsLatency latency, Random random, CancellationToken stop)
+        AtmTerminalClient atm, IReadOnlyList<string> onUsPans, NotOnUsPace notOnUs, ChaosExpectations expectations, OnUsLatency latency, Random random, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
-            var onUs = random.NextDouble() >= notOnUsShare;
+            var onUs = !notOnUs.TryTake();
             var pan = onUs ? onUsPans[random.Next(onUsPans.Count)] : NotOnUsCard.Pan;
             var roll = random.Next(100);
             var amount = random.Next(1, 21) * 100L;
@@ -63,11 +63,13 @@ internal static class ChaosTerminals
                     latency.Record(window, Stopwatch.GetElapsedTime(started));
                 }
 
+                // Not-on-us shortfalls are rarer: each one is a reversal on the one card store-and-forward delivers in order.
+                var shortfall = onUs ? 25 : 10;
                 var dispensed = roll switch
                 {
-                    < 75 => amount,       // cash taken
-                    < 88 => amount / 2,   // partial dispense
-                    _ => 0,               // jam: nothing came out
+                    _ when roll < 100 - shortfall => amount,       // cash taken
+                    _ when roll < 100 - (shortfall / 2) => amount / 2, // partial dispense
+                    _ => 0,                                         // jam: nothing came out
                 };
                 Task<ReversalResult>? dispenseReversal = null;
                 if (result is TransactionApproved approved && dispensed < amount)
@@ -81,6 +83,9 @@ internal static class ChaosTerminals
             {
                 return;
             }
+
+            // A customer's pace, not a flood: the 2-core machines this runs on must keep their latency readable.
+            await Task.Delay(random.Next(20, 80), CancellationToken.None);
         }
     }
 }
