@@ -8,7 +8,7 @@ namespace SocketAtm.Bench.Tests;
 /// </summary>
 internal sealed class MeasuredOperation : IAsyncDisposable
 {
-    private const int Rounds = 3;
+    private const int Rounds = 5;
     private const int WarmUpCalls = 2_000;
     private const int SynchronousCalls = 10_000;
     private const int AsynchronousCalls = 5_000;

@@ -12,7 +12,12 @@ internal static class ChaosRoute
 {
     public const string Name = "chaos-issuer";
     public const string AcquirerId = "476173";
-    public const string StandInPvkVariable = "SOCKETATM_Routing__Routes__0__StandIn__PinVerificationKey";
+
+    /// <summary>
+    /// The issuer's PVK the run's stand-in verifies PINs under: a published test value, given to the hosts in an
+    /// owner-only file (StandIn:PinVerificationKeyFile) as an operator would, never on the command line.
+    /// </summary>
+    public const string StandInPvkHex = "0123456789ABCDEFFEDCBA9876543210";
 
     public const int BreakerFailures = 3;
 
@@ -38,7 +43,8 @@ internal static class ChaosRoute
         ["SOCKETATM_Routing__Routes__0__ZonePinKey"] = IssuerDemoData.ZonePinKeyHex,
     };
 
-    public static string[] HostArguments(int issuerPort, bool standIn) =>
+    /// <param name="standInPvkFile">The PVK's file when the run stands in; null: stand-in off.</param>
+    public static string[] HostArguments(int issuerPort, string? standInPvkFile) =>
     [
         "--Routing:Routes:0:Name=" + Name,
         "--Routing:Routes:0:Bins:0=" + IssuerDemoData.Bin,
@@ -54,16 +60,31 @@ internal static class ChaosRoute
         "--Routing:Routes:0:SafRetryDelay=00:00:00.2",
         "--Routing:Routes:0:SafMaxRetryDelay=00:00:01",
         "--Routing:Routes:0:SafExpiry=" + Invariant(SafExpiry),
-        .. standIn
+        .. standInPvkFile is not null
             ?
             [
                 "--Routing:Routes:0:StandIn:Enabled=true",
+                "--Routing:Routes:0:StandIn:PinVerificationKeyFile=" + standInPvkFile,
                 "--Routing:Routes:0:StandIn:MaxAmount=" + StandInMaxAmount.ToString(CultureInfo.InvariantCulture),
                 "--Routing:Routes:0:StandIn:DailyAmount=" + StandInDailyAmount.ToString(CultureInfo.InvariantCulture),
                 "--Routing:Routes:0:StandIn:DailyCount=" + StandInDailyCount.ToString(CultureInfo.InvariantCulture),
             ]
             : Array.Empty<string>(),
     ];
+
+    /// <summary>Writes <see cref="StandInPvkHex"/> to an owner-only file in <paramref name="directory"/>; its path.</summary>
+    public static string WriteStandInPvk(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "standin-pvk.hex");
+        File.WriteAllText(path, StandInPvkHex);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return path;
+    }
 
     private static string Invariant(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 }

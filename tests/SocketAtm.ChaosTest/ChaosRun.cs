@@ -35,7 +35,7 @@ public static class ChaosRun
         var environment = store.Environment.Concat(ChaosRoute.Environment).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
         var hostDirectories = Enumerable.Range(0, options.Hosts).Select(index => Path.Combine(dataDirectory, "host-" + HostName(index))).ToArray();
         var hosts = hostDirectories.Select(directory => new HostProcess(directory, environment)).ToArray();
-        var hostArguments = ChaosRoute.HostArguments(issuer.Port, options.StandIn);
+        var hostArguments = ChaosRoute.HostArguments(issuer.Port, options.StandIn ? ChaosRoute.WriteStandInPvk(dataDirectory) : null);
         try
         {
             var pans = await ProvisionAsync(hosts[0], options);

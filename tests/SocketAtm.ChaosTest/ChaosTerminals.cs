@@ -15,8 +15,19 @@ internal static class ChaosTerminals
 {
     public const string OnUsPin = "2468";
 
-    /// <summary>The issuer simulator's rich card as read off its track 2 (service code 101, PVKI 1): the host forwards DE 14 from it.</summary>
-    public static readonly CardData NotOnUsCard = CardData.FromTrack2($"{IssuerDemoData.Rich.Pan}={IssuerDemoData.Rich.Expiry}101" + "1" + "0000" + "000");
+    /// <summary>
+    /// The issuer simulator's rich card as read off its track 2 (service code 101, PVKI 1, and the PVV of its PIN under the
+    /// run's stand-in PVK, so that a stand-in can verify it): the host forwards DE 14 from it.
+    /// </summary>
+    public static readonly CardData NotOnUsCard = CardData.FromTrack2($"{IssuerDemoData.Rich.Pan}={IssuerDemoData.Rich.Expiry}101" + "1" + StandInPvv() + "000");
+
+    private static string StandInPvv()
+    {
+        var pvv = new byte[4];
+        Server.Security.PinVerificationValue.Compute(
+            Convert.FromHexString(ChaosRoute.StandInPvkHex), System.Text.Encoding.ASCII.GetBytes(IssuerDemoData.Rich.Pan), 1, System.Text.Encoding.ASCII.GetBytes(IssuerDemoData.Pin), pvv);
+        return System.Text.Encoding.ASCII.GetString(pvv);
+    }
 
     /// <summary>The demo terminals first (ATM00001–08 MAC, 09–10 not), then more registered with demo keys.</summary>
     public static string[] Ids(int count) =>

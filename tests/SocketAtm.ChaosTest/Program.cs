@@ -13,7 +13,7 @@ var blackout = new Option<double>("--blackout-seconds") { Description = "The iss
 var tolerance = new Option<double>("--p99-tolerance") { Description = "How much higher on-us p99 may be during the blackout (0.10: 10 %).", DefaultValueFactory = _ => 0.10 };
 var standIn = new Option<bool>("--stand-in")
 {
-    Description = "Stand in for the issuer while its route is unavailable; the PVK in SOCKETATM_Routing__Routes__0__StandIn__PinVerificationKey.",
+    Description = "Stand in for the issuer while its route is unavailable, with a published test PVK given to the hosts in an owner-only file.",
 };
 var data = new Option<string?>("--data") { Description = "Data directory to keep (default: a temporary one, removed after a pass)." };
 var connectionString = new Option<string?>("--connection-string")
