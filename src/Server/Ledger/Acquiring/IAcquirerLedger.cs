@@ -46,8 +46,8 @@ internal interface IAcquirerLedger
     Task<ForwardedRequest?> FindForwardAsync(RequestKey key, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The reversals owed to <paramref name="route"/>, not acknowledged and queued for delivery (not exceptions), oldest
-    /// first, at most <paramref name="limit"/>.
+    /// The messages owed to <paramref name="route"/> — reversals and stand-in advices — not acknowledged and queued for
+    /// delivery (not exceptions), oldest first, at most <paramref name="limit"/>, PANs decrypted.
     /// </summary>
     Task<IReadOnlyList<OwedMessage>> ListOwedMessagesAsync(string route, int limit, CancellationToken cancellationToken);
 
