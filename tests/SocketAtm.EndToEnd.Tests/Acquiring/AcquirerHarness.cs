@@ -168,11 +168,11 @@ internal sealed class AcquirerHarness : IAsyncDisposable
     public async Task<long> AcquirerNetAsync(string rrn) =>
         (await Ledger.ListAcquirerBookAsync(Route, CancellationToken.None)).Where(line => line.RetrievalReference.Trim() == rrn).Sum(line => line.NetAmount);
 
-    public async Task<int> OwedReversalCountAsync() => (await Ledger.ListOwedMessagesAsync(Route, 100, CancellationToken.None)).Count;
+    public async Task<int> OwedCountAsync() => (await Ledger.ListOwedMessagesAsync(Route, 100, CancellationToken.None)).Count;
 
     /// <summary>Waits until the acquirer owes the issuer no reversal: every one sent and its 0430 "00" recorded.</summary>
     public async Task WaitUntilNothingOwedAsync(TimeSpan? within = null) =>
-        await Eventually(() => OwedReversalCountAsync().GetAwaiter().GetResult() == 0, "a reversal is still owed upstream", within ?? TimeSpan.FromSeconds(20));
+        await Eventually(() => OwedCountAsync().GetAwaiter().GetResult() == 0, "a reversal is still owed upstream", within ?? TimeSpan.FromSeconds(20));
 
     /// <summary>
     /// The withdrawal of <paramref name="rrn"/> given up and reversed: the issuer accepted exactly one 0420 for it (every

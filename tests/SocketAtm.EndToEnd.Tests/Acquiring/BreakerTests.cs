@@ -49,6 +49,6 @@ public sealed class BreakerTests
         await AcquirerHarness.Eventually(
             () => acquirer.IssuerLine(unanswered[0])?.ReversalResponse == ResponseCodes.Approved, "the first owed reversal never reached the issuer");
         Assert.True(string.IsNullOrEmpty(acquirer.IssuerLine(unanswered[1])?.ReversalResponse), "the card's second reversal went before its first was acknowledged");
-        Assert.Equal(2, await acquirer.OwedReversalCountAsync());
+        Assert.Equal(2, await acquirer.OwedCountAsync());
     }
 }

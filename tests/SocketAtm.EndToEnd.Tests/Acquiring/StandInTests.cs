@@ -31,18 +31,19 @@ public sealed class StandInTests
     {
         await using var acquirer = await AcquirerHarness.StartAsync(new FaultOptions(), TimeSpan.FromSeconds(1), StandInArgs);
         await using var atm = await TestTerminal.ConnectAsync(acquirer.Host.EndPoint);
-        var healthy = await atm.ExchangeAsync(WithTrack2(atm, 1_000, "9999"));
+        var healthy = await atm.ExchangeAsync(WithTrack2(atm, 6_000, AcquirerHarness.Pin)); // over the stand-in limit
         await acquirer.StopIssuerAsync();
 
         var approved = await atm.ExchangeAsync(WithTrack2(atm, 2_000, AcquirerHarness.Pin));
         var wrongPin = await atm.ExchangeAsync(WithTrack2(atm, 1_000, "9999"));
         var overLimit = await atm.ExchangeAsync(WithTrack2(atm, 5_001, AcquirerHarness.Pin));
         var rrn = approved.GetString(DataElements.RetrievalReference)!;
-        var owedWhileDown = await acquirer.OwedReversalCountAsync();
+        var owedWhileDown = await acquirer.OwedCountAsync();
         await acquirer.StartIssuerAsync(new FaultOptions());
         await acquirer.WaitUntilNothingOwedAsync();
 
-        Assert.Equal(ResponseCodes.IncorrectPin, healthy.GetString(DataElements.ResponseCode)); // the issuer's own answer
+        Assert.Equal(ResponseCodes.Approved, healthy.GetString(DataElements.ResponseCode)); // the issuer's: stand-in would have said 61
+        Assert.Equal(string.Empty, acquirer.IssuerLine(healthy.GetString(DataElements.RetrievalReference)!)!.AdviceResponse); // forwarded, no advice
         Assert.Equal(ResponseCodes.Approved, approved.GetString(DataElements.ResponseCode));
         Assert.False(string.IsNullOrEmpty(approved.GetString(DataElements.AuthorizationId)));
         Assert.Equal(ResponseCodes.IncorrectPin, wrongPin.GetString(DataElements.ResponseCode));

@@ -45,7 +45,7 @@ public sealed class TerminalReversalTests
         await Task.Delay(Server.Acquiring.SafSender.RoundInterval * 1.5);
 
         Assert.Equal(ResponseCodes.Approved, repeat.GetString(DataElements.ResponseCode));
-        Assert.Equal(0, await acquirer.OwedReversalCountAsync());
+        Assert.Equal(0, await acquirer.OwedCountAsync());
         Assert.Equal(1, acquirer.Decisions.Count("0420", rrn));
         Assert.Equal(0, acquirer.Decisions.Count("0421", rrn));
         Assert.Equal(kept, acquirer.IssuerNet(rrn));

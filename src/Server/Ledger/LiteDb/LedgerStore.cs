@@ -273,7 +273,7 @@ internal sealed class LedgerStore
     /// Forwarded records that owe <paramref name="route"/> (any route when null) a reversal not acknowledged — queued or an
     /// exception — oldest first.
     /// </summary>
-    public IEnumerable<IdempotencyRecord> OwedReversals(string? route) =>
+    public IEnumerable<IdempotencyRecord> OwedMessages(string? route) =>
         _idempotency.Find(route is null
                 ? BsonExpression.Create($"$.{ForwardingBson.OwedRoute} != null")
                 : BsonExpression.Create($"$.{ForwardingBson.OwedRoute} = @0", route))

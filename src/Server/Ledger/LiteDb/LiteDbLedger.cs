@@ -293,7 +293,7 @@ internal sealed class LiteDbLedger : QueuedLedger
 
     public override Task<IReadOnlyList<OwedMessage>> ListOwedMessagesAsync(string route, int limit, CancellationToken cancellationToken) =>
         RunAdminAsync<IReadOnlyList<OwedMessage>>(
-            (store, _) => [.. store.OwedReversals(route)
+            (store, _) => [.. store.OwedMessages(route)
                 .Where(record => record.Forwarding!.SafState == SafState.Queued)
                 .Take(limit)
                 .Select(record => OwedMessage.Of(record, record.Forwarding!.SealedPan is { } sealedPan ? store.UnsealPan(record.Key, sealedPan) : string.Empty))],
@@ -302,13 +302,13 @@ internal sealed class LiteDbLedger : QueuedLedger
 
     public override Task<IReadOnlyList<OwedMessage>> ListSafAsync(string? route, int limit, CancellationToken cancellationToken) =>
         RunAdminAsync<IReadOnlyList<OwedMessage>>(
-            (store, _) => [.. store.OwedReversals(route).Take(limit).Select(record => OwedMessage.Of(record, string.Empty))],
+            (store, _) => [.. store.OwedMessages(route).Take(limit).Select(record => OwedMessage.Of(record, string.Empty))],
             isReadOnly: true,
             cancellationToken);
 
     public override Task<OwedMessage?> FindSafAsync(string retrievalReference, CancellationToken cancellationToken) =>
         RunAdminAsync(
-            (store, _) => store.OwedReversals(route: null)
+            (store, _) => store.OwedMessages(route: null)
                 .Where(record => record.Outcome.RetrievalReference == retrievalReference)
                 .Select(record => OwedMessage.Of(record, string.Empty))
                 .FirstOrDefault(),
@@ -320,7 +320,7 @@ internal sealed class LiteDbLedger : QueuedLedger
 
     public override Task<SafRouteSummary> SummarizeSafAsync(string route, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
         RunAdminAsync(
-            (store, _) => SafRouteSummary.Of(store.OwedReversals(route).Select(record => OwedMessage.Of(record, string.Empty)), expiredBefore),
+            (store, _) => SafRouteSummary.Of(store.OwedMessages(route).Select(record => OwedMessage.Of(record, string.Empty)), expiredBefore),
             isReadOnly: true,
             cancellationToken);
 
