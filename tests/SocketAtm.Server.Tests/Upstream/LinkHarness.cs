@@ -43,7 +43,7 @@ internal sealed class LinkHarness : IAsyncDisposable
         Bins = ["541333"],
         Endpoints = [.. endpoints],
         Connections = 1,
-        Timeout = TimeSpan.FromMilliseconds(500),
+        Timeout = TimeSpan.FromSeconds(3), // generous: tests that want a time-out set their own, and an answer must not miss it on a loaded machine
         AcquirerId = AcquirerId,
         ZonePinKey = ZonePinKey,
         EchoInterval = TimeSpan.FromMinutes(5),
