@@ -13,10 +13,6 @@ namespace SocketAtm.Server.Hosting;
 /// </summary>
 internal sealed class KeyEncryptionKeyFileCheck(IOptions<ListenerOptions> listener) : IValidateOptions<LedgerOptions>
 {
-    private const UnixFileMode GroupOrOthers =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
     public ValidateOptionsResult Validate(string? name, LedgerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -34,10 +30,10 @@ internal sealed class KeyEncryptionKeyFileCheck(IOptions<ListenerOptions> listen
                 $"the key-encryption key file '{file}' is inside the data directory '{dataDirectory}' and Listener:Address {address.Address} is not loopback: a copy of the data would carry the key to its secrets. Keep it elsewhere (Ledger:KeyEncryptionKeyFile, mode 600) or give SOCKETATM_Ledger__KeyEncryptionKey.");
         }
 
-        if (!OperatingSystem.IsWindows() && File.Exists(file) && (File.GetUnixFileMode(file) & GroupOrOthers) != 0)
+        if (KeyFileMode.IsOpenToOthers(file, out var octal))
         {
             return ValidateOptionsResult.Fail(
-                $"the key-encryption key file '{file}' is open to group or others (mode {Octal(File.GetUnixFileMode(file))}) and Listener:Address {address.Address} is not loopback: make it owner-only (chmod 600).");
+                $"the key-encryption key file '{file}' is open to group or others (mode {octal}) and Listener:Address {address.Address} is not loopback: make it owner-only (chmod 600).");
         }
 
         return ValidateOptionsResult.Success;
@@ -72,6 +68,4 @@ internal sealed class KeyEncryptionKeyFileCheck(IOptions<ListenerOptions> listen
             return full;
         }
     }
-
-    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0x1FF, 8).PadLeft(3, '0');
 }

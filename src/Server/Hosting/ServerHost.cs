@@ -147,7 +147,7 @@ internal static class ServerHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<RoutingOptions>>(new RouteSecretsInJsonFiles(builder.Configuration));
-        builder.Services.AddSingleton<IValidateOptions<RoutingOptions>, StandInKeyFileCheck>();
+        builder.Services.AddSingleton<IValidateOptions<RoutingOptions>, RouteKeyFileCheck>();
         builder.Services.AddHostedService<StandInStartupWarnings>();
         builder.Services.AddSingleton<UpstreamMetrics>();
         builder.Services.AddSingleton<SafMetrics>();

@@ -144,6 +144,45 @@ public sealed class StandInOptionsTests
     }
 
     [Theory]
+    [InlineData("ZonePinKeyFile", true)]
+    [InlineData("ZonePinKeyFile", false)]
+    [InlineData("ZoneMacKeyFile", true)]
+    public void Off_loopback_a_zone_key_file_others_may_read_is_refused_like_the_pvk_file(string setting, bool openToOthers)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, setting == "ZoneMacKeyFile" ? Pvk : Zpk);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | (openToOthers ? UnixFileMode.OtherRead : UnixFileMode.None));
+        try
+        {
+            // The ZPK from its file: the route's own ZonePinKey left out.
+            string[] route = [.. Route.Where(arg => !arg.StartsWith(At + "ZonePinKey=", StringComparison.Ordinal)), .. setting == "ZonePinKeyFile" ? Array.Empty<string>() : [At + "ZonePinKey=" + Zpk]];
+            string[] args = ["--data", Path.GetTempPath(), "--address", "0.0.0.0", "--Listener:AllowPlaintext=true", .. route, At + setting + "=" + file];
+            using var host = ServerHost.Build(args);
+
+            var read = () => host.Services.GetRequiredService<IOptions<RoutingOptions>>().Value;
+
+            if (!openToOthers)
+            {
+                Assert.Equal(file, read().Routes.Single().ZonePinKeyFile);
+                return;
+            }
+
+            var failure = Assert.Throws<OptionsValidationException>(read);
+            Assert.True(StartupFailure.TryDescribe(failure, out var message));
+            Assert.Contains($"Routing:Routes:0:{setting} '{file}' is open to group or others (mode 604)", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
     [InlineData("0.0.0.0", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, "open to group or others (mode 640)")]
     [InlineData("0.0.0.0", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead, "open to group or others (mode 604)")]
     [InlineData("0.0.0.0", UnixFileMode.UserRead | UnixFileMode.UserWrite, null)]
