@@ -37,6 +37,6 @@ internal sealed class StandInPolicies
     /// <summary>The terms the ledger decides a stand-in of <paramref name="route"/> by, or null when it has no stand-in.</summary>
     public StandInTerms? TermsFor(string route, StandInPinResult pin) =>
         _byRoute.TryGetValue(route, out var policy)
-            ? new StandInTerms(route, policy.Options.MaxAmount, policy.Options.DailyAmount, policy.Options.DailyCount, pin)
+            ? new StandInTerms(route, policy.Options.MaxAmount, policy.Options.DailyAmount, policy.Options.DailyCount, pin, policy.Options.Currency)
             : null;
 }

@@ -29,6 +29,12 @@ internal sealed class StandInOptions
     public int DailyCount { get; set; } = DefaultDailyCount;
 
     /// <summary>
+    /// The ISO 4217 numeric currency (e.g. 978) <see cref="MaxAmount"/> and <see cref="DailyAmount"/> are in: a request
+    /// whose DE 49 names another is not stood in (91). 0, the default, checks none (every terminal dispenses one currency).
+    /// </summary>
+    public int Currency { get; set; }
+
+    /// <summary>
     /// The issuer's double-length PIN verification key (32 hex digits) that verifies the PVV of track 2; environment or
     /// command line only. Without it (nor <see cref="PinVerificationKeyFile"/>) every stand-in is declined 91.
     /// </summary>

@@ -28,6 +28,11 @@ internal static class StandInOptionsCheck
             CheckAmounts(standIn, setting, failures);
         }
 
+        if (standIn.Currency is < 0 or > 999)
+        {
+            failures.Add($"{setting}:Currency must be an ISO 4217 numeric code (e.g. 978), or 0 to check none.");
+        }
+
         if (standIn.DailyCount is < 1 or > MaxDailyCount)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{setting}:DailyCount must be between 1 and {MaxDailyCount} (withdrawals per card per UTC day)."));

@@ -12,4 +12,5 @@ namespace SocketAtm.Server.Ledger.Acquiring;
 /// <param name="DailyAmount">What one card may withdraw in stand-in per UTC day, in minor units.</param>
 /// <param name="DailyCount">Withdrawals one card may make in stand-in per UTC day.</param>
 /// <param name="Pin">What the PIN check said.</param>
-internal sealed record StandInTerms(string Route, long MaxAmount, long DailyAmount, int DailyCount, StandInPinResult Pin);
+/// <param name="Currency">The ISO 4217 numeric currency the limits are in; 0 when the route names none.</param>
+internal sealed record StandInTerms(string Route, long MaxAmount, long DailyAmount, int DailyCount, StandInPinResult Pin, int Currency = 0);

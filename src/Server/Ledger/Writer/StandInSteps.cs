@@ -25,7 +25,7 @@ internal static class StandInSteps
         var day = DailyUsageRecord.BusinessDay(now);
         var digest = record.PanDigest ?? string.Empty;
         var usage = unit.FindStandInUsage(forwarding.Route, digest, day) ?? new StandInUsageRecord(forwarding.Route, digest, day, 0, 0);
-        var responseCode = StandInRules.Decide(terms, record.Kind, record.Amount, usage.Amount, usage.Count);
+        var responseCode = StandInRules.Decide(terms, record.Kind, record.Amount, usage.Amount, usage.Count, forwarding.Currency);
         var approved = responseCode == ResponseCodes.Approved;
         var nowMs = now.ToUnixTimeMilliseconds();
 

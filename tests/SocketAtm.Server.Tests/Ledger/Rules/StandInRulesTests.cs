@@ -102,4 +102,16 @@ public class StandInRulesTests
         var wide = new StandInTerms("bank-b", long.MaxValue, long.MaxValue, Count, StandInPinResult.Verified);
         Assert.Equal(ResponseCodes.ExceedsAmountLimit, StandInRules.Decide(wide, TransactionKind.Withdrawal, long.MaxValue, 1, 0));
     }
+
+    [Theory]
+    [InlineData(978, 978, ResponseCodes.Approved)]
+    [InlineData(978, 0, ResponseCodes.Approved)]
+    [InlineData(0, 840, ResponseCodes.Approved)]
+    [InlineData(978, 840, ResponseCodes.IssuerUnavailable)]
+    public void A_request_in_another_currency_than_the_limits_is_not_stood_in(int limitsCurrency, int requestCurrency, string expected)
+    {
+        var terms = Terms() with { Currency = limitsCurrency };
+
+        Assert.Equal(expected, StandInRules.Decide(terms, TransactionKind.Withdrawal, 1_000, 0, 0, requestCurrency));
+    }
 }
