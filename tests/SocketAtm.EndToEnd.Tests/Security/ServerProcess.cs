@@ -58,6 +58,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SocketAtm.Server.dll"));
+
+        // First, so that a test's own --ops-port wins: hosts in parallel never meet on the default operations port.
+        start.ArgumentList.Add("--ops-port");
+        start.ArgumentList.Add("0");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
