@@ -42,7 +42,10 @@ internal sealed class OperationsServer(IOptions<OperationsOptions> options, ISer
         kestrel.Listen(new IPEndPoint(settings.GetBindAddress(), settings.Port));
         kestrel.Limits.MaxRequestBodySize = 0; // Nothing here takes a body.
         _server = new KestrelServer(Options.Create(kestrel), new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers), loggers);
-        await _server.StartAsync(new OperationsApplication(Pipeline(new OperatorToken(settings.ResolveToken())), services), cancellationToken);
+
+        // Not cancelled by a stop requested meanwhile (SIGTERM just after the terminal port is bound): the bind takes no
+        // time, and the host then stops this server as it stops the rest, rather than failing its start.
+        await _server.StartAsync(new OperationsApplication(Pipeline(new OperatorToken(settings.ResolveToken())), services), CancellationToken.None);
         BoundAddress = new Uri(_server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         Log.OperationsOn(_logger, BoundAddress.GetLeftPart(UriPartial.Authority));
     }

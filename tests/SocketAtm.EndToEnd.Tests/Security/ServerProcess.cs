@@ -58,15 +58,14 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SocketAtm.Server.dll"));
-
-        // First, so that a test's own --ops-port wins: hosts in parallel never meet on the default operations port.
-        start.ArgumentList.Add("--ops-port");
-        start.ArgumentList.Add("0");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
+        // Hosts in parallel never meet on the default operations port. Through the environment, not the command line: a
+        // test's own --ops-port still wins, and an admin command (whose verb must come first) is left as it is.
+        start.Environment["SOCKETATM_Operations__Port"] = "0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
