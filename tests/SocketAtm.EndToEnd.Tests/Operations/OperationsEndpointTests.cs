@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Serilog.Core;
+using SocketAtm.Server.Hosting;
 using SocketAtm.Server.Operations;
 using SocketAtm.Testing;
 
@@ -109,6 +111,24 @@ public sealed class OperationsEndpointTests
         Assert.NotEqual(0, bound.Port);
         // The sink renders string properties quoted; the console (outputTemplate {Message:lj}) does not.
         Assert.Contains(sink.Lines, line => line.Replace("\"", "", StringComparison.Ordinal).StartsWith($"Operations on http://127.0.0.1:{bound.Port} ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_operations_port_in_use_refuses_the_start_with_one_line_naming_the_switch()
+    {
+        await using var first = await RunningHost.StartAsync();
+        var port = first.Services.GetRequiredService<OperationsServer>().BoundAddress!.Port;
+
+        var data = Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N"));
+        using var second = ServerHost.Build(["--port", "0", "--data", data, "--Serilog:MinimumLevel:Default=Fatal", "--ops-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => second.StartAsync());
+        await second.StopAsync(); // What did start (the ledger, the terminal listener) closes again.
+        Directory.Delete(data, recursive: true);
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message), failure.ToString());
+        Assert.Contains("set --ops-port", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
     }
 
     [Fact]
