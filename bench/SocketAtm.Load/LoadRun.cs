@@ -322,6 +322,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         return
         [
             "--port", "0",
+            "--ops-port", "0",
             "--data", dataDirectory,
 
             // Warnings only, except the one line that says where the host listens; and no line per transaction.

@@ -42,7 +42,7 @@ internal sealed partial class HostProcess : IDisposable
         {
             StartInfo = HostStartInfo(
             [
-                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", _dataDirectory,
+                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ops-port", "0", "--data", _dataDirectory,
                 "--Serilog:MinimumLevel:Default=Warning", "--Serilog:MinimumLevel:Override:SocketAtm.Server.Transport=Information", .. extraArgs,
             ]),
         };

@@ -19,7 +19,7 @@ public sealed class HostBehaviourTests
         {
             var sink = new CapturingSink();
             using var host = ServerHost.Build(
-                ["--port", "0", "--data", Path.Combine(blocker, "data")], builder => builder.Services.AddSingleton<ILogEventSink>(sink));
+                ["--port", "0", "--ops-port", "0", "--data", Path.Combine(blocker, "data")], builder => builder.Services.AddSingleton<ILogEventSink>(sink));
 
             var failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
@@ -64,7 +64,7 @@ public sealed class HostBehaviourTests
     public async Task No_log_line_at_any_level_holds_a_full_pan_track_2_pin_block_or_key()
     {
         var sink = new CapturingSink();
-        string[] args = ["--port", "0", "--data", Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")), "--Serilog:MinimumLevel:Default=Verbose", "--Serilog:MinimumLevel:Override:Microsoft=Verbose"];
+        string[] args = ["--port", "0", "--ops-port", "0", "--data", Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")), "--Serilog:MinimumLevel:Default=Verbose", "--Serilog:MinimumLevel:Override:Microsoft=Verbose"];
         using var host = ServerHost.Build(args, builder => builder.Services.AddSingleton<ILogEventSink>(sink));
         await host.StartAsync();
         var endPoint = host.Services.GetRequiredService<SocketAtm.Server.Transport.TerminalListener>().BoundEndPoint!;

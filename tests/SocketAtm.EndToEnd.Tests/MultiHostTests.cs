@@ -106,7 +106,7 @@ public sealed class MultiHostTests(PostgreSqlServerFixture postgres) : IClassFix
         var data = Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N"));
         string[] args =
         [
-            "--port", "0", "--data", data, "--Serilog:MinimumLevel:Default=Verbose", "--Serilog:MinimumLevel:Override:Microsoft=Verbose",
+            "--port", "0", "--ops-port", "0", "--data", data, "--Serilog:MinimumLevel:Default=Verbose", "--Serilog:MinimumLevel:Override:Microsoft=Verbose",
             "--Storage:Provider=PostgreSql", "--Storage:ConnectionString=" + connectionString,
         ];
         using (var host = ServerHost.Build(args, builder => builder.Services.AddSingleton<ILogEventSink>(sink)))
@@ -132,7 +132,7 @@ public sealed class MultiHostTests(PostgreSqlServerFixture postgres) : IClassFix
         const string Password = "Never-Log-Me-7141";
         using var host = ServerHost.Build(
         [
-            "--port", "0", "--data", Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")), "--Serilog:MinimumLevel:Default=Fatal",
+            "--port", "0", "--ops-port", "0", "--data", Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")), "--Serilog:MinimumLevel:Default=Fatal",
             "--Storage:Provider=PostgreSql", "--Storage:ConnectionString=Host=127.0.0.1;Port=1;Database=atm;Username=atm;Timeout=2;Password=" + Password,
         ]);
 
@@ -151,7 +151,7 @@ public sealed class MultiHostTests(PostgreSqlServerFixture postgres) : IClassFix
     {
         using var host = ServerHost.Build(
         [
-            "--port", "0", "--data", Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")), "--Serilog:MinimumLevel:Default=Fatal",
+            "--port", "0", "--ops-port", "0", "--data", Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N")), "--Serilog:MinimumLevel:Default=Fatal",
             "--Storage:Provider=PostgreSql", "--Storage:ConnectionString=Hots=127.0.0.1;Databse=atm",
         ]);
 

@@ -27,7 +27,7 @@ public sealed partial class SystemdNotifyTests : IDisposable
             UseShellExecute = false,
             Environment = { ["NOTIFY_SOCKET"] = socketPath },
         };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "SocketAtm.Server.dll"), "--port", "0", "--data", Path.Combine(_directory, "data")])
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "SocketAtm.Server.dll"), "--port", "0", "--ops-port", "0", "--data", Path.Combine(_directory, "data")])
         {
             start.ArgumentList.Add(argument);
         }

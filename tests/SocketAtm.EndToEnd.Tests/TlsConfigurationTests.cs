@@ -79,7 +79,7 @@ public sealed class TlsConfigurationTests : IDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), "socketatm-e2e-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var host = ServerHost.Build(["--port", "0", "--data", dataDirectory, "--Serilog:MinimumLevel:Default=Fatal", .. settings]);
+            using var host = ServerHost.Build(["--port", "0", "--ops-port", "0", "--data", dataDirectory, "--Serilog:MinimumLevel:Default=Fatal", .. settings]);
 
             var failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 

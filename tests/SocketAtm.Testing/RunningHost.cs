@@ -51,10 +51,10 @@ public sealed class RunningHost : IAsyncDisposable
         }
     }
 
-    /// <param name="extraArgs">Command-line settings, after the defaults (port 0, the data directory, Warning logs), which they override.</param>
+    /// <param name="extraArgs">Command-line settings, after the defaults (port 0 for terminals and for operations, the data directory, Warning logs), which they override.</param>
     public async Task StartAgainAsync(params string[] extraArgs)
     {
-        string[] args = ["--port", "0", "--data", DataDirectory, "--Serilog:MinimumLevel:Default=Warning", .. extraArgs];
+        string[] args = ["--port", "0", "--ops-port", "0", "--data", DataDirectory, "--Serilog:MinimumLevel:Default=Warning", .. extraArgs];
         _host = ServerHost.Build(args, builder => _services?.Invoke(builder.Services));
         await _host.StartAsync();
         EndPoint = _host.Services.GetRequiredService<TerminalListener>().BoundEndPoint!;

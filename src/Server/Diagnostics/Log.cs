@@ -105,4 +105,7 @@ internal static partial class Log
 
     [LoggerMessage(65, LogLevel.Information, "PROXY protocol on: connections only from {TrustedProxies}, each beginning with a v1 or v2 header")]
     public static partial void ProxyProtocolEnabled(ILogger logger, string trustedProxies);
+
+    [LoggerMessage(66, LogLevel.Information, "Operations on {Address}")]
+    public static partial void OperationsOn(ILogger logger, string address);
 }

@@ -8,5 +8,6 @@ internal static class CommandLineSwitches
         ["--port"] = "Listener:Port",
         ["--address"] = "Listener:Address",
         ["--data"] = "Ledger:DataDirectory",
+        ["--ops-port"] = "Operations:Port",
     };
 }

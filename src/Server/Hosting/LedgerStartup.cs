@@ -28,6 +28,7 @@ internal sealed class LedgerStartup : IHostedService
     private readonly IDurableStreamFactory? _streams;
     private readonly StartupSafety? _safety;
     private ILedger? _ledger;
+    private volatile bool _serving;
 
     public LedgerStartup(
         IOptions<LedgerOptions> options,
@@ -54,6 +55,12 @@ internal sealed class LedgerStartup : IHostedService
     /// <summary>The open ledger; available once this service has started.</summary>
     public ILedger Ledger => _ledger ?? throw new InvalidOperationException("The ledger is not open yet.");
 
+    /// <summary>
+    /// True once the ledger is open, its start-up checks (recovery, invariants, <see cref="StartupSafety"/>) passed and
+    /// its PIN verification key is loaded; false again after a storage failure or once the host stops (<c>/readyz</c>).
+    /// </summary>
+    public bool IsServing => _serving;
+
     /// <summary>The open ledger's administration; both implementations provide it.</summary>
     public ILedgerAdmin Admin => (ILedgerAdmin)Ledger;
 
@@ -76,10 +83,12 @@ internal sealed class LedgerStartup : IHostedService
         }
 
         _pins.Load(await _ledger.GetPinVerificationKeyAsync(cancellationToken));
+        _serving = true;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _serving = false;
         if (_ledger is not null)
         {
             await _ledger.DisposeAsync();
@@ -89,6 +98,7 @@ internal sealed class LedgerStartup : IHostedService
     private void OnStorageFailure(Exception exception)
     {
         // Never serve from a broken engine: terminals will time out and reverse what they did not see approved.
+        _serving = false;
         Log.StorageFailed(_loggerFactory.CreateLogger<LedgerStartup>(), exception);
         Environment.ExitCode = 1;
         _lifetime.StopApplication();

@@ -9,6 +9,7 @@ using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Handlers;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.Acquiring;
+using SocketAtm.Server.Operations;
 using SocketAtm.Server.Routing;
 using SocketAtm.Server.Security;
 using SocketAtm.Server.Sessions;
@@ -120,7 +121,8 @@ internal static class ServerHost
 
         // Hosted services start in this order and stop in reverse: the ledger is open and checked before the
         // first terminal is accepted, and the listener has drained before the ledger closes; between them, what the
-        // throttle of violations still holds is journaled after the last session and before the ledger closes.
+        // throttle of violations still holds is journaled after the last session and before the ledger closes. The
+        // operations side (HTTP) starts last and stops first: it reports ready only what is already serving.
         builder.Services.AddHostedService(services => services.GetRequiredService<LedgerStartup>());
         builder.Services.AddHostedService<ViolationSummaries>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IssuerRoutes>());
@@ -133,6 +135,7 @@ internal static class ServerHost
             services.GetRequiredService<ILogger<SafSender>>()));
         builder.Services.AddSingleton<TerminalListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TerminalListener>());
+        builder.AddOperations();
 
         customize?.Invoke(builder);
         return builder.Build();

@@ -55,6 +55,8 @@ internal static partial class StartupFailure
             SocketException socket when socket.SocketErrorCode == SocketError.AddressAlreadyInUse =>
                 "the listener address is already in use (another host on this port? set --port).",
             Microsoft.AspNetCore.Connections.AddressInUseException inUse => inUse.Message + " (set --port).",
+            IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } http =>
+                http.Message + " (another host's operations port? set --ops-port).",
             SocketException socket => "the listener could not bind: " + socket.Message,
             UnauthorizedAccessException access => access.Message,
             Ledger.LedgerStartupException ledger => ledger.Message,

@@ -51,6 +51,9 @@ internal sealed class TerminalListener : IHostedService, IAsyncDisposable
     /// <summary>The endpoint actually bound (useful with port 0).</summary>
     public IPEndPoint? BoundEndPoint => _listener?.EndPoint as IPEndPoint;
 
+    /// <summary>True from the moment the port is bound until the host starts to stop (<c>/readyz</c>).</summary>
+    public bool IsAccepting => _listener is not null && !_stopping.IsCancellationRequested;
+
     /// <summary>Connections open now.</summary>
     public int OpenConnections => _open.Count;
 

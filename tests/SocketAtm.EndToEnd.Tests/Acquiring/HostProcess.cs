@@ -26,7 +26,7 @@ internal sealed partial class HostProcess : IDisposable
     public static async Task<HostProcess> StartAsync(string dataDirectory, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "SocketAtm.Server.dll"), "--port", "0", "--data", dataDirectory, .. args])
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "SocketAtm.Server.dll"), "--port", "0", "--ops-port", "0", "--data", dataDirectory, .. args])
         {
             start.ArgumentList.Add(argument);
         }

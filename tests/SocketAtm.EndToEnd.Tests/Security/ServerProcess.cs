@@ -63,6 +63,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // Hosts in parallel never meet on the default operations port. Through the environment, not the command line: a
+        // test's own --ops-port still wins, and an admin command (whose verb must come first) is left as it is.
+        start.Environment["SOCKETATM_Operations__Port"] = "0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

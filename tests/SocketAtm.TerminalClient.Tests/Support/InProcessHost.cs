@@ -32,7 +32,7 @@ internal sealed class InProcessHost : IAsyncDisposable
     public static async Task<InProcessHost> StartAsync(params string[] extraArgs)
     {
         var data = Path.Combine(Path.GetTempPath(), "socketatm-terminal-" + Guid.NewGuid().ToString("N"));
-        var host = ServerHost.Build(["--port", "0", "--data", data, "--Serilog:MinimumLevel:Default=Warning", .. extraArgs]);
+        var host = ServerHost.Build(["--port", "0", "--ops-port", "0", "--data", data, "--Serilog:MinimumLevel:Default=Warning", .. extraArgs]);
         await host.StartAsync();
         return new InProcessHost(host, data, host.Services.GetRequiredService<TerminalListener>().BoundEndPoint!);
     }

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using SocketAtm.Server.Transport;
+
+namespace SocketAtm.Server.Operations;
+
+/// <summary>
+/// The host's HTTP side for operators and their tools (configuration section "Operations"): <c>/healthz</c>,
+/// <c>/readyz</c> and <c>/metrics</c>, on a port of its own, off the terminal port.
+/// </summary>
+internal sealed class OperationsOptions
+{
+    public const string SectionName = "Operations";
+
+    /// <summary>The default port: beside the terminal port 8583, and clear of the common web ports.</summary>
+    public const int DefaultPort = 8590;
+
+    /// <summary>False serves no HTTP at all (and collects no metrics); true by default, on loopback only.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>IP address to bind (or <c>localhost</c>); 127.0.0.1 by default. Any other needs <see cref="Token"/>.</summary>
+    [Required]
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 binds any free port (the bound one is logged).</summary>
+    [Range(0, 65535, ErrorMessage = "Operations:Port must be between 0 and 65535.")]
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>
+    /// The operator credential: when set, <c>/metrics</c> answers only <c>Authorization: Bearer &lt;token&gt;</c>. From the
+    /// environment (<c>SOCKETATM_Operations__Token</c>) or a file (<see cref="TokenFile"/>), never appsettings.json.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>A file holding the operator credential (its text, trimmed), instead of <see cref="Token"/>.</summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>True when only this machine can reach the HTTP side.</summary>
+    public bool IsLoopback => LoopbackAddress.Is(Address);
+
+    /// <summary>The parsed <see cref="Address"/>; call only after validation.</summary>
+    public IPAddress GetBindAddress() =>
+        string.Equals(Address.Trim(), LoopbackAddress.LocalhostName, StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Parse(Address);
+
+    /// <summary>The credential from <see cref="Token"/> or <see cref="TokenFile"/>; null when neither is set. Call only after validation.</summary>
+    public string? ResolveToken() =>
+        !string.IsNullOrWhiteSpace(Token) ? Token.Trim()
+        : !string.IsNullOrWhiteSpace(TokenFile) ? File.ReadAllText(TokenFile).Trim()
+        : null;
+}

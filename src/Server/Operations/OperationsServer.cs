@@ -1,0 +1,95 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketAtm.Server.Diagnostics;
+
+namespace SocketAtm.Server.Operations;
+
+/// <summary>
+/// The HTTP side of the host: Kestrel on <c>Operations:Address</c>:<c>Operations:Port</c>, in this host's container,
+/// started last (once the ledger is open and the terminal port bound) and stopped first. Serves <c>/healthz</c>
+/// (liveness), <c>/readyz</c> (the readiness checks, JSON) and <c>/metrics</c> (Prometheus text, behind the operator
+/// token when one is set).
+/// </summary>
+internal sealed class OperationsServer(IOptions<OperationsOptions> options, IServiceProvider services, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+{
+    public const string HealthPath = "/healthz";
+    public const string ReadyPath = "/readyz";
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The tag of the checks <c>/readyz</c> runs (<c>/healthz</c> runs none: it answers while the process serves).</summary>
+    public const string ReadinessTag = "ready";
+
+    private readonly ILogger _logger = loggers.CreateLogger<OperationsServer>();
+    private KestrelServer? _server;
+
+    /// <summary>The address actually bound, as <c>http://ADDRESS:PORT</c> (useful with port 0); null before start.</summary>
+    public Uri? BoundAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
+        kestrel.Listen(new IPEndPoint(settings.GetBindAddress(), settings.Port));
+        kestrel.Limits.MaxRequestBodySize = 0; // Nothing here takes a body.
+        _server = new KestrelServer(Options.Create(kestrel), new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers), loggers);
+
+        // Not cancelled by a stop requested meanwhile (SIGTERM just after the terminal port is bound): the bind takes no
+        // time, and the host then stops this server as it stops the rest, rather than failing its start.
+        await _server.StartAsync(new OperationsApplication(Pipeline(new OperatorToken(settings.ResolveToken())), services), CancellationToken.None);
+        BoundAddress = new Uri(_server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        Log.OperationsOn(_logger, BoundAddress.GetLeftPart(UriPartial.Authority));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync(cancellationToken);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _server?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private RequestDelegate Pipeline(OperatorToken token)
+    {
+        var app = new ApplicationBuilder(services);
+        app.UseHealthChecks(HealthPath, new HealthCheckOptions { Predicate = _ => false });
+        app.UseHealthChecks(ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadinessTag),
+            ResponseWriter = ReadinessReport.WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(
+            meterProvider: null,
+            predicate: context => context.Request.Path == MetricsPath,
+            path: null,
+            configureBranchedPipeline: branch => branch.Use(token.Guard),
+            optionsName: null);
+        app.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        return app.Build();
+    }
+}
