@@ -4,12 +4,11 @@ using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.Acquiring;
 using SocketAtm.Server.Upstream;
 
-namespace SocketAtm.CrashTest;
+namespace SocketAtm.ChaosTest;
 
 /// <summary>
-/// The acquirer's side of a stopped host's books, copied out of the ledger into plain records for the chaos test
-/// (SocketAtm.ChaosTest): the host's ledger types are internal and only this tool may see them, so the chaos test
-/// reads them through here rather than reaching into storage itself.
+/// The acquirer's side of a stopped host's books, copied out of the ledger into plain records for the chaos checks: read
+/// through the ledger's own contract (the host's internals are visible to this tool), never by reaching into storage.
 /// </summary>
 internal static class AcquirerBooks
 {
