@@ -172,7 +172,7 @@ internal sealed class AcquirerHarness : IAsyncDisposable
 
     /// <summary>Waits until the acquirer owes the issuer no reversal: every one sent and its 0430 "00" recorded.</summary>
     public async Task WaitUntilNothingOwedAsync(TimeSpan? within = null) =>
-        await Eventually(() => OwedCountAsync().GetAwaiter().GetResult() == 0, "a reversal is still owed upstream", within ?? TimeSpan.FromSeconds(20));
+        await Eventually(async () => await OwedCountAsync() == 0, "a reversal is still owed upstream", within ?? TimeSpan.FromSeconds(20));
 
     /// <summary>
     /// The withdrawal of <paramref name="rrn"/> given up and reversed: the issuer accepted exactly one 0420 for it (every
@@ -218,10 +218,14 @@ internal sealed class AcquirerHarness : IAsyncDisposable
         return answers;
     }
 
-    public static async Task Eventually(Func<bool> condition, string what, TimeSpan? within = null)
+    public static Task Eventually(Func<bool> condition, string what, TimeSpan? within = null) =>
+        Eventually(() => Task.FromResult(condition()), what, within);
+
+    /// <summary>As <see cref="Eventually(Func{bool}, string, TimeSpan?)"/>, for a condition that reads the ledger (awaited, never blocked on).</summary>
+    public static async Task Eventually(Func<Task<bool>> condition, string what, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -87,7 +87,7 @@ public sealed class ForwardingTests
         await AcquirerHarness.Eventually(() => acquirer.IssuerLine(rrn)?.ReversalResponse == ResponseCodes.Approved, "the issuer never received the reversal");
         await acquirer.RestartIssuerAsync(new FaultOptions());
         await AcquirerHarness.Eventually(
-            () => acquirer.Ledger.ListOwedMessagesAsync(AcquirerHarness.Route, 10, CancellationToken.None).Result.Count == 0,
+            async () => (await acquirer.Ledger.ListOwedMessagesAsync(AcquirerHarness.Route, 10, CancellationToken.None)).Count == 0,
             "the reversal was never acknowledged",
             TimeSpan.FromSeconds(20));
         var line = acquirer.IssuerLine(rrn)!;

@@ -100,7 +100,7 @@ public sealed class HostRestartTests
         await AcquirerHarness.Eventually(() => acquirer.IssuerLine(rrn)?.ReversalResponse == ResponseCodes.Approved, "the issuer never received the reversal");
         await acquirer.RestartIssuerAsync(new FaultOptions());
         await AcquirerHarness.Eventually(
-            () => ledger.ListOwedMessagesAsync(AcquirerHarness.Route, 10, CancellationToken.None).GetAwaiter().GetResult().Count == 0,
+            async () => (await ledger.ListOwedMessagesAsync(AcquirerHarness.Route, 10, CancellationToken.None)).Count == 0,
             "the reversal was never acknowledged",
             TimeSpan.FromSeconds(20));
         var line = acquirer.IssuerLine(rrn)!;

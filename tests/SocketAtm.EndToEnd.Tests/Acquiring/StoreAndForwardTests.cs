@@ -24,7 +24,7 @@ public sealed class StoreAndForwardTests
         await acquirer.StartIssuerAsync(new FaultOptions(), refuseReversals: ResponseCodes.InvalidTransaction);
 
         await AcquirerHarness.Eventually(
-            () => acquirer.Ledger.FindSafAsync(rrn, CancellationToken.None).Result?.State == SafState.Exception, "the refused reversal never became an exception");
+            async () => (await acquirer.Ledger.FindSafAsync(rrn, CancellationToken.None))?.State == SafState.Exception, "the refused reversal never became an exception");
         await acquirer.RestartHostAsync();
         await Task.Delay(Server.Acquiring.SafSender.RoundInterval * 2);
         var afterRestart = await acquirer.Ledger.FindSafAsync(rrn, CancellationToken.None);
