@@ -43,6 +43,9 @@ public static class MessageTypes
     /// <summary>Whether the MTI is an authorization or financial request, or its repeat (0100, 0101, 0200, 0201): not an advice (0220) nor a response.</summary>
     public static bool IsFinancialRequest(int mti) => ClassOf(mti) is AuthorizationRequest or FinancialRequest;
 
+    /// <summary>Whether the MTI is of the network management class (08xx: sign-on, echo, key exchange), not a transaction.</summary>
+    public static bool IsNetworkManagement(int mti) => mti / 100 == NetworkManagementRequest / 100;
+
     /// <summary>Whether the MTI is a response or an advice response (third digit odd: 0210, 0430), which a host never answers.</summary>
     public static bool IsResponse(int mti) => mti / 10 % 10 % 2 == 1;
 

@@ -39,4 +39,37 @@ public static class ResponseCodes
     public const string IssuerUnavailable = "91";
     public const string DuplicateTransmission = "94";
     public const string SystemMalfunction = "96";
+
+    /// <summary>A short meaning of <paramref name="code"/> for people (the operations console, reports); "Other" for one SocketAtm never sends.</summary>
+    public static string Describe(string code) => code switch
+    {
+        Approved => "Approved",
+        CustomerCancellation => "Customer cancellation",
+        InvalidTransaction => "Invalid transaction",
+        InvalidAmount => "Invalid amount",
+        InvalidCardNumber => "Invalid card number",
+        UnableToLocateOriginal => "Original not found",
+        FormatError => "Format error",
+        NoCreditAccount => "No credit account",
+        LostCard => "Lost card",
+        StolenCard => "Stolen card",
+        InsufficientFunds => "Insufficient funds",
+        NoCheckingAccount => "No checking account",
+        NoSavingsAccount => "No savings account",
+        ExpiredCard => "Expired card",
+        IncorrectPin => "Incorrect PIN",
+        NotPermittedToTerminal => "Not permitted to terminal",
+        SuspectedFraud => "Suspected fraud",
+        ExceedsAmountLimit => "Exceeds amount limit",
+        RestrictedCard => "Restricted card",
+        SecurityViolation => "Security violation",
+        OriginalAmountIncorrect => "Original amount incorrect",
+        ExceedsFrequencyLimit => "Exceeds frequency limit",
+        ResponseReceivedTooLate => "Response received too late",
+        PinTriesExceeded => "PIN tries exceeded",
+        IssuerUnavailable => "Issuer or switch inoperative",
+        DuplicateTransmission => "Duplicate transmission",
+        SystemMalfunction => "System malfunction",
+        _ => "Other",
+    };
 }

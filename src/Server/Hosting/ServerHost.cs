@@ -117,6 +117,7 @@ internal static class ServerHost
             services.GetRequiredService<ILogger<ThrottledViolations>>()));
         builder.Services.AddSingleton<PinVerifier>();
         AddRouting(builder);
+        builder.Services.AddSingleton(services => new TerminalPresence(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(ComposeSessions);
 
         // Hosted services start in this order and stop in reverse: the ledger is open and checked before the
@@ -204,7 +205,8 @@ internal static class ServerHost
             Track2Mode.Resolve(services.GetRequiredService<IOptions<Track2Options>>().Value, listener, loggers.CreateLogger(typeof(Track2Mode))),
             services.GetRequiredService<ThrottledViolations>(),
             services.GetRequiredService<IOptions<TerminalAuthenticationOptions>>().Value.AnyConnectionServesTerminalsWithoutMac(listener.IsLoopback),
-            ComposeAcquirer(services));
+            ComposeAcquirer(services),
+            services.GetRequiredService<TerminalPresence>());
     }
 
     /// <summary>The acquirer side when routes are configured and the ledger's store acquires; null otherwise.</summary>

@@ -27,6 +27,7 @@ internal static class SessionPipeline
     /// host resolves <see cref="TerminalAuthenticationOptions"/> against its listener).
     /// </param>
     /// <param name="acquirer">Forwards cards of other issuers (PROTOCOL.md §15); null when the host acquires for none.</param>
+    /// <param name="presence">The host's list of signed-on terminals (the operations console reads it); null for the pipeline's own.</param>
     /// <returns>The shared services; <see cref="SessionServices.Open"/> opens a session over a connection.</returns>
     public static SessionServices Compose(
         ILedger ledger,
@@ -40,13 +41,14 @@ internal static class SessionPipeline
         bool acceptRequestsWithoutTrack2 = true,
         ThrottledViolations? violations = null,
         bool terminalsWithoutMacOnAnyConnection = true,
-        Acquiring.Acquirer? acquirer = null)
+        Acquiring.Acquirer? acquirer = null,
+        TerminalPresence? presence = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var window = (transmission ?? new TransmissionWindowOptions()).TransmissionTimeWindow;
         violations ??= new ThrottledViolations(new ViolationThrottleOptions(), ledger, metrics, time, loggers.CreateLogger<ThrottledViolations>());
         var routes = HostRoutes.Build(ledger, pins, time, loggers, metrics, window, violations, keyExchanges, acceptRequestsWithoutTrack2, acquirer);
         var dispatcher = new MessageDispatcher(routes, ledger, metrics, time, loggers.CreateLogger<MessageDispatcher>(), terminalsWithoutMacOnAnyConnection);
-        return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>());
+        return new SessionServices(dispatcher, options, time, metrics, loggers.CreateLogger<TerminalSession>(), presence);
     }
 }

@@ -41,6 +41,11 @@ internal sealed class LedgerMetrics : IDisposable
 
     public void RecordSaturated() => _saturated.Add(1);
 
+    /// <summary>Reports how many requests wait in the writer's queue (read when the metrics are collected, not per request).</summary>
+    public void ObserveQueueDepth(Func<int> depth) =>
+        _meter.CreateObservableGauge(
+            "socketatm.ledger.queue.depth", depth, "{request}", "Requests and other work waiting in the ledger writer's queue (full: answered 91).");
+
     /// <summary>Counts the security events among a committed batch's outcomes (<see cref="LedgerOutcome.SecurityEvent"/>).</summary>
     public void RecordSecurityEvents(IReadOnlyList<Writer.RequestWork> committed)
     {

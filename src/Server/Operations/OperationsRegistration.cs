@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Operations.Console;
 
 namespace SocketAtm.Server.Operations;
 
@@ -37,14 +38,41 @@ internal static class OperationsRegistration
             .AddCheck<TerminalListenerCheck>(TerminalListenerCheck.Name, tags: [OperationsServer.ReadinessTag])
             .AddCheck<RouteLinksCheck>(RouteLinksCheck.Name, tags: [OperationsServer.ReadinessTag]);
 
+        var console = builder.Configuration.GetSection(ConsoleOptions.SectionName);
+        builder.Services.AddOptions<ConsoleOptions>()
+            .Bind(console)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var consoleEnabled = console.GetValue(nameof(ConsoleOptions.Enabled), defaultValue: true);
+
         // OpenTelemetry rather than prometheus-net: the host's instruments are System.Diagnostics.Metrics already, and
-        // the same provider can export OTLP (and traces) later without a second metrics library.
+        // the same provider feeds the console (a reader of its own) and can export OTLP without a second metrics library.
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithMetrics(metrics => metrics
-            .AddMeter(AtmMetrics.MeterName)
-            .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(AtmMetrics.MeterName)
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
+                if (consoleEnabled)
+                {
+                    metrics.AddReader(services => new PeriodicExportingMetricReader(
+                        services.GetRequiredService<ConsoleMetricExporter>(), ConsoleMetricExporter.IntervalMilliseconds)
+                    {
+                        TemporalityPreference = MetricReaderTemporalityPreference.Delta,
+                    });
+                }
+            });
+        if (consoleEnabled)
+        {
+            builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<ConsoleOptions>>().Value);
+            builder.Services.AddSingleton<ConsoleFigures>();
+            builder.Services.AddSingleton<ConsoleViewers>();
+            builder.Services.AddSingleton<ConsoleAssets>();
+            builder.Services.AddSingleton<ConsoleEndpoints>();
+            builder.Services.AddSingleton<ConsoleMetricExporter>();
+        }
+
         builder.Services.AddSingleton<OperationsServer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OperationsServer>());
     }

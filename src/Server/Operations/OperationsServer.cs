@@ -10,7 +10,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using SocketAtm.Server.Diagnostics;
+using SocketAtm.Server.Operations.Console;
 
 namespace SocketAtm.Server.Operations;
 
@@ -85,6 +87,11 @@ internal sealed class OperationsServer(IOptions<OperationsOptions> options, ISer
             path: null,
             configureBranchedPipeline: branch => branch.Use(token.Guard),
             optionsName: null);
+        if (services.GetService<ConsoleEndpoints>() is { } console)
+        {
+            app.Map(ConsoleEndpoints.BasePath, branch => branch.Use(token.Guard).Run(console.HandleAsync));
+        }
+
         app.Run(context =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -14,8 +14,11 @@ internal sealed class SessionServices
 {
     private readonly ILogger _sessionLogger;
 
-    public SessionServices(MessageDispatcher dispatcher, SessionOptions options, TimeProvider time, AtmMetrics metrics, ILogger<TerminalSession> sessionLogger)
+    /// <param name="presence">The host's list of signed-on terminals (shown by the operations console); null for one of this pipeline's own.</param>
+    public SessionServices(
+        MessageDispatcher dispatcher, SessionOptions options, TimeProvider time, AtmMetrics metrics, ILogger<TerminalSession> sessionLogger, TerminalPresence? presence = null)
     {
+        Presence = presence ?? new TerminalPresence(time);
         Dispatcher = dispatcher;
         Options = options;
         Time = time;
@@ -33,6 +36,9 @@ internal sealed class SessionServices
     public TimeProvider Time { get; }
 
     public AtmMetrics Metrics { get; }
+
+    /// <summary>The terminals signed on over any of these sessions, and when each was last heard from.</summary>
+    public TerminalPresence Presence { get; }
 
     /// <summary>A session over <paramref name="transport"/>, not yet running: the caller runs it, then disposes it.</summary>
     /// <param name="mayServeTerminal">The terminal ids this connection may speak for (bound by a TLS client certificate); null for any.</param>

@@ -16,6 +16,8 @@ internal sealed class SessionTerminals
     private readonly ConcurrentDictionary<string, TerminalLogScope> _signedOn = new(StringComparer.Ordinal);
     private readonly Func<string, bool>? _mayServe;
     private readonly Action<bool>? _anySignedOnChanged;
+    private readonly TerminalPresence? _presence;
+    private readonly string? _remoteAddress;
 
     // Sign-ons and sign-offs are rare and may complete on different threads: one lock keeps "the first terminal
     // signed on" and "the last signed off" in the order they happened, so the sign-on clock is never left wrong.
@@ -29,10 +31,15 @@ internal sealed class SessionTerminals
     /// Told true when the first terminal signs on over the connection and false when the last signs off, under this
     /// object's lock (keep it short; it must not sign terminals on or off).
     /// </param>
-    public SessionTerminals(Func<string, bool>? mayServe = null, Action<bool>? anySignedOnChanged = null)
+    /// <param name="presence">The host's list of signed-on terminals (the operations console's), told of every sign-on and sign-off here.</param>
+    /// <param name="remoteAddress">The connection's remote address, for <paramref name="presence"/>.</param>
+    public SessionTerminals(
+        Func<string, bool>? mayServe = null, Action<bool>? anySignedOnChanged = null, TerminalPresence? presence = null, string? remoteAddress = null)
     {
         _mayServe = mayServe;
         _anySignedOnChanged = anySignedOnChanged;
+        _presence = presence;
+        _remoteAddress = remoteAddress;
     }
 
     /// <summary>Number of terminals signed on over this connection.</summary>
@@ -51,7 +58,13 @@ internal sealed class SessionTerminals
     {
         lock (_changing)
         {
-            if (_signedOn.TryAdd(terminalId, new TerminalLogScope(terminalId)) && _signedOn.Count == 1)
+            if (!_signedOn.TryAdd(terminalId, new TerminalLogScope(terminalId)))
+            {
+                return;
+            }
+
+            _presence?.SignedOn(terminalId, _remoteAddress);
+            if (_signedOn.Count == 1)
             {
                 _anySignedOnChanged?.Invoke(true);
             }
@@ -62,10 +75,25 @@ internal sealed class SessionTerminals
     {
         lock (_changing)
         {
-            if (_signedOn.TryRemove(terminalId, out _) && _signedOn.IsEmpty)
+            if (!_signedOn.TryRemove(terminalId, out _))
+            {
+                return;
+            }
+
+            _presence?.SignedOff(terminalId);
+            if (_signedOn.IsEmpty)
             {
                 _anySignedOnChanged?.Invoke(false);
             }
+        }
+    }
+
+    /// <summary>The connection has ended: every terminal still signed on over it is signed off with it.</summary>
+    public void ConnectionClosed()
+    {
+        foreach (var terminalId in _signedOn.Keys)
+        {
+            SignOff(terminalId);
         }
     }
 

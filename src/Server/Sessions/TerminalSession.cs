@@ -52,7 +52,7 @@ internal sealed class TerminalSession : IDisposable
         _remoteAddressKey = RemoteAddressKey.Of(remoteAddress);
         _inFlight = new InFlightRequests(_options.MaxInFlightPerConnection);
         _signOnDeadline = new SignOnDeadline(services.Time, _options.SignOnTimeout, transport.Input, firstSignedOn);
-        _terminals = new SessionTerminals(mayServeTerminal, _signOnDeadline.AnySignedOnChanged);
+        _terminals = new SessionTerminals(mayServeTerminal, _signOnDeadline.AnySignedOnChanged, services.Presence, remoteAddress);
     }
 
     public long ConnectionId { get; }
@@ -95,6 +95,7 @@ internal sealed class TerminalSession : IDisposable
 
             _outbox.Writer.TryComplete();
             await writing;
+            _terminals.ConnectionClosed();
             Log.ConnectionClosed(_logger, _closeReason);
         }
     }
@@ -350,6 +351,11 @@ internal sealed class TerminalSession : IDisposable
     private void Enqueue(MessageContext context)
     {
         _services.Dispatcher.Completed(context);
+        if (context.Terminal is { } terminal)
+        {
+            _services.Presence.Touched(terminal.TerminalId);
+        }
+
         if (!_outbox.Writer.TryWrite(context))
         {
             // The write side is gone (connection aborted): nothing can be sent.

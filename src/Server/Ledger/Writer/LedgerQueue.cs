@@ -30,6 +30,7 @@ internal sealed class LedgerQueue
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        metrics.ObserveQueueDepth(() => _channel.Reader.Count);
     }
 
     /// <summary>The writer's end: read by one writer only.</summary>
