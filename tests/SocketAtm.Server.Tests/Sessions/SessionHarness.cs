@@ -64,12 +64,16 @@ internal sealed class SessionHarness : IAsyncDisposable
             keyExchanges: keyExchanges,
             acceptRequestsWithoutTrack2: acceptRequestsWithoutTrack2,
             violations: Violations,
-            terminalsWithoutMacOnAnyConnection: terminalsWithoutMacOnAnyConnection)
+            terminalsWithoutMacOnAnyConnection: terminalsWithoutMacOnAnyConnection,
+            presence: Presence = new TerminalPresence(Time))
             .Open(1, _pipes.Host, mayServeTerminal, remoteAddress: remoteAddress);
         Running = Task.Run(_session.RunAsync);
     }
 
     public FakeLedger Ledger { get; }
+
+    /// <summary>The pipeline's list of signed-on terminals, as the operations console reads it.</summary>
+    public TerminalPresence Presence { get; }
 
     public ListenerOptions Options { get; }
 

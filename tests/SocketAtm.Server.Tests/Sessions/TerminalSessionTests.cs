@@ -26,6 +26,22 @@ public class TerminalSessionTests
     }
 
     [Fact]
+    public async Task A_terminal_signed_on_is_present_until_its_connection_ends_and_then_listed_signed_off()
+    {
+        await using var host = new SessionHarness(remoteAddress: "10.1.2.3");
+        await host.SendAsync(DemoRequests.SignOn(stan: 42));
+        Assert.Equal("00", (await host.ReceiveAsync())!.GetString(39));
+
+        var present = Assert.Single(host.Presence.Snapshot(10));
+        Assert.Equal(("ATM00009", 1, "10.1.2.3"), (present.TerminalId, present.Connections, present.RemoteAddress));
+
+        await host.CloseTerminalSideAsync();
+        await host.Running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, Assert.Single(host.Presence.Snapshot(10)).Connections);
+        Assert.Equal(0, host.Presence.SignedOnCount);
+    }
+
+    [Fact]
     public async Task Sign_on_of_an_unknown_terminal_is_answered_58()
     {
         await using var host = new SessionHarness();
