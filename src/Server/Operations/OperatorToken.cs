@@ -47,6 +47,9 @@ internal sealed class OperatorToken(string? token)
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-        return Task.CompletedTask;
+
+        // A body, so that a browser shows the refusal rather than an error page of its own.
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("401 Unauthorized: the operator credential is required (Authorization: Bearer <token>).\n");
     };
 }

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SocketAtm.Client;
+using SocketAtm.Protocol.Vocabulary;
+using SocketAtm.Server.Operations;
+
+namespace SocketAtm.Browser.Tests;
+
+/// <summary>
+/// The operations console as an operator sees it, in a real browser (Debian's headless Chromium) against a real host under a
+/// small load: refused without the credential; with it, the terminals signed on, a rate above zero, and a scripted decline
+/// listed by its reason. Leaves a screenshot (and, with SOCKETATM_CONSOLE_SCREENSHOT=path, one at that path: README's).
+/// </summary>
+public sealed class ConsoleBrowserTests
+{
+    private const string Token = "browser-test-operator-token-0123456789";
+    private static readonly string[] LoadTerminals = ["ATM00001", "ATM00002", "ATM00009"];
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [ChromiumFact]
+    public async Task An_operator_sees_terminals_a_live_rate_and_declines_by_reason_and_a_stranger_is_refused()
+    {
+        await using var host = await RunningHost.StartAsync(null, $"--Operations:Token={Token}");
+        var console = new Uri(host.Services.GetRequiredService<OperationsServer>().BoundAddress!, "/console/");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        // A stranger: no credential, no console.
+        await using (var stranger = await chromium.Browser.NewContextAsync())
+        {
+            var page = await stranger.NewPageAsync();
+            var refused = await page.GotoAsync(console.ToString());
+            Assert.Equal(401, refused!.Status);
+            Assert.Equal(0, await page.Locator("#terminals-signed-on").CountAsync());
+        }
+
+        await using var load = await ConsoleLoad.StartAsync(host.EndPoint.Port, LoadTerminals);
+        await using (var decliner = await AtmTerminalClient.ConnectAsync(
+            new TerminalConnectionOptions { Port = host.EndPoint.Port }, new TerminalClientOptions { TerminalId = "ATM00003" }))
+        {
+            var declined = Assert.IsType<TransactionDeclined>(await decliner.WithdrawAsync(DemoCards.Poor, DemoCards.PoorPin, amount: 40_000));
+            Assert.Equal(ResponseCodes.InsufficientFunds, declined.ResponseCode);
+        }
+
+        await using var operatorContext = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + Token },
+            ViewportSize = new ViewportSize { Width = 1440, Height = 1400 },
+        });
+        var console_ = await operatorContext.NewPageAsync();
+        var shown = await console_.GotoAsync(console.ToString());
+        Assert.Equal(200, shown!.Status);
+
+        var assertions = Assertions.Expect(console_.Locator("#feed-state"));
+        await assertions.ToHaveTextAsync("live", new() { Timeout = (float)Patience.TotalMilliseconds });
+        await Assertions.Expect(console_.Locator("#terminals-signed-on"))
+            .ToHaveTextAsync(LoadTerminals.Length.ToString(CultureInfo.InvariantCulture), new() { Timeout = (float)Patience.TotalMilliseconds });
+        await Assertions.Expect(console_.Locator("#tps")).ToHaveTextAsync(new Regex("^(?!0$)[0-9.,]+$"), new() { Timeout = (float)Patience.TotalMilliseconds });
+        var decline = console_.Locator("#declines tr[data-code='51']");
+        await Assertions.Expect(decline).ToContainTextAsync("Insufficient funds", new() { Timeout = (float)Patience.TotalMilliseconds });
+        await Assertions.Expect(console_.Locator("#terminals tr[data-terminal='ATM00001']")).ToContainTextAsync("signed on");
+
+        // What the page holds is codes, counts and ids: never a card number.
+        Assert.DoesNotContain(DemoCards.Poor, await console_.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(DemoCards.Rich, await console_.ContentAsync(), StringComparison.Ordinal);
+        Assert.True(load.Approved > 0);
+
+        var screenshot = await console_.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
+        await File.WriteAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "console.png"), screenshot);
+        if (Environment.GetEnvironmentVariable("SOCKETATM_CONSOLE_SCREENSHOT") is { Length: > 0 } readmeShot)
+        {
+            await File.WriteAllBytesAsync(readmeShot, screenshot);
+        }
+    }
+}
