@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using SocketAtm.Server.Upstream;
+using SocketAtm.Server.Diagnostics;
 
-namespace SocketAtm.Server.Diagnostics;
+namespace SocketAtm.Server.Upstream;
 
 /// <summary>The span of one exchange with an issuer (<see cref="AtmTracing.UpstreamSpanName"/>, kind Client): its route and how it ended.</summary>
 internal static class UpstreamTracing
