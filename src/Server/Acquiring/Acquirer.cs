@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using SocketAtm.Protocol.Composites;
 using SocketAtm.Protocol.Iso8583;
 using SocketAtm.Protocol.Security;
+using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
 using SocketAtm.Server.Ledger.Acquiring;
 using SocketAtm.Server.Ledger.Model;
@@ -98,6 +100,7 @@ internal sealed class Acquirer(
     /// <param name="now">The time the intent's DE 7 was taken from: the upstream request carries the same.</param>
     /// <param name="zonePinBlock">From <see cref="TranslatePin"/>; null when the PIN block did not decode (answered 55, nothing sent).</param>
     /// <param name="standInPin">From <see cref="CheckStandInPin"/>: the PIN's check should the request be stood in for.</param>
+    /// <param name="requestSpan">The terminal request's span, whose child the exchange's span is; null when it is not traced.</param>
     public async ValueTask<LedgerOutcome> ForwardAsync(
         IsoMessage terminalRequest,
         RequestKey key,
@@ -107,6 +110,7 @@ internal sealed class Acquirer(
         LedgerOutcome forwarded,
         byte[]? zonePinBlock,
         StandInPinResult? standInPin,
+        Activity? requestSpan,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(route);
@@ -122,7 +126,9 @@ internal sealed class Acquirer(
         var retrievalReference = forwarded.RetrievalReference
             ?? throw new InvalidOperationException("The ledger forwarded a request without assigning it an RRN.");
         var upstream = UpstreamRequests.Financial(terminalRequest, new UpstreamStamp(intent.AcquirerStan, now, retrievalReference, route.AcquirerId, zonePinBlock));
-        var reply = await route.ExchangeAsync(upstream, cancellationToken);
+        var reply = requestSpan is null
+            ? await route.ExchangeAsync(upstream, cancellationToken)
+            : await TracedExchangeAsync(route, upstream, requestSpan, cancellationToken);
         switch (reply.Outcome)
         {
             case UpstreamOutcome.Answered:
@@ -147,6 +153,19 @@ internal sealed class Acquirer(
                 AcquiringLog.GaveUp(logger, route.Name, key.ToString(), retrievalReference, IssuerRoute.MaskedPan(upstream), reply.ToString());
                 return await GiveUpAsync(key);
         }
+    }
+
+    /// <summary>The exchange with the issuer under a span of its own, for a traced terminal request only (the span's state costs an allocation).</summary>
+    private static async ValueTask<UpstreamReply> TracedExchangeAsync(IssuerRoute route, IsoMessage upstream, Activity requestSpan, CancellationToken cancellationToken)
+    {
+        using var span = UpstreamTracing.Start(requestSpan, route.Name);
+        var reply = await route.ExchangeAsync(upstream, cancellationToken);
+        if (span is not null)
+        {
+            UpstreamTracing.Record(span, reply);
+        }
+
+        return reply;
     }
 
     /// <summary>

@@ -163,12 +163,12 @@ internal sealed class CardTransactionHandler : IMessageHandler
             ReceivedAt = now,
         };
 
-        var outcome = await _ledger.ExecuteAsync(ledgerRequest, cancellationToken);
+        var outcome = await _ledger.ExecuteAsync(ledgerRequest, context.Trace, cancellationToken);
         if (_acquirer is not null)
         {
             outcome = outcome.Forwarding switch
             {
-                ForwardingStatus.Forward => await _acquirer.ForwardAsync(request, ledgerRequest.Key, route!, intent!, now, outcome, zonePinBlock, standInPin, cancellationToken),
+                ForwardingStatus.Forward => await _acquirer.ForwardAsync(request, ledgerRequest.Key, route!, intent!, now, outcome, zonePinBlock, standInPin, context.Trace, cancellationToken),
                 ForwardingStatus.Wait => await _acquirer.AwaitForwardedAsync(ledgerRequest.Key, outcome, cancellationToken),
                 _ => outcome,
             };

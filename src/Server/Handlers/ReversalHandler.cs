@@ -58,7 +58,7 @@ internal sealed class ReversalHandler : IMessageHandler
             ReceivedAt = _time.GetUtcNow(),
         };
 
-        var outcome = await _ledger.ExecuteAsync(ledgerRequest, cancellationToken);
+        var outcome = await _ledger.ExecuteAsync(ledgerRequest, context.Trace, cancellationToken);
         ResponseFields.Apply(outcome, context.Response);
     }
 }

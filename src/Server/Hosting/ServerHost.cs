@@ -136,6 +136,7 @@ internal static class ServerHost
             services.GetRequiredService<ILogger<SafSender>>()));
         builder.Services.AddSingleton<TerminalListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TerminalListener>());
+        builder.AddTracing();
         builder.AddOperations();
 
         customize?.Invoke(builder);

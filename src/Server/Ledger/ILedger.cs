@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SocketAtm.Server.Security;
 
 namespace SocketAtm.Server.Ledger;
@@ -13,6 +14,14 @@ internal interface ILedger : IAsyncDisposable
 {
     /// <summary>Decides, applies and journals <paramref name="request"/>; completes once the result is on disk.</summary>
     ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="ExecuteAsync(LedgerRequest, CancellationToken)"/> for the terminal request whose span is
+    /// <paramref name="requestSpan"/> (null when it is not traced): a ledger that traces its commits makes its span a child
+    /// of it. A parameter rather than a field of the request, which would make every request bigger, traced or not.
+    /// </summary>
+    ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, Activity? requestSpan, CancellationToken cancellationToken) =>
+        ExecuteAsync(request, cancellationToken);
 
     /// <summary>The registered terminal <paramref name="terminalId"/>, or null.</summary>
     ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken);

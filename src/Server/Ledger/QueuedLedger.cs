@@ -81,7 +81,12 @@ internal abstract partial class QueuedLedger : ILedger, ILedgerAdmin, Acquiring.
     /// what a repeat gets back.
     /// </remarks>
     public ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, CancellationToken cancellationToken) =>
-        Queue.SubmitAsync(request, cancellationToken);
+        Queue.SubmitAsync(request, requestSpan: null, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>The commit's span runs from the request's submission to its batch being durable (or failing).</remarks>
+    public ValueTask<LedgerOutcome> ExecuteAsync(LedgerRequest request, Activity? requestSpan, CancellationToken cancellationToken) =>
+        Queue.SubmitAsync(request, requestSpan, cancellationToken);
 
     public abstract ValueTask<TerminalRecord?> FindTerminalAsync(string terminalId, CancellationToken cancellationToken);
 

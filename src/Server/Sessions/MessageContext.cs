@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using SocketAtm.Protocol.Iso8583;
+using SocketAtm.Server.Diagnostics;
 using SocketAtm.Server.Ledger;
 
 namespace SocketAtm.Server.Sessions;
@@ -39,6 +41,13 @@ internal sealed class MessageContext
     /// </summary>
     public string? RemoteAddress { get; private set; }
 
+    /// <summary>
+    /// The request's span (<see cref="AtmTracing.StartRequest"/>) while it is handled; null when nothing is traced. Kept
+    /// here rather than in <see cref="Activity.Current"/>: the request completes on whatever thread its last await
+    /// resumed on, and the context is pooled.
+    /// </summary>
+    public Activity? Trace { get; set; }
+
     /// <summary>Prepares the context for a request that arrived on a connection.</summary>
     /// <param name="remoteAddress">The connection's <see cref="RemoteAddressKey"/>, computed once per connection.</param>
     public void Begin(SessionTerminals terminals, long startedAt, string? remoteAddress = null)
@@ -59,6 +68,12 @@ internal sealed class MessageContext
         ResponseMacKey = null;
         RemoteAddress = null;
         _terminals = null;
+        if (Trace is { } trace)
+        {
+            // Never answered (its connection closed first): the span still ends, marked so.
+            Trace = null;
+            AtmTracing.Abandon(trace);
+        }
     }
 
     /// <summary>Sets DE 39 on the response.</summary>

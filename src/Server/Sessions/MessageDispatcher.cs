@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -76,6 +77,7 @@ internal sealed class MessageDispatcher
             return ValueTask.FromResult(DispatchDecision.Ignore);
         }
 
+        context.Trace = AtmTracing.StartRequest(request.Mti);
         var response = context.Response;
         response.Mti = MessageTypes.ResponseOf(request.Mti);
         var route = _routes.Find(request.Mti);
@@ -117,6 +119,12 @@ internal sealed class MessageDispatcher
             : "--";
         var elapsed = _time.GetElapsedTime(context.StartedAt).TotalMilliseconds;
         _metrics.MessageAnswered(request.Mti, rc, elapsed);
+        if (context.Trace is { } trace)
+        {
+            context.Trace = null;
+            EndTrace(context, trace, rc);
+        }
+
         if (MessageTypes.ClassOf(request.Mti) != MessageTypes.NetworkManagementRequest && _logger.IsEnabled(LogLevel.Information))
         {
             request.TryGetNumber(DataElements.Amount, out var amount);
@@ -129,6 +137,18 @@ internal sealed class MessageDispatcher
                 rc,
                 elapsed);
         }
+    }
+
+    /// <summary>Ends the request's span with what it was and how it was answered; never the PAN, PIN block or track data.</summary>
+    private static void EndTrace(MessageContext context, Activity trace, string responseCode)
+    {
+        var request = context.Request;
+        AtmTracing.EndRequest(
+            trace,
+            responseCode,
+            request.GetString(DataElements.ProcessingCode),
+            context.Terminal?.TerminalId ?? request.GetString(DataElements.TerminalId)?.TrimEnd(' '),
+            request.TryGetNumber(DataElements.Amount, out var amount) ? amount : null);
     }
 
     /// <summary>Replaces whatever a failed handler left in the response with a clean 96.</summary>

@@ -271,7 +271,7 @@ internal sealed class GroupCommitWriter
         _inFlight.Clear();
         foreach (var work in _batch)
         {
-            work.Complete();
+            work.Complete(_batch.Count);
         }
     }
 

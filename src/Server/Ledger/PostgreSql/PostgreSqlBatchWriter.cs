@@ -195,7 +195,7 @@ internal sealed class PostgreSqlBatchWriter
 
         foreach (var work in batch)
         {
-            work.Complete();
+            work.Complete(batch.Count);
         }
     }
 

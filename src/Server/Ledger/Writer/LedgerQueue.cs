@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using SocketAtm.Server.Diagnostics;
 
 namespace SocketAtm.Server.Ledger.Writer;
 
@@ -36,15 +38,20 @@ internal sealed class LedgerQueue
     /// <summary>The writer's end: read by one writer only.</summary>
     public ChannelReader<LedgerWork> Reader => _channel.Reader;
 
+    /// <summary>Queues <paramref name="request"/>, untraced: <see cref="SubmitAsync(LedgerRequest, Activity?, CancellationToken)"/>.</summary>
+    public ValueTask<LedgerOutcome> SubmitAsync(LedgerRequest request, CancellationToken cancellationToken) =>
+        SubmitAsync(request, requestSpan: null, cancellationToken);
+
     /// <summary>
     /// Queues <paramref name="request"/> and returns the outcome its batch will give once durable, or 91 at once when the
     /// queue is full.
     /// </summary>
+    /// <param name="requestSpan">The terminal request's span, whose child the commit's span is; null when it is not traced.</param>
     /// <remarks>
     /// Cancelling stops the wait, not the work: a request already queued is still applied, and its stored outcome is
     /// what a repeat gets back.
     /// </remarks>
-    public ValueTask<LedgerOutcome> SubmitAsync(LedgerRequest request, CancellationToken cancellationToken)
+    public ValueTask<LedgerOutcome> SubmitAsync(LedgerRequest request, Activity? requestSpan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (cancellationToken.IsCancellationRequested)
@@ -52,14 +59,17 @@ internal sealed class LedgerQueue
             return ValueTask.FromCanceled<LedgerOutcome>(cancellationToken);
         }
 
-        var work = new RequestWork(request);
+        var work = new RequestWork(request) { Trace = AtmTracing.StartChild(requestSpan, AtmTracing.LedgerCommitSpanName) };
         if (!_channel.Writer.TryWrite(work))
         {
             if (_failure.HasFailed || Volatile.Read(ref _closing) != 0)
             {
-                return ValueTask.FromException<LedgerOutcome>(_failure.Unavailable());
+                var unavailable = _failure.Unavailable();
+                work.Fail(unavailable);
+                return ValueTask.FromException<LedgerOutcome>(unavailable);
             }
 
+            work.Trace?.SetTag(AtmTracing.SaturatedTag, true).Stop();
             _metrics.RecordSaturated();
             return new ValueTask<LedgerOutcome>(Saturated);
         }
