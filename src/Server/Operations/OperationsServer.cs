@@ -35,6 +35,7 @@ internal sealed class OperationsServer(IOptions<OperationsOptions> options, ISer
     private readonly ILogger _logger = loggers.CreateLogger<OperationsServer>();
     private KestrelServer? _server;
     private OperationsHttps? _https;
+    private ServiceProvider? _kestrelServices;
 
     /// <summary>The address actually bound, as <c>http(s)://ADDRESS:PORT</c> (useful with port 0); null before start.</summary>
     public Uri? BoundAddress { get; private set; }
@@ -43,7 +44,8 @@ internal sealed class OperationsServer(IOptions<OperationsOptions> options, ISer
     {
         var settings = options.Value;
         _https = OperationsHttps.Load(settings.Tls);
-        var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
+        _kestrelServices = _https is null ? null : KestrelHttpsServices.Create(loggers);
+        var kestrel = new KestrelServerOptions { ApplicationServices = _kestrelServices ?? services, AddServerHeader = false };
         kestrel.Listen(new IPEndPoint(settings.GetBindAddress(), settings.Port), listen => _https?.Apply(listen));
         kestrel.Limits.MaxRequestBodySize = 0; // Nothing here takes a body but the sign-in form, which raises it for itself.
         _server = new KestrelServer(Options.Create(kestrel), new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers), loggers);
@@ -76,7 +78,7 @@ internal sealed class OperationsServer(IOptions<OperationsOptions> options, ISer
     {
         _server?.Dispose();
         _https?.Dispose();
-        return ValueTask.CompletedTask;
+        return _kestrelServices?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     private OperatorAccess CreateAccess(OperationsOptions settings)
