@@ -86,8 +86,11 @@ public sealed class OperatorAccessTests
             Content = new FormUrlEncodedContent([new("token", Token), new("padding", new string('x', 5000))]),
         };
         huge.Headers.Add("Origin", Origin(http));
-        huge.Headers.ExpectContinue = true; // the body is then sent only if asked for: the 413 is read, not lost to a reset
-        var tooLarge = await http.SendAsync(huge);
+        // The body is then sent only if asked for (and the client waits long enough for the answer): the 413 is read,
+        // not lost to the reset of a connection closed with a body unread.
+        huge.Headers.ExpectContinue = true;
+        using var patient = Client(host, expectContinueTimeout: TimeSpan.FromSeconds(30));
+        var tooLarge = await patient.SendAsync(huge);
 
         Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, noOrigin.StatusCode);
@@ -197,9 +200,19 @@ public sealed class OperatorAccessTests
         Assert.Equal(HttpStatusCode.OK, bearer.StatusCode); // no client certificate needed with the token
     }
 
-    private static HttpClient Client(RunningHost host, TlsTestCertificates? trust = null, X509Certificate2? clientCertificate = null)
+    [Fact]
+    public async Task Plaintext_off_loopback_allowed_is_warned_about_at_start()
     {
-        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
+        var sink = new CapturingSink();
+        await using var host = await RunningHost.StartWithServicesAsync(
+            services => services.AddSingleton<ILogEventSink>(sink), "--Operations:Address=0.0.0.0", "--Operations:Token=" + Token, "--Operations:AllowPlaintext=true");
+
+        Assert.Contains(sink.Lines, line => line.StartsWith("Operations:AllowPlaintext is true: the operations port on \"0.0.0.0\" is served WITHOUT TLS", StringComparison.Ordinal));
+    }
+
+    private static HttpClient Client(RunningHost host, TlsTestCertificates? trust = null, X509Certificate2? clientCertificate = null, TimeSpan? expectContinueTimeout = null)
+    {
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, Expect100ContinueTimeout = expectContinueTimeout ?? TimeSpan.FromSeconds(1) };
         if (trust is not null)
         {
             var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };

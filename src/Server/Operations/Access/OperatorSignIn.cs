@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
@@ -47,6 +46,7 @@ internal sealed class OperatorSignIn(OperatorAccess access)
             return;
         }
 
+        AllowFormBody(context);
         if (RefusedAsCrossOrigin(context) || access.RefusedForFailures(context))
         {
             return;
@@ -90,6 +90,7 @@ internal sealed class OperatorSignIn(OperatorAccess access)
             return Task.CompletedTask;
         }
 
+        AllowFormBody(context);
         if (RefusedAsCrossOrigin(context))
         {
             return Task.CompletedTask;
@@ -154,12 +155,6 @@ internal sealed class OperatorSignIn(OperatorAccess access)
             return null;
         }
 
-        // Kestrel takes no body on this port (MaxRequestBodySize 0); this route alone raises it, before reading.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = MaxFormBytes;
-        }
-
         if (context.Request.ContentLength > MaxFormBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -180,34 +175,22 @@ internal sealed class OperatorSignIn(OperatorAccess access)
         }
     }
 
+    /// <summary>
+    /// Kestrel takes no body on this port (MaxRequestBodySize 0); these POSTs alone take up to <see cref="MaxFormBytes"/>,
+    /// raised before any answer: a body left unread (a refused POST) is then drained and the connection kept, rather
+    /// than reset under the answer, which the client could then lose.
+    /// </summary>
+    private static void AllowFormBody(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = MaxFormBytes;
+        }
+    }
+
     private static void NotAllowed(HttpContext context, string allow)
     {
         context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
         context.Response.Headers.Allow = allow;
-    }
-}
-
-/// <summary>The sign-in routes in a hand-built operations pipeline.</summary>
-internal static class OperatorSignInRoutes
-{
-    /// <summary>Maps <c>/sign-in</c> (GET, POST) and <c>/sign-out</c> (POST); put it before the guarded routes.</summary>
-    public static IApplicationBuilder MapOperatorSignIn(this IApplicationBuilder app, OperatorAccess access)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        var signIn = new OperatorSignIn(access);
-        app.Map(OperatorSignIn.SignInPath, branch => branch.Run(context => ExactlyThere(context, signIn.SignInAsync)));
-        app.Map(OperatorSignIn.SignOutPath, branch => branch.Run(context => ExactlyThere(context, signIn.SignOutAsync)));
-        return app;
-    }
-
-    private static Task ExactlyThere(HttpContext context, RequestDelegate route)
-    {
-        if (context.Request.Path.HasValue && context.Request.Path != "/")
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
-        }
-
-        return route(context);
     }
 }
