@@ -96,6 +96,9 @@ internal sealed class OperationsServer(IOptions<OperationsOptions> options, ISer
     private RequestDelegate Pipeline(OperatorAccess access)
     {
         var app = new ApplicationBuilder(services);
+
+        // Open: the sign-in page and the probes. Every other route goes behind access.Guard (e.g.
+        // app.Map("/console", branch => { branch.Use(access.Guard); ... })).
         app.MapOperatorSignIn(access);
         app.UseHealthChecks(HealthPath, new HealthCheckOptions { Predicate = _ => false });
         app.UseHealthChecks(ReadyPath, new HealthCheckOptions
