@@ -10,7 +10,7 @@ namespace SocketAtm.Browser.Tests;
 
 /// <summary>
 /// The operations console as an operator sees it, in a real browser (Debian's headless Chromium) against a real host under a
-/// small load: refused without the credential; with it, the terminals signed on, a rate above zero, and a scripted decline
+/// small load: refused without the credential (sent to sign in); signed in, the terminals signed on, a rate above zero, and a scripted decline
 /// listed by its reason. Leaves a screenshot (and, with SOCKETATM_CONSOLE_SCREENSHOT=path, one at that path: README's).
 /// </summary>
 public sealed class ConsoleBrowserTests
@@ -26,13 +26,19 @@ public sealed class ConsoleBrowserTests
         var console = new Uri(host.Services.GetRequiredService<OperationsServer>().BoundAddress!, "/console/");
         await using var chromium = await HeadlessChromium.LaunchAsync();
 
-        // A stranger: no credential, no console.
+        // A stranger: no credential, no console — the sign-in page instead, a wrong token refused there, and the live feed 401.
         await using (var stranger = await chromium.Browser.NewContextAsync())
         {
             var page = await stranger.NewPageAsync();
-            var refused = await page.GotoAsync(console.ToString());
-            Assert.Equal(401, refused!.Status);
+            await page.GotoAsync(console.ToString());
+            Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
             Assert.Equal(0, await page.Locator("#terminals-signed-on").CountAsync());
+            await page.FillAsync("#token", "not-the-operator-token-at-all");
+            await page.ClickAsync("button[type=submit]");
+            Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("#terminals-signed-on").CountAsync());
+            var events = await stranger.APIRequest.GetAsync(new Uri(console, "events").ToString());
+            Assert.Equal(401, events.Status);
         }
 
         await using var load = await ConsoleLoad.StartAsync(host.EndPoint.Port, LoadTerminals);
@@ -43,14 +49,16 @@ public sealed class ConsoleBrowserTests
             Assert.Equal(ResponseCodes.InsufficientFunds, declined.ResponseCode);
         }
 
+        // The operator signs in on the page the console sends them to, and comes back to the console with a session cookie.
         await using var operatorContext = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            ExtraHTTPHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + Token },
             ViewportSize = new ViewportSize { Width = 1440, Height = 1400 },
         });
         var console_ = await operatorContext.NewPageAsync();
-        var shown = await console_.GotoAsync(console.ToString());
-        Assert.Equal(200, shown!.Status);
+        await console_.GotoAsync(console.ToString());
+        await console_.FillAsync("#token", Token);
+        await console_.ClickAsync("button[type=submit]");
+        await console_.WaitForURLAsync(console.ToString());
 
         var assertions = Assertions.Expect(console_.Locator("#feed-state"));
         await assertions.ToHaveTextAsync("live", new() { Timeout = (float)Patience.TotalMilliseconds });

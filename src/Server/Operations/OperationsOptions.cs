@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using SocketAtm.Server.Operations.Access;
 using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Operations;
@@ -34,6 +35,31 @@ internal sealed class OperationsOptions
 
     /// <summary>A file holding the operator credential (its text, trimmed), instead of <see cref="Token"/>.</summary>
     public string? TokenFile { get; set; }
+
+    /// <summary>TLS on the operations port, and optionally client certificates as a credential (<c>Operations:Tls:*</c>).</summary>
+    public OperationsTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Off loopback without <c>Operations:Tls</c> the host refuses to start unless this is true (warned at every start).</summary>
+    public bool AllowPlaintext { get; set; }
+
+    /// <summary>How long a sign-in (the session cookie) lasts, from the sign-in: not extended by use.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Operations:SessionLifetime must be between one minute and seven days (e.g. 08:00:00).")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Sessions held at once; the oldest is signed out to make room.</summary>
+    [Range(1, 100_000, ErrorMessage = "Operations:MaxSessions must be between 1 and 100000.")]
+    public int MaxSessions { get; set; } = 1_000;
+
+    /// <summary>Failed credentials from one address within <see cref="FailedAttemptWindow"/> before it is answered 429 for the rest of it.</summary>
+    [Range(1, 1_000, ErrorMessage = "Operations:MaxFailedAttempts must be between 1 and 1000.")]
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Operations:FailedAttemptWindow must be between one second and one day (e.g. 00:01:00).")]
+    public TimeSpan FailedAttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Addresses whose failed attempts are tracked at once; beyond it, new addresses share one count (fails closed).</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Operations:MaxTrackedAddresses must be between 1 and 1000000.")]
+    public int MaxTrackedAddresses { get; set; } = 10_000;
 
     /// <summary>True when only this machine can reach the HTTP side.</summary>
     public bool IsLoopback => LoopbackAddress.Is(Address);

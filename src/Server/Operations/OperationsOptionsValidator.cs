@@ -8,7 +8,8 @@ namespace SocketAtm.Server.Operations;
 
 /// <summary>
 /// The operations side's settings, checked at start with one line each: the address, a token kept out of
-/// appsettings.json, a readable token file, and no address off loopback without the operator credential.
+/// appsettings.json, a readable token file, no address off loopback without the operator credential or in plaintext
+/// (unless <c>Operations:AllowPlaintext</c>), and TLS files that load.
 /// </summary>
 internal sealed class OperationsOptionsValidator(IConfiguration configuration) : IValidateOptions<OperationsOptions>
 {
@@ -42,10 +43,20 @@ internal sealed class OperationsOptionsValidator(IConfiguration configuration) :
             failures.Add($"{TokenSetting} must be at least {MinimumTokenLength} characters (e.g. openssl rand -hex 32).");
         }
 
-        if (token is null && failures.Count == 0 && !options.IsLoopback)
+        if (token is null && !options.Tls.AcceptsClientCertificates && failures.Count == 0 && !options.IsLoopback)
         {
             failures.Add(
-                $"Operations:Address {options.Address} is not loopback and no operator credential is set: give SOCKETATM_Operations__Token (or Operations:TokenFile), or keep Operations:Address on 127.0.0.1.");
+                $"Operations:Address {options.Address} is not loopback and no operator credential is set: give SOCKETATM_Operations__Token (or Operations:TokenFile, or client certificates with Operations:Tls:ClientCertificateAuthorityPath), or keep Operations:Address on 127.0.0.1.");
+        }
+
+        if (options.Tls.Problem() is { } tlsProblem)
+        {
+            failures.Add(tlsProblem);
+        }
+        else if (!options.Tls.IsEnabled && !options.IsLoopback && !options.AllowPlaintext)
+        {
+            failures.Add(
+                $"Operations:Address {options.Address} is not loopback and Operations:Tls:CertificatePath is not set: the operator token and session cookie would cross the network in clear. Give the operations port a certificate (Operations:Tls:CertificatePath), or set Operations:AllowPlaintext=true (warned at every start).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

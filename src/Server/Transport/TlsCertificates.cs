@@ -15,12 +15,22 @@ internal static class TlsCertificates
     public static ServerCertificate LoadServerCertificate(TlsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var path = options.CertificatePath ?? throw new InvalidDataException("Listener:Tls:CertificatePath is not set.");
-        return options.KeyPath is not null || IsPem(path) ? LoadPem(path, options.KeyPath, options.Password) : LoadPkcs12(path, options.Password);
+        return LoadServerCertificate(options.CertificatePath, options.KeyPath, options.Password, TlsOptions.SectionName);
+    }
+
+    /// <summary>
+    /// The server certificate of any listener with the same shape of settings (<c>CertificatePath</c>, <c>KeyPath</c>,
+    /// <c>Password</c> under <paramref name="section"/>, which the messages name): the terminal port's or the operations port's.
+    /// </summary>
+    public static ServerCertificate LoadServerCertificate(string? certificatePath, string? keyPath, string? password, string section)
+    {
+        var path = certificatePath ?? throw new InvalidDataException($"{section}:CertificatePath is not set.");
+        return keyPath is not null || IsPem(path) ? LoadPem(path, keyPath, password, section) : LoadPkcs12(path, password, section);
     }
 
     /// <summary>The certificates of a PEM bundle (the authorities client certificates must chain to).</summary>
-    public static X509Certificate2Collection LoadAuthorities(string path)
+    /// <param name="setting">The setting that named the file, for the messages.</param>
+    public static X509Certificate2Collection LoadAuthorities(string path, string setting = TlsOptions.SectionName + ":" + nameof(TlsOptions.ClientCertificateAuthorityPath))
     {
         var authorities = new X509Certificate2Collection();
         try
@@ -29,12 +39,12 @@ internal static class TlsCertificates
         }
         catch (CryptographicException exception)
         {
-            throw new InvalidDataException($"Listener:Tls:ClientCertificateAuthorityPath '{path}' is not a PEM certificate bundle ({exception.Message}).", exception);
+            throw new InvalidDataException($"{setting} '{path}' is not a PEM certificate bundle ({exception.Message}).", exception);
         }
 
         if (authorities.Count == 0)
         {
-            throw new InvalidDataException($"Listener:Tls:ClientCertificateAuthorityPath '{path}' holds no PEM certificate.");
+            throw new InvalidDataException($"{setting} '{path}' holds no PEM certificate.");
         }
 
         return authorities;
@@ -57,7 +67,7 @@ internal static class TlsCertificates
         return start.AsSpan(0, read).IndexOf(PemCertificateHeader, StringComparison.Ordinal) >= 0;
     }
 
-    private static ServerCertificate LoadPem(string certificatePath, string? keyPath, string? password)
+    private static ServerCertificate LoadPem(string certificatePath, string? keyPath, string? password, string section)
     {
         X509Certificate2 certificate;
         try
@@ -70,7 +80,7 @@ internal static class TlsCertificates
         {
             throw new InvalidDataException(
                 keyPath is null
-                    ? $"cannot load the PEM certificate '{certificatePath}' with a key from the same file ({exception.Message}); set Listener:Tls:KeyPath if the key is in another file."
+                    ? $"cannot load the PEM certificate '{certificatePath}' with a key from the same file ({exception.Message}); set {section}:KeyPath if the key is in another file."
                     : $"cannot load the PEM certificate '{certificatePath}' with its key '{keyPath}' ({exception.Message}).",
                 exception);
         }
@@ -84,10 +94,10 @@ internal static class TlsCertificates
 
         var all = new X509Certificate2Collection();
         all.ImportFromPemFile(certificatePath);
-        return Pair(certificate, all, certificatePath);
+        return Pair(certificate, all, certificatePath, section);
     }
 
-    private static ServerCertificate LoadPkcs12(string path, string? password)
+    private static ServerCertificate LoadPkcs12(string path, string? password, string section)
     {
         X509Certificate2Collection all;
         try
@@ -97,7 +107,7 @@ internal static class TlsCertificates
         catch (CryptographicException exception)
         {
             throw new InvalidDataException(
-                $"cannot load the PKCS#12 certificate '{path}': wrong Listener:Tls:Password, or not a PKCS#12 or PEM file ({exception.Message}).",
+                $"cannot load the PKCS#12 certificate '{path}': wrong {section}:Password, or not a PKCS#12 or PEM file ({exception.Message}).",
                 exception);
         }
 
@@ -109,17 +119,17 @@ internal static class TlsCertificates
         }
 
         all.Remove(withKey);
-        return Pair(withKey, all, path);
+        return Pair(withKey, all, path, section);
     }
 
     /// <summary>The certificate with a key, and every other certificate of the file as an intermediate.</summary>
-    private static ServerCertificate Pair(X509Certificate2 certificate, X509Certificate2Collection all, string path)
+    private static ServerCertificate Pair(X509Certificate2 certificate, X509Certificate2Collection all, string path, string section)
     {
         if (!certificate.HasPrivateKey)
         {
             certificate.Dispose();
             DisposeAll(all);
-            throw new InvalidDataException($"the certificate '{path}' has no private key (set Listener:Tls:KeyPath).");
+            throw new InvalidDataException($"the certificate '{path}' has no private key (set {section}:KeyPath).");
         }
 
         var intermediates = new X509Certificate2Collection();

@@ -137,7 +137,7 @@ public sealed class OperationsEndpointTests
         await using var host = await RunningHost.StartAsync();
         using var http = Client(host);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/console", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/no-such-page", UriKind.Relative))).StatusCode);
     }
 
     private static HttpClient Client(RunningHost host) =>

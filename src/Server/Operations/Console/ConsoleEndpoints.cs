@@ -17,7 +17,8 @@ internal sealed class ConsoleEndpoints(ConsoleAssets assets, ConsoleFigures figu
     private const int ReconnectMilliseconds = 3000;
 
     /// <summary>Handles a request under <see cref="BasePath"/> (its path already stripped of it).</summary>
-    public Task HandleAsync(HttpContext context)
+    /// <param name="stillAdmitted">Asked before every frame of the live feed: false (signed out, session expired) ends it.</param>
+    public Task HandleAsync(HttpContext context, Func<HttpContext, bool> stillAdmitted)
     {
         ArgumentNullException.ThrowIfNull(context);
         var response = context.Response;
@@ -34,7 +35,7 @@ internal sealed class ConsoleEndpoints(ConsoleAssets assets, ConsoleFigures figu
         }
 
         var path = context.Request.Path.Value ?? string.Empty;
-        if (path is "" )
+        if (path.Length == 0)
         {
             // /console → /console/: the page's relative links resolve under it.
             response.StatusCode = StatusCodes.Status308PermanentRedirect;
@@ -44,7 +45,7 @@ internal sealed class ConsoleEndpoints(ConsoleAssets assets, ConsoleFigures figu
 
         if (path == EventsPath)
         {
-            return StreamAsync(context);
+            return StreamAsync(context, stillAdmitted);
         }
 
         return ServeFileAsync(context, path is "/" ? IndexFile : path[1..]);
@@ -67,7 +68,7 @@ internal sealed class ConsoleEndpoints(ConsoleAssets assets, ConsoleFigures figu
         }
     }
 
-    private async Task StreamAsync(HttpContext context)
+    private async Task StreamAsync(HttpContext context, Func<HttpContext, bool> stillAdmitted)
     {
         var viewer = viewers.TryJoin();
         if (viewer is null)
@@ -90,6 +91,12 @@ internal sealed class ConsoleEndpoints(ConsoleAssets assets, ConsoleFigures figu
                 await response.Body.FlushAsync(watching.Token);
                 await foreach (var frame in viewer.Frames.ReadAllAsync(watching.Token))
                 {
+                    if (!stillAdmitted(context))
+                    {
+                        // The browser reconnects, and is then refused: its page says so.
+                        break;
+                    }
+
                     await response.Body.WriteAsync(frame, watching.Token);
                     await response.Body.FlushAsync(watching.Token);
                 }

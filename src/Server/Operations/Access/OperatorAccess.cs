@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace SocketAtm.Server.Operations.Access;
+
+/// <summary>
+/// Who may use the guarded routes of the operations port (<c>/metrics</c>, the console): a request passes with any one
+/// operator credential — <c>Authorization: Bearer &lt;Operations:Token&gt;</c>, the session cookie of the sign-in page
+/// (<see cref="OperatorSignIn"/>), or over mutual TLS a client certificate from <c>Operations:Tls:ClientCertificateAuthorityPath</c>.
+/// Without one a browser asking for a page (a GET or HEAD whose Accept names text/html) is sent to the sign-in page
+/// (303), anything else is answered 401. A wrong token or a cookie that is no session counts against the remote address
+/// (<see cref="FailedAttemptLimit"/>); an address over the limit is answered 429 with Retry-After, whatever it presents.
+/// With no credential configured (loopback only, the validator sees to it) every request passes.
+/// </summary>
+internal sealed class OperatorAccess
+{
+    /// <summary>The session cookie: HttpOnly, SameSite=Strict, Path=/, Secure over https.</summary>
+    public const string CookieName = "socketatm_operator";
+
+    private readonly ClientCertificateCredential? _certificates;
+    private readonly OperatorAccessMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public OperatorAccess(
+        OperatorToken token, X509Certificate2Collection? clientAuthorities, OperatorSessions sessions, FailedAttemptLimit failures, OperatorAccessMetrics metrics, ILogger logger)
+    {
+        Token = token;
+        _certificates = clientAuthorities is null ? null : new ClientCertificateCredential(clientAuthorities);
+        Sessions = sessions;
+        Failures = failures;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public OperatorToken Token { get; }
+
+    public OperatorSessions Sessions { get; }
+
+    public FailedAttemptLimit Failures { get; }
+
+    /// <summary>False when no credential is configured: everything is admitted (loopback only).</summary>
+    public bool IsRequired => Token.IsRequired || _certificates is not null;
+
+    /// <summary>
+    /// Middleware: the next step runs only for a request with an operator credential. Wrap every route that is not for
+    /// load balancers with it (<c>branch.Use(access.Guard)</c>).
+    /// </summary>
+    public RequestDelegate Guard(RequestDelegate next) => context =>
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!IsRequired)
+        {
+            return next(context);
+        }
+
+        if (RefusedForFailures(context))
+        {
+            return Task.CompletedTask;
+        }
+
+        var failure = Check(context);
+        if (failure is null)
+        {
+            return next(context);
+        }
+
+        if (failure != OperatorAccessMetrics.MissingCredential)
+        {
+            CountFailure(context, failure);
+        }
+        else
+        {
+            _metrics.Refused(failure);
+        }
+
+        if (WantsPage(context.Request))
+        {
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            context.Response.Headers.Location = OperatorSignIn.PathTo(context.Request.PathBase + context.Request.Path + context.Request.QueryString);
+            return Task.CompletedTask;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        return Task.CompletedTask;
+    };
+
+    /// <summary>
+    /// Answers 429 (Retry-After in whole seconds) when the request's address failed too often in this window; true
+    /// then. Call before looking at any credential.
+    /// </summary>
+    public bool RefusedForFailures(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!Failures.IsRefused(context.Connection.RemoteIpAddress, out var retryAfter))
+        {
+            return false;
+        }
+
+        _metrics.Refused(OperatorAccessMetrics.RateLimited);
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    /// <summary>Counts a failed credential against the request's address, and logs the failure that makes it refused, once a window.</summary>
+    public void CountFailure(HttpContext context, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _metrics.Refused(reason);
+        var failure = Failures.Record(context.Connection.RemoteIpAddress);
+        if (failure.NowRefused)
+        {
+            OperatorAccessLog.AddressRefused(_logger, failure.CountedAs, failure.Failures, Failures.Window);
+        }
+    }
+
+    /// <summary>Counts a refusal that is not a failed credential (a missing one, a cross-origin POST).</summary>
+    public void CountRefusal(string reason) => _metrics.Refused(reason);
+
+    /// <summary>
+    /// Whether a request admitted earlier still holds a good credential: a long-lived response (the console's live feed)
+    /// asks again as it goes, so that signing out or a session's expiry ends it. Changes nothing, counts nothing.
+    /// </summary>
+    public bool StillAdmits(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return !IsRequired
+            || (_certificates is not null && _certificates.Admits(context))
+            || (OperatorToken.BearerOf(context.Request) is { } bearer && Token.Matches(bearer))
+            || (context.Request.Cookies.TryGetValue(CookieName, out var session) && Sessions.IsValid(session));
+    }
+
+    /// <summary>Null when the request carries a good credential, else the metric reason it fails for.</summary>
+    private string? Check(HttpContext context)
+    {
+        if (_certificates is not null && _certificates.Admits(context))
+        {
+            return null;
+        }
+
+        string? failure = null;
+        if (OperatorToken.BearerOf(context.Request) is { } bearer)
+        {
+            if (Token.Matches(bearer))
+            {
+                return null;
+            }
+
+            failure = OperatorAccessMetrics.WrongBearer;
+        }
+
+        if (context.Request.Cookies.TryGetValue(CookieName, out var session))
+        {
+            if (Sessions.IsValid(session))
+            {
+                return null;
+            }
+
+            // Tell the browser to drop it, so that one stale cookie (a restart, an expiry) counts once, not on every request.
+            context.Response.Cookies.Delete(CookieName, CookieOptionsFor(context.Request));
+            failure ??= OperatorAccessMetrics.BadCookie;
+        }
+
+        return failure ?? OperatorAccessMetrics.MissingCredential;
+    }
+
+    /// <summary>The session cookie's attributes; Secure whenever the request came over https.</summary>
+    public static CookieOptions CookieOptionsFor(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new CookieOptions { HttpOnly = true, SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict, Path = "/", Secure = request.IsHttps, IsEssential = true };
+    }
+
+    private static bool WantsPage(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+}
