@@ -93,7 +93,7 @@
     const seconds = recent.reduce((sum, point) => sum + point.seconds, 0);
     byId("terminals-signed-on").textContent = number(frame.terminals.signed_on);
     byId("tps").textContent = number(seconds > 0 ? recent.reduce((sum, point) => sum + sumCodes(point, () => true), 0) / seconds : 0);
-    byId("approved-share").textContent = all > 0 ? `${Math.round((100 * approved) / all)} %` : "–";
+    byId("approved-share").textContent = all > 0 ? `${approved === all ? "100" : Math.min(99.9, (100 * approved) / all).toFixed(1)} %` : "–";
     byId("declined-minute").textContent = number(all - approved);
     byId("unavailable-minute").textContent = number(lastMinute.reduce((sum, point) => sum + (point.codes["91"] ?? 0), 0));
     byId("queue-depth").textContent = number(frame.point.queue_depth);
