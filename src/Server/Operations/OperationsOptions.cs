@@ -50,6 +50,13 @@ internal sealed class OperationsOptions
     [Range(1, 100_000, ErrorMessage = "Operations:MaxSessions must be between 1 and 100000.")]
     public int MaxSessions { get; set; } = 1_000;
 
+    /// <summary>
+    /// HTTP connections open at once, signed in or not (console viewers among them); Kestrel closes one more at accept. The
+    /// default leaves room for <c>Operations:Console:MaxViewers</c> (100) beside scrapers and probes.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "Operations:MaxConnections must be between 1 and 100000.")]
+    public int MaxConnections { get; set; } = 256;
+
     /// <summary>Failed credentials from one address within <see cref="FailedAttemptWindow"/> before it is answered 429 for the rest of it.</summary>
     [Range(1, 1_000, ErrorMessage = "Operations:MaxFailedAttempts must be between 1 and 1000.")]
     public int MaxFailedAttempts { get; set; } = 5;

@@ -83,6 +83,21 @@ public sealed class ConsoleEndpointTests
     }
 
     [Fact]
+    public async Task Connections_beyond_Operations_MaxConnections_are_closed_at_accept()
+    {
+        await using var host = await RunningHost.StartAsync(null, "--Operations:MaxConnections=2");
+        using var first = Client(host);
+        using var second = Client(host);
+        using var third = Client(host);
+        using var firstFeed = await OpenFeedAsync(first, authorization: null);
+        using var secondFeed = await OpenFeedAsync(second, authorization: null);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (firstFeed.StatusCode, secondFeed.StatusCode));
+
+        using var timeout = new CancellationTokenSource(Patience);
+        await Assert.ThrowsAsync<HttpRequestException>(() => third.GetAsync(new Uri("/healthz", UriKind.Relative), timeout.Token));
+    }
+
+    [Fact]
     public async Task Signing_out_ends_a_live_feed_already_open()
     {
         await using var host = await RunningHost.StartAsync(null, "--Operations:Token=" + Token);
