@@ -59,8 +59,11 @@ public sealed partial class MonitoringSamplesTests
         listener.Start();
         _ = new AtmMetrics(factory);
         using var ledger = new LedgerMetrics(factory);
+        ledger.ObserveQueueDepth(() => 0); // as the ledger's queue does
         _ = new UpstreamMetrics(factory);
         _ = new SafMetrics(factory);
+        _ = new SocketAtm.Server.Operations.Console.ConsoleViewers(new SocketAtm.Server.Operations.Console.ConsoleOptions(), factory);
+        _ = new SocketAtm.Server.Operations.Access.OperatorAccessMetrics(factory);
         return names;
     }
 
