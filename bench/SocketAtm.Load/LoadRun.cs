@@ -8,6 +8,7 @@ using SocketAtm.Load.Fleet;
 using SocketAtm.Load.Hosting;
 using SocketAtm.Load.Measurement;
 using SocketAtm.Load.Reporting;
+using SocketAtm.Load.Viewers;
 using SocketAtm.Load.Workloads;
 using SocketAtm.Server.Hosting;
 
@@ -110,6 +111,8 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             TimeSpan harnessCpuUntil = default;
             LoadDriver driver;
             int connections;
+            await using var viewers = settings.ConsoleViewers > 0 ? await ConsoleViewersAsync(started) : null;
+            ConsoleViewersResult? viewersResult = null;
             await using (var pool = await TerminalPool.OpenAsync(
                 endPoints, context, settings.TerminalsPerConnection, bare: false, limits, settings.SpreadSourceAddresses, _log, cancellationToken))
             {
@@ -123,6 +126,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                     if (starting)
                     {
                         (hostCpuFrom, databaseCpuFrom, harnessCpuFrom) = (cpu, database, own);
+                        viewers?.Start();
                     }
                     else
                     {
@@ -130,6 +134,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                     }
                 });
                 await driver.RunAsync(settings.Warmup, settings.Duration, settings.Rate, settings.RequestTimeout + TimeSpan.FromSeconds(30));
+                viewersResult = viewers is null ? null : await viewers.StopAsync();
                 if (notOnUs is not null)
                 {
                     await notOnUs.RunCpuPhasesAsync(pool.Terminals, started, settings.CpuPhaseDuration, settings.CpuPhaseRate, settings.RequestTimeout + TimeSpan.FromSeconds(30), _log);
@@ -227,6 +232,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 Correctness = verdict,
                 Timeline = statistics.Timeline,
                 NotOnUs = notOnUs?.Report(statistics, statistics.Answers, books!),
+                ConsoleViewers = viewersResult,
             };
 
             if (settings.Ceilings)
@@ -294,6 +300,20 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         }
     }
 
+    /// <summary>The console viewers of <c>--console-viewers</c>, on the operations address each host logged.</summary>
+    /// <exception cref="InvalidOperationException">A host logged none (its operations port is off).</exception>
+    private async Task<ConsoleViewerLoad> ConsoleViewersAsync(IReadOnlyList<StartedHost> started)
+    {
+        var addresses = await Task.WhenAll(started.Select(host => host.Process.WaitForOperationsAddressAsync(HostStartTimeout)));
+        if (Array.FindIndex(addresses, address => address is null) is var missing and >= 0)
+        {
+            throw new InvalidOperationException($"--console-viewers needs the operations port, but host {missing + 1} did not say where it serves it (Operations:Enabled=false?).");
+        }
+
+        await _log.WriteLineAsync($"{settings.ConsoleViewers:N0} console viewers and a /metrics scrape a second on {string.Join(", ", addresses.Select(address => address!.GetLeftPart(UriPartial.Authority)))} during the measured window.");
+        return new ConsoleViewerLoad([.. addresses.Select(address => address!)], settings.ConsoleViewers);
+    }
+
     private static long? SumOrNull(IEnumerable<long?> values)
     {
         long? sum = null;
@@ -325,9 +345,10 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             "--ops-port", "0",
             "--data", dataDirectory,
 
-            // Warnings only, except the one line that says where the host listens; and no line per transaction.
+            // Warnings only, except the lines that say where the host listens and serves its operations port; and no line per transaction.
             "--Serilog:MinimumLevel:Default=Warning",
             "--Serilog:MinimumLevel:Override:SocketAtm.Server.Transport.TerminalListener=Information",
+            "--Serilog:MinimumLevel:Override:SocketAtm.Server.Operations.OperationsServer=Information",
             "--Serilog:MinimumLevel:Override:SocketAtm.Server.Sessions.MessageDispatcher=Warning",
             "--Listener:MaxConnections=" + Math.Max(10_000, connections).ToString(CultureInfo.InvariantCulture),
 
