@@ -42,6 +42,34 @@ public sealed class ConsoleViewersRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_viewer_refused_by_the_hosts_viewer_cap_is_reported_without_failing_the_run()
+    {
+        var settings = new LoadSettings
+        {
+            Workload = Workload.Balance,
+            Fleet = new FleetSettings { Terminals = 5, Cards = 10 },
+            Warmup = TimeSpan.FromSeconds(1),
+            Duration = TimeSpan.FromSeconds(2),
+            Ceilings = false,
+            NoChart = true,
+            ConsoleViewers = 3,
+            HostArguments = ["--Operations:Console:MaxViewers=2"],
+            OutputDirectory = _output,
+        };
+        using var log = new StringWriter();
+
+        var report = await new LoadRun(settings, log).RunAsync(CancellationToken.None);
+
+        Assert.True(report.Correctness.Holds, string.Join(Environment.NewLine, report.Correctness.Failures) + Environment.NewLine + log);
+        var viewers = Assert.IsType<Viewers.ConsoleViewersResult>(report.ConsoleViewers);
+        Assert.Equal((2, 1), (viewers.Connected, viewers.Refused));
+        Assert.True(viewers.FellShort);
+        var markdown = await File.ReadAllTextAsync(Path.Combine(_output, "results.md"));
+        Assert.Contains("- VIEWERS FELL SHORT: 2 of 3 connected, 0 dropped", markdown, StringComparison.Ordinal);
+        Assert.Contains("- /console/events answered 503: 1", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Console_viewers_need_a_host_the_harness_starts()
     {
         var settings = new LoadSettings { Host = "127.0.0.1", ConsoleViewers = 1 };
