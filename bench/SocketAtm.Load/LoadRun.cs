@@ -111,7 +111,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             TimeSpan harnessCpuUntil = default;
             LoadDriver driver;
             int connections;
-            await using var viewers = settings.ConsoleViewers > 0 ? await ConsoleViewersAsync(started) : null;
+            await using var viewers = settings.ConsoleViewers > 0 ? await ConsoleViewerLoad.ForHostsAsync(started, settings.ConsoleViewers, HostStartTimeout, _log) : null;
             ConsoleViewersResult? viewersResult = null;
             await using (var pool = await TerminalPool.OpenAsync(
                 endPoints, context, settings.TerminalsPerConnection, bare: false, limits, settings.SpreadSourceAddresses, _log, cancellationToken))
@@ -298,20 +298,6 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
         {
             await _log.WriteLineAsync($"PostgreSQL kept (stopped): {kept}; start it again with pg_ctl -D {Path.Combine(kept, "data")} start, as the user who owns it.");
         }
-    }
-
-    /// <summary>The console viewers of <c>--console-viewers</c>, on the operations address each host logged.</summary>
-    /// <exception cref="InvalidOperationException">A host logged none (its operations port is off).</exception>
-    private async Task<ConsoleViewerLoad> ConsoleViewersAsync(IReadOnlyList<StartedHost> started)
-    {
-        var addresses = await Task.WhenAll(started.Select(host => host.Process.WaitForOperationsAddressAsync(HostStartTimeout)));
-        if (Array.FindIndex(addresses, address => address is null) is var missing and >= 0)
-        {
-            throw new InvalidOperationException($"--console-viewers needs the operations port, but host {missing + 1} did not say where it serves it (Operations:Enabled=false?).");
-        }
-
-        await _log.WriteLineAsync($"{settings.ConsoleViewers:N0} console viewers and a /metrics scrape a second on {string.Join(", ", addresses.Select(address => address!.GetLeftPart(UriPartial.Authority)))} during the measured window.");
-        return new ConsoleViewerLoad([.. addresses.Select(address => address!)], settings.ConsoleViewers);
     }
 
     private static long? SumOrNull(IEnumerable<long?> values)

@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SocketAtm.Load.Hosting;
 
 namespace SocketAtm.Load.Viewers;
 
@@ -62,6 +63,24 @@ internal sealed class ConsoleViewerLoad : IAsyncDisposable
         {
             _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
         }
+    }
+
+    /// <summary>Viewers on the operations address each host logged (see <see cref="ChildProcess.WaitForOperationsAddressAsync"/>).</summary>
+    /// <exception cref="InvalidOperationException">A host logged none within <paramref name="timeout"/> (its operations port is off).</exception>
+    public static async Task<ConsoleViewerLoad> ForHostsAsync(IReadOnlyList<StartedHost> hosts, int viewers, TimeSpan timeout, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        ArgumentNullException.ThrowIfNull(log);
+        var addresses = await Task.WhenAll(hosts.Select(host => host.Process.WaitForOperationsAddressAsync(timeout)));
+        if (Array.FindIndex(addresses, address => address is null) is var missing and >= 0)
+        {
+            throw new InvalidOperationException($"--console-viewers needs the operations port, but host {missing + 1} did not say where it serves it (Operations:Enabled=false?).");
+        }
+
+        List<Uri> operations = [.. addresses.Select(address => address!)];
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{viewers:N0} console viewers and a /metrics scrape a second on {string.Join(", ", operations.Select(address => address.GetLeftPart(UriPartial.Authority)))} during the measured window."));
+        return new ConsoleViewerLoad(operations, viewers);
     }
 
     /// <summary>Opens the viewers and starts the scraper; returns at once.</summary>
