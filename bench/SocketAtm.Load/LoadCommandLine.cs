@@ -61,13 +61,19 @@ internal static class LoadCommandLine
         };
         var cpuPhase = new Option<double>("--cpu-phase") { Description = "With --off-us: measured seconds of each CPU phase (on-us only, then not-on-us only); 0 skips them.", DefaultValueFactory = _ => 5 };
         var cpuPhaseRate = new Option<double?>("--cpu-phase-rate") { Description = "With --off-us: withdrawals per second of each CPU phase (open loop, the same for both); without it, closed loops." };
+        var consoleViewers = new Option<int>("--console-viewers")
+        {
+            Description = "Console viewers (GET /console/events) held open on the hosts' operations port during the measured window, plus a /metrics scrape a second; credential, if any, from "
+                + Viewers.ConsoleViewerLoad.TokenVariable + ".",
+            DefaultValueFactory = _ => 0,
+        };
         var pin = new Option<string>("--pin") { Description = "PIN of every card.", DefaultValueFactory = _ => "1111" };
 
         var root = new RootCommand("SocketAtm load harness: many simulated terminals over real sockets, with a correctness check at the end.")
         {
             workload, terminals, perConnection, cards, duration, warmup, rate, mac, host, port, storage, hosts, connectionString, server, hostSetting, outputDirectory,
             noCeilings, ceilingDuration, timeout, keepData, noChart, terminalPrefix, firstTerminal, cardPrefix, pin, tls, tlsCa, tlsServerName, clientCert, singleSource,
-            offUs, cpuPhase, cpuPhaseRate,
+            offUs, cpuPhase, cpuPhaseRate, consoleViewers,
         };
         root.SetAction(async (result, cancellation) =>
         {
@@ -105,6 +111,7 @@ internal static class LoadCommandLine
                 CpuPhaseDuration = TimeSpan.FromSeconds(result.GetValue(cpuPhase)),
                 CpuPhaseRate = result.GetValue(cpuPhaseRate),
                 NoChart = result.GetValue(noChart),
+                ConsoleViewers = result.GetValue(consoleViewers),
                 Tls = result.GetValue(tls) || result.GetValue(tlsCa) is not null || result.GetValue(clientCert) is not null
                     ? new Client.TlsClientOptions
                     {

@@ -8,6 +8,7 @@ using SocketAtm.Load.Fleet;
 using SocketAtm.Load.Hosting;
 using SocketAtm.Load.Measurement;
 using SocketAtm.Load.Reporting;
+using SocketAtm.Load.Viewers;
 using SocketAtm.Load.Workloads;
 using SocketAtm.Server.Hosting;
 
@@ -110,6 +111,8 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             TimeSpan harnessCpuUntil = default;
             LoadDriver driver;
             int connections;
+            await using var viewers = settings.ConsoleViewers > 0 ? await ConsoleViewerLoad.ForHostsAsync(started, settings.ConsoleViewers, HostStartTimeout, _log) : null;
+            ConsoleViewersResult? viewersResult = null;
             await using (var pool = await TerminalPool.OpenAsync(
                 endPoints, context, settings.TerminalsPerConnection, bare: false, limits, settings.SpreadSourceAddresses, _log, cancellationToken))
             {
@@ -123,6 +126,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                     if (starting)
                     {
                         (hostCpuFrom, databaseCpuFrom, harnessCpuFrom) = (cpu, database, own);
+                        viewers?.Start();
                     }
                     else
                     {
@@ -130,6 +134,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                     }
                 });
                 await driver.RunAsync(settings.Warmup, settings.Duration, settings.Rate, settings.RequestTimeout + TimeSpan.FromSeconds(30));
+                viewersResult = viewers is null ? null : await viewers.StopAsync();
                 if (notOnUs is not null)
                 {
                     await notOnUs.RunCpuPhasesAsync(pool.Terminals, started, settings.CpuPhaseDuration, settings.CpuPhaseRate, settings.RequestTimeout + TimeSpan.FromSeconds(30), _log);
@@ -227,6 +232,7 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
                 Correctness = verdict,
                 Timeline = statistics.Timeline,
                 NotOnUs = notOnUs?.Report(statistics, statistics.Answers, books!),
+                ConsoleViewers = viewersResult,
             };
 
             if (settings.Ceilings)
@@ -325,9 +331,10 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter log)
             "--ops-port", "0",
             "--data", dataDirectory,
 
-            // Warnings only, except the one line that says where the host listens; and no line per transaction.
+            // Warnings only, except the lines that say where the host listens and serves its operations port; and no line per transaction.
             "--Serilog:MinimumLevel:Default=Warning",
             "--Serilog:MinimumLevel:Override:SocketAtm.Server.Transport.TerminalListener=Information",
+            "--Serilog:MinimumLevel:Override:SocketAtm.Server.Operations.OperationsServer=Information",
             "--Serilog:MinimumLevel:Override:SocketAtm.Server.Sessions.MessageDispatcher=Warning",
             "--Listener:MaxConnections=" + Math.Max(10_000, connections).ToString(CultureInfo.InvariantCulture),
 

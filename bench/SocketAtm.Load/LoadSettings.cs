@@ -79,6 +79,12 @@ internal sealed record LoadSettings
     /// </summary>
     public double? CpuPhaseRate { get; init; }
 
+    /// <summary>
+    /// Console viewers held open on the hosts' operations ports during the measured window, with a /metrics scrape every
+    /// second (see <see cref="Viewers.ConsoleViewerLoad"/>); 0 for none.
+    /// </summary>
+    public int ConsoleViewers { get; init; }
+
     /// <summary>Keep the host's data directory after the run (it is deleted otherwise).</summary>
     public bool KeepData { get; init; }
 
@@ -101,6 +107,9 @@ internal sealed record LoadSettings
         { Host: not null, Hosts: > 1 } or { Host: not null, Storage: StorageProvider.PostgreSql } =>
             "--hosts and --storage describe hosts the harness starts; a running host (--host) brings its own storage.",
         { OffUsPercent: < 0 or > 100 } => "--off-us is a percentage, 0 to 100.",
+        { ConsoleViewers: < 0 } => "--console-viewers must be 0 or more.",
+        { ConsoleViewers: > 0, Host: not null } =>
+            "--console-viewers needs hosts the harness starts: it reads where their operations port listens from their log.",
         { CpuPhaseRate: <= 0 } => "--cpu-phase-rate must be above 0.",
         { OffUsPercent: > 0, Host: not null } =>
             "--off-us needs hosts the harness starts: it gives them a route to the issuer simulator it runs, and reads their books.",

@@ -15,6 +15,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
     private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Uri> _operations = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChildProcess(Process process) => _process = process;
 
@@ -110,6 +111,17 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits for the host's "Operations on http://address:port" line (logged once its operations port is bound, after
+    /// the terminal port) and returns that address; null when none came within <paramref name="timeout"/> (the port is
+    /// off, or its line is not logged).
+    /// </summary>
+    public async Task<Uri?> WaitForOperationsAddressAsync(TimeSpan timeout)
+    {
+        var first = await Task.WhenAny(_operations.Task, Task.Delay(timeout));
+        return first == _operations.Task ? await _operations.Task : null;
+    }
+
+    /// <summary>
     /// SIGINT (a graceful stop), then waits; SIGTERM (also graceful) if that had no effect within a few seconds — a
     /// process started from a background job without job control ignores SIGINT —; kills it if it has not stopped in time.
     /// </summary>
@@ -162,6 +174,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     [GeneratedRegex(@"Listening on \S+:(\d+)")]
     private static partial Regex ListeningLine();
 
+    [GeneratedRegex(@"Operations on \""?(https?://[^\s\""]+)")]
+    private static partial Regex OperationsLine();
+
     private void Seen(string? line)
     {
         if (line is null)
@@ -181,6 +196,12 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         if (!_listening.Task.IsCompleted && ListeningLine().Match(line) is { Success: true } match)
         {
             _listening.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (!_operations.Task.IsCompleted && OperationsLine().Match(line) is { Success: true } operations
+            && Uri.TryCreate(operations.Groups[1].Value, UriKind.Absolute, out var address))
+        {
+            _operations.TrySetResult(address);
         }
     }
 }

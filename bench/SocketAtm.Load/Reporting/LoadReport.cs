@@ -84,4 +84,7 @@ internal sealed record LoadReport
 
     /// <summary>With a not-on-us share (<c>--off-us</c>): on-us against forwarded figures, the CPU phases and the books.</summary>
     public Acquiring.NotOnUsReport? NotOnUs { get; init; }
+
+    /// <summary>With console viewers (<c>--console-viewers</c>): what they and the metrics scraper got.</summary>
+    public Viewers.ConsoleViewersResult? ConsoleViewers { get; init; }
 }

@@ -100,6 +100,11 @@ internal static class ReportWriter
             NotOnUsMarkdown.Append(text, notOnUs);
         }
 
+        if (report.ConsoleViewers is { } viewers)
+        {
+            ConsoleViewersMarkdown.Append(text, viewers);
+        }
+
         Line($"");
         Line($"| answers by kind and code | count |");
         Line($"|---|---:|");
