@@ -10,7 +10,7 @@ namespace SocketAtm.Browser.Tests;
 
 /// <summary>
 /// The operations console as an operator sees it, in a real browser (Debian's headless Chromium) against a real host under a
-/// small load: refused without the credential (sent to sign in); signed in, the terminals signed on, a rate above zero, and a scripted decline
+/// small load: refused without the credential (401, with the sign-in form); signed in, the terminals signed on, a rate above zero, and a scripted decline
 /// listed by its reason. Leaves a screenshot (and, with SOCKETATM_CONSOLE_SCREENSHOT=path, one at that path: README's).
 /// </summary>
 public sealed class ConsoleBrowserTests
@@ -30,12 +30,13 @@ public sealed class ConsoleBrowserTests
         await using (var stranger = await chromium.Browser.NewContextAsync())
         {
             var page = await stranger.NewPageAsync();
-            await page.GotoAsync(console.ToString());
-            Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
+            var refused = await page.GotoAsync(console.ToString());
+            Assert.Equal(401, refused!.Status);
+            await Assertions.Expect(page.Locator("#token")).ToBeVisibleAsync();
             Assert.Equal(0, await page.Locator("#terminals-signed-on").CountAsync());
             await page.FillAsync("#token", "not-the-operator-token-at-all");
             await page.ClickAsync("button[type=submit]");
-            Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
+            await Assertions.Expect(page.Locator("[role=alert]")).ToContainTextAsync("not the operator token");
             Assert.Equal(0, await page.Locator("#terminals-signed-on").CountAsync());
             var events = await stranger.APIRequest.GetAsync(new Uri(console, "events").ToString());
             Assert.Equal(401, events.Status);

@@ -28,13 +28,16 @@ public sealed class OperatorAccessTests
         using var page = new HttpRequestMessage(HttpMethod.Get, new Uri("/metrics?x=1", UriKind.Relative));
         page.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
         var browser = await http.SendAsync(page);
-        var signIn = await http.GetAsync(browser.Headers.Location);
+        var signIn = await http.GetAsync(new Uri("/sign-in?return=%2Fmetrics%3Fx%3D1", UriKind.Relative));
         var bearer = await SendAsync(http, HttpMethod.Get, "/metrics", authorization: "Bearer " + Token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, tool.StatusCode);
         Assert.Equal("Bearer", tool.Headers.WwwAuthenticate.Single().Scheme);
-        Assert.Equal(HttpStatusCode.SeeOther, browser.StatusCode);
-        Assert.Equal("/sign-in?return=%2Fmetrics%3Fx%3D1", browser.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, browser.StatusCode);
+        Assert.Equal("Bearer", browser.Headers.WwwAuthenticate.Single().Scheme);
+        var refusalForm = await browser.Content.ReadAsStringAsync();
+        Assert.Contains("type=\"password\"", refusalForm, StringComparison.Ordinal);
+        Assert.Contains("value=\"/metrics?x=1\"", refusalForm, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         Assert.Equal("text/html", signIn.Content.Headers.ContentType!.MediaType);
         var form = await signIn.Content.ReadAsStringAsync();

@@ -10,8 +10,8 @@ namespace SocketAtm.Server.Operations.Access;
 /// Who may use the guarded routes of the operations port (<c>/metrics</c>, the console): a request passes with any one
 /// operator credential — <c>Authorization: Bearer &lt;Operations:Token&gt;</c>, the session cookie of the sign-in page
 /// (<see cref="OperatorSignIn"/>), or over mutual TLS a client certificate from <c>Operations:Tls:ClientCertificateAuthorityPath</c>.
-/// Without one a browser asking for a page (a GET or HEAD whose Accept names text/html) is sent to the sign-in page
-/// (303), anything else is answered 401. A wrong token or a cookie that is no session counts against the remote address
+/// Without one every request is answered 401; a browser asking for a page (a GET or HEAD whose Accept names text/html)
+/// gets the sign-in form as that 401's body, which returns it to the page it asked for. A wrong token or a cookie that is no session counts against the remote address
 /// (<see cref="FailedAttemptLimit"/>); an address over the limit is answered 429 with Retry-After, whatever it presents.
 /// With no credential configured (loopback only, the validator sees to it) every request passes.
 /// </summary>
@@ -76,15 +76,15 @@ internal sealed class OperatorAccess
             _metrics.Refused(failure);
         }
 
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
         if (WantsPage(context.Request))
         {
-            context.Response.StatusCode = StatusCodes.Status303SeeOther;
-            context.Response.Headers.Location = OperatorSignIn.PathTo(context.Request.PathBase + context.Request.Path + context.Request.QueryString);
-            return Task.CompletedTask;
+            // Refused all the same (401), but with the form to sign in, not a browser's error page.
+            return SignInPage.WriteAsync(
+                context, StatusCodes.Status401Unauthorized, OperatorSignIn.LocalPath(context.Request.PathBase + context.Request.Path + context.Request.QueryString), problem: null);
         }
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
         return Task.CompletedTask;
     };
 

@@ -28,8 +28,6 @@ internal sealed class OperatorSignIn(OperatorAccess access)
 
     private const int MaxReturnPathLength = 512;
 
-    /// <summary>The sign-in page, returning to <paramref name="returnPath"/> once signed in.</summary>
-    public static string PathTo(string returnPath) => SignInPath + "?" + ReturnField + "=" + Uri.EscapeDataString(returnPath);
 
     public async Task SignInAsync(HttpContext context)
     {
