@@ -1,8 +1,9 @@
 namespace SocketAtm.Server.Diagnostics;
 
 /// <summary>
-/// Export of the host's traces over OTLP (configuration section "Telemetry:Otlp"). Without an
-/// endpoint — here or in the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> — nothing is traced and nothing is sent.
+/// Export of the host's traces, and with <see cref="Logs"/> its log events, over OTLP (configuration section
+/// "Telemetry:Otlp"). Without an endpoint — here or in the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> — nothing is traced
+/// and nothing is sent.
 /// </summary>
 internal sealed class OtlpOptions
 {
@@ -28,6 +29,12 @@ internal sealed class OtlpOptions
 
     /// <summary>The share of requests traced, from 0 to 1 (parent-based: a sampled parent's children always are); 1 by default.</summary>
     public double SampleRatio { get; set; } = 1.0;
+
+    /// <summary>
+    /// True: the log events the Serilog sinks receive (at the levels Serilog's configuration lets through) go to the same
+    /// collector as well, over <c>/v1/logs</c>. False by default; true needs an endpoint.
+    /// </summary>
+    public bool Logs { get; set; }
 
     /// <summary>True when traces go to a collector: an endpoint is set, here or in the standard variable.</summary>
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Endpoint);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace SocketAtm.Server.Diagnostics;
 
-/// <summary>Telemetry:Otlp checked at start, one line each: an absolute http(s) endpoint, a known protocol, a ratio from 0 to 1.</summary>
+/// <summary>Telemetry:Otlp checked at start, one line each: an absolute http(s) endpoint, a known protocol, a ratio from 0 to 1, logs only with an endpoint.</summary>
 internal sealed class OtlpOptionsValidator : IValidateOptions<OtlpOptions>
 {
     public ValidateOptionsResult Validate(string? name, OtlpOptions options)
@@ -11,7 +11,10 @@ internal sealed class OtlpOptionsValidator : IValidateOptions<OtlpOptions>
         ArgumentNullException.ThrowIfNull(options);
         if (!options.IsEnabled)
         {
-            return ValidateOptionsResult.Success;
+            // Asked for logs and given nowhere to send them: said at start rather than silently sending nothing.
+            return options.Logs
+                ? ValidateOptionsResult.Fail($"{OtlpOptions.SectionName}:Logs=true needs {OtlpOptions.SectionName}:Endpoint (or {OtlpOptions.EndpointVariable}): there is no collector to send the logs to.")
+                : ValidateOptionsResult.Success;
         }
 
         var failures = new List<string>();

@@ -41,6 +41,11 @@ internal static class ServerHost
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
 
+        // Serilog writes the console and the files; the default Microsoft.Extensions.Logging providers (console, debug,
+        // event source) would only duplicate it. The one provider left is OpenTelemetry's, with Telemetry:Otlp:Logs: then
+        // Serilog passes on to it (writeToProviders) each event its minimum levels let through.
+        builder.Logging.ClearProviders();
+
         // Each host owns its logger (preserveStaticLogger): hosts started side by side, as in tests, never close each
         // other's sinks through the static Log.Logger.
         builder.Services.AddSerilog(
@@ -49,7 +54,8 @@ internal static class ServerHost
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Filter.ByExcluding(IsDescribedStartupFailure),
-            preserveStaticLogger: true);
+            preserveStaticLogger: true,
+            writeToProviders: TracingRegistration.SendsLogs(builder.Configuration));
 
         builder.Services.AddOptions<ListenerOptions>()
             .Bind(builder.Configuration.GetSection(ListenerOptions.SectionName))

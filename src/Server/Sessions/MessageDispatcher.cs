@@ -119,23 +119,39 @@ internal sealed class MessageDispatcher
             : "--";
         var elapsed = _time.GetElapsedTime(context.StartedAt).TotalMilliseconds;
         _metrics.MessageAnswered(request.Mti, rc, elapsed);
-        if (context.Trace is { } trace)
-        {
-            context.Trace = null;
-            EndTrace(context, trace, rc);
-        }
-
+        var trace = context.Trace;
+        context.Trace = null;
         if (MessageTypes.ClassOf(request.Mti) != MessageTypes.NetworkManagementRequest && _logger.IsEnabled(LogLevel.Information))
         {
-            request.TryGetNumber(DataElements.Amount, out var amount);
-            Log.Transaction(
-                _logger,
-                FormatMti(request.Mti),
-                request.GetString(DataElements.ProcessingCode) ?? "------",
-                SensitiveData.MaskPan(CardFields.Pan(request)),
-                amount,
-                rc,
-                elapsed);
+            // The request's span is current for this one line only, so that a log exported over OTLP carries its trace
+            // and span ids (Telemetry:Otlp:Logs); it is never left current across the pooled context.
+            var previous = Activity.Current;
+            if (trace is not null)
+            {
+                Activity.Current = trace;
+            }
+
+            try
+            {
+                request.TryGetNumber(DataElements.Amount, out var amount);
+                Log.Transaction(
+                    _logger,
+                    FormatMti(request.Mti),
+                    request.GetString(DataElements.ProcessingCode) ?? "------",
+                    SensitiveData.MaskPan(CardFields.Pan(request)),
+                    amount,
+                    rc,
+                    elapsed);
+            }
+            finally
+            {
+                Activity.Current = previous;
+            }
+        }
+
+        if (trace is not null)
+        {
+            EndTrace(context, trace, rc);
         }
     }
 

@@ -5,7 +5,8 @@ namespace SocketAtm.EndToEnd.Tests.Telemetry;
 
 /// <summary>
 /// A stand-in OTLP/HTTP collector on a free loopback port: it answers every POST 200 with an empty body and keeps what was
-/// posted, by path. OTLP's protobuf carries strings as raw UTF-8, so a test can search a body for a span name or a PAN.
+/// posted, by path (<c>/v1/traces</c>, <c>/v1/logs</c>, whatever a host posts to). OTLP's protobuf carries strings as raw
+/// UTF-8, so a test can search a body for a span name, a log message or a PAN.
 /// </summary>
 internal sealed class OtlpReceiver : IDisposable
 {
@@ -23,7 +24,7 @@ internal sealed class OtlpReceiver : IDisposable
 
     public int Port { get; }
 
-    /// <summary>The base address a host is given (it appends /v1/traces).</summary>
+    /// <summary>The base address a host is given (it appends /v1/traces and /v1/logs).</summary>
     public string Endpoint => $"http://127.0.0.1:{Port}";
 
     public IReadOnlyList<byte[]> BodiesPostedTo(string path) => [.. _posts.Where(post => post.Path == path).Select(post => post.Body)];
