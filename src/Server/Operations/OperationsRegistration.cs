@@ -70,6 +70,7 @@ internal static class OperationsRegistration
             builder.Services.AddSingleton<ConsoleViewers>();
             builder.Services.AddSingleton<ConsoleAssets>();
             builder.Services.AddSingleton<ConsoleEndpoints>();
+            builder.Services.AddSingleton<ConsoleFeed>();
             builder.Services.AddSingleton<ConsoleMetricExporter>();
         }
 

@@ -23,6 +23,20 @@ public sealed class StartupFailureTests
         Assert.False(StartupFailure.IsTransient(failure));
     }
 
+    [Fact]
+    public async Task A_bad_console_setting_is_told_with_the_others_not_instead_of_them()
+    {
+        using var host = ServerHost.Build(["--data", Path.GetTempPath(), "--port", "70000", "--Operations:Console:MaxViewers", "0"]);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var message), failure.ToString());
+        var lines = message.Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Contains(lines, line => line.Contains("Listener:Port must be between 0 and 65535.", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("Operations:Console:MaxViewers must be between 1 and 10000.", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("--Security:AllowTerminalsWithoutMac=yes", "Security:AllowTerminalsWithoutMac must be true or false.")]
     [InlineData("--Security:TransmissionTimeWindow=soon", "Security:TransmissionTimeWindow must be a duration such as 00:00:30.")]
