@@ -132,6 +132,22 @@ public sealed class OperationsEndpointTests
     }
 
     [Fact]
+    public async Task A_probe_of_a_degraded_host_writes_no_log_line_each_time()
+    {
+        // The demo route's issuer is not running, so every probe finds the host Degraded: a balancer probing every second
+        // must not add a warning a second (the route's link logs its own state changes).
+        var sink = new CapturingSink();
+        await using var host = await RunningHost.StartWithServicesAsync(services => services.AddSingleton<ILogEventSink>(sink));
+        using var http = Client(host);
+        for (var probe = 0; probe < 3; probe++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+        }
+
+        Assert.DoesNotContain(sink.Lines, line => line.Contains("Health check", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unknown_paths_are_not_found()
     {
         await using var host = await RunningHost.StartAsync();
