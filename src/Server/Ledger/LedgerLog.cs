@@ -5,8 +5,12 @@ namespace SocketAtm.Server.Ledger;
 /// <summary>The ledger's log events (3000–3099).</summary>
 internal static partial class LedgerLog
 {
-    [LoggerMessage(3000, LogLevel.Information, "Ledger opened at {DataFile}: {Accounts} accounts, {JournalRows} journal rows, invariants hold")]
-    public static partial void Opened(ILogger logger, string dataFile, int accounts, long journalRows);
+    [LoggerMessage(
+        3000,
+        LogLevel.Information,
+        "Ledger opened at {DataFile}: {Accounts} accounts, {JournalRows} journal rows, invariants hold (opened in {OpenMs} ms: recovery and indexes {RecoveryMs} ms, invariants {InvariantsMs} ms, checkpoint {CheckpointMs} ms)")]
+    public static partial void Opened(
+        ILogger logger, string dataFile, int accounts, long journalRows, long openMs, long recoveryMs, long invariantsMs, long checkpointMs);
 
     [LoggerMessage(3001, LogLevel.Warning, "Ledger database was empty: seeded the DEMO terminals, keys and cards (never for production)")]
     public static partial void SeededDemoData(ILogger logger);
