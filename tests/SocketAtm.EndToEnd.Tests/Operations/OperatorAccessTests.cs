@@ -112,7 +112,7 @@ public sealed class OperatorAccessTests
         {
             (await SendAsync(http, HttpMethod.Get, "/metrics", authorization: "Bearer wrong-token-0000000000000000")).StatusCode,
             (await SendAsync(http, HttpMethod.Get, "/metrics", authorization: "Basic " + Token)).StatusCode,
-            (await SendAsync(http, HttpMethod.Get, "/metrics", cookie: "socketatm_operator=forged")).StatusCode,
+            (await SendAsync(http, HttpMethod.Get, "/metrics", authorization: "Bearer wrong-token-9999999999999999")).StatusCode,
             (await SignInAsync(http, "wrong-token-1111111111111111")).StatusCode,
             (await SignInAsync(http, "wrong-token-2222222222222222")).StatusCode,
         };
@@ -130,6 +130,47 @@ public sealed class OperatorAccessTests
         Assert.Contains("5 failed within 00:01:00", refused, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-token", sink.Everything, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, sink.Everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Others_wrong_tokens_from_the_operators_address_do_not_lock_out_a_signed_in_session_and_stale_cookies_are_no_guesses()
+    {
+        await using var host = await RunningHost.StartAsync(null, "--Operations:Token=" + Token);
+        using var http = Client(host);
+        var session = SessionCookie(await SignInAsync(http, Token));
+
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(http, HttpMethod.Get, "/metrics", cookie: "socketatm_operator=stale-after-a-restart")).StatusCode);
+        }
+
+        var bearerAfterStaleCookies = await SendAsync(http, HttpMethod.Get, "/metrics", authorization: "Bearer " + Token);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await SendAsync(http, HttpMethod.Get, "/metrics", authorization: "Bearer wrong-token-0000000000000000");
+        }
+
+        var bearerAfterGuesses = await SendAsync(http, HttpMethod.Get, "/metrics", authorization: "Bearer " + Token);
+        var sessionAfterGuesses = await SendAsync(http, HttpMethod.Get, "/metrics", cookie: session);
+
+        Assert.Equal(HttpStatusCode.OK, bearerAfterStaleCookies.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, bearerAfterGuesses.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, sessionAfterGuesses.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_a_credential_configured_only_requests_naming_this_machine_are_served()
+    {
+        await using var host = await RunningHost.StartAsync();
+        using var http = Client(host);
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, new Uri("/metrics", UriKind.Relative));
+        rebound.Headers.Host = "attacker.example:" + http.BaseAddress!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var local = new HttpRequestMessage(HttpMethod.Get, new Uri("/metrics", UriKind.Relative));
+        local.Headers.Host = "localhost:" + http.BaseAddress!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(rebound)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(local)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+
+using SocketAtm.Server.Transport;
 
 namespace SocketAtm.Server.Operations.Access;
 
@@ -53,6 +56,21 @@ internal sealed class OperatorAccess
         ArgumentNullException.ThrowIfNull(context);
         if (!IsRequired)
         {
+            // Open only to this machine; a page elsewhere whose name was rebound to 127.0.0.1 must not read it either.
+            if (LoopbackAddress.Is(context.Request.Host.Host.Trim('[', ']')))
+            {
+                return next(context);
+            }
+
+            _metrics.Refused(OperatorAccessMetrics.ForeignHost);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+
+        // A session or a client certificate cannot be guessed: it is admitted before the failure limit, so that others'
+        // wrong tokens from the same address (a NAT, an IPv6 /64) never lock a signed-in operator out.
+        if (HoldsSessionOrCertificate(context))
+        {
             return next(context);
         }
 
@@ -67,8 +85,9 @@ internal sealed class OperatorAccess
             return next(context);
         }
 
-        if (failure != OperatorAccessMetrics.MissingCredential)
+        if (failure == OperatorAccessMetrics.WrongBearer)
         {
+            // Only a guess at the token counts against the address; a stale cookie (an expiry, a restart) is no guess.
             CountFailure(context, failure);
         }
         else
@@ -81,7 +100,7 @@ internal sealed class OperatorAccess
         {
             // Refused all the same (401), but with the form to sign in, not a browser's error page.
             return SignInPage.WriteAsync(
-                context, StatusCodes.Status401Unauthorized, OperatorSignIn.LocalPath(context.Request.PathBase + context.Request.Path + context.Request.QueryString), problem: null);
+                context, StatusCodes.Status401Unauthorized, OperatorSignIn.LocalPath(context.Request.GetEncodedPathAndQuery()), problem: null);
         }
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -133,6 +152,10 @@ internal sealed class OperatorAccess
             || (OperatorToken.BearerOf(context.Request) is { } bearer && Token.Matches(bearer))
             || (context.Request.Cookies.TryGetValue(CookieName, out var session) && Sessions.IsValid(session));
     }
+
+    private bool HoldsSessionOrCertificate(HttpContext context) =>
+        (_certificates is not null && _certificates.Admits(context))
+        || (context.Request.Cookies.TryGetValue(CookieName, out var session) && Sessions.IsValid(session));
 
     /// <summary>Null when the request carries a good credential, else the metric reason it fails for.</summary>
     private string? Check(HttpContext context)

@@ -17,6 +17,9 @@ internal sealed class OperatorAccessMetrics
     /// <summary>A session cookie that is no session (expired, signed out, from before a restart, or forged).</summary>
     public const string BadCookie = "cookie";
 
+    /// <summary>No credential is configured and the request names a host other than this machine (a rebound DNS name).</summary>
+    public const string ForeignHost = "foreign_host";
+
     /// <summary>A wrong token on the sign-in page.</summary>
     public const string WrongSignIn = "sign_in";
 
