@@ -236,9 +236,8 @@ public sealed class IsoMessage
     /// <summary>Replaces the buffer content with <paramref name="payload"/> and forgets all fields; used by the parser.</summary>
     internal Span<byte> LoadForParse(in ReadOnlySequence<byte> payload)
     {
-        Clear();
         var length = checked((int)payload.Length);
-        EnsureCapacity(length);
+        ClearForLoad(length);
         payload.CopyTo(_data);
         _used = length;
         return _data.AsSpan(0, length);
@@ -247,11 +246,17 @@ public sealed class IsoMessage
     /// <inheritdoc cref="LoadForParse(in ReadOnlySequence{byte})"/>
     internal Span<byte> LoadForParse(ReadOnlySpan<byte> payload)
     {
-        Clear();
-        EnsureCapacity(payload.Length);
+        ClearForLoad(payload.Length);
         payload.CopyTo(_data);
         _used = payload.Length;
         return _data.AsSpan(0, payload.Length);
+    }
+
+    /// <summary>Forgets the fields marked so far and keeps the loaded payload; used by the parser before its careful walk.</summary>
+    internal void ForgetFields()
+    {
+        _presentLow = 0;
+        _presentHigh = 0;
     }
 
     /// <summary>Records a field that lies in the loaded payload; used by the parser.</summary>
@@ -260,6 +265,21 @@ public sealed class IsoMessage
         _start[field] = start;
         _length[field] = length;
         MarkPresent(field);
+    }
+
+    /// <summary>
+    /// <see cref="Clear"/> for a payload of <paramref name="length"/> bytes about to be copied in: the copy overwrites
+    /// the first bytes, so only the old bytes past it are wiped (all of them when the buffer is about to be replaced).
+    /// </summary>
+    private void ClearForLoad(int length)
+    {
+        var overwritten = length <= _data.Length ? Math.Min(length, _used) : 0;
+        _data.AsSpan(overwritten, _used - overwritten).Clear();
+        _used = 0;
+        _presentLow = 0;
+        _presentHigh = 0;
+        Mti = -1;
+        EnsureCapacity(length);
     }
 
     private Span<byte> Reserve(int field, int size)
