@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SocketAtm.Protocol.Iso8583;
@@ -238,7 +240,16 @@ public sealed class IsoMessage
     {
         var length = checked((int)payload.Length);
         ClearForLoad(length);
-        payload.CopyTo(_data);
+        if (payload.IsSingleSegment)
+        {
+            // The usual case; FirstSpan is cheaper than the general copy's walk over segments.
+            payload.FirstSpan.CopyTo(_data);
+        }
+        else
+        {
+            payload.CopyTo(_data);
+        }
+
         _used = length;
         return _data.AsSpan(0, length);
     }
@@ -257,6 +268,27 @@ public sealed class IsoMessage
     {
         _presentLow = 0;
         _presentHigh = 0;
+    }
+
+    /// <summary>
+    /// Records where a field lies in the loaded payload without marking it present; the parser's fast walk marks the
+    /// present fields at once with <see cref="MarkPresent(ulong, ulong)"/> when the whole message is good.
+    /// </summary>
+    /// <param name="field">1–128: the caller's bitmap position plus 1 or 65, so the unchecked writes stay inside the
+    /// tables, which have a row for every number 0–128.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetParsedSlice(int field, int start, int length)
+    {
+        Debug.Assert(field is >= 1 and <= FieldTable.MaxFieldNumber);
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_start), field) = start;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_length), field) = length;
+    }
+
+    /// <summary>Marks fields present: bit (n-1) of <paramref name="low"/> for DE n of 1–64, bit (n-65) of <paramref name="high"/> for 65–128.</summary>
+    internal void MarkPresent(ulong low, ulong high)
+    {
+        _presentLow |= low;
+        _presentHigh |= high;
     }
 
     /// <summary>Records a field that lies in the loaded payload; used by the parser.</summary>

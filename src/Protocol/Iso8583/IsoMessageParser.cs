@@ -136,8 +136,11 @@ public static class IsoMessageParser
         ref var layouts = ref MemoryMarshal.GetArrayDataReference(FieldTable.Layouts);
         var bits = primary;
         var firstField = 1;
+        ulong presentLow = 0;
         while (true)
         {
+            // Bit (field - firstField) set for each element read, as IsoMessage keeps presence.
+            ulong present = 0;
             while (bits != 0)
             {
                 var position = BitOperations.LeadingZeroCount(bits);
@@ -165,15 +168,24 @@ public static class IsoMessageParser
                     return false;
                 }
 
-                message.MarkParsed(field, offset, length);
+                message.SetParsedSlice(field, offset, length);
+                present |= 1UL << position;
                 offset += length;
             }
 
             if (firstField != 1 || secondary == 0)
             {
-                return offset == data.Length;
+                if (offset != data.Length)
+                {
+                    return false;
+                }
+
+                // Fields are present only when all of the message is good; the careful walk starts from none.
+                message.MarkPresent(firstField == 1 ? present : presentLow, firstField == 1 ? 0 : present);
+                return true;
             }
 
+            presentLow = present;
             bits = secondary;
             firstField = 65;
         }
