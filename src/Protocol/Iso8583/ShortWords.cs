@@ -11,36 +11,36 @@ namespace SocketAtm.Protocol.Iso8583;
 /// </summary>
 internal static class ShortWords
 {
-    private const ulong HighNibbles = 0xF0F0F0F0F0F0F0F0;
-    private const ulong Threes = 0x3030303030303030;
-    private const ulong Sixes = 0x0606060606060606;
     private const ulong HighBits = 0x8080808080808080;
-    private const ulong Ones = 0x0101010101010101;
-    private const ulong Sixties = 0x6060606060606060;
+    private const ulong Zeros = 0x3030303030303030;
     private const ulong Spaces = 0x2020202020202020;
+
+    // Per byte, what takes a byte of the class's low end (and only bytes from there up) to 0x80, and what takes the
+    // first byte past its high end there: digits are 0x30-0x39, printable ASCII is 0x20-0x7E.
+    private const ulong DigitLow = 0x5050505050505050;
+    private const ulong DigitPastHigh = 0x4646464646464646;
+    private const ulong PrintableLow = 0x6060606060606060;
+    private const ulong PrintablePastHigh = 0x0101010101010101;
 
     /// <summary>True when <paramref name="value"/> is at most 16 bytes long and every byte is an ASCII digit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AreDigits(ReadOnlySpan<byte> value) => TryReadWords(value, Threes, out var first, out var last) && AreDigits(first) && AreDigits(last);
+    public static bool AreDigits(ReadOnlySpan<byte> value) =>
+        TryReadWords(value, Zeros, out var first, out var last) && AreInRange(first, last, DigitLow, DigitPastHigh);
 
     /// <summary>True when <paramref name="value"/> is at most 16 bytes long and every byte is printable ASCII (0x20–0x7E).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool ArePrintable(ReadOnlySpan<byte> value) => TryReadWords(value, Spaces, out var first, out var last) && ArePrintable(first) && ArePrintable(last);
+    public static bool ArePrintable(ReadOnlySpan<byte> value) =>
+        TryReadWords(value, Spaces, out var first, out var last) && AreInRange(first, last, PrintableLow, PrintablePastHigh);
 
     /// <summary>
-    /// A digit is 0x30–0x39: its high nibble is 3, and still 3 after adding 6 (0x3A–0x3F become 0x40–0x45). Adding 6 to
-    /// bytes whose high nibble is 3 cannot carry into the next byte; if some high nibble is not 3 the first test fails
-    /// anyway, so a carry there changes nothing.
+    /// Every byte of both words is in the class: its high bit is clear, adding <paramref name="low"/> sets it (the byte
+    /// is at least the low end) and adding <paramref name="pastHigh"/> does not (it is at most the high end). With every
+    /// high bit clear no sum reaches 0x100, so nothing carries into the next byte; when one is set the answer is false
+    /// whatever the sums carried.
     /// </summary>
-    internal static bool AreDigits(ulong word) => (((word & HighNibbles) ^ Threes) | (((word + Sixes) & HighNibbles) ^ Threes)) == 0;
-
-    /// <summary>
-    /// Printable is 0x20–0x7E: the high bit is clear, adding 0x60 sets it (the byte is at least 0x20) and adding 1 does
-    /// not (the byte is at most 0x7E). With every high bit clear neither sum carries into the next byte; when one is set
-    /// the first test fails anyway.
-    /// </summary>
-    internal static bool ArePrintable(ulong word) =>
-        ((word & HighBits) | (~(word + Sixties) & HighBits) | ((word + Ones) & HighBits)) == 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AreInRange(ulong first, ulong last, ulong low, ulong pastHigh) =>
+        ((first | last | (first + pastHigh) | (last + pastHigh) | ~((first + low) & (last + low))) & HighBits) == 0;
 
     /// <summary>
     /// The value as two words that together cover every byte: 8–16 bytes are the first and last eight (overlapping when
