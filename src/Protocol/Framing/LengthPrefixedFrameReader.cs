@@ -41,9 +41,7 @@ public readonly struct LengthPrefixedFrameReader
             return FrameReadStatus.NeedMoreData;
         }
 
-        Span<byte> header = stackalloc byte[HeaderLength];
-        buffer.Slice(0, HeaderLength).CopyTo(header);
-        declaredLength = BinaryPrimitives.ReadUInt16BigEndian(header);
+        declaredLength = ReadHeader(buffer);
         var max = MaxFrameLength == 0 ? DefaultMaxFrameLength : MaxFrameLength;
         if (declaredLength > max)
         {
@@ -58,5 +56,19 @@ public readonly struct LengthPrefixedFrameReader
         payload = buffer.Slice(HeaderLength, declaredLength);
         buffer = buffer.Slice(payload.End);
         return FrameReadStatus.Frame;
+    }
+
+    /// <summary>The declared length; read from the first segment when it holds the whole header, as it nearly always does.</summary>
+    private static int ReadHeader(in ReadOnlySequence<byte> buffer)
+    {
+        var first = buffer.FirstSpan;
+        if (first.Length >= HeaderLength)
+        {
+            return BinaryPrimitives.ReadUInt16BigEndian(first);
+        }
+
+        Span<byte> header = stackalloc byte[HeaderLength];
+        buffer.Slice(0, HeaderLength).CopyTo(header);
+        return BinaryPrimitives.ReadUInt16BigEndian(header);
     }
 }

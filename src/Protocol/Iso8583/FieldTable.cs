@@ -50,6 +50,9 @@ public static class FieldTable
     /// <summary>The defined data elements in ascending order.</summary>
     public static IReadOnlyList<FieldDefinition> All { get; } = Definitions.Where(d => d.IsDefined).ToArray();
 
+    /// <summary>The parser's compact copy of the table, indexed by field number 0–128 like the definitions.</summary>
+    internal static readonly FieldLayout[] Layouts = Array.ConvertAll(Definitions, definition => new FieldLayout(definition));
+
     private static readonly FrozenSet<int> DefinedNumbers = All.Select(d => d.Number).ToFrozenSet();
 
     /// <summary>The definition of <paramref name="number"/>, or an undefined row (<see cref="FieldDefinition.IsDefined"/> false).</summary>
@@ -71,6 +74,12 @@ public static class FieldTable
             if (row.LengthType == LengthType.LlVar && row.MaxLength > 99)
             {
                 throw new InvalidOperationException($"Field table row DE {row.Number}: LLVAR cannot exceed 99.");
+            }
+
+            // The parser's compact FieldLayout keeps the length in 16 bits, and no ISO 8583 element is longer than an LLLVAR.
+            if (row.MaxLength > 999)
+            {
+                throw new InvalidOperationException($"Field table row DE {row.Number}: no field can exceed 999.");
             }
 
             table[row.Number] = row;

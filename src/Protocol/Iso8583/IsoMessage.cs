@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SocketAtm.Protocol.Iso8583;
@@ -236,10 +238,18 @@ public sealed class IsoMessage
     /// <summary>Replaces the buffer content with <paramref name="payload"/> and forgets all fields; used by the parser.</summary>
     internal Span<byte> LoadForParse(in ReadOnlySequence<byte> payload)
     {
-        Clear();
         var length = checked((int)payload.Length);
-        EnsureCapacity(length);
-        payload.CopyTo(_data);
+        ClearForLoad(length);
+        if (payload.IsSingleSegment)
+        {
+            // The usual case; FirstSpan is cheaper than the general copy's walk over segments.
+            payload.FirstSpan.CopyTo(_data);
+        }
+        else
+        {
+            payload.CopyTo(_data);
+        }
+
         _used = length;
         return _data.AsSpan(0, length);
     }
@@ -247,11 +257,38 @@ public sealed class IsoMessage
     /// <inheritdoc cref="LoadForParse(in ReadOnlySequence{byte})"/>
     internal Span<byte> LoadForParse(ReadOnlySpan<byte> payload)
     {
-        Clear();
-        EnsureCapacity(payload.Length);
+        ClearForLoad(payload.Length);
         payload.CopyTo(_data);
         _used = payload.Length;
         return _data.AsSpan(0, payload.Length);
+    }
+
+    /// <summary>Forgets the fields marked so far and keeps the loaded payload; used by the parser before its careful walk.</summary>
+    internal void ForgetFields()
+    {
+        _presentLow = 0;
+        _presentHigh = 0;
+    }
+
+    /// <summary>
+    /// Records where a field lies in the loaded payload without marking it present; the parser's fast walk marks the
+    /// present fields at once with <see cref="MarkPresent(ulong, ulong)"/> when the whole message is good.
+    /// </summary>
+    /// <param name="field">1–128: the caller's bitmap position plus 1 or 65, so the unchecked writes stay inside the
+    /// tables, which have a row for every number 0–128.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetParsedSlice(int field, int start, int length)
+    {
+        Debug.Assert(field is >= 1 and <= FieldTable.MaxFieldNumber);
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_start), field) = start;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_length), field) = length;
+    }
+
+    /// <summary>Marks fields present: bit (n-1) of <paramref name="low"/> for DE n of 1–64, bit (n-65) of <paramref name="high"/> for 65–128.</summary>
+    internal void MarkPresent(ulong low, ulong high)
+    {
+        _presentLow |= low;
+        _presentHigh |= high;
     }
 
     /// <summary>Records a field that lies in the loaded payload; used by the parser.</summary>
@@ -260,6 +297,21 @@ public sealed class IsoMessage
         _start[field] = start;
         _length[field] = length;
         MarkPresent(field);
+    }
+
+    /// <summary>
+    /// <see cref="Clear"/> for a payload of <paramref name="length"/> bytes about to be copied in: the copy overwrites
+    /// the first bytes, so only the old bytes past it are wiped (all of them when the buffer is about to be replaced).
+    /// </summary>
+    private void ClearForLoad(int length)
+    {
+        var overwritten = length <= _data.Length ? Math.Min(length, _used) : 0;
+        _data.AsSpan(overwritten, _used - overwritten).Clear();
+        _used = 0;
+        _presentLow = 0;
+        _presentHigh = 0;
+        Mti = -1;
+        EnsureCapacity(length);
     }
 
     private Span<byte> Reserve(int field, int size)
