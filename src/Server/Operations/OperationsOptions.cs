@@ -57,6 +57,17 @@ internal sealed class OperationsOptions
     [Range(1, 100_000, ErrorMessage = "Operations:MaxConnections must be between 1 and 100000.")]
     public int MaxConnections { get; set; } = 256;
 
+    /// <summary>
+    /// How long a connection may sit idle between requests before it is closed: short, so that idle connections cannot
+    /// hold <see cref="MaxConnections"/> for long (Kestrel's own default is 130 s). A live feed is a request, not idle.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Operations:KeepAliveTimeout must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a request's headers may take to arrive (a slow-headers client holds a connection that long).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Operations:RequestHeadersTimeout must be between 00:00:01 and 00:05:00.")]
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Failed credentials from one address within <see cref="FailedAttemptWindow"/> before it is answered 429 for the rest of it.</summary>
     [Range(1, 1_000, ErrorMessage = "Operations:MaxFailedAttempts must be between 1 and 1000.")]
     public int MaxFailedAttempts { get; set; } = 5;

@@ -49,6 +49,8 @@ internal sealed class OperationsServer(IOptions<OperationsOptions> options, ISer
         var kestrel = new KestrelServerOptions { ApplicationServices = _kestrelServices ?? services, AddServerHeader = false };
         kestrel.Listen(new IPEndPoint(settings.GetBindAddress(), settings.Port), listen => _https?.Apply(listen));
         kestrel.Limits.MaxConcurrentConnections = settings.MaxConnections;
+        kestrel.Limits.KeepAliveTimeout = settings.KeepAliveTimeout;
+        kestrel.Limits.RequestHeadersTimeout = settings.RequestHeadersTimeout;
         kestrel.Limits.MaxConcurrentUpgradedConnections = 0; // No WebSockets here.
         kestrel.Limits.MaxRequestBodySize = 0; // Nothing here takes a body but the sign-in form, which raises it for itself.
         _server = new KestrelServer(Options.Create(kestrel), new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers), loggers);

@@ -98,6 +98,43 @@ public sealed class ConsoleEndpointTests
     }
 
     [Fact]
+    public async Task A_connection_that_never_finishes_its_headers_or_sits_idle_is_closed_and_frees_its_place()
+    {
+        await using var host = await RunningHost.StartAsync(null, "--Operations:MaxConnections=1", "--Operations:RequestHeadersTimeout=00:00:01", "--Operations:KeepAliveTimeout=00:00:01");
+        var bound = host.Services.GetRequiredService<OperationsServer>().BoundAddress!;
+        using var slow = new System.Net.Sockets.TcpClient();
+        await slow.ConnectAsync(bound.Host, bound.Port);
+        var stream = slow.GetStream();
+        await stream.WriteAsync("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"u8.ToArray());
+
+        // Kestrel checks its timeouts once a second: the half-sent request is closed within a few.
+        var buffer = new byte[256];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await ReadUntilClosedAsync(stream, buffer, deadline.Token));
+
+        using var http = Client(host);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+    }
+
+    private static async Task<int> ReadUntilClosedAsync(System.Net.Sockets.NetworkStream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                // A 408 or similar before the close is fine; only the close matters.
+            }
+
+            return read;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    [Fact]
     public async Task Signing_out_ends_a_live_feed_already_open()
     {
         await using var host = await RunningHost.StartAsync(null, "--Operations:Token=" + Token);
