@@ -115,6 +115,26 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// True once the host has written <paramref name="text"/> (within <paramref name="timeout"/>): a line about something a
+    /// client has just seen happen (a refused handshake) may reach the output a moment after the client saw it.
+    /// </summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
     /// <summary>A graceful stop (SIGTERM, as systemd sends), so the ledger is closed cleanly for the next start.</summary>
     public async Task StopAsync()
     {
