@@ -159,6 +159,26 @@ public sealed class OperatorAccessTests
     }
 
     [Fact]
+    public async Task Signing_in_again_ends_the_session_the_browser_held_before()
+    {
+        await using var host = await RunningHost.StartAsync(null, "--Operations:Token=" + Token);
+        using var http = Client(host);
+        var first = SessionCookie(await SignInAsync(http, Token));
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/sign-in", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("token", Token), new("return", "/console/")]),
+        };
+        request.Headers.Add("Origin", Origin(http));
+        request.Headers.Add("Cookie", first);
+        var second = SessionCookie(await http.SendAsync(request));
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(http, HttpMethod.Get, "/metrics", cookie: first)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(http, HttpMethod.Get, "/metrics", cookie: second)).StatusCode);
+    }
+
+    [Fact]
     public async Task Without_a_credential_configured_only_requests_naming_this_machine_are_served()
     {
         await using var host = await RunningHost.StartAsync();

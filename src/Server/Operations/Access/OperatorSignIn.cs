@@ -71,6 +71,13 @@ internal sealed class OperatorSignIn(OperatorAccess access)
             return;
         }
 
+        // A sign-in replaces the session the browser held, if any: one browser, one session, and a cookie someone planted
+        // or copied before this sign-in is worth nothing after it.
+        if (context.Request.Cookies.TryGetValue(OperatorAccess.CookieName, out var earlier))
+        {
+            access.Sessions.End(earlier);
+        }
+
         var cookie = OperatorAccess.CookieOptionsFor(context.Request);
         cookie.MaxAge = access.Sessions.Lifetime;
         context.Response.Cookies.Append(OperatorAccess.CookieName, access.Sessions.Start(), cookie);
