@@ -123,29 +123,24 @@ internal sealed class MessageDispatcher
         context.Trace = null;
         if (MessageTypes.ClassOf(request.Mti) != MessageTypes.NetworkManagementRequest && _logger.IsEnabled(LogLevel.Information))
         {
-            // The request's span is current for this one line only, so that a log exported over OTLP carries its trace
-            // and span ids (Telemetry:Otlp:Logs); it is never left current across the pooled context.
-            var previous = Activity.Current;
-            if (trace is not null)
+            if (trace is null)
             {
+                LogTransaction(request, rc, elapsed);
+            }
+            else
+            {
+                // The request's span is current for this one line only, so that a log exported over OTLP carries its trace
+                // and span ids (Telemetry:Otlp:Logs); it is never left current across the pooled context.
+                var previous = Activity.Current;
                 Activity.Current = trace;
-            }
-
-            try
-            {
-                request.TryGetNumber(DataElements.Amount, out var amount);
-                Log.Transaction(
-                    _logger,
-                    FormatMti(request.Mti),
-                    request.GetString(DataElements.ProcessingCode) ?? "------",
-                    SensitiveData.MaskPan(CardFields.Pan(request)),
-                    amount,
-                    rc,
-                    elapsed);
-            }
-            finally
-            {
-                Activity.Current = previous;
+                try
+                {
+                    LogTransaction(request, rc, elapsed);
+                }
+                finally
+                {
+                    Activity.Current = previous;
+                }
             }
         }
 
@@ -153,6 +148,19 @@ internal sealed class MessageDispatcher
         {
             EndTrace(context, trace, rc);
         }
+    }
+
+    private void LogTransaction(IsoMessage request, string responseCode, double elapsed)
+    {
+        request.TryGetNumber(DataElements.Amount, out var amount);
+        Log.Transaction(
+            _logger,
+            FormatMti(request.Mti),
+            request.GetString(DataElements.ProcessingCode) ?? "------",
+            SensitiveData.MaskPan(CardFields.Pan(request)),
+            amount,
+            responseCode,
+            elapsed);
     }
 
     /// <summary>Ends the request's span with what it was and how it was answered; never the PAN, PIN block or track data.</summary>

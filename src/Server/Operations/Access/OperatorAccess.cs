@@ -148,9 +148,8 @@ internal sealed class OperatorAccess
     {
         ArgumentNullException.ThrowIfNull(context);
         return !IsRequired
-            || (_certificates is not null && _certificates.Admits(context))
-            || (OperatorToken.BearerOf(context.Request) is { } bearer && Token.Matches(bearer))
-            || (context.Request.Cookies.TryGetValue(CookieName, out var session) && Sessions.IsValid(session));
+            || HoldsSessionOrCertificate(context)
+            || (OperatorToken.BearerOf(context.Request) is { } bearer && Token.Matches(bearer));
     }
 
     private bool HoldsSessionOrCertificate(HttpContext context) =>
@@ -158,13 +157,9 @@ internal sealed class OperatorAccess
         || (context.Request.Cookies.TryGetValue(CookieName, out var session) && Sessions.IsValid(session));
 
     /// <summary>Null when the request carries a good credential, else the metric reason it fails for.</summary>
+    /// <remarks>Called after <see cref="HoldsSessionOrCertificate"/> said no: a certificate is not asked about again.</remarks>
     private string? Check(HttpContext context)
     {
-        if (_certificates is not null && _certificates.Admits(context))
-        {
-            return null;
-        }
-
         string? failure = null;
         if (OperatorToken.BearerOf(context.Request) is { } bearer)
         {

@@ -16,7 +16,7 @@ internal sealed class ConsoleViewer : IDisposable
         _frames = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(buffer)
         {
             SingleReader = true,
-            SingleWriter = true,
+            SingleWriter = false, // Published under the viewers' lock, but dropped by the viewer's own request on leaving.
             FullMode = BoundedChannelFullMode.Wait,
         });
 
